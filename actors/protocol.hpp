@@ -1,0 +1,133 @@
+#pragma once
+
+// The public API of a onevalue node: every atom, message type and typed actor
+// interface that flows between the store, membership, gossip broadcaster and HTTP
+// gateway, locally or across the middleman. A reader sees every message here.
+
+#include "actors/member.hpp"
+#include "actors/version.hpp"
+#include "actors/wire.hpp"
+
+#include <caf/actor_system_config.hpp>
+#include <caf/atom.hpp>
+#include <caf/error.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace onevalue {
+
+// -- atoms ------------------------------------------------------------------------
+
+using get_atom = caf::atom_constant<caf::atom("get")>;
+using set_atom = caf::atom_constant<caf::atom("set")>;
+using merge_atom = caf::atom_constant<caf::atom("merge")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using update_atom = caf::atom_constant<caf::atom("update")>;
+using send_atom = caf::atom_constant<caf::atom("send")>;
+using packet_atom = caf::atom_constant<caf::atom("packet")>;
+using broadcast_atom = caf::atom_constant<caf::atom("broadcast")>;
+using push_pull_atom = caf::atom_constant<caf::atom("pushpull")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using gossip_tick_atom = caf::atom_constant<caf::atom("gtick")>;
+using push_pull_tick_atom = caf::atom_constant<caf::atom("pptick")>;
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
+using attach_atom = caf::atom_constant<caf::atom("attach")>;
+
+// -- messages -----------------------------------------------------------------------
+
+/// The member table as one node sees it, itself included.
+using member_list = std::vector<member_info>;
+
+/// Everything a push-pull exchange carries: the sender's full member table and value.
+struct cluster_state {
+  std::string sender;
+  member_list members;
+  versioned_value value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cluster_state& x) {
+  return f(x.sender, x.members, x.value);
+}
+
+// -- errors -------------------------------------------------------------------------
+
+/// Errors of the store, returned as `caf::error` values with category "store".
+enum class store_error : uint8_t {
+  none = 0,
+  /// The write could not be made durable; it was not applied and not acknowledged.
+  persistence_failed,
+};
+
+const char* to_string(store_error x);
+caf::error make_error(store_error x);
+
+// -- typed interfaces ---------------------------------------------------------------
+
+/// Receives every value the store accepts (local writes and merged remote values).
+using value_listener_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_value>>;
+
+/// Receives the member table after every change.
+using member_listener_actor = caf::typed_actor<caf::reacts_to<update_atom, member_list>>;
+
+/// The store: owns the value, its version, the Lamport clock and their persistence.
+using store_actor = caf::typed_actor<
+  // Current value and version.
+  caf::replies_to<get_atom>::with<versioned_value>,
+  // Local write: durable before the reply; error `persistence_failed` otherwise.
+  caf::replies_to<set_atom, int64_t>::with<versioned_value>,
+  // A remote value arriving via the named peer; replies whether it was newer.
+  caf::replies_to<merge_atom, versioned_value, std::string>::with<bool>,
+  // Registers a listener; it immediately gets the current value.
+  caf::reacts_to<subscribe_atom, value_listener_actor>>;
+
+/// The SWIM failure detector and member table.
+using membership_actor = caf::typed_actor<
+  // A SWIM message received from `sender` (decoded by the gossip broadcaster).
+  caf::reacts_to<packet_atom, member_info, swim_message>,
+  // Member updates received by gossip.
+  caf::reacts_to<merge_atom, std::vector<member_update>>,
+  // A full member table received by push-pull from the named peer.
+  caf::reacts_to<merge_atom, member_list, std::string>,
+  // Timer: run the protocol core up to now.
+  caf::reacts_to<tick_atom>,
+  // The current member table.
+  caf::replies_to<get_atom>::with<member_list>,
+  // Registers a listener; it immediately gets the current table.
+  caf::reacts_to<subscribe_atom, member_listener_actor>,
+  // Graceful leave: announces `left` and replies once it had time to spread.
+  caf::replies_to<leave_atom>::with<bool>>;
+
+/// The gossip broadcaster: broadcast queue, datagram transport and push-pull.
+using gossip_actor = caf::typed_actor<
+  // From the store: a value it accepted; pushed at once to `gossip_nodes` members.
+  caf::reacts_to<update_atom, versioned_value>,
+  // From membership: the member table (targets for gossip and N for retransmits).
+  caf::reacts_to<update_atom, member_list>,
+  // From membership: queue a member update for piggybacking.
+  caf::reacts_to<broadcast_atom, member_update>,
+  // From membership: send a SWIM message to a member, with piggybacked gossip.
+  caf::reacts_to<send_atom, std::string, uint16_t, swim_message>,
+  // From membership: start a push-pull exchange with a member that answered recently.
+  caf::reacts_to<push_pull_atom, std::string, uint16_t>,
+  // From the datagram broker: one raw datagram.
+  caf::reacts_to<packet_atom, std::vector<char>>,
+  // From a remote gossip actor over BASP: its state; replies with ours.
+  caf::replies_to<push_pull_atom, cluster_state>::with<cluster_state>,
+  // Timers.
+  caf::reacts_to<gossip_tick_atom>,
+  // Wiring: the membership actor to deliver SWIM messages and member updates to.
+  caf::reacts_to<attach_atom, membership_actor>>;
+
+/// The HTTP gateway: keeps the snapshot that HTTP threads serve reads from.
+using gateway_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,
+                                       caf::reacts_to<update_atom, member_list>>;
+
+/// Registers every message type above with `cfg`; needed on every node.
+void add_message_types(caf::actor_system_config& cfg);
+
+}  // namespace onevalue

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <tuple>
+
+namespace onevalue {
+
+/// The version of a value: a Lamport counter and the name of the node that wrote it.
+///
+/// Versions are totally ordered, counter first and node name second, so two nodes that
+/// have seen the same writes always pick the same winner (last-writer-wins register).
+struct version {
+  /// Lamport clock reading at the write; 0 only for the initial value nobody wrote.
+  uint64_t counter = 0;
+  /// Unique name of the writing node; empty only for the initial value.
+  std::string node;
+};
+
+inline bool operator<(const version& a, const version& b) {
+  return std::tie(a.counter, a.node) < std::tie(b.counter, b.node);
+}
+inline bool operator==(const version& a, const version& b) {
+  return a.counter == b.counter && a.node == b.node;
+}
+inline bool operator!=(const version& a, const version& b) { return !(a == b); }
+inline bool operator>(const version& a, const version& b) { return b < a; }
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, version& x) {
+  return f(x.counter, x.node);
+}
+
+/// The one value of the database together with its version.
+struct versioned_value {
+  int64_t value = 0;
+  version ver;
+};
+
+inline bool operator==(const versioned_value& a, const versioned_value& b) {
+  return a.value == b.value && a.ver == b.ver;
+}
+inline bool operator!=(const versioned_value& a, const versioned_value& b) { return !(a == b); }
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, versioned_value& x) {
+  return f(x.value, x.ver);
+}
+
+}  // namespace onevalue
