@@ -36,6 +36,7 @@ using gossip_tick_atom = caf::atom_constant<caf::atom("gtick")>;
 using push_pull_tick_atom = caf::atom_constant<caf::atom("pptick")>;
 using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using attach_atom = caf::atom_constant<caf::atom("attach")>;
+using open_atom = caf::atom_constant<caf::atom("open")>;
 
 // -- messages -----------------------------------------------------------------------
 
@@ -121,7 +122,9 @@ using gossip_actor = caf::typed_actor<
   // Timers.
   caf::reacts_to<gossip_tick_atom>,
   // Wiring: the membership actor to deliver SWIM messages and member updates to.
-  caf::reacts_to<attach_atom, membership_actor>>;
+  caf::reacts_to<attach_atom, membership_actor>,
+  // Opens the datagram endpoint on the cluster port; replies the bound port.
+  caf::replies_to<open_atom>::with<uint16_t>>;
 
 /// The HTTP gateway: keeps the snapshot that HTTP threads serve reads from.
 using gateway_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,
