@@ -4,6 +4,7 @@
 #include <caf/all.hpp>
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -245,4 +246,33 @@ TEST_CASE_FIXTURE(store_fixture, "a raised incarnation is persisted before the r
   CHECK(durable == 7);
   CHECK(load_state(*files, "/data").state->incarnation == 7);
   stop(hdl);
+}
+
+TEST_CASE("with the real scheduler a detached saver persists writes to a real directory") {
+  std::string pattern = (std::filesystem::temp_directory_path() / "onevalue-store-XXXXXX").string();
+  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+  const std::string data_dir = pattern + "/data";  // open_store creates it
+  {
+    caf::actor_system_config cfg;
+    add_message_types(cfg);
+    caf::actor_system sys{cfg};
+    store_config config;
+    config.node = "n1";
+    config.data_dir = data_dir;
+    auto opened = open_store(std::move(config));
+    REQUIRE_MESSAGE(opened.ok(), opened.error);
+    CHECK(opened.incarnation == 1);
+    auto hdl = sys.spawn(store, std::move(opened.config));
+    caf::scoped_actor self{sys};
+    for (int64_t i = 1; i <= 3; ++i)
+      self->request(hdl, std::chrono::seconds(10), set_atom::value, i)
+        .receive([&](const versioned_value& v) { CHECK(v.ver.counter == static_cast<uint64_t>(i)); },
+                 [&](caf::error& err) { FAIL(sys.render(err)); });
+    self->send_exit(hdl, caf::exit_reason::user_shutdown);
+    self->wait_for(hdl);
+  }
+  auto loaded = load_state(*posix_file_layer(), data_dir);
+  REQUIRE(loaded.state);
+  CHECK(loaded.state->value == versioned_value{3, {3, "n1"}});
+  std::filesystem::remove_all(pattern);
 }
