@@ -122,10 +122,10 @@ public:
   }
 };
 
-}  // namespace
+} // namespace
 
 std::shared_ptr<file_layer> posix_file_layer() {
   return std::make_shared<posix_layer>();
 }
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -62,4 +62,4 @@ public:
 /// Returns the real file system (open/write/fsync/rename/flock from POSIX).
 std::shared_ptr<file_layer> posix_file_layer();
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -5,11 +5,8 @@
 namespace onevalue {
 
 group_commit::group_commit(const durable_state& restored, std::string node)
-  : node_(std::move(node)),
-    visible_(restored.value, restored.clock),
-    durable_(restored),
-    incarnation_(restored.incarnation) {
-}
+    : node_(std::move(node)), visible_(restored.value, restored.clock),
+      durable_(restored), incarnation_(restored.incarnation) {}
 
 versioned_value group_commit::stage_write(uint64_t id, int64_t value) {
   auto stamped = visible_.prepare_write(value, node_);
@@ -36,7 +33,8 @@ std::optional<durable_state> group_commit::next_batch() {
     if (ticket.write)
       staged.merge(ticket.stamped);
   durable_state state{staged.current(), staged.clock(), incarnation_};
-  if (pending_.empty() && state.value == durable_.value && state.incarnation == durable_.incarnation)
+  if (pending_.empty() && state.value == durable_.value
+      && state.incarnation == durable_.incarnation)
     return std::nullopt;
   in_flight_ = batch{std::move(pending_), state};
   pending_.clear();
@@ -76,9 +74,10 @@ bool group_commit::check_invariants() const {
   if (std::any_of(pending_.begin(), pending_.end(), behind_clock))
     return false;
   if (in_flight_
-      && std::any_of(in_flight_->tickets.begin(), in_flight_->tickets.end(), behind_clock))
+      && std::any_of(in_flight_->tickets.begin(), in_flight_->tickets.end(),
+                     behind_clock))
     return false;
   return true;
 }
 
-}  // namespace onevalue
+} // namespace onevalue

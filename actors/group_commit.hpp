@@ -3,8 +3,10 @@
 // Group commit for the store: writes that arrive while a save is in flight wait and
 // share the next save, so N concurrent writes cost one fsync instead of N.
 //
-//   stage_write ──▶ pending ──next_batch()──▶ in flight ──on_saved()──────▶ visible + acked
-//                                                        └─on_save_failed()─▶ dropped + failed
+//   stage_write ──▶ pending ──next_batch()──▶ in flight ──on_saved()──────▶ visible +
+//   acked
+//                                                        └─on_save_failed()─▶ dropped +
+//                                                        failed
 //
 // At most one batch is in flight. Local writes become visible (to reads, listeners
 // and gossip) only once their batch is durable, so a failed save rolls back nothing a
@@ -110,4 +112,4 @@ private:
   std::optional<batch> in_flight_;
 };
 
-}  // namespace onevalue
+} // namespace onevalue

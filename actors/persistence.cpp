@@ -53,8 +53,8 @@ bool split_lines(const std::string& content, std::vector<std::string>& lines) {
 }
 
 /// Reads line `index` as `key=value` into `value`; false if it is another key.
-bool field(const std::vector<std::string>& lines, std::size_t index, const std::string& key,
-           std::string& value) {
+bool field(const std::vector<std::string>& lines, std::size_t index,
+           const std::string& key, std::string& value) {
   const auto prefix = key + "=";
   if (index >= lines.size() || lines[index].compare(0, prefix.size(), prefix) != 0)
     return false;
@@ -66,7 +66,7 @@ std::string describe(const std::error_code& ec) {
   return ec.message();
 }
 
-}  // namespace
+} // namespace
 
 uint32_t crc32(const char* data, std::size_t size) {
   static const auto table = make_crc_table();
@@ -101,7 +101,8 @@ std::optional<std::string> encode_state(const durable_state& state) {
   return body;
 }
 
-std::optional<durable_state> decode_state(const std::string& content, const std::string& path,
+std::optional<durable_state> decode_state(const std::string& content,
+                                          const std::string& path,
                                           persistence_error& error) {
   auto fail = [&](const std::string& what) -> std::optional<durable_state> {
     error.message = path + ": " + what;
@@ -118,8 +119,8 @@ std::optional<durable_state> decode_state(const std::string& content, const std:
   if (!field(lines, 1, "format", text) || !parse_number(text, format))
     return fail(complete ? "malformed format line" : "state file is truncated");
   if (format != state_format_version)
-    return fail("unknown state format version " + std::to_string(format) + " (this build reads "
-                + std::to_string(state_format_version) + ")");
+    return fail("unknown state format version " + std::to_string(format)
+                + " (this build reads " + std::to_string(state_format_version) + ")");
   if (!complete || lines.back().compare(0, 6, checksum_key) != 0)
     return fail("state file is truncated (no checksum line)");
   auto covered = content.size() - lines.back().size() - 1;
@@ -146,13 +147,14 @@ std::optional<durable_state> decode_state(const std::string& content, const std:
   return state;
 }
 
-std::optional<persistence_error> save_state(file_layer& files, const std::string& data_dir,
-                                            const durable_state& state) {
+std::optional<persistence_error>
+save_state(file_layer& files, const std::string& data_dir, const durable_state& state) {
   const auto path = state_file_path(data_dir);
   const auto tmp = path + ".tmp";
-  auto failed = [&](const std::string& step, const std::string& file, std::error_code ec) {
-    return persistence_error{"cannot save state to " + path + ": " + step + " " + file + ": "
-                             + describe(ec)};
+  auto failed = [&](const std::string& step, const std::string& file,
+                    std::error_code ec) {
+    return persistence_error{"cannot save state to " + path + ": " + step + " " + file
+                             + ": " + describe(ec)};
   };
   auto content = encode_state(state);
   if (!content)
@@ -189,7 +191,8 @@ load_result load_state(file_layer& files, const std::string& data_dir) {
   std::string content;
   if (auto ec = files.read_all(path, content)) {
     if (ec != std::errc::no_such_file_or_directory)
-      result.error = persistence_error{path + ": cannot read state file: " + describe(ec)};
+      result.error =
+          persistence_error{path + ": cannot read state file: " + describe(ec)};
     return result;
   }
   persistence_error error;
@@ -207,20 +210,21 @@ std::shared_ptr<data_dir_lock> data_dir_lock::acquire(std::shared_ptr<file_layer
   auto ec = files->lock(path, fd);
   if (!ec)
     return std::make_shared<data_dir_lock>(std::move(files), fd);
-  if (ec == std::errc::resource_unavailable_try_again || ec == std::errc::operation_would_block)
-    error.message = "data dir " + data_dir + " is in use: another onevalue process holds the lock "
-                    + path;
+  if (ec == std::errc::resource_unavailable_try_again
+      || ec == std::errc::operation_would_block)
+    error.message = "data dir " + data_dir
+                    + " is in use: another onevalue process holds the lock " + path;
   else
-    error.message = "cannot lock data dir " + data_dir + ": " + path + ": " + describe(ec);
+    error.message =
+        "cannot lock data dir " + data_dir + ": " + path + ": " + describe(ec);
   return nullptr;
 }
 
 data_dir_lock::data_dir_lock(std::shared_ptr<file_layer> files, int fd)
-  : files_(std::move(files)), fd_(fd) {
-}
+    : files_(std::move(files)), fd_(fd) {}
 
 data_dir_lock::~data_dir_lock() {
   files_->unlock(fd_);
 }
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -40,7 +40,9 @@ struct durable_state {
 inline bool operator==(const durable_state& a, const durable_state& b) {
   return a.value == b.value && a.clock == b.clock && a.incarnation == b.incarnation;
 }
-inline bool operator!=(const durable_state& a, const durable_state& b) { return !(a == b); }
+inline bool operator!=(const durable_state& a, const durable_state& b) {
+  return !(a == b);
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, durable_state& x) {
@@ -71,7 +73,8 @@ std::optional<std::string> encode_state(const durable_state& state);
 /// Parses a state file's contents. On any defect (bad magic, unknown format version,
 /// truncation, checksum mismatch, malformed field) returns an error whose message
 /// starts with `path` and says what is wrong.
-std::optional<durable_state> decode_state(const std::string& content, const std::string& path,
+std::optional<durable_state> decode_state(const std::string& content,
+                                          const std::string& path,
                                           persistence_error& error);
 
 /// Durably replaces the state file in `data_dir` with `state`: write a temporary file,
@@ -81,11 +84,13 @@ std::optional<durable_state> decode_state(const std::string& content, const std:
 /// caller must not acknowledge the write. A failure before the rename leaves the old
 /// file untouched (the temporary file is removed, best effort). A failure of the
 /// directory fsync comes after the rename: the file then holds the complete new state,
-/// but whether the rename survives a crash is unknown, so the save still counts as failed.
-std::optional<persistence_error> save_state(file_layer& files, const std::string& data_dir,
-                                            const durable_state& state);
+/// but whether the rename survives a crash is unknown, so the save still counts as
+/// failed.
+std::optional<persistence_error>
+save_state(file_layer& files, const std::string& data_dir, const durable_state& state);
 
-/// The result of `load_state`: exactly one of "new node" (both empty), a state, or an error.
+/// The result of `load_state`: exactly one of "new node" (both empty), a state, or an
+/// error.
 struct load_result {
   std::optional<durable_state> state;
   std::optional<persistence_error> error;
@@ -118,4 +123,4 @@ private:
   int fd_;
 };
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -13,13 +13,13 @@ using store_pointer = store_actor::stateful_pointer<store_state>;
 state_saver_actor::behavior_type state_saver(std::shared_ptr<file_layer> files,
                                              std::string data_dir, std::string node) {
   return {
-    [=](save_atom, const durable_state& state) {
-      if (auto err = save_state(*files, data_dir, state)) {
-        OV_LOG_ERROR("{}: write not persisted: {}", node, err->message);
-        return false;
-      }
-      return true;
-    },
+      [=](save_atom, const durable_state& state) {
+        if (auto err = save_state(*files, data_dir, state)) {
+          OV_LOG_ERROR("{}: write not persisted: {}", node, err->message);
+          return false;
+        }
+        return true;
+      },
   };
 }
 
@@ -73,15 +73,15 @@ void start_batch(store_pointer self) {
   }
   // No timeout: the local worker always answers; if fsync hangs, clients time out.
   self->request(st.saver, caf::infinite, save_atom::value, *state)
-    .then([=](bool saved) { finish_batch(self, saved); },
-          [=](caf::error& err) {
-            OV_LOG_ERROR("{}: save worker failed: {}", self->state.config.node,
-                         self->system().render(err));
-            finish_batch(self, false);
-          });
+      .then([=](bool saved) { finish_batch(self, saved); },
+            [=](caf::error& err) {
+              OV_LOG_ERROR("{}: save worker failed: {}", self->state.config.node,
+                           self->system().render(err));
+              finish_batch(self, false);
+            });
 }
 
-}  // namespace
+} // namespace
 
 store_open_result open_store(store_config config, bool reset_state) {
   store_open_result result;
@@ -128,9 +128,10 @@ store_open_result open_store(store_config config, bool reset_state) {
     return result;
   }
   if (loaded.state)
-    OV_LOG_INFO("{}: restored value {} (counter {}, from {}), clock {}, incarnation {} from {}",
-                config.node, state.value.value, state.value.ver.counter, state.value.ver.node,
-                state.clock, state.incarnation, state_file_path(dir));
+    OV_LOG_INFO(
+        "{}: restored value {} (counter {}, from {}), clock {}, incarnation {} from {}",
+        config.node, state.value.value, state.value.ver.counter, state.value.ver.node,
+        state.clock, state.incarnation, state_file_path(dir));
   else
     OV_LOG_INFO("{}: new node, state file {} created", config.node, state_file_path(dir));
   result.incarnation = state.incarnation;
@@ -143,8 +144,8 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
   auto& st = self->state;
   if (!config.data_dir.empty() && !config.restored) {
     // Running without the lock and the loaded state could overwrite another run's file.
-    OV_LOG_ERROR("{}: store for data dir {} spawned without open_store; stopping", config.node,
-                 config.data_dir);
+    OV_LOG_ERROR("{}: store for data dir {} spawned without open_store; stopping",
+                 config.node, config.data_dir);
     self->quit(caf::sec::invalid_argument);
   }
   auto start = config.restored.value_or(durable_state{{config.initial_value, {}}, 0, 1});
@@ -156,7 +157,8 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
       st.saver = self->spawn<caf::detached + caf::linked>(state_saver, config.files,
                                                           config.data_dir, config.node);
     else
-      st.saver = self->spawn<caf::linked>(state_saver, config.files, config.data_dir, config.node);
+      st.saver = self->spawn<caf::linked>(state_saver, config.files, config.data_dir,
+                                          config.node);
   }
   st.config = std::move(config);
   self->set_down_handler([self](const caf::down_msg& down) {
@@ -168,41 +170,41 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
                     listeners.end());
   });
   return {
-    [self](get_atom) { return self->state.commit->current(); },
-    [self](set_atom, int64_t value) -> caf::result<versioned_value> {
-      auto& st = self->state;
-      auto id = st.next_ticket++;
-      auto promise = self->make_response_promise<versioned_value>();
-      st.write_promises.emplace(id, promise);
-      st.commit->stage_write(id, value);
-      start_batch(self);
-      return promise;
-    },
-    [self](merge_atom, const versioned_value& incoming, const std::string& via) {
-      auto& st = self->state;
-      if (!st.commit->merge_remote(incoming))
-        return false;
-      OV_LOG_INFO("{}: value {} (counter {}, from {}) via {}", st.config.node, incoming.value,
-                  incoming.ver.counter, incoming.ver.node, via);
-      notify_listeners(self);
-      start_batch(self);
-      return true;
-    },
-    [self](subscribe_atom, value_listener_actor listener) {
-      self->monitor(listener);
-      self->send(listener, update_atom::value, self->state.commit->current());
-      self->state.listeners.push_back(std::move(listener));
-    },
-    [self](set_atom, incarnation_atom, uint64_t incarnation) -> caf::result<uint64_t> {
-      auto& st = self->state;
-      auto id = st.next_ticket++;
-      auto promise = self->make_response_promise<uint64_t>();
-      st.incarnation_promises.emplace(id, promise);
-      st.commit->stage_incarnation(id, incarnation);
-      start_batch(self);
-      return promise;
-    },
+      [self](get_atom) { return self->state.commit->current(); },
+      [self](set_atom, int64_t value) -> caf::result<versioned_value> {
+        auto& st = self->state;
+        auto id = st.next_ticket++;
+        auto promise = self->make_response_promise<versioned_value>();
+        st.write_promises.emplace(id, promise);
+        st.commit->stage_write(id, value);
+        start_batch(self);
+        return promise;
+      },
+      [self](merge_atom, const versioned_value& incoming, const std::string& via) {
+        auto& st = self->state;
+        if (!st.commit->merge_remote(incoming))
+          return false;
+        OV_LOG_INFO("{}: value {} (counter {}, from {}) via {}", st.config.node,
+                    incoming.value, incoming.ver.counter, incoming.ver.node, via);
+        notify_listeners(self);
+        start_batch(self);
+        return true;
+      },
+      [self](subscribe_atom, value_listener_actor listener) {
+        self->monitor(listener);
+        self->send(listener, update_atom::value, self->state.commit->current());
+        self->state.listeners.push_back(std::move(listener));
+      },
+      [self](set_atom, incarnation_atom, uint64_t incarnation) -> caf::result<uint64_t> {
+        auto& st = self->state;
+        auto id = st.next_ticket++;
+        auto promise = self->make_response_promise<uint64_t>();
+        st.incarnation_promises.emplace(id, promise);
+        st.commit->stage_incarnation(id, incarnation);
+        start_batch(self);
+        return promise;
+      },
   };
 }
 
-}  // namespace onevalue
+} // namespace onevalue

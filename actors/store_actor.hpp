@@ -6,9 +6,9 @@
 // Start-up, done by main before anything serves:
 //
 //   store_config cfg; cfg.node = ...; cfg.data_dir = ...;      // "" = memory only
-//   auto opened = open_store(cfg);                              // lock + load + bump incarnation
-//   if (!opened.ok()) { log opened.error; exit non-zero; }
-//   auto store = sys.spawn(onevalue::store, opened.config);
+//   auto opened = open_store(cfg);                              // lock + load + bump
+//   incarnation if (!opened.ok()) { log opened.error; exit non-zero; } auto store =
+//   sys.spawn(onevalue::store, opened.config);
 //   // membership starts with incarnation opened.incarnation
 //
 // Writes: a local set is durable before its reply (group commit, see group_commit.hpp)
@@ -86,7 +86,8 @@ using save_atom = caf::atom_constant<caf::atom("save")>;
 
 /// The store's save worker: runs `save_state` (blocking file I/O) and replies whether
 /// it succeeded, logging the reason when not.
-using state_saver_actor = caf::typed_actor<caf::replies_to<save_atom, durable_state>::with<bool>>;
+using state_saver_actor =
+    caf::typed_actor<caf::replies_to<save_atom, durable_state>::with<bool>>;
 
 /// State of the store actor. Owned by it; touched only from its handlers.
 struct store_state {
@@ -96,8 +97,10 @@ struct store_state {
   state_saver_actor saver;
   std::vector<value_listener_actor> listeners;
   uint64_t next_ticket = 1;
-  std::unordered_map<uint64_t, caf::typed_response_promise<versioned_value>> write_promises;
-  std::unordered_map<uint64_t, caf::typed_response_promise<uint64_t>> incarnation_promises;
+  std::unordered_map<uint64_t, caf::typed_response_promise<versioned_value>>
+      write_promises;
+  std::unordered_map<uint64_t, caf::typed_response_promise<uint64_t>>
+      incarnation_promises;
   static inline const char* name = "onevalue.store";
 };
 
@@ -105,4 +108,4 @@ struct store_state {
 store_actor::behavior_type store(store_actor::stateful_pointer<store_state> self,
                                  store_config config);
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -86,9 +86,7 @@ public:
     return {};
   }
 
-  std::error_code make_dir(const std::string&) override {
-    return {};
-  }
+  std::error_code make_dir(const std::string&) override { return {}; }
 
   std::error_code lock(const std::string& path, int& fd) override {
     if (fail_on == "lock" || held_locks.count(path))
@@ -105,12 +103,10 @@ public:
   }
 
 private:
-  static std::error_code io_error() {
-    return std::make_error_code(std::errc::io_error);
-  }
+  static std::error_code io_error() { return std::make_error_code(std::errc::io_error); }
 
   int next_fd_ = 100;
   std::map<int, std::string> open_;
 };
 
-}  // namespace onevalue::testing
+} // namespace onevalue::testing

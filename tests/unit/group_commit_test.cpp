@@ -15,7 +15,7 @@ std::vector<uint64_t> ids(const batch_outcome& outcome) {
   return result;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("nothing to save on a fresh register") {
   group_commit gc{fresh, "n1"};
@@ -49,7 +49,7 @@ TEST_CASE("writes arriving during a save share the next save") {
   REQUIRE(first);
   for (uint64_t id = 2; id <= 5; ++id)
     gc.stage_write(id, static_cast<int64_t>(id * 10));
-  CHECK_FALSE(gc.next_batch());  // one save at a time
+  CHECK_FALSE(gc.next_batch()); // one save at a time
   CHECK(ids(gc.on_saved()) == std::vector<uint64_t>{1});
   auto second = gc.next_batch();
   REQUIRE(second);
@@ -62,7 +62,8 @@ TEST_CASE("writes arriving during a save share the next save") {
   CHECK(gc.check_invariants());
 }
 
-TEST_CASE("a failed save fails its whole batch and the value rolls back to the durable one") {
+TEST_CASE(
+    "a failed save fails its whole batch and the value rolls back to the durable one") {
   group_commit gc{fresh, "n1"};
   gc.stage_write(1, 7);
   gc.next_batch();
@@ -75,7 +76,7 @@ TEST_CASE("a failed save fails its whole batch and the value rolls back to the d
   CHECK_FALSE(outcome.value_changed);
   CHECK(gc.current() == versioned_value{7, {1, "n1"}});
   CHECK(gc.durable().value == gc.current());
-  CHECK_FALSE(gc.next_batch());  // nothing left to retry
+  CHECK_FALSE(gc.next_batch()); // nothing left to retry
   // Counters of failed writes are never reused.
   CHECK(gc.stage_write(4, 10).ver.counter == 4);
   CHECK(gc.check_invariants());

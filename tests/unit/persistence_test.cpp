@@ -19,7 +19,8 @@ const durable_state new_state{{-11, {10, "n1"}}, 10, 3};
 struct temp_dir {
   std::filesystem::path path;
   temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "onevalue-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "onevalue-test-XXXXXX").string();
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
     path = pattern;
   }
@@ -40,7 +41,7 @@ void write_file(const std::filesystem::path& p, const std::string& content) {
   out << content;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("crc32 matches the IEEE check value") {
   const std::string check = "123456789";
@@ -84,8 +85,8 @@ TEST_CASE("a truncated state file is an error naming the file") {
   REQUIRE_FALSE(save_state(*files, dir.str(), old_state));
   auto path = dir.path / "state";
   auto full = read_file(path);
-  for (std::size_t keep : {std::size_t{0}, std::size_t{5}, std::size_t{20}, full.size() - 3,
-                           full.size() - 1}) {
+  for (std::size_t keep : {std::size_t{0}, std::size_t{5}, std::size_t{20},
+                           full.size() - 3, full.size() - 1}) {
     CAPTURE(keep);
     write_file(path, full.substr(0, keep));
     auto loaded = load_state(*files, dir.str());

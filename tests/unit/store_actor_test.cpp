@@ -29,8 +29,8 @@ struct store_fixture {
 
   caf::actor_system_config cfg;
   caf::actor_system sys{init(cfg)};
-  caf::scheduler::test_coordinator& sched
-    = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  caf::scheduler::test_coordinator& sched =
+      dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
   caf::scoped_actor self{sys};
   std::shared_ptr<fake_file_layer> files = std::make_shared<fake_file_layer>();
 
@@ -77,7 +77,8 @@ struct store_fixture {
 
   bool merge(const store_actor& hdl, const versioned_value& v) {
     bool result = false;
-    auto pending = self->request(hdl, caf::infinite, merge_atom::value, v, std::string{"n3"});
+    auto pending =
+        self->request(hdl, caf::infinite, merge_atom::value, v, std::string{"n3"});
     sched.run();
     pending.receive([&](bool accepted) { result = accepted; },
                     [&](caf::error& err) { FAIL(sys.render(err)); });
@@ -87,7 +88,7 @@ struct store_fixture {
   group_commit& core_of(const store_actor& hdl) {
     auto ptr = caf::actor_cast<caf::abstract_actor*>(hdl);
     return *dynamic_cast<caf::stateful_actor<store_state, store_actor::base>&>(*ptr)
-              .state.commit;
+                .state.commit;
   }
 
   void stop(const store_actor& hdl) {
@@ -96,7 +97,7 @@ struct store_fixture {
   }
 };
 
-}  // namespace
+} // namespace
 
 TEST_CASE_FIXTURE(store_fixture, "a new store serves the blog's initial value 42") {
   auto hdl = spawn_in_memory();
@@ -123,7 +124,8 @@ TEST_CASE_FIXTURE(store_fixture, "without a data dir a set is acknowledged at on
   stop(hdl);
 }
 
-TEST_CASE_FIXTURE(store_fixture, "an older remote value is rejected and changes nothing") {
+TEST_CASE_FIXTURE(store_fixture,
+                  "an older remote value is rejected and changes nothing") {
   auto hdl = spawn_durable();
   REQUIRE(set(hdl, 5));
   REQUIRE(set(hdl, 6));
@@ -132,7 +134,8 @@ TEST_CASE_FIXTURE(store_fixture, "an older remote value is rejected and changes 
   stop(hdl);
 }
 
-TEST_CASE_FIXTURE(store_fixture, "a newer remote value reaches every listener and advances the clock") {
+TEST_CASE_FIXTURE(store_fixture,
+                  "a newer remote value reaches every listener and advances the clock") {
   auto hdl = spawn_durable();
   auto seen = std::make_shared<std::vector<versioned_value>>();
   auto listener = sys.spawn(recording_listener, seen);
@@ -153,7 +156,8 @@ TEST_CASE_FIXTURE(store_fixture, "a newer remote value reaches every listener an
   stop(hdl);
 }
 
-TEST_CASE_FIXTURE(store_fixture, "a failing disk fails the set and leaves the value unchanged") {
+TEST_CASE_FIXTURE(store_fixture,
+                  "a failing disk fails the set and leaves the value unchanged") {
   auto hdl = spawn_durable();
   REQUIRE(set(hdl, 5));
   for (std::string step : {"write", "fsync", "rename", "fsync_dir"}) {
@@ -175,7 +179,8 @@ TEST_CASE_FIXTURE(store_fixture, "a failing disk fails the set and leaves the va
 TEST_CASE_FIXTURE(store_fixture, "writes arriving during a save share one fsync") {
   auto hdl = spawn_durable();
   const auto fsyncs_before = files->fsync_calls;
-  std::vector<decltype(self->request(hdl, caf::infinite, set_atom::value, int64_t{0}))> pending;
+  std::vector<decltype(self->request(hdl, caf::infinite, set_atom::value, int64_t{0}))>
+      pending;
   for (int64_t i = 1; i <= 5; ++i)
     pending.push_back(self->request(hdl, caf::infinite, set_atom::value, i));
   sched.run();
@@ -191,7 +196,8 @@ TEST_CASE_FIXTURE(store_fixture, "writes arriving during a save share one fsync"
   stop(hdl);
 }
 
-TEST_CASE_FIXTURE(store_fixture, "a restarted store reloads value and clock and bumps the incarnation") {
+TEST_CASE_FIXTURE(store_fixture,
+                  "a restarted store reloads value and clock and bumps the incarnation") {
   auto first = spawn_durable();
   REQUIRE(set(first, 5));
   REQUIRE(merge(first, {8, {20, "n2"}}));
@@ -219,7 +225,8 @@ TEST_CASE_FIXTURE(store_fixture, "a second store on a locked data dir is refused
   stop(first);
 }
 
-TEST_CASE_FIXTURE(store_fixture, "a corrupt state file stops the start unless reset is asked for") {
+TEST_CASE_FIXTURE(store_fixture,
+                  "a corrupt state file stops the start unless reset is asked for") {
   files->files["/data/state"] = "onevalue-state\nformat=1\nvalue=5\n";
   store_config config;
   config.node = "n1";
@@ -238,8 +245,8 @@ TEST_CASE_FIXTURE(store_fixture, "a corrupt state file stops the start unless re
 TEST_CASE_FIXTURE(store_fixture, "a raised incarnation is persisted before the reply") {
   auto hdl = spawn_durable();
   uint64_t durable = 0;
-  auto pending = self->request(hdl, caf::infinite, set_atom::value, incarnation_atom::value,
-                               uint64_t{7});
+  auto pending = self->request(hdl, caf::infinite, set_atom::value,
+                               incarnation_atom::value, uint64_t{7});
   sched.run();
   pending.receive([&](uint64_t inc) { durable = inc; },
                   [&](caf::error& err) { FAIL(sys.render(err)); });
@@ -248,10 +255,12 @@ TEST_CASE_FIXTURE(store_fixture, "a raised incarnation is persisted before the r
   stop(hdl);
 }
 
-TEST_CASE("with the real scheduler a detached saver persists writes to a real directory") {
-  std::string pattern = (std::filesystem::temp_directory_path() / "onevalue-store-XXXXXX").string();
+TEST_CASE(
+    "with the real scheduler a detached saver persists writes to a real directory") {
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "onevalue-store-XXXXXX").string();
   REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-  const std::string data_dir = pattern + "/data";  // open_store creates it
+  const std::string data_dir = pattern + "/data"; // open_store creates it
   {
     caf::actor_system_config cfg;
     add_message_types(cfg);
@@ -266,8 +275,11 @@ TEST_CASE("with the real scheduler a detached saver persists writes to a real di
     caf::scoped_actor self{sys};
     for (int64_t i = 1; i <= 3; ++i)
       self->request(hdl, std::chrono::seconds(10), set_atom::value, i)
-        .receive([&](const versioned_value& v) { CHECK(v.ver.counter == static_cast<uint64_t>(i)); },
-                 [&](caf::error& err) { FAIL(sys.render(err)); });
+          .receive(
+              [&](const versioned_value& v) {
+                CHECK(v.ver.counter == static_cast<uint64_t>(i));
+              },
+              [&](caf::error& err) { FAIL(sys.render(err)); });
     self->send_exit(hdl, caf::exit_reason::user_shutdown);
     self->wait_for(hdl);
   }
