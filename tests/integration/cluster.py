@@ -173,10 +173,12 @@ class Cluster:
         wait_until(formed, timeout, "every node to list every member alive")
 
     def wait_state(self, name, states, timeout=20):
+        self.wait_state_among(self.running(), name, states, timeout)
+
+    def wait_state_among(self, nodes, name, states, timeout=20):
         def seen():
-            return all(node.state_of(name) in states
-                       for node in self.running() if node.name != name)
-        wait_until(seen, timeout, f"{name} to be {states} everywhere")
+            return all(node.state_of(name) in states for node in nodes if node.name != name)
+        wait_until(seen, timeout, f"{name} to be {states} on {[n.name for n in nodes]}")
 
     def wait_value(self, value, timeout=10):
         wait_until(lambda: all(n.value()["value"] == value for n in self.running()),
