@@ -90,7 +90,7 @@ node_config::node_config() {
          "(comma-separated). Default: none, start a new cluster. Join retries in the "
          "background until one answers; listing several survives the loss of some.")
     .add(data_dir, "data-dir",
-         "Directory for durable state (value, version, clock); created if missing. "
+         "Directory for durable state (value, version, clock). "
          "Default \"\" keeps the value in memory only: a restarted node relearns it from "
          "its peers, and a whole-cluster restart loses it.")
     .add(log_level, "log-level",
@@ -106,8 +106,8 @@ node_config::node_config() {
          "Largest accepted request body in bytes, 16..1048576, default 4096; larger "
          "bodies get 413. A value is one integer, so large bodies are mistakes or abuse.")
     .add(request_timeout, "request-timeout",
-         "How long an HTTP request waits for the node's actors before answering 503, a "
-         "timespan, default 2s. Lower fails faster under overload; higher rides out stalls.")
+         "How long an HTTP request waits for the node's actors before it fails with an "
+         "error status, a timespan, default 2s. Lower fails faster under overload; higher rides out stalls.")
     .add(profile, "profile",
          "Preset for the protocol timings below: \"lan\" (default; hashicorp/memberlist's "
          "LAN timings) or \"local\" (about 5x faster, for nodes on one host or a fast "
@@ -189,12 +189,10 @@ std::string node_config::help_text() const {
                  "the command line overrides both. CAF's own sections ([middleman], "
                  "[scheduler], ...) may appear in the same file.",
                  0, 80);
-  out += "\nEnvironment:\n";
-  append_wrapped(out, "ADVERTISE_ADDR  sets onevalue.advertise.", 2, 80);
-  append_wrapped(out,
-                 "CLUSTER_ADDR    adds seeds: \"host\", \"host:port\" or a comma-separated "
-                 "list of them.",
-                 2, 80);
+  out +=
+    "\nEnvironment:\n"
+    "  ADVERTISE_ADDR    sets onevalue.advertise\n"
+    "  CLUSTER_ADDR      adds seeds: \"host\", \"host:port\" or a comma-separated list\n";
   out += "\nOptions:\n";
   for (const auto& opt : custom_options_) {
     if (opt.category() != group)
@@ -207,10 +205,11 @@ std::string node_config::help_text() const {
     append_wrapped(out, std::string(opt.description().begin(), opt.description().end()),
                    6, 80);
   }
-  out += "\nOther:\n";
-  append_wrapped(out, "-h, --help       print this text and exit", 2, 80);
-  append_wrapped(out, "--long-help      also list CAF's own options and exit", 2, 80);
-  append_wrapped(out, "--dump-config    print the merged configuration and exit", 2, 80);
+  out +=
+    "\nOther:\n"
+    "  -h, --help        print this text and exit\n"
+    "  --long-help       also list CAF's own options ([middleman], [scheduler], ...)\n"
+    "  --dump-config     print the merged configuration and exit\n";
   return out;
 }
 

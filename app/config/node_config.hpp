@@ -87,8 +87,8 @@ public:
   /// Largest accepted request body in bytes; larger bodies get 413. 16..1048576,
   /// default 4096 (a value is one integer, so anything large is a mistake or abuse).
   uint64_t max_body_bytes = 4096;
-  /// How long an HTTP request waits for the node's actors before answering 503.
-  /// Default 2s. Lower fails faster under overload; higher rides out GC-like stalls.
+  /// How long an HTTP request waits for the node's actors before it fails with an
+  /// error status. Default 2s. Lower fails faster under overload; higher rides out GC-like stalls.
   caf::timespan request_timeout = std::chrono::seconds(2);
 
   // -- membership protocol (defaults come from `profile`) -------------------

@@ -177,8 +177,9 @@ void check_network(const node_config& cfg, const option_sources& sources,
     check.fail("http-port", "expected an integer in 1..65535, got 0 (peers publish each "
                             "other's HTTP port)");
   if (out.cluster_port != 0 && out.cluster_port == out.http_port)
-    check.fail("http-port", "must differ from cluster-port (both are "
-                              + std::to_string(out.http_port) + ")");
+    check.fail(check.given("http-port") ? "http-port" : "cluster-port",
+               "cluster-port and http-port must differ (both are "
+                 + std::to_string(out.http_port) + ")");
   for (const auto& text : cfg.seeds)
     add_seed(text, sources.of("onevalue.seeds"), check, out);
   const char* env = ctx.getenv ? ctx.getenv("CLUSTER_ADDR") : nullptr;
