@@ -42,8 +42,7 @@ bool is_host(const std::string& text) {
 }
 
 std::optional<peer_address> parse_peer_address(const std::string& text,
-                                               uint16_t default_port,
-                                               std::string& why) {
+                                               uint16_t default_port, std::string& why) {
   if (text.empty()) {
     why = "empty address";
     return std::nullopt;
@@ -59,8 +58,9 @@ std::optional<peer_address> parse_peer_address(const std::string& text,
   if (colon != std::string::npos) {
     auto port_text = text.substr(colon + 1);
     if (port_text.empty() || port_text.size() > 5
-        || !std::all_of(port_text.begin(), port_text.end(),
-                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+        || !std::all_of(port_text.begin(), port_text.end(), [](char c) {
+             return std::isdigit(static_cast<unsigned char>(c));
+           })) {
       why = "port \"" + port_text + "\" is not a number in 1..65535";
       return std::nullopt;
     }
@@ -115,7 +115,7 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-}  // namespace
+} // namespace
 
 std::string nearest_name(const std::string& name,
                          const std::vector<std::string>& candidates) {
@@ -140,4 +140,4 @@ std::string format_duration(millis value) {
   return std::to_string(ms) + "ms";
 }
 
-}  // namespace onevalue::config
+} // namespace onevalue::config

@@ -26,8 +26,7 @@ bool is_host(const std::string& text);
 /// On failure returns nullopt and stores the reason in `why` (e.g. "port 0 is out
 /// of range 1..65535").
 std::optional<peer_address> parse_peer_address(const std::string& text,
-                                               uint16_t default_port,
-                                               std::string& why);
+                                               uint16_t default_port, std::string& why);
 
 /// Splits `text` at `separator`, trims blanks around each piece and drops empty pieces.
 std::vector<std::string> split_list(const std::string& text, char separator);
@@ -40,4 +39,4 @@ std::string nearest_name(const std::string& name,
 /// Renders a duration the way the config file spells it: "250ms", "2s", "10min".
 std::string format_duration(millis value);
 
-}  // namespace onevalue::config
+} // namespace onevalue::config

@@ -52,7 +52,7 @@ void check_section(const caf::settings& section, const std::string& category,
   }
 }
 
-}  // namespace
+} // namespace
 
 std::string expectation(const caf::config_option& option) {
   auto type = to_std(option.type_name());
@@ -96,8 +96,8 @@ void check_config_file(const caf::settings& raw, const caf::config_option_set& o
       continue;
     }
     if (categories.count(key) == 0) {
-      auto suggestion =
-        nearest_name(key, std::vector<std::string>(categories.begin(), categories.end()));
+      auto suggestion = nearest_name(
+          key, std::vector<std::string>(categories.begin(), categories.end()));
       errors.push_back(prefix + "[" + key + "]: unknown section"
                        + (suggestion.empty() ? std::string{}
                                              : " (did you mean [" + suggestion + "]?)"));
@@ -123,16 +123,16 @@ std::string describe_parse_error(const caf::error& err,
     const std::string prefix = "config error in command line: ";
     auto name = argument->substr(0, argument->find('='));
     auto value = argument->find('=') == std::string::npos
-                   ? std::string{}
-                   : argument->substr(argument->find('=') + 1);
+                     ? std::string{}
+                     : argument->substr(argument->find('=') + 1);
     if (name.compare(0, 2, "--") == 0)
       name.erase(0, 2);
     if (code == caf::pec::not_an_option) {
       auto dot = name.find('.');
       if (dot == std::string::npos)
         return prefix + *argument + ": not an option (onevalue --help lists them)";
-      return prefix + unknown_key_message(options, name.substr(0, dot),
-                                          name.substr(dot + 1));
+      return prefix
+             + unknown_key_message(options, name.substr(0, dot), name.substr(dot + 1));
     }
     if (code == caf::pec::missing_argument)
       return prefix + name + ": needs a value, as in --" + name + "=VALUE";
@@ -149,4 +149,4 @@ std::string describe_parse_error(const caf::error& err,
            "quotes\", timespans a unit (250ms)";
 }
 
-}  // namespace onevalue::config
+} // namespace onevalue::config

@@ -32,4 +32,4 @@ std::string describe_parse_error(const caf::error& err,
 /// such as 250ms or 2s").
 std::string expectation(const caf::config_option& option);
 
-}  // namespace onevalue::config
+} // namespace onevalue::config

@@ -32,9 +32,7 @@ public:
   node_config& operator=(const node_config&) = delete;
 
   /// All options known to CAF, including the `onevalue` group.
-  const caf::config_option_set& option_set() const {
-    return custom_options_;
-  }
+  const caf::config_option_set& option_set() const { return custom_options_; }
 
   /// The long names (without "onevalue.") of every option in the `onevalue` group,
   /// in declaration order.
@@ -88,7 +86,8 @@ public:
   /// default 4096 (a value is one integer, so anything large is a mistake or abuse).
   uint64_t max_body_bytes = 4096;
   /// How long an HTTP request waits for the node's actors before it fails with an
-  /// error status. Default 2s. Lower fails faster under overload; higher rides out GC-like stalls.
+  /// error status. Default 2s. Lower fails faster under overload; higher rides out
+  /// GC-like stalls.
   caf::timespan request_timeout = std::chrono::seconds(2);
 
   // -- membership protocol (defaults come from `profile`) -------------------
@@ -143,4 +142,4 @@ public:
   uint64_t max_packet_bytes = 0;
 };
 
-}  // namespace onevalue
+} // namespace onevalue

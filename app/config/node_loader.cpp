@@ -1,6 +1,5 @@
 #include "app/config/node_loader.hpp"
 
-#include "actors/log.hpp"
 #include "app/config/config_checks.hpp"
 #include "app/config/config_file_check.hpp"
 #include "app/config/option_validation.hpp"
@@ -9,9 +8,9 @@
 #include <caf/config_value.hpp>
 #include <caf/settings.hpp>
 
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
 #include <algorithm>
 #include <fstream>
@@ -81,25 +80,27 @@ std::set<std::string> keys_on_command_line(const std::vector<std::string>& args,
 
 /// Sets `key` to `value` unless the file or the command line already set it.
 template <class T>
-void set_default(node_config& cfg, const char* key, T value) {
+void set_default(node_config& cfg, const std::string& key, T value) {
   if (caf::get_if(&cfg.content, key) == nullptr)
     cfg.set(key, std::move(value));
 }
 
 void apply_caf_defaults(node_config& cfg) {
-  if (caf::get_if(&cfg.content, "middleman.app-identifier") == nullptr)
+  if (caf::get_if(&cfg.content, std::string{"middleman.app-identifier"}) == nullptr)
     set_default(cfg, "middleman.app-identifiers", std::vector<std::string>{"onevalue"});
   // Every node must use the same heartbeat settings (CAF-NOTES §3): a node with a
   // connection timeout drops idle links to a node that sends no heartbeats.
-  set_default(cfg, "middleman.heartbeat-interval", caf::timespan{std::chrono::seconds(1)});
-  set_default(cfg, "middleman.connection-timeout", caf::timespan{std::chrono::seconds(5)});
+  set_default(cfg, "middleman.heartbeat-interval",
+              caf::timespan{std::chrono::seconds(1)});
+  set_default(cfg, "middleman.connection-timeout",
+              caf::timespan{std::chrono::seconds(5)});
   // CAF's default is max(cores, 4) workers; on a 2-core machine the extra workers only
   // add wake-up latency (CAF-NOTES §6).
   auto cores = static_cast<uint64_t>(std::max(2u, std::thread::hardware_concurrency()));
   set_default(cfg, "scheduler.max-threads", cores);
 }
 
-}  // namespace
+} // namespace
 
 load_context make_load_context(getenv_function getenv_fn) {
   load_context ctx;
@@ -121,7 +122,8 @@ load_result load_node_options(node_config& cfg, int argc, char** argv,
   for (int i = 1; i < argc; ++i)
     args.emplace_back(argv[i]);
   if (std::any_of(args.begin(), args.end(), is_help_flag)) {
-    *ctx.help_out << cfg.help_text() << std::flush;
+    auto& out = ctx.help_out != nullptr ? *ctx.help_out : std::cout;
+    out << cfg.help_text() << std::flush;
     load_result result;
     result.status = load_status::exit_ok;
     result.exit_code = 0;
@@ -177,4 +179,4 @@ load_result load_node_options(node_config& cfg, int argc, char** argv,
   return result;
 }
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -72,4 +72,4 @@ load_result load_node_options(node_config& cfg, int argc, char** argv,
 load_result load_node_options(node_config& cfg, int argc, char** argv,
                               const getenv_function& getenv_fn);
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -30,8 +30,7 @@ class checker {
 public:
   checker(const node_config& cfg, const option_sources& sources,
           std::vector<std::string>& errors)
-    : cfg_(cfg), sources_(sources), errors_(errors) {
-  }
+      : cfg_(cfg), sources_(sources), errors_(errors) {}
 
   void fail(const std::string& key, const std::string& what) {
     fail_from(sources_.of("onevalue." + key), key, what);
@@ -55,7 +54,7 @@ public:
       return fallback;
     if (value < caf::timespan{0} || (value == caf::timespan{0} && !allow_zero)) {
       fail(key, std::string{"expected a "} + (allow_zero ? "non-negative" : "positive")
-                  + " timespan, got " + render(value));
+                    + " timespan, got " + render(value));
       return fallback;
     }
     auto result = std::chrono::duration_cast<millis>(value);
@@ -73,7 +72,7 @@ public:
       return fallback;
     if (value < lo || value > hi) {
       fail(key, "expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi)
-                  + ", got " + std::to_string(value));
+                    + ", got " + std::to_string(value));
       return fallback;
     }
     return value;
@@ -106,12 +105,13 @@ void check_identity(const node_config& cfg, const load_context& ctx, checker& ch
   if (!out.name.empty() || check.given("name")) {
     if (!valid_node_name(out.name))
       check.fail("name", "expected 1 to 64 letters, digits, '.', '_' or '-', got \""
-                           + out.name + "\"");
+                             + out.name + "\"");
   }
   out.bind = cfg.bind;
   if (!is_ipv4_address(out.bind))
-    check.fail("bind", "expected an IPv4 address such as \"0.0.0.0\" or \"127.0.0.2\", got \""
-                         + out.bind + "\"");
+    check.fail("bind",
+               "expected an IPv4 address such as \"0.0.0.0\" or \"127.0.0.2\", got \""
+                   + out.bind + "\"");
 }
 
 void check_advertise(const node_config& cfg, const option_sources& sources,
@@ -129,12 +129,13 @@ void check_advertise(const node_config& cfg, const option_sources& sources,
       return;
     }
     auto host = ctx.host_name ? ctx.host_name() : std::string{};
-    auto resolved = host.empty() || !ctx.resolve_ipv4 ? std::nullopt
-                                                      : ctx.resolve_ipv4(host);
+    auto resolved =
+        host.empty() || !ctx.resolve_ipv4 ? std::nullopt : ctx.resolve_ipv4(host);
     if (!resolved) {
-      check.fail_from("defaults", "advertise",
-                      "not set, bind is 0.0.0.0 and the host name \"" + host
-                        + "\" does not resolve; set onevalue.advertise or ADVERTISE_ADDR");
+      check.fail_from(
+          "defaults", "advertise",
+          "not set, bind is 0.0.0.0 and the host name \"" + host
+              + "\" does not resolve; set onevalue.advertise or ADVERTISE_ADDR");
       return;
     }
     out.advertise = *resolved;
@@ -147,10 +148,12 @@ void check_advertise(const node_config& cfg, const option_sources& sources,
     return;
   } else if (!is_host(out.advertise)) {
     check.fail_from(source, "advertise",
-                    "expected an IPv4 address or a host name, got \"" + out.advertise + "\"");
+                    "expected an IPv4 address or a host name, got \"" + out.advertise
+                        + "\"");
   } else if (!ctx.resolve_ipv4 || !ctx.resolve_ipv4(out.advertise)) {
     check.fail_from(source, "advertise",
-                    "host name \"" + out.advertise + "\" does not resolve to an IPv4 address");
+                    "host name \"" + out.advertise
+                        + "\" does not resolve to an IPv4 address");
   }
 }
 
@@ -179,7 +182,7 @@ void check_network(const node_config& cfg, const option_sources& sources,
   if (out.cluster_port != 0 && out.cluster_port == out.http_port)
     check.fail(check.given("http-port") ? "http-port" : "cluster-port",
                "cluster-port and http-port must differ (both are "
-                 + std::to_string(out.http_port) + ")");
+                   + std::to_string(out.http_port) + ")");
   for (const auto& text : cfg.seeds)
     add_seed(text, sources.of("onevalue.seeds"), check, out);
   const char* env = ctx.getenv ? ctx.getenv("CLUSTER_ADDR") : nullptr;
@@ -196,15 +199,18 @@ void check_operation(const node_config& cfg, checker& check, node_options& out) 
     check.fail("data-dir", "\"" + out.data_dir + "\" exists and is not a directory");
   out.log_level = cfg.log_level;
   if (!log::valid_level(out.log_level))
-    check.fail("log-level", "expected one of \"trace\", \"debug\", \"info\", \"warning\", "
-                            "\"error\", \"off\", got \"" + out.log_level + "\"");
+    check.fail("log-level",
+               "expected one of \"trace\", \"debug\", \"info\", \"warning\", "
+               "\"error\", \"off\", got \""
+                   + out.log_level + "\"");
   out.status_interval =
-    check.interval("status-interval", cfg.status_interval, out.status_interval, true);
-  out.http_threads = check.integer("http-threads", cfg.http_threads, out.http_threads, 1, 256);
+      check.interval("status-interval", cfg.status_interval, out.status_interval, true);
+  out.http_threads =
+      check.integer("http-threads", cfg.http_threads, out.http_threads, 1, 256);
   out.max_body_bytes = check.integer<std::size_t>("max-body-bytes", cfg.max_body_bytes,
                                                   out.max_body_bytes, 16, 1048576);
-  out.request_timeout = check.interval("request-timeout", cfg.request_timeout,
-                                       out.request_timeout);
+  out.request_timeout =
+      check.interval("request-timeout", cfg.request_timeout, out.request_timeout);
 }
 
 void check_protocol(const node_config& cfg, checker& check, node_options& out) {
@@ -215,44 +221,49 @@ void check_protocol(const node_config& cfg, checker& check, node_options& out) {
   else if (out.profile != "lan")
     check.fail("profile", "expected \"lan\" or \"local\", got \"" + out.profile + "\"");
   auto& s = out.swim;
-  s.probe_interval = check.interval("probe-interval", cfg.probe_interval, base.probe_interval);
+  s.probe_interval =
+      check.interval("probe-interval", cfg.probe_interval, base.probe_interval);
   s.ack_timeout = check.interval("ack-timeout", cfg.ack_timeout, base.ack_timeout);
   s.indirect_checks =
-    check.integer("indirect-checks", cfg.indirect_checks, base.indirect_checks, 0, 16);
+      check.integer("indirect-checks", cfg.indirect_checks, base.indirect_checks, 0, 16);
   s.suspicion_mult =
-    check.integer("suspicion-mult", cfg.suspicion_mult, base.suspicion_mult, 1, 100);
+      check.integer("suspicion-mult", cfg.suspicion_mult, base.suspicion_mult, 1, 100);
   s.suspicion_max_mult = check.integer("suspicion-max-mult", cfg.suspicion_max_mult,
                                        base.suspicion_max_mult, 1, 100);
   s.gossip_interval =
-    check.interval("gossip-interval", cfg.gossip_interval, base.gossip_interval);
-  s.gossip_nodes = check.integer("gossip-nodes", cfg.gossip_nodes, base.gossip_nodes, 1, 64);
+      check.interval("gossip-interval", cfg.gossip_interval, base.gossip_interval);
+  s.gossip_nodes =
+      check.integer("gossip-nodes", cfg.gossip_nodes, base.gossip_nodes, 1, 64);
   s.retransmit_mult =
-    check.integer("retransmit-mult", cfg.retransmit_mult, base.retransmit_mult, 1, 100);
-  s.push_pull_interval =
-    check.interval("push-pull-interval", cfg.push_pull_interval, base.push_pull_interval);
-  s.join_retry_interval =
-    check.interval("join-retry-interval", cfg.join_retry_interval, base.join_retry_interval);
+      check.integer("retransmit-mult", cfg.retransmit_mult, base.retransmit_mult, 1, 100);
+  s.push_pull_interval = check.interval("push-pull-interval", cfg.push_pull_interval,
+                                        base.push_pull_interval);
+  s.join_retry_interval = check.interval("join-retry-interval", cfg.join_retry_interval,
+                                         base.join_retry_interval);
   s.reap_after = check.interval("reap-after", cfg.reap_after, base.reap_after);
-  s.failed_probe_interval = check.interval("failed-probe-interval", cfg.failed_probe_interval,
-                                           base.failed_probe_interval);
+  s.failed_probe_interval = check.interval(
+      "failed-probe-interval", cfg.failed_probe_interval, base.failed_probe_interval);
   s.leave_propagation =
-    check.interval("leave-propagation", cfg.leave_propagation, base.leave_propagation);
+      check.interval("leave-propagation", cfg.leave_propagation, base.leave_propagation);
   if (s.leave_propagation > millis{1500})
-    check.fail("leave-propagation", "expected at most 1500ms (shutdown must finish within "
-                                    "2s), got " + format_duration(s.leave_propagation));
-  s.max_packet_bytes = check.integer<std::size_t>("max-packet-bytes", cfg.max_packet_bytes,
-                                                  base.max_packet_bytes, 512, 65507);
+    check.fail("leave-propagation",
+               "expected at most 1500ms (shutdown must finish within "
+               "2s), got "
+                   + format_duration(s.leave_propagation));
+  s.max_packet_bytes = check.integer<std::size_t>(
+      "max-packet-bytes", cfg.max_packet_bytes, base.max_packet_bytes, 512, 65507);
   if (s.ack_timeout >= s.probe_interval) {
     // Blame the option the user set; a profile's own pair is always consistent.
-    auto key = check.given("ack-timeout") || !check.given("probe-interval") ? "ack-timeout"
-                                                                            : "probe-interval";
+    auto key = check.given("ack-timeout") || !check.given("probe-interval")
+                   ? "ack-timeout"
+                   : "probe-interval";
     check.fail(key, "ack-timeout (" + format_duration(s.ack_timeout)
-                      + ") must be below probe-interval (" + format_duration(s.probe_interval)
-                      + ")");
+                        + ") must be below probe-interval ("
+                        + format_duration(s.probe_interval) + ")");
   }
 }
 
-}  // namespace
+} // namespace
 
 node_options validate_options(const node_config& cfg, const option_sources& sources,
                               const load_context& ctx, std::vector<std::string>& errors) {
@@ -266,4 +277,4 @@ node_options validate_options(const node_config& cfg, const option_sources& sour
   return out;
 }
 
-}  // namespace onevalue::config
+} // namespace onevalue::config

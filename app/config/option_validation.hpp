@@ -34,4 +34,4 @@ struct option_sources {
 node_options validate_options(const node_config& cfg, const option_sources& sources,
                               const load_context& ctx, std::vector<std::string>& errors);
 
-}  // namespace onevalue::config
+} // namespace onevalue::config

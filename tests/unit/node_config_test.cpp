@@ -80,7 +80,7 @@ std::pair<load_result, std::string> load_section(const std::string& section,
 
 const fs::path source_dir = fs::path{__FILE__}.parent_path().parent_path().parent_path();
 
-}  // namespace
+} // namespace
 
 TEST_CASE("a wrongly typed file value is an error naming the key and the file") {
   auto [result, file] = load_section("http-port=\"abc\"");
@@ -88,7 +88,7 @@ TEST_CASE("a wrongly typed file value is an error naming the key and the file") 
   CHECK(result.exit_code == 2);
   CHECK(result.message
         == "config error in " + file
-             + ": onevalue.http-port: expected an integer in 1..65535, got \"abc\"");
+               + ": onevalue.http-port: expected an integer in 1..65535, got \"abc\"");
 }
 
 TEST_CASE("each validation rule of the [onevalue] section reports its key") {
@@ -97,43 +97,58 @@ TEST_CASE("each validation rule of the [onevalue] section reports its key") {
     std::string expected;
   };
   std::vector<row> rows = {
-    {"http-port=70000", "onevalue.http-port: expected an integer in 1..65535, got 70000"},
-    {"http-port=0", "onevalue.http-port: expected an integer in 1..65535, got 0"},
-    {"cluster-port=0", "onevalue.cluster-port: expected an integer in 1..65535, got 0"},
-    {"cluster-port=-1", "onevalue.cluster-port: expected an integer in 1..65535, got -1"},
-    {"cluster-port=8080", "onevalue.cluster-port: cluster-port and http-port must differ"},
-    {"probe-interval=250", "onevalue.probe-interval: expected a timespan with a unit"},
-    {"probe-interval=0s", "onevalue.probe-interval: expected a positive timespan"},
-    {"gossip-interval=500us", "onevalue.gossip-interval: expected at least 1ms"},
-    {"ack-timeout=1s", "onevalue.ack-timeout: ack-timeout (1s) must be below probe-interval (1s)"},
-    {"probe-interval=400ms", "onevalue.probe-interval: ack-timeout (500ms) must be below"},
-    {"htp-port=1", "onevalue.htp-port: not an option (did you mean onevalue.http-port?)"},
-    {"bogus=1", "onevalue.bogus: not an option"},
-    {"name=\"bad name\"", "onevalue.name: expected 1 to 64 letters"},
-    {"name=\"\"", "onevalue.name: expected 1 to 64 letters"},
-    {"bind=\"localhost\"", "onevalue.bind: expected an IPv4 address"},
-    {"bind=\"300.1.1.1\"", "onevalue.bind: expected an IPv4 address"},
-    {"advertise=\"nowhere.invalid\"", "onevalue.advertise: host name \"nowhere.invalid\" does not resolve"},
-    {"advertise=\"bad host!\"", "onevalue.advertise: expected an IPv4 address or a host name"},
-    {"advertise=\"0.0.0.0\"", "onevalue.advertise: 0.0.0.0 cannot be reached"},
-    {"seeds=\"10.0.0.1\"", "onevalue.seeds: expected a list of \"host\" or \"host:port\""},
-    {"seeds=[\"a:b\"]", "onevalue.seeds: \"a:b\" is not host or host:port"},
-    {"seeds=[\"a:0\"]", "port 0 is out of range 1..65535"},
-    {"seeds=[\"a:70000\"]", "port 70000 is out of range 1..65535"},
-    {"seeds=[\"[::1]:7946\"]", "IPv6 addresses are not supported"},
-    {"seeds=[\"bad_host!\"]", "is not a host name or IPv4 address"},
-    {"log-level=\"verbose\"", "onevalue.log-level: expected one of"},
-    {"log-level='debug'", "onevalue.log-level: expected a string in double quotes, got 'debug'"},
-    {"profile=\"wan\"", "onevalue.profile: expected \"lan\" or \"local\", got \"wan\""},
-    {"http-threads=0", "onevalue.http-threads: expected an integer in 1..256, got 0"},
-    {"max-body-bytes=1", "onevalue.max-body-bytes: expected an integer in 16..1048576, got 1"},
-    {"max-body-bytes=-5", "onevalue.max-body-bytes: expected a non-negative integer, got -5"},
-    {"indirect-checks=17", "onevalue.indirect-checks: expected an integer in 0..16, got 17"},
-    {"suspicion-mult=0", "onevalue.suspicion-mult: expected an integer in 1..100, got 0"},
-    {"gossip-nodes=0", "onevalue.gossip-nodes: expected an integer in 1..64, got 0"},
-    {"leave-propagation=2s", "onevalue.leave-propagation: expected at most 1500ms"},
-    {"max-packet-bytes=100", "onevalue.max-packet-bytes: expected an integer in 512..65507"},
-    {"request-timeout=0s", "onevalue.request-timeout: expected a positive timespan"},
+      {"http-port=70000",
+       "onevalue.http-port: expected an integer in 1..65535, got 70000"},
+      {"http-port=0", "onevalue.http-port: expected an integer in 1..65535, got 0"},
+      {"cluster-port=0", "onevalue.cluster-port: expected an integer in 1..65535, got 0"},
+      {"cluster-port=-1",
+       "onevalue.cluster-port: expected an integer in 1..65535, got -1"},
+      {"cluster-port=8080",
+       "onevalue.cluster-port: cluster-port and http-port must differ"},
+      {"probe-interval=250", "onevalue.probe-interval: expected a timespan with a unit"},
+      {"probe-interval=0s", "onevalue.probe-interval: expected a positive timespan"},
+      {"gossip-interval=500us", "onevalue.gossip-interval: expected at least 1ms"},
+      {"ack-timeout=1s",
+       "onevalue.ack-timeout: ack-timeout (1s) must be below probe-interval (1s)"},
+      {"probe-interval=400ms",
+       "onevalue.probe-interval: ack-timeout (500ms) must be below"},
+      {"htp-port=1",
+       "onevalue.htp-port: not an option (did you mean onevalue.http-port?)"},
+      {"bogus=1", "onevalue.bogus: not an option"},
+      {"name=\"bad name\"", "onevalue.name: expected 1 to 64 letters"},
+      {"name=\"\"", "onevalue.name: expected 1 to 64 letters"},
+      {"bind=\"localhost\"", "onevalue.bind: expected an IPv4 address"},
+      {"bind=\"300.1.1.1\"", "onevalue.bind: expected an IPv4 address"},
+      {"advertise=\"nowhere.invalid\"",
+       "onevalue.advertise: host name \"nowhere.invalid\" does not resolve"},
+      {"advertise=\"bad host!\"",
+       "onevalue.advertise: expected an IPv4 address or a host name"},
+      {"advertise=\"0.0.0.0\"", "onevalue.advertise: 0.0.0.0 cannot be reached"},
+      {"seeds=\"10.0.0.1\"",
+       "onevalue.seeds: expected a list of \"host\" or \"host:port\""},
+      {"seeds=[\"a:b\"]", "onevalue.seeds: \"a:b\" is not host or host:port"},
+      {"seeds=[\"a:0\"]", "port 0 is out of range 1..65535"},
+      {"seeds=[\"a:70000\"]", "port 70000 is out of range 1..65535"},
+      {"seeds=[\"[::1]:7946\"]", "IPv6 addresses are not supported"},
+      {"seeds=[\"bad_host!\"]", "is not a host name or IPv4 address"},
+      {"log-level=\"verbose\"", "onevalue.log-level: expected one of"},
+      {"log-level='debug'",
+       "onevalue.log-level: expected a string in double quotes, got 'debug'"},
+      {"profile=\"wan\"", "onevalue.profile: expected \"lan\" or \"local\", got \"wan\""},
+      {"http-threads=0", "onevalue.http-threads: expected an integer in 1..256, got 0"},
+      {"max-body-bytes=1",
+       "onevalue.max-body-bytes: expected an integer in 16..1048576, got 1"},
+      {"max-body-bytes=-5",
+       "onevalue.max-body-bytes: expected a non-negative integer, got -5"},
+      {"indirect-checks=17",
+       "onevalue.indirect-checks: expected an integer in 0..16, got 17"},
+      {"suspicion-mult=0",
+       "onevalue.suspicion-mult: expected an integer in 1..100, got 0"},
+      {"gossip-nodes=0", "onevalue.gossip-nodes: expected an integer in 1..64, got 0"},
+      {"leave-propagation=2s", "onevalue.leave-propagation: expected at most 1500ms"},
+      {"max-packet-bytes=100",
+       "onevalue.max-packet-bytes: expected an integer in 512..65507"},
+      {"request-timeout=0s", "onevalue.request-timeout: expected a positive timespan"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.section);
@@ -146,7 +161,8 @@ TEST_CASE("each validation rule of the [onevalue] section reports its key") {
 
 TEST_CASE("unknown sections and keys in CAF's own sections are reported too") {
   temp_dir dir;
-  auto file = dir.write("node.ini", "[onevalu]\nname=\"x\"\n[middleman]\nheartbeat-intervall=1s\n");
+  auto file = dir.write("node.ini",
+                        "[onevalu]\nname=\"x\"\n[middleman]\nheartbeat-intervall=1s\n");
   loader load;
   auto result = load({"--config-file=" + file});
   CHECK(result.status == load_status::exit_error);
@@ -169,8 +185,9 @@ TEST_CASE("a missing explicit config file is an error naming the file") {
   loader load;
   auto result = load({"--config-file=" + missing});
   CHECK(result.status == load_status::exit_error);
-  CHECK(result.message == "config error in " + missing
-                            + ": cannot open the config file given by --config-file");
+  CHECK(result.message
+        == "config error in " + missing
+               + ": cannot open the config file given by --config-file");
 }
 
 TEST_CASE("a syntax error names the file, line and column") {
@@ -184,7 +201,8 @@ TEST_CASE("a data-dir that is a file is rejected") {
   temp_dir dir;
   auto plain = dir.write("plain", "x");
   auto [result, file] = load_section("data-dir=\"" + plain + "\"");
-  CHECK(result.message.find("onevalue.data-dir: \"" + plain + "\" exists and is not a directory")
+  CHECK(result.message.find("onevalue.data-dir: \"" + plain
+                            + "\" exists and is not a directory")
         != std::string::npos);
 }
 
@@ -194,15 +212,18 @@ TEST_CASE("command line errors name the command line and the key") {
     std::string expected;
   };
   std::vector<row> rows = {
-    {{"--onevalue.http-port=abc"},
-     "config error in command line: onevalue.http-port: expected an integer in 1..65535, got abc"},
-    {{"--onevalue.http-port=70000"}, "onevalue.http-port: expected an integer in 1..65535"},
-    {{"--onevalue.probe-interval=250"}, "onevalue.probe-interval: expected a timespan"},
-    {{"--onevalue.htp-port=1"},
-     "config error in command line: onevalue.htp-port: not an option (did you mean "
-     "onevalue.http-port?)"},
-    {{"--onevalue.bind=nope"}, "config error in command line: onevalue.bind: expected an IPv4"},
-    {{"stray"}, "config error in command line: unexpected argument \"stray\""},
+      {{"--onevalue.http-port=abc"},
+       "config error in command line: onevalue.http-port: expected an integer in "
+       "1..65535, got abc"},
+      {{"--onevalue.http-port=70000"},
+       "onevalue.http-port: expected an integer in 1..65535"},
+      {{"--onevalue.probe-interval=250"}, "onevalue.probe-interval: expected a timespan"},
+      {{"--onevalue.htp-port=1"},
+       "config error in command line: onevalue.htp-port: not an option (did you mean "
+       "onevalue.http-port?)"},
+      {{"--onevalue.bind=nope"},
+       "config error in command line: onevalue.bind: expected an IPv4"},
+      {{"stray"}, "config error in command line: unexpected argument \"stray\""},
   };
   for (const auto& r : rows) {
     CAPTURE(r.expected);
@@ -215,8 +236,8 @@ TEST_CASE("command line errors name the command line and the key") {
 
 TEST_CASE("the command line overrides the file, and a CLI list replaces the file's") {
   auto [result, file] =
-    load_section("http-port=9000\nseeds=[\"a\", \"b\"]",
-                 {"--onevalue.http-port=9001", "--onevalue.seeds=[\"c:1\"]"});
+      load_section("http-port=9000\nseeds=[\"a\", \"b\"]",
+                   {"--onevalue.http-port=9001", "--onevalue.seeds=[\"c:1\"]"});
   REQUIRE(result.status == load_status::run);
   CHECK(result.options.http_port == 9001);
   CHECK(result.options.seeds == std::vector<peer_address>{{"c", 1}});
@@ -233,12 +254,14 @@ TEST_CASE("ADVERTISE_ADDR overrides the file and the command line overrides both
   CHECK(from_env({"--config-file=" + file}).options.advertise == "10.0.0.2");
   loader from_cli;
   from_cli.env["ADVERTISE_ADDR"] = "10.0.0.2";
-  CHECK(from_cli({"--config-file=" + file, "--onevalue.advertise=10.0.0.3"}).options.advertise
+  CHECK(from_cli({"--config-file=" + file, "--onevalue.advertise=10.0.0.3"})
+            .options.advertise
         == "10.0.0.3");
   loader bad_env;
   bad_env.env["ADVERTISE_ADDR"] = "bad host!";
-  CHECK(bad_env({}).message.find("config error in environment ADVERTISE_ADDR: "
-                                 "onevalue.advertise: expected an IPv4 address or a host name")
+  CHECK(bad_env({}).message.find(
+            "config error in environment ADVERTISE_ADDR: "
+            "onevalue.advertise: expected an IPv4 address or a host name")
         == 0);
 }
 
@@ -251,7 +274,8 @@ TEST_CASE("advertise defaults to bind, else to the address the host name resolve
   CHECK(result.options.advertise == "10.1.2.3");
   CHECK(result.options.name == "testhost");
   loader by_name;
-  CHECK(by_name({"--onevalue.advertise=peer.example"}).options.advertise == "peer.example");
+  CHECK(by_name({"--onevalue.advertise=peer.example"}).options.advertise
+        == "peer.example");
 }
 
 TEST_CASE("CLUSTER_ADDR adds seeds to the configured ones, default port 7946") {
@@ -297,7 +321,8 @@ TEST_CASE("the profile picks interval defaults and explicit options override the
   REQUIRE(local_result.status == load_status::run);
   CHECK(local_result.options.swim.probe_interval == local_profile().probe_interval);
   CHECK(local_result.options.swim.gossip_interval == local_profile().gossip_interval);
-  auto [overridden, file] = load_section("profile=\"local\"\nprobe-interval=300ms\nretransmit-mult=7");
+  auto [overridden, file] =
+      load_section("profile=\"local\"\nprobe-interval=300ms\nretransmit-mult=7");
   REQUIRE(overridden.status == load_status::run);
   CHECK(overridden.options.swim.probe_interval == millis{300});
   CHECK(overridden.options.swim.ack_timeout == local_profile().ack_timeout);
@@ -305,9 +330,9 @@ TEST_CASE("the profile picks interval defaults and explicit options override the
 }
 
 TEST_CASE("every example config under config/ loads") {
-  for (const char* example : {"config/single.ini", "config/local-cluster/node1.ini",
-                              "config/local-cluster/node2.ini",
-                              "config/local-cluster/node3.ini"}) {
+  for (const char* example :
+       {"config/single.ini", "config/local-cluster/node1.ini",
+        "config/local-cluster/node2.ini", "config/local-cluster/node3.ini"}) {
     CAPTURE(example);
     loader load;
     auto result = load({"--config-file=" + (source_dir / example).string()});
@@ -317,7 +342,8 @@ TEST_CASE("every example config under config/ loads") {
     CHECK(result.options.http_port == 8080);
   }
   loader node2;
-  auto result = node2({"--config-file=" + (source_dir / "config/local-cluster/node2.ini").string()});
+  auto result = node2(
+      {"--config-file=" + (source_dir / "config/local-cluster/node2.ini").string()});
   CHECK(result.options.name == "node2");
   CHECK(result.options.bind == "127.0.0.2");
   CHECK(result.options.seeds
@@ -352,7 +378,8 @@ TEST_CASE("the help text states both profile defaults of a protocol interval") {
       text += c;
     else if (text.empty() || text.back() != ' ')
       text += ' ';
-  CHECK(text.find("Default: 1s (profile lan), 200ms (profile local).") != std::string::npos);
+  CHECK(text.find("Default: 1s (profile lan), 200ms (profile local).")
+        != std::string::npos);
 }
 
 TEST_CASE("CAF defaults for the cluster are set unless the user set them") {
@@ -362,10 +389,12 @@ TEST_CASE("CAF defaults for the cluster are set unless the user set them") {
                                                    "middleman.app-identifiers");
   REQUIRE(ids);
   CHECK(*ids == std::vector<std::string>{"onevalue"});
-  CHECK(caf::get_or(defaults.cfg.content, "middleman.heartbeat-interval", caf::timespan{0})
-        == std::chrono::seconds(1));
-  CHECK(caf::get_or(defaults.cfg.content, "middleman.connection-timeout", caf::timespan{0})
-        == std::chrono::seconds(5));
+  CHECK(
+      caf::get_or(defaults.cfg.content, "middleman.heartbeat-interval", caf::timespan{0})
+      == std::chrono::seconds(1));
+  CHECK(
+      caf::get_or(defaults.cfg.content, "middleman.connection-timeout", caf::timespan{0})
+      == std::chrono::seconds(5));
   CHECK(caf::get_or(defaults.cfg.content, "scheduler.max-threads", size_t{0}) >= 2);
   temp_dir dir;
   auto file = dir.write("node.ini", "[middleman]\nheartbeat-interval=2s\n");
