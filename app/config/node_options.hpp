@@ -40,4 +40,4 @@ struct node_options {
   std::string config_file;
 };
 
-} // namespace onevalue
+}  // namespace onevalue
