@@ -4,6 +4,7 @@
 #include "http/json_codec.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
@@ -58,6 +59,12 @@ void http_server::install_handlers() {
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // Without TCP_NODELAY every keep-alive request waits ~40 ms for Nagle (CAF-NOTES §6).
   svr.set_tcp_nodelay(true);
+  // httplib's default also sets SO_REUSEPORT, which lets a second process bind the
+  // same address and port and silently share its traffic; only SO_REUSEADDR here.
+  svr.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   svr.set_payload_max_length(settings_.max_body_bytes);
   svr.set_read_timeout(settings_.read_timeout);
   svr.set_write_timeout(settings_.write_timeout);
