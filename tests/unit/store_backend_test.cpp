@@ -7,18 +7,21 @@ using namespace onevalue;
 
 namespace {
 
-/// A store that acknowledges every write with counter 11.
-store_actor::behavior_type accepting_store() {
+// Every fake store takes an argument: CAF 0.17.6 dereferences a null argument tuple
+// when spawning a function without arguments (UBSan reports it).
+
+/// A store named `node` that acknowledges every write with counter 11.
+store_actor::behavior_type accepting_store(std::string node) {
   return {
     [](get_atom) { return versioned_value{}; },
-    [](set_atom, int64_t n) { return versioned_value{n, {11, "n1"}}; },
+    [node](set_atom, int64_t n) { return versioned_value{n, {11, node}}; },
     [](merge_atom, const versioned_value&, const std::string&) { return false; },
     [](subscribe_atom, const value_listener_actor&) {},
   };
 }
 
-/// A store whose disk always fails.
-store_actor::behavior_type failing_store() {
+/// A store named `node` whose disk always fails.
+store_actor::behavior_type failing_store(std::string) {
   return {
     [](get_atom) { return versioned_value{}; },
     [](set_atom, int64_t) -> caf::result<versioned_value> {
@@ -30,7 +33,7 @@ store_actor::behavior_type failing_store() {
 }
 
 /// A store that never answers a write (it keeps the promise and drops it later).
-store_actor::behavior_type silent_store(store_actor::pointer self) {
+store_actor::behavior_type silent_store(store_actor::pointer self, std::string) {
   return {
     [](get_atom) { return versioned_value{}; },
     [self](set_atom, int64_t) -> caf::result<versioned_value> {
@@ -55,7 +58,7 @@ struct backend_fixture {
 }  // namespace
 
 TEST_CASE_FIXTURE(backend_fixture, "a successful write returns and publishes the new value") {
-  auto store = sys.spawn(accepting_store);
+  auto store = sys.spawn(accepting_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
   auto out = backend.write(5);
   CHECK(out.outcome == write_outcome::kind::ok);
@@ -65,7 +68,7 @@ TEST_CASE_FIXTURE(backend_fixture, "a successful write returns and publishes the
 }
 
 TEST_CASE_FIXTURE(backend_fixture, "a persistence failure maps to persistence_failed") {
-  auto store = sys.spawn(failing_store);
+  auto store = sys.spawn(failing_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
   auto out = backend.write(5);
   CHECK(out.outcome == write_outcome::kind::persistence_failed);
@@ -75,7 +78,7 @@ TEST_CASE_FIXTURE(backend_fixture, "a persistence failure maps to persistence_fa
 }
 
 TEST_CASE_FIXTURE(backend_fixture, "a store that does not answer in time maps to timeout") {
-  auto store = sys.spawn(silent_store);
+  auto store = sys.spawn(silent_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::milliseconds(20)};
   auto out = backend.write(5);
   CHECK(out.outcome == write_outcome::kind::timeout);
@@ -84,7 +87,7 @@ TEST_CASE_FIXTURE(backend_fixture, "a store that does not answer in time maps to
 }
 
 TEST_CASE_FIXTURE(backend_fixture, "a dead store maps to failed") {
-  auto store = sys.spawn(accepting_store);
+  auto store = sys.spawn(accepting_store, "n1");
   caf::anon_send_exit(store, caf::exit_reason::kill);
   {
     caf::scoped_actor self{sys};
