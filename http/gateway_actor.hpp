@@ -16,4 +16,4 @@ namespace onevalue {
 gateway_actor::behavior_type gateway(gateway_actor::pointer self,
                                      std::shared_ptr<snapshot_store> snapshots);
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -40,17 +40,18 @@ void fill_response(const http_response& from, httplib::Response& to) {
     to.set_content(from.body, from.content_type.c_str());
 }
 
-}  // namespace
+} // namespace
 
 http_server::http_server(gateway_backend& backend, http_server_settings settings)
-  : backend_(backend),
-    settings_(std::move(settings)),
-    server_(std::make_unique<httplib::Server>()) {
+    : backend_(backend), settings_(std::move(settings)),
+      server_(std::make_unique<httplib::Server>()) {
   limits_.max_body_bytes = settings_.max_body_bytes;
   install_handlers();
 }
 
-http_server::~http_server() { stop(); }
+http_server::~http_server() {
+  stop();
+}
 
 void http_server::install_handlers() {
   auto& svr = *server_;
@@ -82,32 +83,32 @@ void http_server::install_handlers() {
   svr.Options(".*", handler);
   // Errors httplib produces itself (413 before reading a body, 400 on a bad request
   // line) get the same JSON error shape; responses from the router already have one.
-  svr.set_error_handler(httplib::Server::HandlerWithResponse{[](const httplib::Request&,
-                                                               httplib::Response& res) {
-    if (!res.body.empty())
-      return httplib::Server::HandlerResponse::Unhandled;
-    std::string message = "HTTP error " + std::to_string(res.status);
-    if (res.status == 413)
-      message = "request body too large";
-    else if (res.status == 400)
-      message = "malformed HTTP request";
-    res.set_content(error_body(message), "application/json");
-    return httplib::Server::HandlerResponse::Handled;
-  }});
+  svr.set_error_handler(httplib::Server::HandlerWithResponse{
+      [](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty())
+          return httplib::Server::HandlerResponse::Unhandled;
+        std::string message = "HTTP error " + std::to_string(res.status);
+        if (res.status == 413)
+          message = "request body too large";
+        else if (res.status == 400)
+          message = "malformed HTTP request";
+        res.set_content(error_body(message), "application/json");
+        return httplib::Server::HandlerResponse::Handled;
+      }});
   svr.set_exception_handler(
-    [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-      std::string what = "unknown exception";
-      try {
-        if (ep)
-          std::rethrow_exception(ep);
-      } catch (const std::exception& e) {
-        what = e.what();
-      } catch (...) {
-      }
-      OV_LOG_ERROR("HTTP {} {} failed: {}", req.method, req.path, what);
-      res.status = 500;
-      res.set_content(error_body("internal error"), "application/json");
-    });
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          if (ep)
+            std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        OV_LOG_ERROR("HTTP {} {} failed: {}", req.method, req.path, what);
+        res.status = 500;
+        res.set_content(error_body("internal error"), "application/json");
+      });
 }
 
 std::string http_server::start() {
@@ -132,8 +133,8 @@ std::string http_server::start() {
   started_ = true;
   listener_ = std::thread{[this] {
     if (!server_->listen_after_bind())
-      OV_LOG_ERROR("HTTP listener on {}:{} stopped with an error",
-                   settings_.bind_address, bound_port_);
+      OV_LOG_ERROR("HTTP listener on {}:{} stopped with an error", settings_.bind_address,
+                   bound_port_);
     listener_done_ = true;
   }};
   // httplib's stop() is a no-op until the listener thread marked itself running, so
@@ -151,4 +152,4 @@ void http_server::stop() {
   listener_.join();
 }
 
-}  // namespace onevalue
+} // namespace onevalue

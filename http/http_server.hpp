@@ -82,4 +82,4 @@ private:
   bool started_ = false;
 };
 
-}  // namespace onevalue
+} // namespace onevalue

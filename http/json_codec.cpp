@@ -38,24 +38,24 @@ nlohmann::json health_to_json(const node_view& view) {
   int alive = 0, suspect = 0, failed = 0, left = 0;
   for (const auto& m : view.members) {
     switch (m.state) {
-      case member_state::alive:
-        ++alive;
-        break;
-      case member_state::suspect:
-        ++suspect;
-        break;
-      case member_state::failed:
-        ++failed;
-        break;
-      case member_state::left:
-        ++left;
-        break;
+    case member_state::alive:
+      ++alive;
+      break;
+    case member_state::suspect:
+      ++suspect;
+      break;
+    case member_state::failed:
+      ++failed;
+      break;
+    case member_state::left:
+      ++left;
+      break;
     }
   }
   return {{"status", "ok"},
           {"node", view.node_name},
-          {"members", {{"alive", alive}, {"suspect", suspect}, {"failed", failed},
-                       {"left", left}}}};
+          {"members",
+           {{"alive", alive}, {"suspect", suspect}, {"failed", failed}, {"left", left}}}};
 }
 
 std::string dump_json(const nlohmann::json& j) {
@@ -66,4 +66,4 @@ std::string error_body(const std::string& message) {
   return dump_json(nlohmann::json{{"error", message}});
 }
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -34,4 +34,4 @@ std::string dump_json(const nlohmann::json& j);
 /// `{"error":"<message>"}` as text.
 std::string error_body(const std::string& message);
 
-}  // namespace onevalue
+} // namespace onevalue

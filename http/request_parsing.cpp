@@ -23,9 +23,13 @@ std::string quoted(std::string_view text) {
   return out;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && is_space(text.front()))
@@ -90,7 +94,7 @@ parse_result parse_json_body(std::string_view body) {
                                + json_type_name(v));
 }
 
-}  // namespace
+} // namespace
 
 parse_result parse_int64_strict(std::string_view text) {
   if (text.empty())
@@ -123,4 +127,4 @@ parse_result parse_value_body(std::string_view body, std::string_view content_ty
   return parse_int64_strict(trimmed);
 }
 
-}  // namespace onevalue
+} // namespace onevalue

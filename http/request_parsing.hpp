@@ -35,4 +35,4 @@ parse_result parse_int64_strict(std::string_view text);
 /// and numbers outside int64. Other fields in the object are ignored.
 parse_result parse_value_body(std::string_view body, std::string_view content_type);
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -21,12 +21,12 @@ enum method_set : unsigned {
 
 std::string allow_header(method_set methods) {
   switch (methods) {
-    case get_only:
-      return "GET, HEAD, OPTIONS";
-    case get_put:
-      return "GET, HEAD, PUT, OPTIONS";
-    case get_post_put:
-      return "GET, HEAD, POST, PUT, OPTIONS";
+  case get_only:
+    return "GET, HEAD, OPTIONS";
+  case get_put:
+    return "GET, HEAD, PUT, OPTIONS";
+  case get_post_put:
+    return "GET, HEAD, POST, PUT, OPTIONS";
   }
   return "";
 }
@@ -45,7 +45,9 @@ http_response error(int status, const std::string& message) {
   return {status, json_type, error_body(message), {}};
 }
 
-http_response text(const std::string& body) { return {200, text_type, body, {}}; }
+http_response text(const std::string& body) {
+  return {200, text_type, body, {}};
+}
 
 http_response json(const nlohmann::json& body) {
   return {200, json_type, dump_json(body), {}};
@@ -60,16 +62,16 @@ http_response not_ready() {
 /// Turns a failed write into its response; `ok` outcomes are handled by callers.
 http_response write_failure(const write_outcome& out) {
   switch (out.outcome) {
-    case write_outcome::kind::timeout: {
-      auto res = error(503, "write timed out: " + out.message);
-      res.headers.emplace_back("Retry-After", "1");
-      return res;
-    }
-    case write_outcome::kind::persistence_failed:
-      return error(500, "write not durable, not applied: " + out.message);
-    case write_outcome::kind::failed:
-    case write_outcome::kind::ok:
-      break;
+  case write_outcome::kind::timeout: {
+    auto res = error(503, "write timed out: " + out.message);
+    res.headers.emplace_back("Retry-After", "1");
+    return res;
+  }
+  case write_outcome::kind::persistence_failed:
+    return error(500, "write not durable, not applied: " + out.message);
+  case write_outcome::kind::failed:
+  case write_outcome::kind::ok:
+    break;
   }
   return error(500, "write failed: " + out.message);
 }
@@ -125,7 +127,7 @@ http_response handle_read(std::string_view path, const node_view& view) {
   return res;
 }
 
-}  // namespace
+} // namespace
 
 std::string http_response::header(const std::string& name) const {
   for (const auto& [key, value] : headers)
@@ -147,9 +149,9 @@ http_response route(const http_request& request, gateway_backend& backend,
   if (!match_path(path, methods))
     return error(404, "no such path: " + std::string{path});
   if (!allows(methods, request.method)) {
-    auto res = error(405, "method " + request.method + " not allowed on "
-                              + std::string{path} + "; allowed: "
-                              + allow_header(methods));
+    auto res =
+        error(405, "method " + request.method + " not allowed on " + std::string{path}
+                       + "; allowed: " + allow_header(methods));
     res.headers.emplace_back("Allow", allow_header(methods));
     return res;
   }
@@ -168,4 +170,4 @@ http_response route(const http_request& request, gateway_backend& backend,
   return handle_read(path, *view);
 }
 
-}  // namespace onevalue
+} // namespace onevalue

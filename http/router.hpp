@@ -94,4 +94,4 @@ struct router_limits {
 http_response route(const http_request& request, gateway_backend& backend,
                     const router_limits& limits);
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -33,4 +33,4 @@ std::shared_ptr<const node_view> snapshot_store::load() const {
   return std::atomic_load(&current_);
 }
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -52,4 +52,4 @@ private:
   std::mutex write_mutex_;
 };
 
-}  // namespace onevalue
+} // namespace onevalue

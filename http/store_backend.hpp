@@ -40,4 +40,4 @@ private:
   caf::timespan timeout_;
 };
 
-}  // namespace onevalue
+} // namespace onevalue

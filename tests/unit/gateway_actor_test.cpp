@@ -16,8 +16,8 @@ struct gateway_fixture {
 
   caf::actor_system_config cfg;
   caf::actor_system sys{init(cfg)};
-  caf::scheduler::test_coordinator& sched
-    = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  caf::scheduler::test_coordinator& sched =
+      dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
   std::shared_ptr<snapshot_store> snapshots = std::make_shared<snapshot_store>("n1");
   gateway_actor gw = sys.spawn(gateway, snapshots);
 
@@ -27,17 +27,18 @@ struct gateway_fixture {
   }
 };
 
-}  // namespace
+} // namespace
 
 TEST_CASE_FIXTURE(gateway_fixture, "a value update reaches the snapshot store") {
   sched.run();
   caf::anon_send(gw, update_atom::value, versioned_value{5, {3, "n2"}});
-  CHECK(snapshots->load()->value.value == 0);  // nothing runs before the scheduler does
+  CHECK(snapshots->load()->value.value == 0); // nothing runs before the scheduler does
   sched.run();
   CHECK(snapshots->load()->value == versioned_value{5, {3, "n2"}});
 }
 
-TEST_CASE_FIXTURE(gateway_fixture, "a member table update replaces the published members") {
+TEST_CASE_FIXTURE(gateway_fixture,
+                  "a member table update replaces the published members") {
   sched.run();
   member_list members{{"n1", "127.0.0.1", 7946, 8080, member_state::alive, 0},
                       {"n2", "127.0.0.2", 7946, 8080, member_state::failed, 2}};

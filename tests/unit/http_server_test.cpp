@@ -54,7 +54,7 @@ struct server_fixture {
   }
 };
 
-}  // namespace
+} // namespace
 
 TEST_CASE_FIXTURE(server_fixture, "the server answers real requests over loopback TCP") {
   REQUIRE(server.start() == "");
@@ -77,7 +77,8 @@ TEST_CASE_FIXTURE(server_fixture, "the server answers real requests over loopbac
   server.stop();
 }
 
-TEST_CASE_FIXTURE(server_fixture, "404 and 405 come from the router through catch-all routes") {
+TEST_CASE_FIXTURE(server_fixture,
+                  "404 and 405 come from the router through catch-all routes") {
   REQUIRE(server.start() == "");
   httplib::Client cli{"127.0.0.1", server.port()};
   auto missing = cli.Delete("/nope");
@@ -100,7 +101,8 @@ TEST_CASE_FIXTURE(server_fixture, "404 and 405 come from the router through catc
   CHECK(head->body.empty());
 }
 
-TEST_CASE_FIXTURE(server_fixture, "an oversize body is refused with 413 and a JSON error") {
+TEST_CASE_FIXTURE(server_fixture,
+                  "an oversize body is refused with 413 and a JSON error") {
   REQUIRE(server.start() == "");
   httplib::Client cli{"127.0.0.1", server.port()};
   auto res = cli.Put("/v1/value", std::string(10000, '1'), "text/plain");
@@ -110,7 +112,8 @@ TEST_CASE_FIXTURE(server_fixture, "an oversize body is refused with 413 and a JS
   CHECK(backend.last_write() == 0);
 }
 
-TEST_CASE_FIXTURE(server_fixture, "binding a port in use fails with a message naming it") {
+TEST_CASE_FIXTURE(server_fixture,
+                  "binding a port in use fails with a message naming it") {
   REQUIRE(server.start() == "");
   loopback_backend other_backend;
   auto s = settings();
@@ -122,7 +125,8 @@ TEST_CASE_FIXTURE(server_fixture, "binding a port in use fails with a message na
   second.stop();
 }
 
-TEST_CASE_FIXTURE(server_fixture, "stop is idempotent and a stopped server refuses connections") {
+TEST_CASE_FIXTURE(server_fixture,
+                  "stop is idempotent and a stopped server refuses connections") {
   REQUIRE(server.start() == "");
   auto port = server.port();
   server.stop();
@@ -133,7 +137,9 @@ TEST_CASE_FIXTURE(server_fixture, "stop is idempotent and a stopped server refus
   CHECK_FALSE(res);
 }
 
-TEST_CASE_FIXTURE(server_fixture, "stop returns within the shutdown budget while a keep-alive client idles") {
+TEST_CASE_FIXTURE(
+    server_fixture,
+    "stop returns within the shutdown budget while a keep-alive client idles") {
   REQUIRE(server.start() == "");
   httplib::Client cli{"127.0.0.1", server.port()};
   cli.set_keep_alive(true);

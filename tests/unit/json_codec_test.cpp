@@ -19,12 +19,13 @@ TEST_CASE("int64 extremes survive the JSON encoding") {
 TEST_CASE("a member encodes every field with its state as a word") {
   member_info m{"n3", "127.0.0.3", 7946, 8080, member_state::suspect, 4};
   json j = m;
-  CHECK(j == json{{"name", "n3"},
-                  {"address", "127.0.0.3"},
-                  {"cluster_port", 7946},
-                  {"http_port", 8080},
-                  {"state", "suspect"},
-                  {"incarnation", 4}});
+  CHECK(j
+        == json{{"name", "n3"},
+                {"address", "127.0.0.3"},
+                {"cluster_port", 7946},
+                {"http_port", 8080},
+                {"state", "suspect"},
+                {"incarnation", 4}});
 }
 
 TEST_CASE("members encode as an array sorted by name") {

@@ -19,17 +19,17 @@ struct bad_case {
   const char* reason_fragment;
 };
 
-}  // namespace
+} // namespace
 
 TEST_CASE("a /set/{n} segment accepts decimal int64 including both extremes") {
   const good_case cases[] = {
-    {"0", 0},
-    {"5", 5},
-    {"-5", -5},
-    {"-0", 0},
-    {"007", 7},
-    {"9223372036854775807", std::numeric_limits<int64_t>::max()},
-    {"-9223372036854775808", std::numeric_limits<int64_t>::min()},
+      {"0", 0},
+      {"5", 5},
+      {"-5", -5},
+      {"-0", 0},
+      {"007", 7},
+      {"9223372036854775807", std::numeric_limits<int64_t>::max()},
+      {"-9223372036854775808", std::numeric_limits<int64_t>::min()},
   };
   for (const auto& c : cases) {
     CAPTURE(c.text);
@@ -42,21 +42,21 @@ TEST_CASE("a /set/{n} segment accepts decimal int64 including both extremes") {
 
 TEST_CASE("a /set/{n} segment rejects everything but an optional minus and digits") {
   const bad_case cases[] = {
-    {"", "empty"},
-    {"+", "not an integer"},
-    {"+5", "not an integer"},
-    {"-", "no digits"},
-    {" 5", "not an integer"},
-    {"5 ", "not an integer"},
-    {"1.5", "not an integer"},
-    {"1e3", "not an integer"},
-    {"0x10", "not an integer"},
-    {"abc", "not an integer"},
-    {"5abc", "not an integer"},
-    {"--5", "not an integer"},
-    {"9223372036854775808", "out of int64 range"},
-    {"-9223372036854775809", "out of int64 range"},
-    {"99999999999999999999999", "out of int64 range"},
+      {"", "empty"},
+      {"+", "not an integer"},
+      {"+5", "not an integer"},
+      {"-", "no digits"},
+      {" 5", "not an integer"},
+      {"5 ", "not an integer"},
+      {"1.5", "not an integer"},
+      {"1e3", "not an integer"},
+      {"0x10", "not an integer"},
+      {"abc", "not an integer"},
+      {"5abc", "not an integer"},
+      {"--5", "not an integer"},
+      {"9223372036854775808", "out of int64 range"},
+      {"-9223372036854775809", "out of int64 range"},
+      {"99999999999999999999999", "out of int64 range"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.text);
@@ -82,16 +82,16 @@ TEST_CASE("a PUT body may be JSON with an integer value or a plain integer") {
     int64_t value;
   };
   const body_case cases[] = {
-    {R"({"value":5})", "application/json", 5},
-    {R"({"value": -42})", "", -42},
-    {R"( {"value":7, "comment":"ignored"} )", "application/json", 7},
-    {R"({"value":9223372036854775807})", "application/json",
-     std::numeric_limits<int64_t>::max()},
-    {R"({"value":-9223372036854775808})", "application/json",
-     std::numeric_limits<int64_t>::min()},
-    {"5", "text/plain", 5},
-    {"5\n", "application/x-www-form-urlencoded", 5},
-    {"  -12\r\n", "", -12},
+      {R"({"value":5})", "application/json", 5},
+      {R"({"value": -42})", "", -42},
+      {R"( {"value":7, "comment":"ignored"} )", "application/json", 7},
+      {R"({"value":9223372036854775807})", "application/json",
+       std::numeric_limits<int64_t>::max()},
+      {R"({"value":-9223372036854775808})", "application/json",
+       std::numeric_limits<int64_t>::min()},
+      {"5", "text/plain", 5},
+      {"5\n", "application/x-www-form-urlencoded", 5},
+      {"  -12\r\n", "", -12},
   };
   for (const auto& c : cases) {
     CAPTURE(c.body);
@@ -108,31 +108,31 @@ TEST_CASE("a PUT body is rejected with a reason naming what is wrong") {
     const char* reason_fragment;
   };
   const body_case cases[] = {
-    {"", "", "empty body"},
-    {" \n", "text/plain", "empty body"},
-    {"{", "application/json", "malformed JSON"},
-    {R"({"value":5,})", "application/json", "malformed JSON"},
-    {"[5]", "", "must be an object"},
-    {"5", "application/json", "must be an object"},
-    {R"("5")", "", "must be an object"},
-    {"{}", "application/json", "no \"value\""},
-    {R"({"val":5})", "application/json", "no \"value\""},
-    {R"({"value":"5"})", "application/json", "a string"},
-    {R"({"value":true})", "application/json", "a boolean"},
-    {R"({"value":null})", "application/json", "null"},
-    {R"({"value":[5]})", "application/json", "an array"},
-    {R"({"value":{"n":5}})", "application/json", "an object"},
-    {R"({"value":1.5})", "application/json", "must be an integer"},
-    {R"({"value":5.0})", "application/json", "must be an integer"},
-    {R"({"value":1e3})", "application/json", "must be an integer"},
-    {R"({"value":9223372036854775808})", "application/json", "out of int64 range"},
-    {R"({"value":18446744073709551615})", "application/json", "out of int64 range"},
-    {R"({"value":18446744073709551616})", "application/json", "out of int64 range"},
-    {R"({"value":-9223372036854775809})", "application/json", "out of int64 range"},
-    {"1.5", "text/plain", "not an integer"},
-    {"five", "", "not an integer"},
-    {"5 6", "", "not an integer"},
-    {"99999999999999999999", "", "out of int64 range"},
+      {"", "", "empty body"},
+      {" \n", "text/plain", "empty body"},
+      {"{", "application/json", "malformed JSON"},
+      {R"({"value":5,})", "application/json", "malformed JSON"},
+      {"[5]", "", "must be an object"},
+      {"5", "application/json", "must be an object"},
+      {R"("5")", "", "must be an object"},
+      {"{}", "application/json", "no \"value\""},
+      {R"({"val":5})", "application/json", "no \"value\""},
+      {R"({"value":"5"})", "application/json", "a string"},
+      {R"({"value":true})", "application/json", "a boolean"},
+      {R"({"value":null})", "application/json", "null"},
+      {R"({"value":[5]})", "application/json", "an array"},
+      {R"({"value":{"n":5}})", "application/json", "an object"},
+      {R"({"value":1.5})", "application/json", "must be an integer"},
+      {R"({"value":5.0})", "application/json", "must be an integer"},
+      {R"({"value":1e3})", "application/json", "must be an integer"},
+      {R"({"value":9223372036854775808})", "application/json", "out of int64 range"},
+      {R"({"value":18446744073709551615})", "application/json", "out of int64 range"},
+      {R"({"value":18446744073709551616})", "application/json", "out of int64 range"},
+      {R"({"value":-9223372036854775809})", "application/json", "out of int64 range"},
+      {"1.5", "text/plain", "not an integer"},
+      {"five", "", "not an integer"},
+      {"5 6", "", "not an integer"},
+      {"99999999999999999999", "", "out of int64 range"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.body);

@@ -41,8 +41,7 @@ struct fixture {
   router_limits limits;
 
   http_response call(const std::string& method, const std::string& path,
-                     const std::string& body = "",
-                     const std::string& content_type = "") {
+                     const std::string& body = "", const std::string& content_type = "") {
     http_request req;
     req.method = method;
     req.path = path;
@@ -63,7 +62,7 @@ std::string check_json_error(const http_response& res, int status) {
   return j["error"].get<std::string>();
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE_FIXTURE(fixture, "GET /get answers the value as plain text, like the blog") {
   auto res = call("GET", "/get");
@@ -78,7 +77,8 @@ TEST_CASE_FIXTURE(fixture, "HEAD is served like GET") {
   CHECK(res.body == "42");
 }
 
-TEST_CASE_FIXTURE(fixture, "/set/{n} writes with GET, POST and PUT and answers the value") {
+TEST_CASE_FIXTURE(fixture,
+                  "/set/{n} writes with GET, POST and PUT and answers the value") {
   for (const char* method : {"GET", "POST", "PUT"}) {
     CAPTURE(method);
     auto res = call(method, "/set/-5");
@@ -106,16 +106,19 @@ TEST_CASE_FIXTURE(fixture, "GET /v1/value answers value, version and index as JS
   CHECK(res.status == 200);
   CHECK(res.content_type == "application/json");
   CHECK(json::parse(res.body)
-        == json{{"value", 42}, {"version", {{"counter", 7}, {"node", "n2"}}}, {"index", 7}});
+        == json{
+            {"value", 42}, {"version", {{"counter", 7}, {"node", "n2"}}}, {"index", 7}});
   CHECK(res.header("X-Onevalue-Index") == "7");
 }
 
-TEST_CASE_FIXTURE(fixture, "PUT /v1/value with JSON or plain text answers the new version") {
+TEST_CASE_FIXTURE(fixture,
+                  "PUT /v1/value with JSON or plain text answers the new version") {
   auto res = call("PUT", "/v1/value", R"({"value":5})", "application/json");
   CHECK(res.status == 200);
   CHECK(res.content_type == "application/json");
-  CHECK(json::parse(res.body)
-        == json{{"value", 5}, {"version", {{"counter", 8}, {"node", "n1"}}}, {"index", 8}});
+  CHECK(
+      json::parse(res.body)
+      == json{{"value", 5}, {"version", {{"counter", 8}, {"node", "n1"}}}, {"index", 8}});
   auto plain = call("PUT", "/v1/value", "6\n", "application/x-www-form-urlencoded");
   CHECK(plain.status == 200);
   CHECK(json::parse(plain.body)["value"] == 6);
@@ -125,7 +128,8 @@ TEST_CASE_FIXTURE(fixture, "PUT /v1/value with JSON or plain text answers the ne
 TEST_CASE_FIXTURE(fixture, "PUT /v1/value with a bad body is 400 with a JSON error") {
   check_json_error(call("PUT", "/v1/value", "{", "application/json"), 400);
   check_json_error(call("PUT", "/v1/value", R"({"value":"5"})", "application/json"), 400);
-  check_json_error(call("PUT", "/v1/value", R"({"value":1e30})", "application/json"), 400);
+  check_json_error(call("PUT", "/v1/value", R"({"value":1e30})", "application/json"),
+                   400);
   check_json_error(call("PUT", "/v1/value", "", ""), 400);
   CHECK(backend.writes.empty());
 }
@@ -167,14 +171,14 @@ TEST_CASE_FIXTURE(fixture, "a wrong method on a known path is 405 with Allow") {
     const char* allow;
   };
   const method_case cases[] = {
-    {"POST", "/get", "GET, HEAD, OPTIONS"},
-    {"PUT", "/get", "GET, HEAD, OPTIONS"},
-    {"DELETE", "/v1/value", "GET, HEAD, PUT, OPTIONS"},
-    {"POST", "/v1/value", "GET, HEAD, PUT, OPTIONS"},
-    {"PATCH", "/v1/value", "GET, HEAD, PUT, OPTIONS"},
-    {"PUT", "/v1/members", "GET, HEAD, OPTIONS"},
-    {"DELETE", "/health", "GET, HEAD, OPTIONS"},
-    {"DELETE", "/set/5", "GET, HEAD, POST, PUT, OPTIONS"},
+      {"POST", "/get", "GET, HEAD, OPTIONS"},
+      {"PUT", "/get", "GET, HEAD, OPTIONS"},
+      {"DELETE", "/v1/value", "GET, HEAD, PUT, OPTIONS"},
+      {"POST", "/v1/value", "GET, HEAD, PUT, OPTIONS"},
+      {"PATCH", "/v1/value", "GET, HEAD, PUT, OPTIONS"},
+      {"PUT", "/v1/members", "GET, HEAD, OPTIONS"},
+      {"DELETE", "/health", "GET, HEAD, OPTIONS"},
+      {"DELETE", "/set/5", "GET, HEAD, POST, PUT, OPTIONS"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.method);
@@ -202,8 +206,8 @@ TEST_CASE_FIXTURE(fixture, "a body over the limit is 413 on any path, without a 
   check_json_error(call("POST", "/set/5", big), 413);
   check_json_error(call("POST", "/nope", big), 413);
   CHECK(backend.writes.empty());
-  auto at_limit = call("PUT", "/v1/value", std::string(16, ' ') , "text/plain");
-  CHECK(at_limit.status == 400);  // within the limit: parsed (and empty after trimming)
+  auto at_limit = call("PUT", "/v1/value", std::string(16, ' '), "text/plain");
+  CHECK(at_limit.status == 400); // within the limit: parsed (and empty after trimming)
 }
 
 TEST_CASE_FIXTURE(fixture, "a write timeout is 503 with Retry-After") {
@@ -216,7 +220,8 @@ TEST_CASE_FIXTURE(fixture, "a write timeout is 503 with Retry-After") {
   CHECK(put.header("Retry-After") == "1");
 }
 
-TEST_CASE_FIXTURE(fixture, "a persistence failure is 500 and says the write was not applied") {
+TEST_CASE_FIXTURE(fixture,
+                  "a persistence failure is 500 and says the write was not applied") {
   backend.next_failure = write_outcome::failure(write_outcome::kind::persistence_failed,
                                                 "store_error(persistence_failed)");
   auto message = check_json_error(call("PUT", "/v1/value", "5"), 500);

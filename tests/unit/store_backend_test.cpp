@@ -13,34 +13,36 @@ namespace {
 /// A store named `node` that acknowledges every write with counter 11.
 store_actor::behavior_type accepting_store(std::string node) {
   return {
-    [](get_atom) { return versioned_value{}; },
-    [node](set_atom, int64_t n) { return versioned_value{n, {11, node}}; },
-    [](merge_atom, const versioned_value&, const std::string&) { return false; },
-    [](subscribe_atom, const value_listener_actor&) {},
+      [](get_atom) { return versioned_value{}; },
+      [node](set_atom, int64_t n) {
+        return versioned_value{n, {11, node}};
+      },
+      [](merge_atom, const versioned_value&, const std::string&) { return false; },
+      [](subscribe_atom, const value_listener_actor&) {},
   };
 }
 
 /// A store named `node` whose disk always fails.
 store_actor::behavior_type failing_store(std::string) {
   return {
-    [](get_atom) { return versioned_value{}; },
-    [](set_atom, int64_t) -> caf::result<versioned_value> {
-      return make_error(store_error::persistence_failed);
-    },
-    [](merge_atom, const versioned_value&, const std::string&) { return false; },
-    [](subscribe_atom, const value_listener_actor&) {},
+      [](get_atom) { return versioned_value{}; },
+      [](set_atom, int64_t) -> caf::result<versioned_value> {
+        return make_error(store_error::persistence_failed);
+      },
+      [](merge_atom, const versioned_value&, const std::string&) { return false; },
+      [](subscribe_atom, const value_listener_actor&) {},
   };
 }
 
 /// A store that never answers a write (it keeps the promise and drops it later).
 store_actor::behavior_type silent_store(store_actor::pointer self, std::string) {
   return {
-    [](get_atom) { return versioned_value{}; },
-    [self](set_atom, int64_t) -> caf::result<versioned_value> {
-      return self->make_response_promise<versioned_value>();
-    },
-    [](merge_atom, const versioned_value&, const std::string&) { return false; },
-    [](subscribe_atom, const value_listener_actor&) {},
+      [](get_atom) { return versioned_value{}; },
+      [self](set_atom, int64_t) -> caf::result<versioned_value> {
+        return self->make_response_promise<versioned_value>();
+      },
+      [](merge_atom, const versioned_value&, const std::string&) { return false; },
+      [](subscribe_atom, const value_listener_actor&) {},
   };
 }
 
@@ -55,9 +57,10 @@ struct backend_fixture {
   std::shared_ptr<snapshot_store> snapshots = std::make_shared<snapshot_store>("n1");
 };
 
-}  // namespace
+} // namespace
 
-TEST_CASE_FIXTURE(backend_fixture, "a successful write returns and publishes the new value") {
+TEST_CASE_FIXTURE(backend_fixture,
+                  "a successful write returns and publishes the new value") {
   auto store = sys.spawn(accepting_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
   auto out = backend.write(5);
@@ -77,7 +80,8 @@ TEST_CASE_FIXTURE(backend_fixture, "a persistence failure maps to persistence_fa
   caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE_FIXTURE(backend_fixture, "a store that does not answer in time maps to timeout") {
+TEST_CASE_FIXTURE(backend_fixture,
+                  "a store that does not answer in time maps to timeout") {
   auto store = sys.spawn(silent_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::milliseconds(20)};
   auto out = backend.write(5);
