@@ -58,3 +58,17 @@ TEST_CASE_FIXTURE(gateway_fixture, "an older value pushed after a newer one is i
   CHECK(snapshots->load()->value == versioned_value{9, {10, "n1"}});
   CHECK(snapshots->load()->node_name == "n1");
 }
+
+TEST_CASE_FIXTURE(gateway_fixture,
+                  "the gateway serves as the store's value listener and membership's "
+                  "member listener") {
+  sched.run();
+  value_listener_actor as_value_listener = gw;
+  member_listener_actor as_member_listener = gw;
+  caf::anon_send(as_value_listener, update_atom::value, versioned_value{3, {2, "n1"}});
+  caf::anon_send(as_member_listener, update_atom::value,
+                 member_list{{"n1", "127.0.0.1", 7946, 8080, member_state::alive, 0}});
+  sched.run();
+  CHECK(snapshots->load()->value.value == 3);
+  CHECK(snapshots->load()->members.size() == 1);
+}
