@@ -19,6 +19,7 @@ store_actor::behavior_type accepting_store(std::string node) {
       },
       [](merge_atom, const versioned_value&, const std::string&) { return false; },
       [](subscribe_atom, const value_listener_actor&) {},
+      [](set_atom, incarnation_atom, uint64_t inc) { return inc; },
   };
 }
 
@@ -31,6 +32,7 @@ store_actor::behavior_type failing_store(std::string) {
       },
       [](merge_atom, const versioned_value&, const std::string&) { return false; },
       [](subscribe_atom, const value_listener_actor&) {},
+      [](set_atom, incarnation_atom, uint64_t inc) { return inc; },
   };
 }
 
@@ -43,6 +45,7 @@ store_actor::behavior_type silent_store(store_actor::pointer self, std::string) 
       },
       [](merge_atom, const versioned_value&, const std::string&) { return false; },
       [](subscribe_atom, const value_listener_actor&) {},
+      [](set_atom, incarnation_atom, uint64_t inc) { return inc; },
   };
 }
 
