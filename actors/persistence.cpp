@@ -168,7 +168,8 @@ save_state(file_layer& files, const std::string& data_dir, const durable_state& 
     files.remove(tmp);
     return failed(step, tmp, ec);
   };
-  if (auto ec = files.write(fd, content->data(), content->size()))
+  const std::string& bytes = *content;
+  if (auto ec = files.write(fd, bytes.data(), bytes.size()))
     return abandon("write", ec);
   if (auto ec = files.fsync(fd))
     return abandon("fsync", ec);

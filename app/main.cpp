@@ -81,7 +81,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   auto gossip_hdl = sys.spawn(gossip, gossip_config{self_info, opts.bind, opts.swim, store_hdl,
                                                     (uint64_t{entropy()} << 32) | entropy()});
   auto stop_actors = [&](const caf::actor_addr& membership_addr) {
-    for (auto addr : {caf::actor_cast<caf::actor_addr>(gateway_hdl),
+    for (const auto& addr : {caf::actor_cast<caf::actor_addr>(gateway_hdl),
                       caf::actor_cast<caf::actor_addr>(gossip_hdl),
                       caf::actor_cast<caf::actor_addr>(store_hdl), membership_addr})
       if (auto hdl = caf::actor_cast<caf::actor>(addr))
