@@ -36,6 +36,8 @@ using gossip_tick_atom = caf::atom_constant<caf::atom("gtick")>;
 using push_pull_tick_atom = caf::atom_constant<caf::atom("pptick")>;
 using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using attach_atom = caf::atom_constant<caf::atom("attach")>;
+using open_atom = caf::atom_constant<caf::atom("open")>;
+using incarnation_atom = caf::atom_constant<caf::atom("incarn")>;
 
 // -- messages -----------------------------------------------------------------------
 
@@ -83,7 +85,10 @@ using store_actor = caf::typed_actor<
   // A remote value arriving via the named peer; replies whether it was newer.
   caf::replies_to<merge_atom, versioned_value, std::string>::with<bool>,
   // Registers a listener; it immediately gets the current value.
-  caf::reacts_to<subscribe_atom, value_listener_actor>>;
+  caf::reacts_to<subscribe_atom, value_listener_actor>,
+  // From membership: persist a raised incarnation of this node (so a restart rejoins
+  // above it); replies with the durable incarnation, error `persistence_failed` otherwise.
+  caf::replies_to<set_atom, incarnation_atom, uint64_t>::with<uint64_t>>;
 
 /// The SWIM failure detector and member table.
 using membership_actor = caf::typed_actor<
@@ -121,7 +126,9 @@ using gossip_actor = caf::typed_actor<
   // Timers.
   caf::reacts_to<gossip_tick_atom>,
   // Wiring: the membership actor to deliver SWIM messages and member updates to.
-  caf::reacts_to<attach_atom, membership_actor>>;
+  caf::reacts_to<attach_atom, membership_actor>,
+  // Opens the datagram endpoint on the cluster port; replies the bound port.
+  caf::replies_to<open_atom>::with<uint16_t>>;
 
 /// The HTTP gateway: keeps the snapshot that HTTP threads serve reads from.
 using gateway_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,

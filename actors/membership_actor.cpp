@@ -1,0 +1,93 @@
+#include "actors/membership_actor.hpp"
+
+#include "actors/log.hpp"
+
+#include <caf/all.hpp>
+
+namespace onevalue {
+
+namespace {
+
+using self_ptr = membership_actor::stateful_pointer<membership_state>;
+
+void log_event(const member_event& e) {
+  if (e.from)
+    OV_LOG_INFO("member {}: {} -> {} (incarnation {}): {}", e.name, to_string(*e.from),
+                to_string(e.to), e.incarnation, e.reason);
+  else
+    OV_LOG_INFO("member {}: joined as {} (incarnation {}): {}", e.name, to_string(e.to),
+                e.incarnation, e.reason);
+}
+
+void schedule_tick(self_ptr self) {
+  auto& st = self->state;
+  auto next = st.core->next_deadline();
+  if (next >= st.scheduled_tick || next == time_point::max())
+    return;
+  st.scheduled_tick = next;
+  auto now = self->clock().now();
+  auto delay = next > now ? next - now : caf::timespan{0};
+  self->delayed_send(self, delay, tick_atom::value);
+}
+
+void carry_out(self_ptr self, swim_actions actions) {
+  auto& st = self->state;
+  for (auto& e : actions.events)
+    log_event(e);
+  for (auto& note : actions.notes)
+    OV_LOG_INFO("{}", note);
+  for (auto& b : actions.broadcasts)
+    self->send(st.gossip, broadcast_atom::value, b);
+  for (auto& s : actions.sends)
+    self->send(st.gossip, send_atom::value, s.to.host, s.to.port, s.msg);
+  for (auto& p : actions.push_pulls)
+    self->send(st.gossip, push_pull_atom::value, p.host, p.port);
+  if (actions.members_changed) {
+    auto table = st.core->members();
+    self->send(st.gossip, update_atom::value, table);
+    for (auto& l : st.listeners)
+      self->send(l, update_atom::value, table);
+  }
+  schedule_tick(self);
+}
+
+}  // namespace
+
+membership_actor::behavior_type membership(self_ptr self, membership_config config) {
+  auto& st = self->state;
+  st.gossip = config.gossip;
+  st.core = std::make_unique<membership_core>(config.self, config.settings, config.seeds,
+                                              config.random_seed, self->clock().now());
+  self->send(st.gossip, update_atom::value, st.core->members());
+  carry_out(self, st.core->tick(self->clock().now()));
+  return {
+    [self](packet_atom, const member_info& sender, const swim_message& msg) {
+      carry_out(self, self->state.core->handle_message(sender, msg, self->clock().now()));
+    },
+    [self](merge_atom, const std::vector<member_update>& updates) {
+      carry_out(self, self->state.core->merge_updates(updates, self->clock().now()));
+    },
+    [self](merge_atom, const member_list& table, const std::string& reporter) {
+      carry_out(self, self->state.core->merge_table(table, reporter, self->clock().now()));
+    },
+    [self](tick_atom) {
+      auto& st = self->state;
+      auto now = self->clock().now();
+      if (now >= st.scheduled_tick)
+        st.scheduled_tick = time_point::max();
+      carry_out(self, st.core->tick(now));
+    },
+    [self](get_atom) -> member_list { return self->state.core->members(); },
+    [self](subscribe_atom, const member_listener_actor& listener) {
+      self->state.listeners.push_back(listener);
+      self->send(listener, update_atom::value, self->state.core->members());
+    },
+    [self](leave_atom) -> bool {
+      OV_LOG_INFO("leaving the cluster");
+      carry_out(self, self->state.core->leave(self->clock().now()));
+      return true;
+    },
+  };
+}
+
+}  // namespace onevalue

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "actors/membership_core.hpp"
+#include "actors/protocol.hpp"
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <memory>
+#include <vector>
+
+namespace onevalue {
+
+/// State of the membership actor: a thin adapter that feeds `membership_core` with
+/// messages and timer ticks and carries out what it returns. Touched only by its actor.
+struct membership_state {
+  static inline const char* name = "onevalue.membership";
+
+  std::unique_ptr<membership_core> core;
+  gossip_actor gossip;
+  std::vector<member_listener_actor> listeners;
+  /// Earliest pending timer message; a tick is scheduled only when the core needs one
+  /// sooner than this.
+  time_point scheduled_tick = time_point::max();
+};
+
+/// Configuration of the membership actor.
+struct membership_config {
+  member_info self;
+  swim_settings settings;
+  std::vector<endpoint> seeds;
+  uint64_t random_seed = 0;
+  gossip_actor gossip;
+};
+
+/// Behavior of the membership actor. Starts joining through `config.seeds` at once.
+membership_actor::behavior_type
+membership(membership_actor::stateful_pointer<membership_state> self,
+           membership_config config);
+
+}  // namespace onevalue

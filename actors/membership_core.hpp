@@ -1,0 +1,211 @@
+#pragma once
+
+// The SWIM failure detector as a pure state machine: it takes events (a message
+// arrived, gossip arrived, time passed) and returns what to do (datagrams to send,
+// updates to broadcast, peers to exchange full state with). No sockets, no clocks, no
+// threads: the membership actor feeds it, tests drive it on simulated time.
+//
+//   not joined ──ack/ping from anyone──▶ joined ──leave()──▶ leaving
+//      ▲   │ ping seeds every join_retry_interval   │
+//      │   ▼                                         │ every other member failed/left
+//      └───────── (seeds are pinged again) ◀─────────┘
+
+#include "actors/member.hpp"
+#include "actors/swim_settings.hpp"
+#include "actors/wire.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace onevalue {
+
+using time_point = std::chrono::steady_clock::time_point;
+
+/// A host and port to send to.
+struct endpoint {
+  std::string host;
+  uint16_t port = 0;
+};
+
+inline bool operator==(const endpoint& a, const endpoint& b) {
+  return a.host == b.host && a.port == b.port;
+}
+
+/// A SWIM message to send to `to`.
+struct outgoing_message {
+  endpoint to;
+  swim_message msg;
+};
+
+/// A member's state change, for the log and for metrics.
+struct member_event {
+  std::string name;
+  std::optional<member_state> from;  ///< nothing if the member is new
+  member_state to = member_state::alive;
+  uint64_t incarnation = 0;
+  std::string reason;
+};
+
+/// What the core asks its adapter to do after an event.
+struct swim_actions {
+  std::vector<outgoing_message> sends;
+  std::vector<member_update> broadcasts;
+  std::vector<endpoint> push_pulls;
+  std::vector<member_event> events;
+  std::vector<std::string> notes;  ///< decisions worth a log line (e.g. join retries)
+  bool members_changed = false;
+};
+
+/// Protocol counters since start, for metrics.
+struct swim_counters {
+  uint64_t probes_sent = 0;
+  uint64_t acks_received = 0;
+  uint64_t indirect_probes_sent = 0;
+  uint64_t nacks_received = 0;
+  uint64_t suspicions_raised = 0;
+  uint64_t suspicions_refuted = 0;
+  uint64_t members_failed = 0;
+};
+
+/// The SWIM membership state of one node.
+///
+/// Owned by the membership actor and touched only from it (or from one test thread).
+/// Invariants (see `check_invariants`): the node itself is always in the table and never
+/// suspect or failed in its own eyes; a suspect member has a suspicion deadline; at most
+/// one direct probe is outstanding.
+class membership_core {
+public:
+  /// Creates the table with only `self`. `seeds` are pinged until one answers; with no
+  /// seeds the node is a cluster of its own and counts as joined. `random_seed` makes
+  /// probe order and helper choice reproducible.
+  membership_core(member_info self, swim_settings settings, std::vector<endpoint> seeds,
+                  uint64_t random_seed, time_point now);
+
+  /// A SWIM message from `sender` (who describes itself, incarnation included).
+  swim_actions handle_message(const member_info& sender, const swim_message& msg,
+                              time_point now);
+
+  /// Member updates that arrived by gossip.
+  swim_actions merge_updates(const std::vector<member_update>& updates, time_point now);
+
+  /// A full member table that arrived by push-pull from `reporter`.
+  swim_actions merge_table(const std::vector<member_info>& table,
+                           const std::string& reporter, time_point now);
+
+  /// Runs every timer due at `now`: join retries, probe timeouts, the next probe,
+  /// suspicion expiry, push-pull, reaping.
+  swim_actions tick(time_point now);
+
+  /// Announces a graceful leave: raises the incarnation and broadcasts `left`. After
+  /// this the node no longer probes or refutes.
+  swim_actions leave(time_point now);
+
+  /// The earliest time at which `tick` has something to do.
+  time_point next_deadline() const;
+
+  /// The member table, sorted by name, self included.
+  std::vector<member_info> members() const;
+
+  const member_info& self() const;
+  bool joined() const { return joined_; }
+  const swim_counters& counters() const { return counters_; }
+  const swim_settings& settings() const { return settings_; }
+
+  /// Returns an empty string if all invariants hold, else a description of the first
+  /// broken one.
+  std::string check_invariants() const;
+
+private:
+  struct member_entry {
+    member_info info;
+    time_point state_since;
+    /// Last time this member talked to us directly (a ping or ack from it).
+    std::optional<time_point> last_heard;
+    std::optional<time_point> suspicion_deadline;
+    time_point suspicion_start;
+    std::set<std::string> confirmations;
+  };
+
+  struct pending_probe {
+    std::string target;
+    uint32_t seq = 0;
+    time_point ack_deadline;
+    time_point probe_deadline;
+    bool indirect_sent = false;
+  };
+
+  struct relay {
+    endpoint requester;
+    uint32_t requester_seq = 0;
+    std::string target;
+    time_point deadline;
+  };
+
+  // -- message handlers (membership_core.cpp) --
+  void on_ping(const member_info& sender, const swim_message& msg, time_point now,
+               swim_actions& out);
+  void on_ack(const member_info& sender, const swim_message& msg, time_point now,
+              swim_actions& out);
+  void on_ping_req(const member_info& sender, const swim_message& msg, time_point now,
+                   swim_actions& out);
+
+  // -- timers (membership_timers.cpp) --
+  void retry_join(time_point now, swim_actions& out);
+  void check_probe(time_point now, swim_actions& out);
+  void start_probe(time_point now, swim_actions& out);
+  void expire_suspicions(time_point now, swim_actions& out);
+  void expire_relays(time_point now, swim_actions& out);
+  void probe_failed_members(time_point now, swim_actions& out);
+  void schedule_push_pull(time_point now, swim_actions& out);
+  void reap(time_point now, swim_actions& out);
+
+  // -- state merging (membership_merge.cpp) --
+  void apply_update(const member_update& update, time_point now, swim_actions& out);
+  void apply_alive(const member_info& m, const std::string& reporter, time_point now,
+                   swim_actions& out);
+  void apply_suspect(const member_info& m, const std::string& reporter, time_point now,
+                     swim_actions& out);
+  void apply_dead(const member_info& m, const std::string& reporter, time_point now,
+                  swim_actions& out);
+  void refute(uint64_t seen_incarnation, const std::string& reason, swim_actions& out);
+  void set_state(member_entry& e, member_state to, uint64_t incarnation,
+                 const std::string& reason, time_point now, swim_actions& out);
+  void broadcast(const member_info& m, swim_actions& out);
+  std::chrono::milliseconds suspicion_duration(const member_entry& e) const;
+
+  // -- helpers --
+  void mark_heard(const std::string& name, time_point now);
+  uint32_t next_seq() { return ++seq_; }
+  std::vector<std::string> live_peers(const std::string& except) const;
+  endpoint endpoint_of(const member_info& m) const { return {m.address, m.cluster_port}; }
+
+  member_info& self_info() { return members_.at(self_name_).info; }
+
+  std::string self_name_;
+  swim_settings settings_;
+  std::vector<endpoint> seeds_;
+  std::mt19937_64 rng_;
+  std::map<std::string, member_entry> members_;
+  swim_counters counters_;
+
+  bool joined_ = false;
+  bool leaving_ = false;
+  uint32_t seq_ = 0;
+  std::set<uint32_t> join_seqs_;
+  time_point next_join_at_;
+  time_point next_probe_at_;
+  time_point next_failed_probe_at_;
+  time_point next_push_pull_at_;
+  std::optional<pending_probe> probe_;
+  std::vector<std::string> probe_order_;
+  std::size_t probe_index_ = 0;
+  std::map<uint32_t, relay> relays_;
+};
+
+}  // namespace onevalue

@@ -1,0 +1,160 @@
+// How membership_core merges what it hears about members (gossip, push-pull, the
+// sender of a message) into its table. The rules are SWIM's: a higher incarnation wins;
+// at equal incarnation suspect beats alive and failed/left beat suspect; only the member
+// itself raises its incarnation, which is how it refutes.
+
+#include "actors/membership_core.hpp"
+#include "actors/swim_formulas.hpp"
+
+#include <algorithm>
+
+namespace onevalue {
+
+void membership_core::apply_update(const member_update& update, time_point now,
+                                   swim_actions& out) {
+  if (update.member.name.empty())
+    return;
+  switch (update.member.state) {
+    case member_state::alive:
+      apply_alive(update.member, update.reporter, now, out);
+      break;
+    case member_state::suspect:
+      apply_suspect(update.member, update.reporter, now, out);
+      break;
+    case member_state::failed:
+    case member_state::left:
+      apply_dead(update.member, update.reporter, now, out);
+      break;
+  }
+}
+
+void membership_core::apply_alive(const member_info& m, const std::string& reporter,
+                                  time_point now, swim_actions& out) {
+  if (m.name == self_name_) {
+    // Someone remembers a previous life of ours with a higher incarnation.
+    if (!leaving_ && m.incarnation > self().incarnation)
+      refute(m.incarnation, reporter + " knows an older incarnation of this node", out);
+    return;
+  }
+  auto it = members_.find(m.name);
+  if (it == members_.end()) {
+    member_entry entry;
+    entry.info = m;
+    entry.info.state = member_state::alive;
+    entry.state_since = now;
+    auto& e = members_.emplace(m.name, std::move(entry)).first->second;
+    out.events.push_back({m.name, std::nullopt, member_state::alive, m.incarnation,
+                          "learned from " + reporter});
+    out.members_changed = true;
+    broadcast(e.info, out);
+    return;
+  }
+  auto& e = it->second;
+  if (m.incarnation <= e.info.incarnation)
+    return;
+  // A higher incarnation is the member's own word: take its addresses too, so a node
+  // that restarted on a new address is reachable again.
+  e.info.address = m.address;
+  e.info.cluster_port = m.cluster_port;
+  e.info.http_port = m.http_port;
+  set_state(e, member_state::alive, m.incarnation, "incarnation " + std::to_string(m.incarnation)
+            + " from " + reporter, now, out);
+  broadcast(e.info, out);
+}
+
+void membership_core::apply_suspect(const member_info& m, const std::string& reporter,
+                                    time_point now, swim_actions& out) {
+  if (m.name == self_name_) {
+    if (!leaving_ && m.incarnation >= self().incarnation)
+      refute(m.incarnation, reporter + " suspects this node", out);
+    return;
+  }
+  auto it = members_.find(m.name);
+  if (it == members_.end() || m.incarnation < it->second.info.incarnation)
+    return;
+  auto& e = it->second;
+  if (e.info.state == member_state::failed || e.info.state == member_state::left)
+    return;
+  if (e.info.state == member_state::suspect && m.incarnation == e.info.incarnation) {
+    // An independent confirmation shortens the suspicion (Lifeguard).
+    if (reporter == self_name_ || !e.confirmations.insert(reporter).second)
+      return;
+    e.suspicion_deadline = e.suspicion_start + suspicion_duration(e);
+    broadcast(e.info, out);
+    return;
+  }
+  ++counters_.suspicions_raised;
+  e.suspicion_start = now;
+  e.confirmations.clear();
+  if (reporter != self_name_)
+    e.confirmations.insert(reporter);
+  set_state(e, member_state::suspect, m.incarnation, "suspected by " + reporter, now, out);
+  e.suspicion_deadline = e.suspicion_start + suspicion_duration(e);
+  broadcast(e.info, out);
+}
+
+void membership_core::apply_dead(const member_info& m, const std::string& reporter,
+                                 time_point now, swim_actions& out) {
+  if (m.name == self_name_) {
+    if (!leaving_ && m.incarnation >= self().incarnation)
+      refute(m.incarnation, reporter + " reports this node " + to_string(m.state), out);
+    return;
+  }
+  auto it = members_.find(m.name);
+  if (it == members_.end() || m.incarnation < it->second.info.incarnation)
+    return;
+  auto& e = it->second;
+  if (e.info.state == member_state::left)
+    return;
+  if (e.info.state == member_state::failed && m.state == member_state::failed)
+    return;
+  set_state(e, m.state, m.incarnation,
+            (m.state == member_state::left ? "left, announced via " : "failed, reported by ")
+                + reporter,
+            now, out);
+  broadcast(e.info, out);
+}
+
+void membership_core::refute(uint64_t seen_incarnation, const std::string& reason,
+                             swim_actions& out) {
+  auto& me = self_info();
+  me.incarnation = std::max(me.incarnation, seen_incarnation) + 1;
+  ++counters_.suspicions_refuted;
+  out.notes.push_back("refuting (" + reason + "): incarnation now "
+                      + std::to_string(me.incarnation));
+  out.members_changed = true;
+  broadcast(me, out);
+}
+
+void membership_core::set_state(member_entry& e, member_state to, uint64_t incarnation,
+                                const std::string& reason, time_point now,
+                                swim_actions& out) {
+  if (to != e.info.state) {
+    out.events.push_back({e.info.name, e.info.state, to, incarnation, reason});
+    e.state_since = now;
+  }
+  e.info.state = to;
+  e.info.incarnation = incarnation;
+  if (to != member_state::suspect) {
+    e.suspicion_deadline.reset();
+    e.confirmations.clear();
+  }
+  out.members_changed = true;
+}
+
+void membership_core::broadcast(const member_info& m, swim_actions& out) {
+  out.broadcasts.push_back(member_update{m, self_name_});
+}
+
+std::chrono::milliseconds membership_core::suspicion_duration(const member_entry& e) const {
+  auto n = members_.size();
+  auto min_timeout = suspicion_timeout(settings_.suspicion_mult, n, settings_.probe_interval);
+  auto max_timeout = min_timeout * std::max(1, settings_.suspicion_max_mult);
+  // Confirmations can only come from members other than us and the suspect.
+  auto expected = std::min<std::size_t>(static_cast<std::size_t>(settings_.indirect_checks),
+                                        n >= 2 ? n - 2 : 0);
+  return dynamic_suspicion_timeout(e.confirmations.size(), expected, min_timeout,
+                                   max_timeout);
+}
+
+}  // namespace onevalue

@@ -1,0 +1,193 @@
+// The timer-driven half of membership_core: everything `tick(now)` does.
+
+#include "actors/membership_core.hpp"
+
+#include <algorithm>
+
+namespace onevalue {
+
+void membership_core::retry_join(time_point now, swim_actions& out) {
+  if (now < next_join_at_ || seeds_.empty())
+    return;
+  next_join_at_ = now + settings_.join_retry_interval;
+  // Joined nodes fall back to their seeds only when nobody else is left to talk to,
+  // e.g. after every peer restarted or a partition isolated this node.
+  if (joined_ && !live_peers({}).empty())
+    return;
+  std::string list;
+  for (auto& seed : seeds_) {
+    auto seq = next_seq();
+    join_seqs_.insert(seq);
+    swim_message ping;
+    ping.kind = swim_kind::ping;
+    ping.seq = seq;
+    out.sends.push_back({seed, ping});
+    list += (list.empty() ? "" : ", ") + seed.host + ":" + std::to_string(seed.port);
+  }
+  // Acks to old join pings still count; keep only a bounded window of them.
+  while (join_seqs_.size() > 16 * seeds_.size())
+    join_seqs_.erase(join_seqs_.begin());
+  if (!joined_)
+    out.notes.push_back("no seed answered yet; pinging " + list + " again in "
+                        + std::to_string(settings_.join_retry_interval.count()) + " ms");
+}
+
+void membership_core::check_probe(time_point now, swim_actions& out) {
+  if (!probe_)
+    return;
+  auto target_it = members_.find(probe_->target);
+  if (target_it == members_.end()) {
+    probe_.reset();
+    return;
+  }
+  if (!probe_->indirect_sent && now >= probe_->ack_deadline) {
+    probe_->indirect_sent = true;
+    auto helpers = live_peers(probe_->target);
+    std::shuffle(helpers.begin(), helpers.end(), rng_);
+    auto count = std::min<std::size_t>(helpers.size(),
+                                       static_cast<std::size_t>(settings_.indirect_checks));
+    auto& target = target_it->second.info;
+    for (std::size_t i = 0; i < count; ++i) {
+      swim_message req;
+      req.kind = swim_kind::ping_req;
+      req.seq = probe_->seq;
+      req.target = target.name;
+      req.target_address = target.address;
+      req.target_port = target.cluster_port;
+      out.sends.push_back({endpoint_of(members_.at(helpers[i]).info), req});
+      ++counters_.indirect_probes_sent;
+    }
+  }
+  if (now >= probe_->probe_deadline) {
+    auto& e = target_it->second;
+    probe_.reset();
+    if (e.info.state == member_state::alive) {
+      auto suspected = e.info;
+      suspected.state = member_state::suspect;
+      apply_suspect(suspected, self_name_, now, out);
+      out.notes.push_back("suspecting " + e.info.name + ": no ack directly or through "
+                          + std::to_string(settings_.indirect_checks) + " helpers within "
+                          + std::to_string(settings_.probe_interval.count()) + " ms");
+    }
+  }
+}
+
+void membership_core::start_probe(time_point now, swim_actions& out) {
+  if (probe_ || now < next_probe_at_)
+    return;
+  next_probe_at_ = now + settings_.probe_interval;
+  // Shuffled round-robin: every live member is probed once per round, in random order,
+  // which bounds detection time (unlike picking a random member each time).
+  for (std::size_t attempts = 0; attempts < 2; ++attempts) {
+    while (probe_index_ < probe_order_.size()) {
+      auto name = probe_order_[probe_index_++];
+      auto it = members_.find(name);
+      if (it == members_.end() || name == self_name_)
+        continue;
+      auto state = it->second.info.state;
+      if (state != member_state::alive && state != member_state::suspect)
+        continue;
+      swim_message ping;
+      ping.kind = swim_kind::ping;
+      ping.seq = next_seq();
+      ping.target = name;
+      out.sends.push_back({endpoint_of(it->second.info), ping});
+      ++counters_.probes_sent;
+      probe_ = pending_probe{name, ping.seq, now + settings_.ack_timeout,
+                             now + settings_.probe_interval, false};
+      return;
+    }
+    probe_order_ = live_peers({});
+    std::shuffle(probe_order_.begin(), probe_order_.end(), rng_);
+    probe_index_ = 0;
+    if (probe_order_.empty())
+      return;
+  }
+}
+
+void membership_core::expire_suspicions(time_point now, swim_actions& out) {
+  for (auto& [name, e] : members_) {
+    if (!e.suspicion_deadline || now < *e.suspicion_deadline)
+      continue;
+    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - e.suspicion_start);
+    ++counters_.members_failed;
+    set_state(e, member_state::failed, e.info.incarnation,
+              "suspicion not refuted within " + std::to_string(waited.count()) + " ms ("
+                  + std::to_string(e.confirmations.size()) + " confirmations)",
+              now, out);
+    broadcast(e.info, out);
+  }
+}
+
+void membership_core::expire_relays(time_point now, swim_actions& out) {
+  for (auto it = relays_.begin(); it != relays_.end();) {
+    if (now < it->second.deadline) {
+      ++it;
+      continue;
+    }
+    // Lifeguard: tell the requester we tried and got nothing, so it can tell its own
+    // slowness apart from the target's.
+    swim_message nack;
+    nack.kind = swim_kind::nack;
+    nack.seq = it->second.requester_seq;
+    nack.target = it->second.target;
+    out.sends.push_back({it->second.requester, nack});
+    it = relays_.erase(it);
+  }
+}
+
+void membership_core::probe_failed_members(time_point now, swim_actions& out) {
+  if (now < next_failed_probe_at_)
+    return;
+  next_failed_probe_at_ = now + settings_.failed_probe_interval;
+  std::vector<const member_entry*> failed;
+  for (auto& [name, e] : members_)
+    if (e.info.state == member_state::failed)
+      failed.push_back(&e);
+  if (failed.empty())
+    return;
+  // A failed member may only be partitioned away: keep pinging one now and then so
+  // that the partition heals by itself once the network is back.
+  std::uniform_int_distribution<std::size_t> pick{0, failed.size() - 1};
+  auto& target = failed[pick(rng_)]->info;
+  swim_message ping;
+  ping.kind = swim_kind::ping;
+  ping.seq = next_seq();
+  ping.target = target.name;
+  out.sends.push_back({endpoint_of(target), ping});
+}
+
+void membership_core::schedule_push_pull(time_point now, swim_actions& out) {
+  if (now < next_push_pull_at_)
+    return;
+  next_push_pull_at_ = now + settings_.push_pull_interval;
+  // Only members that talked to us recently: connecting to a host that drops packets
+  // would block the middleman's single connect thread for minutes.
+  auto recent = now - 2 * settings_.probe_interval;
+  std::vector<const member_entry*> candidates;
+  for (auto& [name, e] : members_)
+    if (name != self_name_ && e.info.state == member_state::alive && e.last_heard
+        && *e.last_heard >= recent)
+      candidates.push_back(&e);
+  if (candidates.empty())
+    return;
+  std::uniform_int_distribution<std::size_t> pick{0, candidates.size() - 1};
+  out.push_pulls.push_back(endpoint_of(candidates[pick(rng_)]->info));
+}
+
+void membership_core::reap(time_point now, swim_actions& out) {
+  for (auto it = members_.begin(); it != members_.end();) {
+    auto& e = it->second;
+    bool gone = e.info.state == member_state::failed || e.info.state == member_state::left;
+    if (it->first != self_name_ && gone && now >= e.state_since + settings_.reap_after) {
+      out.notes.push_back("forgetting " + it->first + ": " + to_string(e.info.state)
+                          + " for longer than reap-after");
+      out.members_changed = true;
+      it = members_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+}  // namespace onevalue

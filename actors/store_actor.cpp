@@ -1,0 +1,210 @@
+#include "actors/store_actor.hpp"
+
+#include "actors/log.hpp"
+
+#include <caf/all.hpp>
+
+namespace onevalue {
+
+namespace {
+
+using store_pointer = store_actor::stateful_pointer<store_state>;
+
+state_saver_actor::behavior_type state_saver(std::shared_ptr<file_layer> files,
+                                             std::string data_dir, std::string node) {
+  return {
+      [=](save_atom, const durable_state& state) {
+        if (auto err = save_state(*files, data_dir, state)) {
+          OV_LOG_ERROR("{}: write not persisted: {}", node, err->message);
+          return false;
+        }
+        return true;
+      },
+  };
+}
+
+void notify_listeners(store_pointer self) {
+  const auto& current = self->state.commit->current();
+  for (const auto& listener : self->state.listeners)
+    self->send(listener, update_atom::value, current);
+}
+
+void start_batch(store_pointer self);
+
+/// Acknowledges or fails every operation of the finished batch, then starts the next.
+void finish_batch(store_pointer self, bool saved) {
+  auto& st = self->state;
+  auto outcome = saved ? st.commit->on_saved() : st.commit->on_save_failed();
+  for (auto& ticket : outcome.tickets) {
+    if (ticket.write) {
+      auto i = st.write_promises.find(ticket.id);
+      if (saved)
+        i->second.deliver(ticket.stamped);
+      else
+        i->second.deliver(make_error(store_error::persistence_failed));
+      st.write_promises.erase(i);
+    } else {
+      auto i = st.incarnation_promises.find(ticket.id);
+      if (saved)
+        i->second.deliver(st.commit->durable().incarnation);
+      else
+        i->second.deliver(make_error(store_error::persistence_failed));
+      st.incarnation_promises.erase(i);
+    }
+  }
+  if (outcome.value_changed)
+    notify_listeners(self);
+  // After a failure, only operations that queued behind it get a new attempt; merged
+  // remote values wait for the next event, so a broken disk does not cause a retry loop.
+  if (saved || st.commit->has_pending())
+    start_batch(self);
+}
+
+/// Hands the next batch to the save worker unless one is in flight. Without a data
+/// dir the batch counts as saved at once.
+void start_batch(store_pointer self) {
+  auto& st = self->state;
+  auto state = st.commit->next_batch();
+  if (!state)
+    return;
+  if (!st.saver) {
+    finish_batch(self, true);
+    return;
+  }
+  // No timeout: the local worker always answers; if fsync hangs, clients time out.
+  self->request(st.saver, caf::infinite, save_atom::value, *state)
+      .then([=](bool saved) { finish_batch(self, saved); },
+            [=](caf::error& err) {
+              OV_LOG_ERROR("{}: save worker failed: {}", self->state.config.node,
+                           self->system().render(err));
+              finish_batch(self, false);
+            });
+}
+
+} // namespace
+
+store_open_result open_store(store_config config, bool reset_state) {
+  store_open_result result;
+  const durable_state fresh{{config.initial_value, {}}, 0, 0};
+  if (config.data_dir.empty()) {
+    config.restored = fresh;
+    config.restored->incarnation = 1;
+    result.incarnation = 1;
+    result.config = std::move(config);
+    return result;
+  }
+  if (!config.files)
+    config.files = posix_file_layer();
+  auto& files = *config.files;
+  const auto& dir = config.data_dir;
+  if (auto ec = files.make_dir(dir)) {
+    result.error = "cannot create data dir " + dir + ": " + ec.message();
+    return result;
+  }
+  persistence_error lock_error;
+  config.lock = data_dir_lock::acquire(config.files, dir, lock_error);
+  if (!config.lock) {
+    result.error = lock_error.message;
+    return result;
+  }
+  auto loaded = load_state(files, dir);
+  if (loaded.error) {
+    if (!reset_state) {
+      result.error = loaded.error->message;
+      return result;
+    }
+    const auto path = state_file_path(dir);
+    if (auto ec = files.rename(path, path + ".corrupt")) {
+      result.error = loaded.error->message + "; cannot move it aside: " + ec.message();
+      return result;
+    }
+    OV_LOG_WARN("{}: {}; moved it to {}.corrupt and starting as a new node", config.node,
+                loaded.error->message, path);
+  }
+  auto state = loaded.state.value_or(fresh);
+  state.incarnation += 1;
+  if (auto err = save_state(files, dir, state)) {
+    result.error = err->message;
+    return result;
+  }
+  if (loaded.state)
+    OV_LOG_INFO(
+        "{}: restored value {} (counter {}, from {}), clock {}, incarnation {} from {}",
+        config.node, state.value.value, state.value.ver.counter, state.value.ver.node,
+        state.clock, state.incarnation, state_file_path(dir));
+  else
+    OV_LOG_INFO("{}: new node, state file {} created", config.node, state_file_path(dir));
+  result.incarnation = state.incarnation;
+  config.restored = state;
+  result.config = std::move(config);
+  return result;
+}
+
+store_actor::behavior_type store(store_pointer self, store_config config) {
+  auto& st = self->state;
+  if (!config.data_dir.empty() && !config.restored) {
+    // Running without the lock and the loaded state could overwrite another run's file.
+    OV_LOG_ERROR("{}: store for data dir {} spawned without open_store; stopping",
+                 config.node, config.data_dir);
+    self->quit(caf::sec::invalid_argument);
+  }
+  auto start = config.restored.value_or(durable_state{{config.initial_value, {}}, 0, 1});
+  st.commit = std::make_unique<group_commit>(start, config.node);
+  if (!config.data_dir.empty()) {
+    if (!config.files)
+      config.files = posix_file_layer();
+    if (config.detached_saver)
+      st.saver = self->spawn<caf::detached + caf::linked>(state_saver, config.files,
+                                                          config.data_dir, config.node);
+    else
+      st.saver = self->spawn<caf::linked>(state_saver, config.files, config.data_dir,
+                                          config.node);
+  }
+  st.config = std::move(config);
+  self->set_down_handler([self](const caf::down_msg& down) {
+    auto& listeners = self->state.listeners;
+    listeners.erase(std::remove_if(listeners.begin(), listeners.end(),
+                                   [&](const value_listener_actor& l) {
+                                     return l.address() == down.source;
+                                   }),
+                    listeners.end());
+  });
+  return {
+      [self](get_atom) { return self->state.commit->current(); },
+      [self](set_atom, int64_t value) -> caf::result<versioned_value> {
+        auto& st = self->state;
+        auto id = st.next_ticket++;
+        auto promise = self->make_response_promise<versioned_value>();
+        st.write_promises.emplace(id, promise);
+        st.commit->stage_write(id, value);
+        start_batch(self);
+        return promise;
+      },
+      [self](merge_atom, const versioned_value& incoming, const std::string& via) {
+        auto& st = self->state;
+        if (!st.commit->merge_remote(incoming))
+          return false;
+        OV_LOG_INFO("{}: value {} (counter {}, from {}) via {}", st.config.node,
+                    incoming.value, incoming.ver.counter, incoming.ver.node, via);
+        notify_listeners(self);
+        start_batch(self);
+        return true;
+      },
+      [self](subscribe_atom, value_listener_actor listener) {
+        self->monitor(listener);
+        self->send(listener, update_atom::value, self->state.commit->current());
+        self->state.listeners.push_back(std::move(listener));
+      },
+      [self](set_atom, incarnation_atom, uint64_t incarnation) -> caf::result<uint64_t> {
+        auto& st = self->state;
+        auto id = st.next_ticket++;
+        auto promise = self->make_response_promise<uint64_t>();
+        st.incarnation_promises.emplace(id, promise);
+        st.commit->stage_incarnation(id, incarnation);
+        start_batch(self);
+        return promise;
+      },
+  };
+}
+
+} // namespace onevalue

@@ -1,0 +1,111 @@
+#pragma once
+
+// The store actor: owns the value, its version, the Lamport clock and their
+// persistence, and tells listeners (gossip, gateway) about every change it accepts.
+//
+// Start-up, done by main before anything serves:
+//
+//   store_config cfg; cfg.node = ...; cfg.data_dir = ...;      // "" = memory only
+//   auto opened = open_store(cfg);                              // lock + load + bump
+//   incarnation if (!opened.ok()) { log opened.error; exit non-zero; } auto store =
+//   sys.spawn(onevalue::store, opened.config);
+//   // membership starts with incarnation opened.incarnation
+//
+// Writes: a local set is durable before its reply (group commit, see group_commit.hpp)
+// and visible to reads and listeners only from then on. Remote merges: applied and
+// replied to at once, and persisted by the next batch without anyone waiting for it;
+// the value is already durable on the node that accepted the write, and anti-entropy
+// brings it back if this node crashes before its save.
+
+#include "actors/file_layer.hpp"
+#include "actors/group_commit.hpp"
+#include "actors/persistence.hpp"
+#include "actors/protocol.hpp"
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace onevalue {
+
+/// The value a new node starts with (version counter 0, no writer), as in the blog
+/// program, whose `curl /get` on a fresh cluster prints 42.
+constexpr int64_t default_initial_value = 42;
+
+/// How to run one store. Filled by main, completed by `open_store`.
+struct store_config {
+  /// This node's unique name; stamped on local writes and used in log lines.
+  std::string node;
+  /// Directory of the state file and lock; "" keeps everything in memory and
+  /// acknowledges writes at once (nothing survives a restart).
+  std::string data_dir;
+  /// The value of a new node (no state file yet).
+  int64_t initial_value = default_initial_value;
+  /// The file system; nullptr means the real one. Tests inject a fake.
+  std::shared_ptr<file_layer> files;
+  /// The state to start from; set by `open_store`. Empty: a new node in memory.
+  std::optional<durable_state> restored;
+  /// Keeps the data dir locked for as long as the store (and this config) lives.
+  std::shared_ptr<data_dir_lock> lock;
+  /// Run saves on a dedicated thread (`caf::detached`) so fsync never blocks the
+  /// scheduler. Tests turn it off to run the saver on the test coordinator.
+  bool detached_saver = true;
+};
+
+/// What `open_store` hands to main.
+struct store_open_result {
+  /// Empty on success; otherwise a message for the operator naming the file or dir.
+  std::string error;
+  /// Pass to `sys.spawn(store, config)`.
+  store_config config;
+  /// The incarnation membership must start with: one above everything a previous run
+  /// of this node persisted, already on disk (1 for a new node or without a data dir).
+  uint64_t incarnation = 0;
+  bool ok() const { return error.empty(); }
+};
+
+/// Prepares a store: creates the data dir if missing, locks it, loads the state file,
+/// raises the incarnation by one and saves it (which also proves the dir is writable).
+///
+/// Fails with a message naming the dir or file if the dir cannot be created or locked
+/// (e.g. another process holds it), if the state file is unreadable or corrupt, or if
+/// the new state cannot be saved. With `reset_state`, a corrupt state file is renamed
+/// to `state.corrupt` and the node starts as a new one instead (the operator's explicit
+/// choice). Call before spawning; blocks on file I/O.
+store_open_result open_store(store_config config, bool reset_state = false);
+
+/// Internal to the store: asks its save worker to make one batch durable.
+using save_atom = caf::atom_constant<caf::atom("save")>;
+
+/// The store's save worker: runs `save_state` (blocking file I/O) and replies whether
+/// it succeeded, logging the reason when not.
+using state_saver_actor =
+    caf::typed_actor<caf::replies_to<save_atom, durable_state>::with<bool>>;
+
+/// State of the store actor. Owned by it; touched only from its handlers.
+struct store_state {
+  store_config config;
+  std::unique_ptr<group_commit> commit;
+  /// The save worker; null when memory only.
+  state_saver_actor saver;
+  std::vector<value_listener_actor> listeners;
+  uint64_t next_ticket = 1;
+  std::unordered_map<uint64_t, caf::typed_response_promise<versioned_value>>
+      write_promises;
+  std::unordered_map<uint64_t, caf::typed_response_promise<uint64_t>>
+      incarnation_promises;
+  static inline const char* name = "onevalue.store";
+};
+
+/// The store's behavior; spawn with `sys.spawn(store, opened.config)`.
+store_actor::behavior_type store(store_actor::stateful_pointer<store_state> self,
+                                 store_config config);
+
+} // namespace onevalue

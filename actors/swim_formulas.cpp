@@ -1,0 +1,34 @@
+#include "actors/swim_formulas.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace onevalue {
+
+std::chrono::milliseconds suspicion_timeout(int mult, std::size_t n,
+                                            std::chrono::milliseconds probe_interval) {
+  auto node_scale = std::max(1.0, std::log10(static_cast<double>(std::max<std::size_t>(n, 1))));
+  auto ms = static_cast<double>(mult) * node_scale * static_cast<double>(probe_interval.count());
+  return std::chrono::milliseconds{static_cast<long long>(std::llround(ms))};
+}
+
+std::chrono::milliseconds dynamic_suspicion_timeout(std::size_t confirmations,
+                                                    std::size_t expected,
+                                                    std::chrono::milliseconds min_timeout,
+                                                    std::chrono::milliseconds max_timeout) {
+  if (expected == 0 || max_timeout <= min_timeout)
+    return min_timeout;
+  auto fraction = std::log(static_cast<double>(confirmations) + 1.0)
+                  / std::log(static_cast<double>(expected) + 1.0);
+  auto span = static_cast<double>((max_timeout - min_timeout).count());
+  auto ms = static_cast<double>(max_timeout.count()) - span * fraction;
+  auto result = std::chrono::milliseconds{static_cast<long long>(std::floor(ms))};
+  return std::clamp(result, min_timeout, max_timeout);
+}
+
+std::size_t retransmit_limit(int mult, std::size_t n) {
+  auto scale = static_cast<std::size_t>(std::ceil(std::log10(static_cast<double>(n) + 1.0)));
+  return static_cast<std::size_t>(std::max(mult, 0)) * scale;
+}
+
+}  // namespace onevalue

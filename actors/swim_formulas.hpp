@@ -1,0 +1,27 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+namespace onevalue {
+
+/// Base suspicion timeout: `mult * max(1, log10(n)) * probe_interval`, where `n` is the
+/// number of known members. Grows slowly with the cluster so that gossip about a
+/// suspicion (which needs O(log n) rounds to spread) reaches the suspect in time.
+std::chrono::milliseconds suspicion_timeout(int mult, std::size_t n,
+                                            std::chrono::milliseconds probe_interval);
+
+/// Lifeguard's dynamic suspicion timeout. Starts at `max_timeout` and shrinks toward
+/// `min_timeout` as independent confirmations arrive, reaching it at `expected`
+/// confirmations: `max - (max - min) * log(c + 1) / log(k + 1)`, clamped to [min, max].
+/// With `expected == 0` the minimum applies at once.
+std::chrono::milliseconds dynamic_suspicion_timeout(std::size_t confirmations,
+                                                    std::size_t expected,
+                                                    std::chrono::milliseconds min_timeout,
+                                                    std::chrono::milliseconds max_timeout);
+
+/// How many times each broadcast is transmitted: `mult * ceil(log10(n + 1))`, so that
+/// it reaches every member with high probability while per-node load stays bounded.
+std::size_t retransmit_limit(int mult, std::size_t n);
+
+}  // namespace onevalue

@@ -1,0 +1,173 @@
+#include "http/router.hpp"
+
+#include "http/json_codec.hpp"
+#include "http/request_parsing.hpp"
+
+#include <string_view>
+
+namespace onevalue {
+
+namespace {
+
+constexpr const char* text_type = "text/plain; charset=utf-8";
+constexpr const char* json_type = "application/json";
+
+/// The methods a known path accepts.
+enum method_set : unsigned {
+  get_only = 1,
+  get_put = 2,
+  get_post_put = 3,
+};
+
+std::string allow_header(method_set methods) {
+  switch (methods) {
+  case get_only:
+    return "GET, HEAD, OPTIONS";
+  case get_put:
+    return "GET, HEAD, PUT, OPTIONS";
+  case get_post_put:
+    return "GET, HEAD, POST, PUT, OPTIONS";
+  }
+  return "";
+}
+
+bool allows(method_set methods, const std::string& method) {
+  if (method == "GET" || method == "HEAD" || method == "OPTIONS")
+    return true;
+  if (method == "PUT")
+    return methods == get_put || methods == get_post_put;
+  if (method == "POST")
+    return methods == get_post_put;
+  return false;
+}
+
+http_response error(int status, const std::string& message) {
+  return {status, json_type, error_body(message), {}};
+}
+
+http_response text(const std::string& body) {
+  return {200, text_type, body, {}};
+}
+
+http_response json(const nlohmann::json& body) {
+  return {200, json_type, dump_json(body), {}};
+}
+
+http_response not_ready() {
+  auto res = error(503, "node is starting; no value published yet");
+  res.headers.emplace_back("Retry-After", "1");
+  return res;
+}
+
+/// Turns a failed write into its response; `ok` outcomes are handled by callers.
+http_response write_failure(const write_outcome& out) {
+  switch (out.outcome) {
+  case write_outcome::kind::timeout: {
+    auto res = error(503, "write timed out: " + out.message);
+    res.headers.emplace_back("Retry-After", "1");
+    return res;
+  }
+  case write_outcome::kind::persistence_failed:
+    return error(500, "write not durable, not applied: " + out.message);
+  case write_outcome::kind::failed:
+  case write_outcome::kind::ok:
+    break;
+  }
+  return error(500, "write failed: " + out.message);
+}
+
+/// Which known path `path` is, and the methods it accepts; false for unknown paths.
+bool match_path(std::string_view path, method_set& methods) {
+  if (path == "/get" || path == "/v1/members" || path == "/health") {
+    methods = get_only;
+    return true;
+  }
+  if (path == "/v1/value") {
+    methods = get_put;
+    return true;
+  }
+  if (path.substr(0, 5) == "/set/") {
+    methods = get_post_put;
+    return true;
+  }
+  return false;
+}
+
+http_response handle_set(std::string_view segment, gateway_backend& backend) {
+  auto parsed = parse_int64_strict(segment);
+  if (!parsed.ok)
+    return error(400, "/set/{n}: " + parsed.error);
+  auto out = backend.write(parsed.value);
+  if (out.outcome != write_outcome::kind::ok)
+    return write_failure(out);
+  return text(std::to_string(out.value.value));
+}
+
+http_response handle_put_value(const http_request& req, gateway_backend& backend) {
+  auto parsed = parse_value_body(req.body, req.content_type);
+  if (!parsed.ok)
+    return error(400, parsed.error);
+  auto out = backend.write(parsed.value);
+  if (out.outcome != write_outcome::kind::ok)
+    return write_failure(out);
+  auto res = json(nlohmann::json(out.value));
+  res.headers.emplace_back("X-Onevalue-Index", std::to_string(out.value.ver.counter));
+  return res;
+}
+
+http_response handle_read(std::string_view path, const node_view& view) {
+  if (path == "/get")
+    return text(std::to_string(view.value.value));
+  if (path == "/v1/members")
+    return json(members_to_json(view.members));
+  if (path == "/health")
+    return json(health_to_json(view));
+  auto res = json(nlohmann::json(view.value));
+  res.headers.emplace_back("X-Onevalue-Index", std::to_string(view.value.ver.counter));
+  return res;
+}
+
+} // namespace
+
+std::string http_response::header(const std::string& name) const {
+  for (const auto& [key, value] : headers)
+    if (key == name)
+      return value;
+  return "";
+}
+
+http_response route(const http_request& request, gateway_backend& backend,
+                    const router_limits& limits) {
+  std::string_view path = request.path;
+  if (auto query = path.find('?'); query != std::string_view::npos)
+    path = path.substr(0, query);
+  if (request.body.size() > limits.max_body_bytes)
+    return error(413, "request body of " + std::to_string(request.body.size())
+                          + " bytes exceeds the limit of "
+                          + std::to_string(limits.max_body_bytes) + " bytes");
+  method_set methods = get_only;
+  if (!match_path(path, methods))
+    return error(404, "no such path: " + std::string{path});
+  if (!allows(methods, request.method)) {
+    auto res =
+        error(405, "method " + request.method + " not allowed on " + std::string{path}
+                       + "; allowed: " + allow_header(methods));
+    res.headers.emplace_back("Allow", allow_header(methods));
+    return res;
+  }
+  if (request.method == "OPTIONS") {
+    http_response res{204, "", "", {}};
+    res.headers.emplace_back("Allow", allow_header(methods));
+    return res;
+  }
+  if (path.substr(0, 5) == "/set/")
+    return handle_set(path.substr(5), backend);
+  if (request.method == "PUT")
+    return handle_put_value(request, backend);
+  auto view = backend.view();
+  if (!view)
+    return not_ready();
+  return handle_read(path, *view);
+}
+
+} // namespace onevalue

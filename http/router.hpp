@@ -1,0 +1,97 @@
+#pragma once
+
+// The HTTP API as a pure function: request in, response out. No sockets and no CAF,
+// so every route, status code and error shape is unit-tested without a server.
+
+#include "http/snapshot_store.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace onevalue {
+
+/// One HTTP request as the router sees it.
+struct http_request {
+  std::string method;
+  /// The path without the query string, already percent-decoded.
+  std::string path;
+  std::string body;
+  /// Header names in lower case.
+  std::map<std::string, std::string> headers;
+  std::string content_type;
+};
+
+/// One HTTP response as the router produces it.
+struct http_response {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  /// Extra headers (e.g. Allow, Retry-After).
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  /// Returns the value of the extra header `name` (exact case), or "" if absent.
+  std::string header(const std::string& name) const;
+};
+
+/// How a write through the backend ended.
+struct write_outcome {
+  enum class kind {
+    /// Durable on this node; `value` holds the new value and version.
+    ok,
+    /// The store did not answer in time (overloaded or stuck): 503, retry later.
+    timeout,
+    /// The store could not make the write durable; it was not applied: 500.
+    persistence_failed,
+    /// The store is gone or answered with an unexpected error: 500.
+    failed,
+  };
+  kind outcome = kind::ok;
+  versioned_value value;
+  /// Describes the failure for the client ("" on success).
+  std::string message;
+
+  static write_outcome success(versioned_value v) { return {kind::ok, std::move(v), {}}; }
+  static write_outcome failure(kind k, std::string message) {
+    return {k, {}, std::move(message)};
+  }
+};
+
+/// What the router needs from the node: the latest view and a way to write.
+///
+/// Implementations are called concurrently from many HTTP threads.
+class gateway_backend {
+public:
+  virtual ~gateway_backend() = default;
+
+  /// The latest published view; null only if nothing was published yet.
+  virtual std::shared_ptr<const node_view> view() const = 0;
+
+  /// Writes `n` as this node's new value; blocks the calling HTTP thread until the
+  /// store answers or the request times out. Never throws.
+  virtual write_outcome write(int64_t n) = 0;
+};
+
+/// Limits the router enforces itself (the HTTP library enforces them too, but the
+/// router must not depend on that).
+struct router_limits {
+  /// Largest accepted request body in bytes; larger ones get 413. The API's bodies
+  /// are tiny, so a small limit costs nothing and caps memory per connection.
+  std::size_t max_body_bytes = 4096;
+};
+
+/// Maps one request to its response.
+///
+/// Routes: `GET /get`, `GET|POST|PUT /set/{n}`, `GET|PUT /v1/value`,
+/// `GET /v1/members`, `GET /health`; HEAD is served like GET and OPTIONS answers 204
+/// with `Allow`. Errors are JSON `{"error": ...}`: 400 bad input, 404 unknown path,
+/// 405 wrong method (with `Allow`), 413 body too large, 503 write timeout (with
+/// `Retry-After: 1`) or no view yet, 500 store failure. Never throws for bad input.
+http_response route(const http_request& request, gateway_backend& backend,
+                    const router_limits& limits);
+
+} // namespace onevalue

@@ -1,0 +1,121 @@
+#pragma once
+
+// A simulated cluster: N membership cores and broadcast queues on one simulated
+// network with simulated time. Deterministic from a seed. The network can drop
+// datagrams, delay them, partition nodes one way or both ways, crash and restart nodes.
+// Used by the unit tests and the simulator; touches no socket and never sleeps.
+
+#include "actors/broadcast_queue.hpp"
+#include "actors/membership_core.hpp"
+#include "actors/value_register.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <queue>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace onevalue::sim {
+
+using namespace std::chrono_literals;
+
+/// One simulated node: the same cores the real node runs.
+struct node {
+  std::string name;
+  endpoint address;
+  std::unique_ptr<membership_core> core;
+  broadcast_queue queue;
+  value_register value;
+  bool up = true;
+  time_point next_gossip;
+  /// Simulated time at which this node first held each counter (dissemination).
+  std::vector<std::pair<uint64_t, time_point>> value_seen;
+};
+
+/// Traffic counters of the whole simulated network.
+struct traffic {
+  uint64_t datagrams = 0;
+  uint64_t bytes = 0;
+  uint64_t dropped = 0;
+  uint64_t push_pulls = 0;
+};
+
+class cluster {
+public:
+  /// Builds `n` nodes named n0..n{n-1}; every node but n0 has n0 as its seed.
+  cluster(std::size_t n, swim_settings settings, uint64_t seed);
+
+  /// Runs simulated time forward by `duration` in steps of `step`.
+  void run_for(std::chrono::milliseconds duration, std::chrono::milliseconds step = 5ms);
+
+  /// Runs until `done()` holds or `limit` passes; returns whether it held.
+  bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit,
+                 std::chrono::milliseconds step = 5ms);
+
+  /// Writes `v` on node `i` and pushes it like the real broadcaster does.
+  void write(std::size_t i, int64_t v);
+
+  void crash(std::size_t i);
+  /// Restarts node `i` with a fresh core (incarnation 0) that joins through n0.
+  void restart(std::size_t i);
+  /// Node `i` leaves gracefully.
+  void leave(std::size_t i);
+
+  /// Datagrams from `from` to `to` are dropped while this is set.
+  void block(std::size_t from, std::size_t to) { blocked_[from][to] = true; }
+  void unblock(std::size_t from, std::size_t to) { blocked_[from][to] = false; }
+  /// Splits the nodes into [0, k) and [k, n) both ways.
+  void partition(std::size_t k);
+  void heal();
+
+  double loss = 0.0;
+  std::chrono::milliseconds latency = 1ms;
+
+  std::size_t size() const { return nodes_.size(); }
+  node& at(std::size_t i) { return nodes_[i]; }
+  time_point now() const { return now_; }
+  const traffic& stats() const { return stats_; }
+
+  /// State of member `name` in node `i`'s table, or nothing if unknown there.
+  std::optional<member_state> state_in(std::size_t i, const std::string& name) const;
+
+  /// True if every up node sees every up node alive and every down node in `down_state`.
+  bool converged() const;
+
+  /// Empty if every core's invariants hold, else the first failure.
+  std::string check_invariants() const;
+
+private:
+  struct delivery {
+    time_point at;
+    uint64_t order;
+    std::size_t to;
+    packet p;
+    bool operator>(const delivery& o) const {
+      return at != o.at ? at > o.at : order > o.order;
+    }
+  };
+
+  void step_node(std::size_t i);
+  void apply(std::size_t i, swim_actions actions);
+  void send(std::size_t from, const endpoint& to, packet p);
+  void deliver(const delivery& d);
+  void gossip(std::size_t i);
+  void push_pull(std::size_t from, const endpoint& to);
+  void accept_value(std::size_t i, const versioned_value& v);
+  std::optional<std::size_t> index_of(const endpoint& e) const;
+  member_info identity(std::size_t i) const;
+
+  swim_settings settings_;
+  std::mt19937_64 rng_;
+  time_point now_;
+  std::vector<node> nodes_;
+  std::vector<std::vector<bool>> blocked_;
+  std::priority_queue<delivery, std::vector<delivery>, std::greater<>> in_flight_;
+  uint64_t order_ = 0;
+  traffic stats_;
+};
+
+}  // namespace onevalue::sim

@@ -1,0 +1,112 @@
+#pragma once
+
+// An in-memory file layer for unit tests that can fail at any named step.
+
+#include "actors/file_layer.hpp"
+
+#include <map>
+#include <set>
+#include <string>
+
+namespace onevalue::testing {
+
+/// In-memory files with fault injection, for tests only.
+///
+/// Owned by a test through a shared pointer; single-threaded (the store tests spawn
+/// the save worker on the test coordinator, never detached). Set `fail_on` to one of
+/// "open", "write", "fsync", "close", "rename", "fsync_dir", "read", "lock" to make that
+/// step return EIO (EWOULDBLOCK for "lock") until cleared. A failing write still
+/// writes half its bytes, as a real short write before an error would.
+class fake_file_layer : public file_layer {
+public:
+  std::map<std::string, std::string> files;
+  std::set<std::string> held_locks;
+  std::string fail_on;
+  int fsync_calls = 0;
+  int renames = 0;
+
+  std::error_code open_for_write(const std::string& path, int& fd) override {
+    if (fail_on == "open")
+      return io_error();
+    files[path].clear();
+    fd = next_fd_++;
+    open_[fd] = path;
+    return {};
+  }
+
+  std::error_code write(int fd, const char* data, std::size_t size) override {
+    auto& content = files[open_.at(fd)];
+    if (fail_on == "write") {
+      content.append(data, size / 2);
+      return io_error();
+    }
+    content.append(data, size);
+    return {};
+  }
+
+  std::error_code fsync(int) override {
+    ++fsync_calls;
+    return fail_on == "fsync" ? io_error() : std::error_code{};
+  }
+
+  std::error_code close(int fd) override {
+    open_.erase(fd);
+    return fail_on == "close" ? io_error() : std::error_code{};
+  }
+
+  std::error_code rename(const std::string& from, const std::string& to) override {
+    if (fail_on == "rename")
+      return io_error();
+    auto i = files.find(from);
+    if (i == files.end())
+      return std::make_error_code(std::errc::no_such_file_or_directory);
+    files[to] = i->second;
+    files.erase(from);
+    ++renames;
+    return {};
+  }
+
+  std::error_code fsync_dir(const std::string&) override {
+    ++fsync_calls;
+    return fail_on == "fsync_dir" ? io_error() : std::error_code{};
+  }
+
+  std::error_code remove(const std::string& path) override {
+    return files.erase(path) ? std::error_code{}
+                             : std::make_error_code(std::errc::no_such_file_or_directory);
+  }
+
+  std::error_code read_all(const std::string& path, std::string& out) override {
+    if (fail_on == "read")
+      return io_error();
+    auto i = files.find(path);
+    if (i == files.end())
+      return std::make_error_code(std::errc::no_such_file_or_directory);
+    out = i->second;
+    return {};
+  }
+
+  std::error_code make_dir(const std::string&) override { return {}; }
+
+  std::error_code lock(const std::string& path, int& fd) override {
+    if (fail_on == "lock" || held_locks.count(path))
+      return std::make_error_code(std::errc::resource_unavailable_try_again);
+    held_locks.insert(path);
+    fd = next_fd_++;
+    open_[fd] = path;
+    return {};
+  }
+
+  void unlock(int fd) override {
+    held_locks.erase(open_.at(fd));
+    open_.erase(fd);
+  }
+
+private:
+  static std::error_code io_error() { return std::make_error_code(std::errc::io_error); }
+
+  int next_fd_ = 100;
+  std::map<int, std::string> open_;
+};
+
+} // namespace onevalue::testing

@@ -1,0 +1,144 @@
+#include "actors/group_commit.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace onevalue;
+
+namespace {
+
+const durable_state fresh{{42, {0, ""}}, 0, 1};
+
+std::vector<uint64_t> ids(const batch_outcome& outcome) {
+  std::vector<uint64_t> result;
+  for (const auto& t : outcome.tickets)
+    result.push_back(t.id);
+  return result;
+}
+
+} // namespace
+
+TEST_CASE("nothing to save on a fresh register") {
+  group_commit gc{fresh, "n1"};
+  CHECK_FALSE(gc.next_batch());
+  CHECK(gc.current() == fresh.value);
+  CHECK(gc.check_invariants());
+}
+
+TEST_CASE("a staged write is invisible until its batch is saved") {
+  group_commit gc{fresh, "n1"};
+  auto stamped = gc.stage_write(1, 5);
+  CHECK(stamped.ver == version{1, "n1"});
+  CHECK(gc.current().value == 42);
+  auto state = gc.next_batch();
+  REQUIRE(state);
+  CHECK(state->value == stamped);
+  CHECK(state->clock == 1);
+  CHECK(gc.current().value == 42);
+  auto outcome = gc.on_saved();
+  CHECK(ids(outcome) == std::vector<uint64_t>{1});
+  CHECK(outcome.value_changed);
+  CHECK(gc.current() == stamped);
+  CHECK(gc.durable() == *state);
+  CHECK(gc.check_invariants());
+}
+
+TEST_CASE("writes arriving during a save share the next save") {
+  group_commit gc{fresh, "n1"};
+  gc.stage_write(1, 10);
+  auto first = gc.next_batch();
+  REQUIRE(first);
+  for (uint64_t id = 2; id <= 5; ++id)
+    gc.stage_write(id, static_cast<int64_t>(id * 10));
+  CHECK_FALSE(gc.next_batch()); // one save at a time
+  CHECK(ids(gc.on_saved()) == std::vector<uint64_t>{1});
+  auto second = gc.next_batch();
+  REQUIRE(second);
+  CHECK(second->value == versioned_value{50, {5, "n1"}});
+  auto outcome = gc.on_saved();
+  CHECK(ids(outcome) == std::vector<uint64_t>{2, 3, 4, 5});
+  CHECK(outcome.tickets[0].stamped.ver.counter == 2);
+  CHECK(gc.current().value == 50);
+  CHECK_FALSE(gc.next_batch());
+  CHECK(gc.check_invariants());
+}
+
+TEST_CASE(
+    "a failed save fails its whole batch and the value rolls back to the durable one") {
+  group_commit gc{fresh, "n1"};
+  gc.stage_write(1, 7);
+  gc.next_batch();
+  gc.on_saved();
+  gc.stage_write(2, 8);
+  gc.stage_write(3, 9);
+  REQUIRE(gc.next_batch());
+  auto outcome = gc.on_save_failed();
+  CHECK(ids(outcome) == std::vector<uint64_t>{2, 3});
+  CHECK_FALSE(outcome.value_changed);
+  CHECK(gc.current() == versioned_value{7, {1, "n1"}});
+  CHECK(gc.durable().value == gc.current());
+  CHECK_FALSE(gc.next_batch()); // nothing left to retry
+  // Counters of failed writes are never reused.
+  CHECK(gc.stage_write(4, 10).ver.counter == 4);
+  CHECK(gc.check_invariants());
+}
+
+TEST_CASE("writes queued behind a failing save get their own attempt") {
+  group_commit gc{fresh, "n1"};
+  gc.stage_write(1, 1);
+  gc.next_batch();
+  gc.stage_write(2, 2);
+  gc.on_save_failed();
+  auto state = gc.next_batch();
+  REQUIRE(state);
+  CHECK(state->value.value == 2);
+  CHECK(ids(gc.on_saved()) == std::vector<uint64_t>{2});
+  CHECK(gc.current().value == 2);
+}
+
+TEST_CASE("a remote value is visible at once and saved by the next batch") {
+  group_commit gc{fresh, "n1"};
+  CHECK(gc.merge_remote({5, {9, "n2"}}));
+  CHECK(gc.current().value == 5);
+  CHECK(gc.clock() == 9);
+  CHECK_FALSE(gc.merge_remote({4, {3, "n3"}}));
+  auto state = gc.next_batch();
+  REQUIRE(state);
+  CHECK(state->value == versioned_value{5, {9, "n2"}});
+  auto outcome = gc.on_saved();
+  CHECK(outcome.tickets.empty());
+  CHECK_FALSE(outcome.value_changed);
+  CHECK_FALSE(gc.next_batch());
+}
+
+TEST_CASE("a remote value newer than a staged write wins when the batch lands") {
+  group_commit gc{fresh, "n1"};
+  auto mine = gc.stage_write(1, 1);
+  gc.next_batch();
+  CHECK(gc.merge_remote({2, {20, "n2"}}));
+  auto outcome = gc.on_saved();
+  CHECK(outcome.tickets.at(0).stamped == mine);
+  CHECK(gc.current().value == 2);
+  CHECK(gc.stage_write(2, 3).ver.counter == 21);
+  CHECK(gc.check_invariants());
+}
+
+TEST_CASE("a raised incarnation is persisted and never lowered") {
+  group_commit gc{fresh, "n1"};
+  gc.stage_incarnation(1, 5);
+  gc.stage_incarnation(2, 3);
+  auto state = gc.next_batch();
+  REQUIRE(state);
+  CHECK(state->incarnation == 5);
+  CHECK(state->value == fresh.value);
+  auto outcome = gc.on_saved();
+  CHECK(ids(outcome) == std::vector<uint64_t>{1, 2});
+  CHECK_FALSE(outcome.tickets[0].write);
+  CHECK(gc.durable().incarnation == 5);
+}
+
+TEST_CASE("a restored register continues the persisted clock") {
+  group_commit gc{durable_state{{8, {4, "n2"}}, 11, 2}, "n1"};
+  CHECK(gc.current().value == 8);
+  CHECK(gc.stage_write(1, 9).ver == version{12, "n1"});
+  CHECK(gc.check_invariants());
+}

@@ -1,0 +1,288 @@
+#include "actors/membership_core.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+using namespace onevalue;
+using namespace std::chrono_literals;
+
+namespace {
+
+member_info node_info(const std::string& name, uint64_t inc = 0,
+                      member_state state = member_state::alive) {
+  auto last = std::to_string(name.back() - '0' + 1);
+  return member_info{name, "10.0.0." + last, 7946, 8080, state, inc};
+}
+
+endpoint endpoint_of_name(const std::string& name) {
+  auto info = node_info(name);
+  return endpoint{info.address, info.cluster_port};
+}
+
+swim_message msg(swim_kind kind, uint32_t seq, std::string target = {}) {
+  swim_message m;
+  m.kind = kind;
+  m.seq = seq;
+  m.target = std::move(target);
+  return m;
+}
+
+struct fixture {
+  time_point t0 = time_point{} + std::chrono::hours{1};
+  swim_settings settings;
+  membership_core core{node_info("n0"), settings, {}, 42, t0};
+
+  ~fixture() { CHECK(core.check_invariants() == ""); }
+
+  std::optional<member_info> find(const std::string& name) const {
+    for (auto& m : core.members())
+      if (m.name == name)
+        return m;
+    return std::nullopt;
+  }
+
+  void add(const std::string& name, uint64_t inc = 0) {
+    core.merge_updates({member_update{node_info(name, inc), "n9"}}, t0);
+  }
+
+  const outgoing_message* find_send(const swim_actions& a, swim_kind kind) {
+    for (auto& s : a.sends)
+      if (s.msg.kind == kind)
+        return &s;
+    return nullptr;
+  }
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(fixture, "a node without seeds is joined and alone") {
+  CHECK(core.joined());
+  REQUIRE(core.members().size() == 1);
+  CHECK(core.self().state == member_state::alive);
+}
+
+TEST_CASE_FIXTURE(fixture, "a ping is answered with an ack and adds the sender") {
+  auto out = core.handle_message(node_info("n1"), msg(swim_kind::ping, 7, "n0"), t0);
+  auto ack = find_send(out, swim_kind::ack);
+  REQUIRE(ack);
+  CHECK(ack->msg.seq == 7);
+  CHECK(ack->to == endpoint{"10.0.0.2", 7946});
+  CHECK(find("n1")->state == member_state::alive);
+  CHECK(out.members_changed);
+}
+
+TEST_CASE_FIXTURE(fixture, "a ping addressed to another name is ignored") {
+  auto out = core.handle_message(node_info("n1"), msg(swim_kind::ping, 7, "old-owner"), t0);
+  CHECK(out.sends.empty());
+  CHECK_FALSE(find("n1"));
+}
+
+TEST_CASE("a joining node pings its seeds until one answers, then pulls state") {
+  auto t0 = time_point{} + std::chrono::hours{1};
+  swim_settings s;
+  membership_core core{node_info("n1"), s, {endpoint{"10.0.0.1", 7946}}, 1, t0};
+  CHECK_FALSE(core.joined());
+  auto first = core.tick(t0);
+  REQUIRE(first.sends.size() == 1);
+  CHECK(first.sends[0].msg.kind == swim_kind::ping);
+  CHECK(first.sends[0].msg.target.empty());
+  CHECK(core.tick(t0 + 500ms).sends.empty());
+  auto retry = core.tick(t0 + s.join_retry_interval);
+  REQUIRE(retry.sends.size() == 1);
+  CHECK_FALSE(retry.notes.empty());
+  auto answer = core.handle_message(node_info("n0"), msg(swim_kind::ack, retry.sends[0].msg.seq),
+                                    t0 + s.join_retry_interval + 1ms);
+  CHECK(core.joined());
+  REQUIRE(answer.push_pulls.size() == 1);
+  CHECK(answer.push_pulls[0] == endpoint{"10.0.0.1", 7946});
+  CHECK(core.check_invariants() == "");
+}
+
+TEST_CASE_FIXTURE(fixture, "a silent member is probed, then indirectly, then suspected") {
+  add("n1");
+  add("n2");
+  auto probe = core.tick(t0 + settings.probe_interval);
+  auto ping = find_send(probe, swim_kind::ping);
+  REQUIRE(ping);
+  auto target = ping->msg.target;
+  auto helper = target == "n1" ? "n2" : "n1";
+  auto indirect = core.tick(t0 + settings.probe_interval + settings.ack_timeout);
+  auto req = find_send(indirect, swim_kind::ping_req);
+  REQUIRE(req);
+  CHECK(req->msg.target == target);
+  CHECK(req->to == endpoint_of_name(helper));
+  auto expire = core.tick(t0 + 2 * settings.probe_interval);
+  CHECK(find(target)->state == member_state::suspect);
+  REQUIRE_FALSE(expire.broadcasts.empty());
+  CHECK(expire.broadcasts[0].member.state == member_state::suspect);
+  CHECK(core.counters().suspicions_raised == 1);
+}
+
+TEST_CASE_FIXTURE(fixture, "an ack relayed by a helper ends the probe without suspicion") {
+  add("n1");
+  auto probe = core.tick(t0 + settings.probe_interval);
+  auto ping = find_send(probe, swim_kind::ping);
+  REQUIRE(ping);
+  core.tick(t0 + settings.probe_interval + settings.ack_timeout);
+  core.handle_message(node_info("n2"), msg(swim_kind::ack, ping->msg.seq),
+                      t0 + settings.probe_interval + settings.ack_timeout + 10ms);
+  core.tick(t0 + 2 * settings.probe_interval);
+  CHECK(find("n1")->state == member_state::alive);
+}
+
+TEST_CASE_FIXTURE(fixture, "a helper relays the target's ack to the requester, or a nack") {
+  swim_message req = msg(swim_kind::ping_req, 99, "n2");
+  req.target_address = "10.0.0.3";
+  req.target_port = 7946;
+  auto out = core.handle_message(node_info("n1"), req, t0);
+  auto ping = find_send(out, swim_kind::ping);
+  REQUIRE(ping);
+  CHECK(ping->to == endpoint{"10.0.0.3", 7946});
+  auto relayed = core.handle_message(node_info("n2"), msg(swim_kind::ack, ping->msg.seq), t0 + 5ms);
+  auto ack = find_send(relayed, swim_kind::ack);
+  REQUIRE(ack);
+  CHECK(ack->msg.seq == 99);
+  CHECK(ack->to == endpoint{"10.0.0.2", 7946});
+
+  auto again = core.handle_message(node_info("n1"), req, t0 + 1s);
+  auto nack = core.tick(t0 + 1s + settings.ack_timeout);
+  auto n = find_send(nack, swim_kind::nack);
+  REQUIRE(n);
+  CHECK(n->msg.seq == 99);
+  CHECK(find_send(again, swim_kind::ping));
+}
+
+TEST_CASE_FIXTURE(fixture, "suspicion expires into failed unless refuted") {
+  add("n1", 3);
+  core.merge_updates({{node_info("n1", 3, member_state::suspect), "n2"}}, t0);
+  CHECK(find("n1")->state == member_state::suspect);
+  auto deadline = core.next_deadline();
+  CHECK(deadline > t0);
+  core.tick(t0 + 60s);
+  CHECK(find("n1")->state == member_state::failed);
+  CHECK(find("n1")->incarnation == 3);
+}
+
+TEST_CASE_FIXTURE(fixture, "an alive with a higher incarnation refutes a suspicion") {
+  add("n1", 3);
+  core.merge_updates({{node_info("n1", 3, member_state::suspect), "n2"}}, t0);
+  core.merge_updates({{node_info("n1", 4), "n1"}}, t0 + 1s);
+  CHECK(find("n1")->state == member_state::alive);
+  core.tick(t0 + 60s);
+  CHECK(find("n1")->state != member_state::failed);
+}
+
+TEST_CASE_FIXTURE(fixture, "stale and duplicate updates change nothing") {
+  add("n1", 5);
+  auto stale = core.merge_updates({{node_info("n1", 4, member_state::suspect), "n2"},
+                                   {node_info("n1", 4, member_state::failed), "n2"},
+                                   {node_info("n1", 2), "n2"}},
+                                  t0);
+  CHECK(find("n1")->state == member_state::alive);
+  CHECK(stale.broadcasts.empty());
+  auto dup = core.merge_updates({{node_info("n1", 5), "n2"}}, t0);
+  CHECK(dup.broadcasts.empty());
+  CHECK_FALSE(dup.members_changed);
+  core.merge_updates({{node_info("n1", 5, member_state::failed), "n2"}}, t0);
+  auto dup_failed = core.merge_updates({{node_info("n1", 5, member_state::failed), "n3"}}, t0);
+  CHECK(dup_failed.broadcasts.empty());
+}
+
+TEST_CASE_FIXTURE(fixture, "a node that hears it is suspected refutes with a higher incarnation") {
+  auto out = core.merge_updates({{node_info("n0", 0, member_state::suspect), "n1"}}, t0);
+  CHECK(core.self().incarnation == 1);
+  CHECK(core.self().state == member_state::alive);
+  REQUIRE(out.broadcasts.size() == 1);
+  CHECK(out.broadcasts[0].member.state == member_state::alive);
+  CHECK(out.broadcasts[0].member.incarnation == 1);
+  auto stale = core.merge_updates({{node_info("n0", 0, member_state::failed), "n2"}}, t0);
+  CHECK(stale.broadcasts.empty());
+  CHECK(core.counters().suspicions_refuted == 1);
+}
+
+TEST_CASE_FIXTURE(fixture, "a restarted node rises above its own old failed incarnation") {
+  auto out = core.merge_table({node_info("n0", 7, member_state::failed), node_info("n1", 2)},
+                              "n1", t0);
+  CHECK(core.self().incarnation == 8);
+  CHECK(find("n1")->state == member_state::alive);
+  REQUIRE_FALSE(out.broadcasts.empty());
+}
+
+TEST_CASE_FIXTURE(fixture, "left is final for its incarnation and beats failed") {
+  add("n1", 2);
+  core.merge_updates({{node_info("n1", 3, member_state::left), "n1"}}, t0);
+  CHECK(find("n1")->state == member_state::left);
+  core.merge_updates({{node_info("n1", 3, member_state::failed), "n2"}}, t0);
+  CHECK(find("n1")->state == member_state::left);
+  core.merge_updates({{node_info("n1", 3), "n2"}}, t0);
+  CHECK(find("n1")->state == member_state::left);
+  core.merge_updates({{node_info("n1", 4), "n1"}}, t0);
+  CHECK(find("n1")->state == member_state::alive);
+}
+
+TEST_CASE_FIXTURE(fixture, "a failed member that returns on a new address is accepted") {
+  add("n1", 2);
+  core.merge_updates({{node_info("n1", 2, member_state::failed), "n2"}}, t0);
+  auto moved = node_info("n1", 3);
+  moved.address = "10.9.9.9";
+  core.merge_updates({{moved, "n1"}}, t0 + 1s);
+  CHECK(find("n1")->state == member_state::alive);
+  CHECK(find("n1")->address == "10.9.9.9");
+}
+
+TEST_CASE_FIXTURE(fixture, "leave raises the incarnation, broadcasts left and stops probing") {
+  add("n1");
+  auto out = core.leave(t0);
+  CHECK(core.self().state == member_state::left);
+  CHECK(core.self().incarnation == 1);
+  REQUIRE(out.broadcasts.size() == 1);
+  CHECK(out.broadcasts[0].member.state == member_state::left);
+  CHECK(core.tick(t0 + 10s).sends.empty());
+  auto suspect = core.merge_updates({{node_info("n0", 1, member_state::suspect), "n1"}}, t0);
+  CHECK(suspect.broadcasts.empty());
+}
+
+TEST_CASE_FIXTURE(fixture, "failed and left members are reaped after reap-after") {
+  add("n1", 1);
+  core.merge_updates({{node_info("n1", 1, member_state::failed), "n2"}}, t0);
+  core.tick(t0 + settings.reap_after - 1ms);
+  CHECK(find("n1"));
+  auto out = core.tick(t0 + settings.reap_after);
+  CHECK_FALSE(find("n1"));
+  CHECK(out.members_changed);
+}
+
+TEST_CASE_FIXTURE(fixture, "independent confirmations shorten a suspicion") {
+  for (auto name : {"n1", "n2", "n3", "n4", "n5"})
+    add(name);
+  // n = 6: the minimum timeout is 4 s, the maximum 24 s, 3 confirmations reach the minimum.
+  core.merge_updates({{node_info("n1", 0, member_state::suspect), "n2"}}, t0);
+  core.merge_updates({{node_info("n1", 0, member_state::suspect), "n3"}}, t0);
+  core.merge_updates({{node_info("n1", 0, member_state::suspect), "n4"}}, t0);
+  core.merge_updates({{node_info("n5", 0, member_state::suspect), "n2"}}, t0);
+  auto again = core.merge_updates({{node_info("n1", 0, member_state::suspect), "n4"}}, t0);
+  CHECK(again.broadcasts.empty());
+  core.tick(t0 + 4s);
+  CHECK(find("n1")->state == member_state::failed);
+  CHECK(find("n5")->state == member_state::suspect);
+  core.tick(t0 + 14s);
+  CHECK(find("n5")->state == member_state::failed);
+}
+
+TEST_CASE_FIXTURE(fixture, "probes go round-robin: every member once per round") {
+  for (auto name : {"n1", "n2", "n3", "n4"})
+    add(name);
+  std::vector<std::string> probed;
+  auto t = t0;
+  for (int round = 0; round < 4; ++round) {
+    t += settings.probe_interval;
+    auto out = core.tick(t);
+    auto ping = find_send(out, swim_kind::ping);
+    REQUIRE(ping);
+    probed.push_back(ping->msg.target);
+    core.handle_message(node_info(ping->msg.target), msg(swim_kind::ack, ping->msg.seq), t);
+  }
+  std::sort(probed.begin(), probed.end());
+  CHECK(probed == std::vector<std::string>{"n1", "n2", "n3", "n4"});
+}

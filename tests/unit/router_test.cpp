@@ -1,0 +1,244 @@
+#include "http/router.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <vector>
+
+using namespace onevalue;
+using nlohmann::json;
+
+namespace {
+
+/// A backend whose view and write results the test sets; records every write.
+class fake_backend : public gateway_backend {
+public:
+  fake_backend() {
+    auto v = std::make_shared<node_view>();
+    v->node_name = "n1";
+    v->value = {42, {7, "n2"}};
+    v->members = {{"n2", "127.0.0.2", 7946, 8080, member_state::suspect, 1},
+                  {"n1", "127.0.0.1", 7946, 8080, member_state::alive, 0}};
+    current = v;
+  }
+
+  std::shared_ptr<const node_view> view() const override { return current; }
+
+  write_outcome write(int64_t n) override {
+    writes.push_back(n);
+    if (next_failure)
+      return *next_failure;
+    return write_outcome::success({n, {8, "n1"}});
+  }
+
+  std::shared_ptr<const node_view> current;
+  std::vector<int64_t> writes;
+  std::optional<write_outcome> next_failure;
+};
+
+struct fixture {
+  fake_backend backend;
+  router_limits limits;
+
+  http_response call(const std::string& method, const std::string& path,
+                     const std::string& body = "", const std::string& content_type = "") {
+    http_request req;
+    req.method = method;
+    req.path = path;
+    req.body = body;
+    req.content_type = content_type;
+    return route(req, backend, limits);
+  }
+};
+
+/// Checks that `res` is a JSON error with the given status and returns its message.
+std::string check_json_error(const http_response& res, int status) {
+  CHECK(res.status == status);
+  CHECK(res.content_type == "application/json");
+  auto j = json::parse(res.body, nullptr, false);
+  REQUIRE(j.is_object());
+  REQUIRE(j.contains("error"));
+  CHECK(j.size() == 1);
+  return j["error"].get<std::string>();
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(fixture, "GET /get answers the value as plain text, like the blog") {
+  auto res = call("GET", "/get");
+  CHECK(res.status == 200);
+  CHECK(res.body == "42");
+  CHECK(res.content_type.rfind("text/plain", 0) == 0);
+}
+
+TEST_CASE_FIXTURE(fixture, "HEAD is served like GET") {
+  auto res = call("HEAD", "/get");
+  CHECK(res.status == 200);
+  CHECK(res.body == "42");
+}
+
+TEST_CASE_FIXTURE(fixture,
+                  "/set/{n} writes with GET, POST and PUT and answers the value") {
+  for (const char* method : {"GET", "POST", "PUT"}) {
+    CAPTURE(method);
+    auto res = call(method, "/set/-5");
+    CHECK(res.status == 200);
+    CHECK(res.body == "-5");
+    CHECK(res.content_type.rfind("text/plain", 0) == 0);
+  }
+  CHECK(backend.writes == std::vector<int64_t>{-5, -5, -5});
+}
+
+TEST_CASE_FIXTURE(fixture, "/set/{n} with a bad n is 400 with the reason and no write") {
+  for (const char* path : {"/set/", "/set/1.5", "/set/+5", "/set/0x10", "/set/5/",
+                           "/set/9223372036854775808"}) {
+    CAPTURE(path);
+    auto message = check_json_error(call("GET", path), 400);
+    CHECK(message.find("/set/{n}") == 0);
+  }
+  auto message = check_json_error(call("GET", "/set/99999999999999999999"), 400);
+  CHECK(message.find("out of int64 range") != std::string::npos);
+  CHECK(backend.writes.empty());
+}
+
+TEST_CASE_FIXTURE(fixture, "GET /v1/value answers value, version and index as JSON") {
+  auto res = call("GET", "/v1/value");
+  CHECK(res.status == 200);
+  CHECK(res.content_type == "application/json");
+  CHECK(json::parse(res.body)
+        == json{
+            {"value", 42}, {"version", {{"counter", 7}, {"node", "n2"}}}, {"index", 7}});
+  CHECK(res.header("X-Onevalue-Index") == "7");
+}
+
+TEST_CASE_FIXTURE(fixture,
+                  "PUT /v1/value with JSON or plain text answers the new version") {
+  auto res = call("PUT", "/v1/value", R"({"value":5})", "application/json");
+  CHECK(res.status == 200);
+  CHECK(res.content_type == "application/json");
+  CHECK(
+      json::parse(res.body)
+      == json{{"value", 5}, {"version", {{"counter", 8}, {"node", "n1"}}}, {"index", 8}});
+  auto plain = call("PUT", "/v1/value", "6\n", "application/x-www-form-urlencoded");
+  CHECK(plain.status == 200);
+  CHECK(json::parse(plain.body)["value"] == 6);
+  CHECK(backend.writes == std::vector<int64_t>{5, 6});
+}
+
+TEST_CASE_FIXTURE(fixture, "PUT /v1/value with a bad body is 400 with a JSON error") {
+  check_json_error(call("PUT", "/v1/value", "{", "application/json"), 400);
+  check_json_error(call("PUT", "/v1/value", R"({"value":"5"})", "application/json"), 400);
+  check_json_error(call("PUT", "/v1/value", R"({"value":1e30})", "application/json"),
+                   400);
+  check_json_error(call("PUT", "/v1/value", "", ""), 400);
+  CHECK(backend.writes.empty());
+}
+
+TEST_CASE_FIXTURE(fixture, "GET /v1/members answers the members sorted by name") {
+  auto res = call("GET", "/v1/members");
+  CHECK(res.status == 200);
+  CHECK(res.content_type == "application/json");
+  auto j = json::parse(res.body);
+  REQUIRE(j.size() == 2);
+  CHECK(j[0]["name"] == "n1");
+  CHECK(j[1]["name"] == "n2");
+  CHECK(j[1]["state"] == "suspect");
+  CHECK(j[1]["address"] == "127.0.0.2");
+}
+
+TEST_CASE_FIXTURE(fixture, "GET /health reports ok, the node and member counts") {
+  auto res = call("GET", "/health");
+  CHECK(res.status == 200);
+  CHECK(json::parse(res.body)
+        == json{{"status", "ok"},
+                {"node", "n1"},
+                {"members", {{"alive", 1}, {"suspect", 1}, {"failed", 0}, {"left", 0}}}});
+}
+
+TEST_CASE_FIXTURE(fixture, "an unknown path is 404 with a JSON error") {
+  for (const char* path : {"/", "/nope", "/set", "/v1/value/x", "/GET"}) {
+    CAPTURE(path);
+    auto message = check_json_error(call("GET", path), 404);
+    CHECK(message.find(path) != std::string::npos);
+  }
+  check_json_error(call("DELETE", "/nope"), 404);
+}
+
+TEST_CASE_FIXTURE(fixture, "a wrong method on a known path is 405 with Allow") {
+  struct method_case {
+    const char* method;
+    const char* path;
+    const char* allow;
+  };
+  const method_case cases[] = {
+      {"POST", "/get", "GET, HEAD, OPTIONS"},
+      {"PUT", "/get", "GET, HEAD, OPTIONS"},
+      {"DELETE", "/v1/value", "GET, HEAD, PUT, OPTIONS"},
+      {"POST", "/v1/value", "GET, HEAD, PUT, OPTIONS"},
+      {"PATCH", "/v1/value", "GET, HEAD, PUT, OPTIONS"},
+      {"PUT", "/v1/members", "GET, HEAD, OPTIONS"},
+      {"DELETE", "/health", "GET, HEAD, OPTIONS"},
+      {"DELETE", "/set/5", "GET, HEAD, POST, PUT, OPTIONS"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.method);
+    CAPTURE(c.path);
+    auto res = call(c.method, c.path);
+    auto message = check_json_error(res, 405);
+    CHECK(res.header("Allow") == c.allow);
+    CHECK(message.find(c.method) != std::string::npos);
+  }
+  CHECK(backend.writes.empty());
+}
+
+TEST_CASE_FIXTURE(fixture, "OPTIONS on a known path is 204 with Allow") {
+  auto res = call("OPTIONS", "/v1/value");
+  CHECK(res.status == 204);
+  CHECK(res.body.empty());
+  CHECK(res.header("Allow") == "GET, HEAD, PUT, OPTIONS");
+}
+
+TEST_CASE_FIXTURE(fixture, "a body over the limit is 413 on any path, without a write") {
+  limits.max_body_bytes = 16;
+  auto big = std::string(17, '1');
+  auto message = check_json_error(call("PUT", "/v1/value", big, "text/plain"), 413);
+  CHECK(message.find("16") != std::string::npos);
+  check_json_error(call("POST", "/set/5", big), 413);
+  check_json_error(call("POST", "/nope", big), 413);
+  CHECK(backend.writes.empty());
+  auto at_limit = call("PUT", "/v1/value", std::string(16, ' '), "text/plain");
+  CHECK(at_limit.status == 400); // within the limit: parsed (and empty after trimming)
+}
+
+TEST_CASE_FIXTURE(fixture, "a write timeout is 503 with Retry-After") {
+  backend.next_failure = write_outcome::failure(write_outcome::kind::timeout, "2000 ms");
+  auto res = call("GET", "/set/5");
+  check_json_error(res, 503);
+  CHECK(res.header("Retry-After") == "1");
+  auto put = call("PUT", "/v1/value", "5");
+  check_json_error(put, 503);
+  CHECK(put.header("Retry-After") == "1");
+}
+
+TEST_CASE_FIXTURE(fixture,
+                  "a persistence failure is 500 and says the write was not applied") {
+  backend.next_failure = write_outcome::failure(write_outcome::kind::persistence_failed,
+                                                "store_error(persistence_failed)");
+  auto message = check_json_error(call("PUT", "/v1/value", "5"), 500);
+  CHECK(message.find("not applied") != std::string::npos);
+  backend.next_failure = write_outcome::failure(write_outcome::kind::failed, "down");
+  check_json_error(call("POST", "/set/5"), 500);
+}
+
+TEST_CASE_FIXTURE(fixture, "reads before any view is published are 503") {
+  backend.current = nullptr;
+  auto res = call("GET", "/get");
+  check_json_error(res, 503);
+  CHECK(res.header("Retry-After") == "1");
+}
+
+TEST_CASE_FIXTURE(fixture, "a query string does not change the route") {
+  auto res = call("GET", "/v1/value?index=3");
+  CHECK(res.status == 200);
+  CHECK(json::parse(res.body)["value"] == 42);
+}

@@ -1,0 +1,290 @@
+#include "actors/store_actor.hpp"
+#include "tests/unit/fake_file_layer.hpp"
+
+#include <caf/all.hpp>
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+using namespace onevalue;
+using onevalue::testing::fake_file_layer;
+
+namespace {
+
+/// Everything a test listener has received, shared with the test body.
+using received_values = std::shared_ptr<std::vector<versioned_value>>;
+
+value_listener_actor::behavior_type recording_listener(received_values into) {
+  return {[into](update_atom, const versioned_value& v) { into->push_back(v); }};
+}
+
+struct store_fixture {
+  static caf::actor_system_config& init(caf::actor_system_config& cfg) {
+    cfg.set("scheduler.policy", caf::atom("testing"));
+    add_message_types(cfg);
+    return cfg;
+  }
+
+  caf::actor_system_config cfg;
+  caf::actor_system sys{init(cfg)};
+  caf::scheduler::test_coordinator& sched =
+      dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  caf::scoped_actor self{sys};
+  std::shared_ptr<fake_file_layer> files = std::make_shared<fake_file_layer>();
+
+  /// Opens and spawns a durable store over the fake files in "/data".
+  store_actor spawn_durable(const std::string& node = "n1") {
+    store_config config;
+    config.node = node;
+    config.data_dir = "/data";
+    config.files = files;
+    config.detached_saver = false;
+    auto opened = open_store(std::move(config));
+    REQUIRE_MESSAGE(opened.ok(), opened.error);
+    auto hdl = sys.spawn(store, std::move(opened.config));
+    sched.run();
+    return hdl;
+  }
+
+  store_actor spawn_in_memory() {
+    store_config config;
+    config.node = "n1";
+    auto hdl = sys.spawn(store, open_store(std::move(config)).config);
+    sched.run();
+    return hdl;
+  }
+
+  versioned_value get(const store_actor& hdl) {
+    versioned_value result;
+    auto pending = self->request(hdl, caf::infinite, get_atom::value);
+    sched.run();
+    pending.receive([&](const versioned_value& v) { result = v; },
+                    [&](caf::error& err) { FAIL(sys.render(err)); });
+    return result;
+  }
+
+  /// Sends a set and runs everything; returns the reply or the error.
+  caf::expected<versioned_value> set(const store_actor& hdl, int64_t value) {
+    caf::expected<versioned_value> result{caf::sec::none};
+    auto pending = self->request(hdl, caf::infinite, set_atom::value, value);
+    sched.run();
+    pending.receive([&](const versioned_value& v) { result = v; },
+                    [&](caf::error& err) { result = std::move(err); });
+    return result;
+  }
+
+  bool merge(const store_actor& hdl, const versioned_value& v) {
+    bool result = false;
+    auto pending =
+        self->request(hdl, caf::infinite, merge_atom::value, v, std::string{"n3"});
+    sched.run();
+    pending.receive([&](bool accepted) { result = accepted; },
+                    [&](caf::error& err) { FAIL(sys.render(err)); });
+    return result;
+  }
+
+  group_commit& core_of(const store_actor& hdl) {
+    auto ptr = caf::actor_cast<caf::abstract_actor*>(hdl);
+    return *dynamic_cast<caf::stateful_actor<store_state, store_actor::base>&>(*ptr)
+                .state.commit;
+  }
+
+  void stop(const store_actor& hdl) {
+    caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(store_fixture, "a new store serves the blog's initial value 42") {
+  auto hdl = spawn_in_memory();
+  CHECK(get(hdl) == versioned_value{42, {0, ""}});
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture, "the first set replies with counter 1 and is on disk") {
+  auto hdl = spawn_durable();
+  auto reply = set(hdl, 5);
+  REQUIRE(reply);
+  CHECK(*reply == versioned_value{5, {1, "n1"}});
+  CHECK(get(hdl) == *reply);
+  CHECK(load_state(*files, "/data").state->value == *reply);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture, "without a data dir a set is acknowledged at once") {
+  auto hdl = spawn_in_memory();
+  auto reply = set(hdl, 7);
+  REQUIRE(reply);
+  CHECK(*reply == versioned_value{7, {1, "n1"}});
+  CHECK(files->files.empty());
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "an older remote value is rejected and changes nothing") {
+  auto hdl = spawn_durable();
+  REQUIRE(set(hdl, 5));
+  REQUIRE(set(hdl, 6));
+  CHECK_FALSE(merge(hdl, {9, {1, "n2"}}));
+  CHECK(get(hdl).value == 6);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "a newer remote value reaches every listener and advances the clock") {
+  auto hdl = spawn_durable();
+  auto seen = std::make_shared<std::vector<versioned_value>>();
+  auto listener = sys.spawn(recording_listener, seen);
+  caf::anon_send(hdl, subscribe_atom::value, listener);
+  sched.run();
+  REQUIRE(seen->size() == 1);
+  CHECK(seen->back().value == 42);
+  CHECK(merge(hdl, {9, {5, "n2"}}));
+  REQUIRE(seen->size() == 2);
+  CHECK(seen->back() == versioned_value{9, {5, "n2"}});
+  CHECK(load_state(*files, "/data").state->value.value == 9);
+  auto reply = set(hdl, 10);
+  REQUIRE(reply);
+  CHECK(reply->ver.counter == 6);
+  REQUIRE(seen->size() == 3);
+  CHECK(seen->back() == *reply);
+  caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "a failing disk fails the set and leaves the value unchanged") {
+  auto hdl = spawn_durable();
+  REQUIRE(set(hdl, 5));
+  for (std::string step : {"write", "fsync", "rename", "fsync_dir"}) {
+    CAPTURE(step);
+    files->fail_on = step;
+    auto reply = set(hdl, 99);
+    REQUIRE_FALSE(reply);
+    CHECK(reply.error() == make_error(store_error::persistence_failed));
+    CHECK(get(hdl) == versioned_value{5, {1, "n1"}});
+  }
+  files->fail_on.clear();
+  auto reply = set(hdl, 6);
+  REQUIRE(reply);
+  CHECK(reply->ver.counter > 1);
+  CHECK(get(hdl).value == 6);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture, "writes arriving during a save share one fsync") {
+  auto hdl = spawn_durable();
+  const auto fsyncs_before = files->fsync_calls;
+  std::vector<decltype(self->request(hdl, caf::infinite, set_atom::value, int64_t{0}))>
+      pending;
+  for (int64_t i = 1; i <= 5; ++i)
+    pending.push_back(self->request(hdl, caf::infinite, set_atom::value, i));
+  sched.run();
+  std::vector<uint64_t> counters;
+  for (auto& p : pending)
+    p.receive([&](const versioned_value& v) { counters.push_back(v.ver.counter); },
+              [&](caf::error& err) { FAIL(sys.render(err)); });
+  CHECK(counters == std::vector<uint64_t>{1, 2, 3, 4, 5});
+  // The first write starts a save alone; the other four queue behind it and share the
+  // second one. Each save costs a file fsync and a directory fsync.
+  CHECK(files->fsync_calls - fsyncs_before == 2 * 2);
+  CHECK(get(hdl).value == 5);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "a restarted store reloads value and clock and bumps the incarnation") {
+  auto first = spawn_durable();
+  REQUIRE(set(first, 5));
+  REQUIRE(merge(first, {8, {20, "n2"}}));
+  stop(first);
+  auto second = spawn_durable();
+  CHECK(get(second) == versioned_value{8, {20, "n2"}});
+  CHECK(core_of(second).clock() == 20);
+  CHECK(core_of(second).durable().incarnation == 2);
+  auto reply = set(second, 9);
+  REQUIRE(reply);
+  CHECK(reply->ver == version{21, "n1"});
+  stop(second);
+}
+
+TEST_CASE_FIXTURE(store_fixture, "a second store on a locked data dir is refused") {
+  auto first = spawn_durable();
+  store_config config;
+  config.node = "n1";
+  config.data_dir = "/data";
+  config.files = files;
+  auto opened = open_store(config);
+  CHECK_FALSE(opened.ok());
+  CHECK(opened.error.find("/data") != std::string::npos);
+  CHECK(opened.error.find("another onevalue process") != std::string::npos);
+  stop(first);
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "a corrupt state file stops the start unless reset is asked for") {
+  files->files["/data/state"] = "onevalue-state\nformat=1\nvalue=5\n";
+  store_config config;
+  config.node = "n1";
+  config.data_dir = "/data";
+  config.files = files;
+  auto refused = open_store(config);
+  CHECK_FALSE(refused.ok());
+  CHECK(refused.error.find("/data/state") != std::string::npos);
+  refused = {};
+  auto reset = open_store(config, true);
+  REQUIRE(reset.ok());
+  CHECK(reset.config.restored->value.value == 42);
+  CHECK(files->files.count("/data/state.corrupt") == 1);
+}
+
+TEST_CASE_FIXTURE(store_fixture, "a raised incarnation is persisted before the reply") {
+  auto hdl = spawn_durable();
+  uint64_t durable = 0;
+  auto pending = self->request(hdl, caf::infinite, set_atom::value,
+                               incarnation_atom::value, uint64_t{7});
+  sched.run();
+  pending.receive([&](uint64_t inc) { durable = inc; },
+                  [&](caf::error& err) { FAIL(sys.render(err)); });
+  CHECK(durable == 7);
+  CHECK(load_state(*files, "/data").state->incarnation == 7);
+  stop(hdl);
+}
+
+TEST_CASE(
+    "with the real scheduler a detached saver persists writes to a real directory") {
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "onevalue-store-XXXXXX").string();
+  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+  const std::string data_dir = pattern + "/data"; // open_store creates it
+  {
+    caf::actor_system_config cfg;
+    add_message_types(cfg);
+    caf::actor_system sys{cfg};
+    store_config config;
+    config.node = "n1";
+    config.data_dir = data_dir;
+    auto opened = open_store(std::move(config));
+    REQUIRE_MESSAGE(opened.ok(), opened.error);
+    CHECK(opened.incarnation == 1);
+    auto hdl = sys.spawn(store, std::move(opened.config));
+    caf::scoped_actor self{sys};
+    for (int64_t i = 1; i <= 3; ++i)
+      self->request(hdl, std::chrono::seconds(10), set_atom::value, i)
+          .receive(
+              [&](const versioned_value& v) {
+                CHECK(v.ver.counter == static_cast<uint64_t>(i));
+              },
+              [&](caf::error& err) { FAIL(sys.render(err)); });
+    self->send_exit(hdl, caf::exit_reason::user_shutdown);
+    self->wait_for(hdl);
+  }
+  auto loaded = load_state(*posix_file_layer(), data_dir);
+  REQUIRE(loaded.state);
+  CHECK(loaded.state->value == versioned_value{3, {3, "n1"}});
+  std::filesystem::remove_all(pattern);
+}

@@ -1,0 +1,107 @@
+#include "http/store_backend.hpp"
+
+#include <caf/all.hpp>
+#include <doctest/doctest.h>
+
+using namespace onevalue;
+
+namespace {
+
+// Every fake store takes an argument: CAF 0.17.6 dereferences a null argument tuple
+// when spawning a function without arguments (UBSan reports it).
+
+/// A store named `node` that acknowledges every write with counter 11.
+store_actor::behavior_type accepting_store(std::string node) {
+  return {
+      [](get_atom) { return versioned_value{}; },
+      [node](set_atom, int64_t n) {
+        return versioned_value{n, {11, node}};
+      },
+      [](merge_atom, const versioned_value&, const std::string&) { return false; },
+      [](subscribe_atom, const value_listener_actor&) {},
+      [](set_atom, incarnation_atom, uint64_t inc) { return inc; },
+  };
+}
+
+/// A store named `node` whose disk always fails.
+store_actor::behavior_type failing_store(std::string) {
+  return {
+      [](get_atom) { return versioned_value{}; },
+      [](set_atom, int64_t) -> caf::result<versioned_value> {
+        return make_error(store_error::persistence_failed);
+      },
+      [](merge_atom, const versioned_value&, const std::string&) { return false; },
+      [](subscribe_atom, const value_listener_actor&) {},
+      [](set_atom, incarnation_atom, uint64_t inc) { return inc; },
+  };
+}
+
+/// A store that never answers a write (it keeps the promise and drops it later).
+store_actor::behavior_type silent_store(store_actor::pointer self, std::string) {
+  return {
+      [](get_atom) { return versioned_value{}; },
+      [self](set_atom, int64_t) -> caf::result<versioned_value> {
+        return self->make_response_promise<versioned_value>();
+      },
+      [](merge_atom, const versioned_value&, const std::string&) { return false; },
+      [](subscribe_atom, const value_listener_actor&) {},
+      [](set_atom, incarnation_atom, uint64_t inc) { return inc; },
+  };
+}
+
+struct backend_fixture {
+  static caf::actor_system_config& init(caf::actor_system_config& cfg) {
+    add_message_types(cfg);
+    cfg.set("scheduler.max-threads", 2);
+    return cfg;
+  }
+  caf::actor_system_config cfg;
+  caf::actor_system sys{init(cfg)};
+  std::shared_ptr<snapshot_store> snapshots = std::make_shared<snapshot_store>("n1");
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(backend_fixture,
+                  "a successful write returns and publishes the new value") {
+  auto store = sys.spawn(accepting_store, "n1");
+  store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
+  auto out = backend.write(5);
+  CHECK(out.outcome == write_outcome::kind::ok);
+  CHECK(out.value == versioned_value{5, {11, "n1"}});
+  CHECK(backend.view()->value == versioned_value{5, {11, "n1"}});
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(backend_fixture, "a persistence failure maps to persistence_failed") {
+  auto store = sys.spawn(failing_store, "n1");
+  store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
+  auto out = backend.write(5);
+  CHECK(out.outcome == write_outcome::kind::persistence_failed);
+  CHECK(out.message.find("persistence_failed") != std::string::npos);
+  CHECK(backend.view()->value.value == 0);
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(backend_fixture,
+                  "a store that does not answer in time maps to timeout") {
+  auto store = sys.spawn(silent_store, "n1");
+  store_backend backend{sys, store, snapshots, std::chrono::milliseconds(20)};
+  auto out = backend.write(5);
+  CHECK(out.outcome == write_outcome::kind::timeout);
+  CHECK(out.message.find("20 ms") != std::string::npos);
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(backend_fixture, "a dead store maps to failed") {
+  auto store = sys.spawn(accepting_store, "n1");
+  caf::anon_send_exit(store, caf::exit_reason::kill);
+  {
+    caf::scoped_actor self{sys};
+    self->wait_for(store);
+  }
+  store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
+  auto out = backend.write(5);
+  CHECK(out.outcome == write_outcome::kind::failed);
+  CHECK_FALSE(out.message.empty());
+}

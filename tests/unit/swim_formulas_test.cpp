@@ -1,0 +1,54 @@
+#include "actors/swim_formulas.hpp"
+
+#include <doctest/doctest.h>
+
+#include <initializer_list>
+
+using namespace onevalue;
+using std::chrono::milliseconds;
+
+TEST_CASE("suspicion timeout is mult * max(1, log10 n) * probe interval") {
+  struct row {
+    int mult;
+    std::size_t n;
+    long long interval_ms;
+    long long expected_ms;
+  };
+  for (auto r : {row{4, 1, 1000, 4000}, row{4, 5, 1000, 4000}, row{4, 10, 1000, 4000},
+                 row{4, 100, 1000, 8000}, row{4, 1000, 1000, 12000},
+                 row{5, 100, 200, 2000}, row{4, 0, 1000, 4000}}) {
+    CAPTURE(r.n);
+    CHECK(suspicion_timeout(r.mult, r.n, milliseconds{r.interval_ms}).count()
+          == r.expected_ms);
+  }
+}
+
+TEST_CASE("dynamic suspicion timeout shrinks from max to min with confirmations") {
+  auto min = milliseconds{4000};
+  auto max = milliseconds{24000};
+  struct row {
+    std::size_t confirmations;
+    std::size_t expected;
+    long long result_ms;
+  };
+  for (auto r : {row{0, 3, 24000}, row{1, 3, 14000}, row{2, 3, 8150}, row{3, 3, 4000},
+                 row{7, 3, 4000}, row{0, 0, 4000}, row{5, 0, 4000}}) {
+    CAPTURE(r.confirmations);
+    CAPTURE(r.expected);
+    CHECK(dynamic_suspicion_timeout(r.confirmations, r.expected, min, max).count()
+          == r.result_ms);
+  }
+}
+
+TEST_CASE("retransmit limit is mult * ceil(log10(n + 1))") {
+  struct row {
+    int mult;
+    std::size_t n;
+    std::size_t expected;
+  };
+  for (auto r : {row{4, 0, 0}, row{4, 1, 4}, row{4, 9, 4}, row{4, 10, 8}, row{4, 99, 8},
+                 row{4, 100, 12}, row{4, 10000, 20}, row{3, 50, 6}}) {
+    CAPTURE(r.n);
+    CHECK(retransmit_limit(r.mult, r.n) == r.expected);
+  }
+}
