@@ -42,6 +42,16 @@ void carry_out(self_ptr self, swim_actions actions) {
     self->send(st.gossip, send_atom::value, s.to.host, s.to.port, s.msg);
   for (auto& p : actions.push_pulls)
     self->send(st.gossip, push_pull_atom::value, p.host, p.port);
+  auto incarnation = st.core->self().incarnation;
+  if (st.store && incarnation > st.persisted_incarnation) {
+    st.persisted_incarnation = incarnation;
+    self->request(st.store, std::chrono::seconds(5), set_atom::value, incarnation_atom::value,
+                  incarnation)
+      .then([](uint64_t) {},
+            [self](caf::error& err) {
+              OV_LOG_WARN("cannot persist the incarnation: {}", self->system().render(err));
+            });
+  }
   if (actions.members_changed) {
     auto table = st.core->members();
     self->send(st.gossip, update_atom::value, table);
@@ -56,6 +66,8 @@ void carry_out(self_ptr self, swim_actions actions) {
 membership_actor::behavior_type membership(self_ptr self, membership_config config) {
   auto& st = self->state;
   st.gossip = config.gossip;
+  st.store = config.store;
+  st.persisted_incarnation = config.self.incarnation;
   st.core = std::make_unique<membership_core>(config.self, config.settings, config.seeds,
                                               config.random_seed, self->clock().now());
   self->send(st.gossip, update_atom::value, st.core->members());

@@ -18,6 +18,9 @@ struct membership_state {
 
   std::unique_ptr<membership_core> core;
   gossip_actor gossip;
+  /// Persists every incarnation this node announces, so that a restart starts above it.
+  store_actor store;
+  uint64_t persisted_incarnation = 0;
   std::vector<member_listener_actor> listeners;
   /// Earliest pending timer message; a tick is scheduled only when the core needs one
   /// sooner than this.
@@ -31,6 +34,8 @@ struct membership_config {
   std::vector<endpoint> seeds;
   uint64_t random_seed = 0;
   gossip_actor gossip;
+  /// Optional: where raised incarnations are persisted (see `store_actor`).
+  store_actor store;
 };
 
 /// Behavior of the membership actor. Starts joining through `config.seeds` at once.

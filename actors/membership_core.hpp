@@ -197,6 +197,7 @@ private:
   bool joined_ = false;
   bool leaving_ = false;
   uint32_t seq_ = 0;
+  uint32_t join_attempts_ = 0;
   std::set<uint32_t> join_seqs_;
   time_point next_join_at_;
   time_point next_probe_at_;

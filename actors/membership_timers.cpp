@@ -27,7 +27,7 @@ void membership_core::retry_join(time_point now, swim_actions& out) {
   // Acks to old join pings still count; keep only a bounded window of them.
   while (join_seqs_.size() > 16 * seeds_.size())
     join_seqs_.erase(join_seqs_.begin());
-  if (!joined_)
+  if (!joined_ && ++join_attempts_ > 1)
     out.notes.push_back("no seed answered yet; pinging " + list + " again in "
                         + std::to_string(settings_.join_retry_interval.count()) + " ms");
 }

@@ -168,7 +168,8 @@ save_state(file_layer& files, const std::string& data_dir, const durable_state& 
     files.remove(tmp);
     return failed(step, tmp, ec);
   };
-  if (auto ec = files.write(fd, content->data(), content->size()))
+  const std::string& bytes = *content;
+  if (auto ec = files.write(fd, bytes.data(), bytes.size()))
     return abandon("write", ec);
   if (auto ec = files.fsync(fd))
     return abandon("fsync", ec);
@@ -185,9 +186,9 @@ save_state(file_layer& files, const std::string& data_dir, const durable_state& 
   return std::nullopt;
 }
 
-load_result load_state(file_layer& files, const std::string& data_dir) {
+state_load_result load_state(file_layer& files, const std::string& data_dir) {
   const auto path = state_file_path(data_dir);
-  load_result result;
+  state_load_result result;
   std::string content;
   if (auto ec = files.read_all(path, content)) {
     if (ec != std::errc::no_such_file_or_directory)

@@ -91,14 +91,14 @@ save_state(file_layer& files, const std::string& data_dir, const durable_state& 
 
 /// The result of `load_state`: exactly one of "new node" (both empty), a state, or an
 /// error.
-struct load_result {
+struct state_load_result {
   std::optional<durable_state> state;
   std::optional<persistence_error> error;
 };
 
 /// Reads the state file in `data_dir`. A missing file means a new node (empty result).
 /// An unreadable or corrupt file is an error naming the file, never a silent reset.
-load_result load_state(file_layer& files, const std::string& data_dir);
+state_load_result load_state(file_layer& files, const std::string& data_dir);
 
 /// An exclusive lock on a data dir, held until destruction.
 ///

@@ -1,1 +1,191 @@
-int main() { return 0; }
+// The onevalue node: loads the configuration, wires the four actors together and
+// waits for SIGTERM/SIGINT to leave the cluster gracefully. No protocol logic here.
+
+#include "actors/gossip_actor.hpp"
+#include "actors/log.hpp"
+#include "actors/membership_actor.hpp"
+#include "actors/store_actor.hpp"
+#include "app/config/node_loader.hpp"
+#include "http/gateway_actor.hpp"
+#include "http/http_server.hpp"
+#include "http/snapshot_store.hpp"
+#include "http/store_backend.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <random>
+#include <thread>
+
+using namespace onevalue;
+
+namespace {
+
+/// The signals that stop the node. Blocked in every thread (they inherit the mask from
+/// main) and collected synchronously with sigtimedwait.
+sigset_t termination_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+/// Waits up to `timeout` (forever if zero) for a termination signal; returns it, or 0.
+int wait_for_signal(const sigset_t& set, millis timeout) {
+  if (timeout.count() <= 0) {
+    int sig = 0;
+    return sigwait(&set, &sig) == 0 ? sig : 0;
+  }
+  timespec ts{static_cast<time_t>(timeout.count() / 1000),
+              static_cast<long>((timeout.count() % 1000) * 1000000)};
+  auto sig = sigtimedwait(&set, nullptr, &ts);
+  return sig > 0 ? sig : 0;
+}
+
+void log_status(const snapshot_store& snapshots) {
+  auto view = snapshots.load();
+  if (!view)
+    return;
+  std::size_t counts[4] = {0, 0, 0, 0};
+  for (auto& m : view->members)
+    ++counts[static_cast<int>(m.state)];
+  OV_LOG_INFO("status: {} members ({} alive, {} suspect, {} failed, {} left); value {} "
+              "(counter {}, from {})",
+              view->members.size(), counts[0], counts[1], counts[2], counts[3],
+              view->value.value, view->value.ver.counter,
+              view->value.ver.node.empty() ? "initial" : view->value.ver.node);
+}
+
+std::string describe_seeds(const std::vector<peer_address>& seeds) {
+  std::string out;
+  for (auto& s : seeds)
+    out += (out.empty() ? "" : ", ") + s.host + ":" + std::to_string(s.port);
+  return out.empty() ? "none (a cluster of its own until others join it)" : out;
+}
+
+int run_node(caf::actor_system& sys, const node_options& opts, store_open_result opened,
+             const sigset_t& signals) {
+  std::random_device entropy;
+  member_info self_info{opts.name, opts.advertise, opts.cluster_port, opts.http_port,
+                        member_state::alive, opened.incarnation};
+
+  auto store_hdl = sys.spawn(store, opened.config);
+  auto snapshots = std::make_shared<snapshot_store>(opts.name);
+  auto gateway_hdl = sys.spawn(gateway, snapshots);
+  caf::anon_send(store_hdl, subscribe_atom::value, value_listener_actor{gateway_hdl});
+
+  auto gossip_hdl = sys.spawn(gossip, gossip_config{self_info, opts.bind, opts.swim, store_hdl,
+                                                    (uint64_t{entropy()} << 32) | entropy()});
+  auto stop_actors = [&](const caf::actor_addr& membership_addr) {
+    for (const auto& addr : {caf::actor_cast<caf::actor_addr>(gateway_hdl),
+                      caf::actor_cast<caf::actor_addr>(gossip_hdl),
+                      caf::actor_cast<caf::actor_addr>(store_hdl), membership_addr})
+      if (auto hdl = caf::actor_cast<caf::actor>(addr))
+        caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
+  };
+  std::string failure;
+  {
+    caf::scoped_actor self{sys};
+    self->request(gossip_hdl, std::chrono::seconds(5), open_atom::value)
+      .receive([](uint16_t) {},
+               [&](caf::error& err) {
+                 failure = "cannot bind the cluster UDP port " + opts.bind + ":"
+                           + std::to_string(opts.cluster_port) + ": " + sys.render(err);
+               });
+  }
+  if (failure.empty()) {
+    auto published = sys.middleman().publish(gossip_hdl, opts.cluster_port,
+                                             opts.bind.c_str(), true);
+    if (!published)
+      failure = "cannot listen on the cluster TCP port " + opts.bind + ":"
+                + std::to_string(opts.cluster_port) + ": " + sys.render(published.error());
+  }
+  if (!failure.empty()) {
+    OV_LOG_ERROR("{}", failure);
+    stop_actors({});
+    return EXIT_FAILURE;
+  }
+  caf::anon_send(store_hdl, subscribe_atom::value, value_listener_actor{gossip_hdl});
+
+  std::vector<endpoint> seeds;
+  for (auto& s : opts.seeds)
+    seeds.push_back({s.host, s.port});
+  auto membership_hdl = sys.spawn(
+    membership, membership_config{self_info, opts.swim, seeds,
+                                  (uint64_t{entropy()} << 32) | entropy(), gossip_hdl,
+                                  store_hdl});
+  caf::anon_send(gossip_hdl, attach_atom::value, membership_hdl);
+  caf::anon_send(membership_hdl, subscribe_atom::value, member_listener_actor{gateway_hdl});
+
+  store_backend backend{sys, store_hdl, snapshots, opts.request_timeout};
+  http_server_settings hs;
+  hs.bind_address = opts.bind;
+  hs.port = opts.http_port;
+  hs.threads = opts.http_threads;
+  hs.max_body_bytes = opts.max_body_bytes;
+  http_server http{backend, hs};
+  if (auto err = http.start(); !err.empty()) {
+    OV_LOG_ERROR("{}", err);
+    stop_actors(caf::actor_cast<caf::actor_addr>(membership_hdl));
+    return EXIT_FAILURE;
+  }
+  OV_LOG_INFO("node {} up: cluster {}:{} (udp+tcp, advertised as {}), http {}:{}, seeds: {}, "
+              "profile {}, data dir {}",
+              opts.name, opts.bind, opts.cluster_port, opts.advertise, opts.bind,
+              opts.http_port, describe_seeds(opts.seeds), opts.profile,
+              opts.data_dir.empty() ? "none (memory only)" : opts.data_dir);
+
+  int sig = 0;
+  while ((sig = wait_for_signal(signals, opts.status_interval)) == 0)
+    log_status(*snapshots);
+
+  OV_LOG_INFO("received {}: leaving the cluster", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  {
+    caf::scoped_actor self{sys};
+    self->request(membership_hdl, std::chrono::seconds(1), leave_atom::value)
+      .receive([](bool) {},
+               [&](caf::error& err) { OV_LOG_WARN("leave failed: {}", sys.render(err)); });
+  }
+  // Stop HTTP (which may wait for idle keep-alive connections) while the leave
+  // announcement is retransmitted, so both fit in the shutdown budget.
+  std::thread http_stopper{[&] { http.stop(); }};
+  std::this_thread::sleep_for(opts.swim.leave_propagation);
+  http_stopper.join();
+  stop_actors(caf::actor_cast<caf::actor_addr>(membership_hdl));
+  OV_LOG_INFO("left; shutting down");
+  return EXIT_SUCCESS;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto signals = termination_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  node_config cfg;
+  add_message_types(cfg);
+  auto loaded = load_node_options(cfg, argc, argv,
+                                  [](const char* key) { return std::getenv(key); });
+  if (loaded.status != load_status::run) {
+    if (!loaded.message.empty())
+      std::cerr << loaded.message << '\n';
+    return loaded.exit_code;
+  }
+  const auto& opts = loaded.options;
+  log::init(opts.log_level, opts.name);
+
+  store_config sc;
+  sc.node = opts.name;
+  sc.data_dir = opts.data_dir;
+  auto opened = open_store(std::move(sc));
+  if (!opened.ok()) {
+    OV_LOG_ERROR("{}", opened.error);
+    return EXIT_FAILURE;
+  }
+  caf::actor_system sys{cfg};
+  return run_node(sys, opts, std::move(opened), signals);
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine (as root), builds onevalue and runs every test:
+# unit tests and multi-process tests through ctest, then the docker compose test.
+# Set ONEVALUE_SKIP_COMPOSE=1 to leave out the compose stage (it needs a docker engine,
+# which tests/compose/docker_setup.sh installs and starts).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/app/install_deps.sh"
+"$root/app/build.sh"
+(cd "$root/build" && ctest --output-on-failure)
+if [[ "${ONEVALUE_SKIP_COMPOSE:-0}" != 1 ]]; then
+  "$root/tests/compose/compose_test.sh"
+fi
