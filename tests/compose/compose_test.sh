@@ -303,7 +303,10 @@ build_image() {
   fi
   local out
   out=$(mktemp)
-  if timeout 1200 docker build --network=host --force-rm -t "$ONEVALUE_IMAGE" "$ROOT" >"$out" 2>&1; then
+  # The builder stage gets a tag too, so the prune below keeps it as the next build's cache.
+  if timeout 1200 docker build --network=host --force-rm --target builder \
+       -t "${ONEVALUE_IMAGE}-builder" "$ROOT" >"$out" 2>&1 &&
+     timeout 600 docker build --network=host --force-rm -t "$ONEVALUE_IMAGE" "$ROOT" >>"$out" 2>&1; then
     rm -f "$out"
     timeout 60 docker image prune -f >/dev/null 2>&1 || true
   else
