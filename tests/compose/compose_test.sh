@@ -47,8 +47,24 @@ compose() {
   timeout 180 "${COMPOSE[@]}" -p "$PROJECT" -f "$ROOT/docker-compose.yml" "$@"
 }
 
+declare -A CID=()
+# Looks up every service's container id (after `up`) by the labels both compose versions
+# set; asking docker is much faster than starting compose (v1 is Python).
+refresh_cids() {
+  local n
+  for n in "${NODES[@]}"; do
+    CID[$n]=$(timeout 10 docker ps -aq --no-trunc \
+      --filter "label=com.docker.compose.project=$PROJECT" \
+      --filter "label=com.docker.compose.service=$n" | head -n 1)
+    [ -n "${CID[$n]}" ] || return 1
+  done
+}
+
 # Prints the container id of a service.
-cid() { compose ps -q "$1" 2>/dev/null | head -n 1; }
+cid() { printf '%s\n' "${CID[$1]}"; }
+
+# Prints a sub-step's progress with the seconds since $1 (a `now` timestamp).
+mark() { log "  .. $2 after $(elapsed "$1")"; }
 
 # ---- HTTP helpers: published ports on 127.0.0.1, or docker exec when cut off ----------
 
@@ -186,8 +202,24 @@ step_write_read_everywhere() {
   wait_for "$STEP_TIMEOUT" value_on "$VALUE" "${NODES[@]}" || fail "want $VALUE; $(snapshot)"
 }
 
+# SIGTERM must make the node leave and exit 0 within 2 s; docker would SIGKILL it (137)
+# after the 10 s grace period given here.
+step_node_stops_cleanly() {
+  local id start took code
+  id=$(cid node3)
+  start=$(date +%s%N)
+  timeout 30 docker stop -t 10 "$id" >/dev/null || fail "docker stop failed"
+  took=$(( ($(date +%s%N) - start) / 1000000 ))
+  code=$(timeout 10 docker inspect -f '{{.State.ExitCode}}' "$id")
+  if [ "$code" != 0 ] || [ "$took" -gt 3000 ]; then
+    fail "docker stop took ${took} ms, exit code ${code} (want 0 within 3000 ms)"
+  fi
+}
+
 step_stopped_node_seen_gone() {
-  compose stop node3 >/dev/null 2>&1 || fail "compose stop node3 failed"
+  # Already stopped by the step before; stopping again is a no-op that keeps this step
+  # meaningful on its own.
+  timeout 30 docker stop -t 10 "$(cid node3)" >/dev/null || fail "docker stop node3 failed"
   # shellcheck disable=SC2046
   wait_for "$STEP_TIMEOUT" member_state_on node3 "failed|left" $(others node3) ||
     fail "$(snapshot)"
@@ -199,14 +231,15 @@ step_restarted_node_rejoins_and_catches_up() {
   # shellcheck disable=SC2046
   wait_for "$STEP_TIMEOUT" value_on "$VALUE" $(others node3) ||
     fail "write while node3 down did not spread: $(snapshot)"
-  compose start node3 >/dev/null 2>&1 || fail "compose start node3 failed"
+  timeout 30 docker start "$(cid node3)" >/dev/null || fail "docker start node3 failed"
   wait_for "$STEP_TIMEOUT" converged_on "$VALUE" ||
     fail "want $VALUE; $(snapshot)"
 }
 
 step_partitioned_node_converges() {
-  local id
+  local id start
   id=$(cid node4)
+  start=$(now)
   timeout 30 docker network disconnect "$NET" "$id" || fail "network disconnect failed"
   # Writes continue on the majority side while node4 is cut off.
   next_value
@@ -214,6 +247,7 @@ step_partitioned_node_converges() {
   # shellcheck disable=SC2046
   wait_for "$STEP_TIMEOUT" member_state_on node4 "suspect|failed" $(others node4) ||
     fail "majority did not notice node4 gone: $(snapshot)"
+  mark "$start" "node4 suspect/failed on all others"
   next_value
   write node2 "$VALUE" || return 1
   # shellcheck disable=SC2046
@@ -222,11 +256,14 @@ step_partitioned_node_converges() {
   local cut_off
   cut_off=$(value_inside node4)
   [ "$cut_off" != "$VALUE" ] || fail "node4 read $VALUE while disconnected: not partitioned"
+  mark "$start" "write during the partition read on all others"
+  start=$(now)
   timeout 30 docker network connect --ip "${IP[node4]}" --alias node4 "$NET" "$id" ||
     fail "network connect failed"
   # Inside the container: the published port may take a moment to be re-plumbed.
   wait_for "$STEP_TIMEOUT" node4_reconnected "$VALUE" ||
     fail "want $VALUE; node4 inside: $(value_inside node4) [$(members_inside node4)]; $(snapshot)"
+  mark "$start" "node4 reconnected: converged"
 }
 
 step_published_port_after_reconnect() {
@@ -235,14 +272,22 @@ step_published_port_after_reconnect() {
 }
 
 step_value_survives_restart() {
+  local start
+  start=$(now)
   compose restart >/dev/null 2>&1 || fail "compose restart failed"
+  mark "$start" "compose restart returned"
   wait_for "$STEP_TIMEOUT" converged_on "$VALUE" ||
     fail "want $VALUE; $(snapshot)"
 }
 
 step_value_survives_recreate() {
+  local start
+  start=$(now)
   compose down >/dev/null 2>&1 || fail "compose down failed"
+  mark "$start" "compose down (volumes kept) returned"
   compose up -d --no-build >/dev/null 2>&1 || fail "compose up failed"
+  refresh_cids || fail "cannot find the new containers"
+  mark "$start" "compose up returned"
   wait_for "$STEP_TIMEOUT" converged_on "$VALUE" ||
     fail "want $VALUE; $(snapshot)"
 }
@@ -319,6 +364,7 @@ build_image() {
 start_cluster() {
   compose down -v --remove-orphans >/dev/null 2>&1
   compose up -d --no-build >&2 || return 1
+  refresh_cids || return 1
   # shellcheck disable=SC2016  # a Go template, not shell
   NET=$(timeout 10 docker inspect -f \
     '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}' "$(cid node1)") || return 1
@@ -338,6 +384,7 @@ main() {
 
   step "cluster forms: every node lists 5 members alive" step_cluster_forms
   step "a set on node1 is read on every node" step_write_read_everywhere
+  step "node3 stops on SIGTERM: exit 0 within 3 s" step_node_stops_cleanly
   step "stopped node3 is failed or left on the others" step_stopped_node_seen_gone
   step "node3 started: rejoins, catches up with a write" step_restarted_node_rejoins_and_catches_up
   step "node4 disconnected during writes converges after reconnect" step_partitioned_node_converges
