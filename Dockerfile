@@ -34,7 +34,8 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libcaf-core0.17 libcaf-io0.17 libcpp-httplib0.11 libspdlog1.10 curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --user-group --home-dir /var/lib/onevalue \
+ && groupadd --system --gid 10001 onevalue \
+ && useradd --system --uid 10001 --gid onevalue --home-dir /var/lib/onevalue \
       --shell /usr/sbin/nologin onevalue \
  && mkdir -p /var/lib/onevalue /etc/onevalue \
  && chown onevalue:onevalue /var/lib/onevalue
