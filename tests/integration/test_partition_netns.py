@@ -92,6 +92,9 @@ class TestNetwork:
                 check=False)
 
     def destroy(self):
+        # Deleting a namespace frees its veth ends asynchronously; delete ours now.
+        for i in range(len(self.namespaces)):
+            run("ip", "link", "del", self.prefix + f"h{i + 1}", check=False)
         for ns in self.namespaces:
             run("ip", "netns", "del", ns, check=False)
         run("ip", "link", "del", self.bridge, check=False)
