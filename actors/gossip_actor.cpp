@@ -27,6 +27,37 @@ std::vector<std::pair<std::string, uint16_t>> live_targets(const gossip_state& s
   return result;
 }
 
+uint64_t& by_kind(traffic_by_kind& t, swim_kind kind) {
+  switch (kind) {
+    case swim_kind::ping:
+      return t.ping;
+    case swim_kind::ack:
+      return t.ack;
+    case swim_kind::ping_req:
+      return t.ping_req;
+    case swim_kind::nack:
+      return t.nack;
+    case swim_kind::none:
+      break;
+  }
+  return t.gossip_only;
+}
+
+/// Counts one datagram of `size` bytes, sent or received.
+void count_packet(gossip_counters& c, const packet& p, std::size_t size, bool sent) {
+  if (sent) {
+    ++by_kind(c.packets_sent_by_kind, p.swim.kind);
+    by_kind(c.bytes_sent_by_kind, p.swim.kind) += size;
+    c.member_updates_sent += p.members.size();
+    c.values_sent += p.values.size();
+  } else {
+    ++by_kind(c.packets_received_by_kind, p.swim.kind);
+    by_kind(c.bytes_received_by_kind, p.swim.kind) += size;
+    c.member_updates_received += p.members.size();
+    c.values_received += p.values.size();
+  }
+}
+
 void send_packet(self_ptr self, const std::string& host, uint16_t port, packet p) {
   auto& st = self->state;
   p.sender = st.self_info;
@@ -40,6 +71,7 @@ void send_packet(self_ptr self, const std::string& host, uint16_t port, packet p
   }
   ++st.counters.packets_sent;
   st.counters.bytes_sent += bytes.size();
+  count_packet(st.counters, p, bytes.size(), true);
   caf::anon_send(st.udp, send_atom::value, host, port, std::move(bytes));
 }
 
@@ -132,6 +164,7 @@ void on_datagram(self_ptr self, const std::vector<char>& bytes) {
   }
   if (p.sender.name == st.self_info.name)
     return;
+  count_packet(st.counters, p, bytes.size(), false);
   if (st.membership && p.swim.kind != swim_kind::none)
     self->send(st.membership, packet_atom::value, p.sender, p.swim);
   if (st.membership && !p.members.empty())
@@ -209,6 +242,7 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
     [self](attach_atom, const membership_actor& membership) {
       self->state.membership = membership;
     },
+    [self](get_atom, metrics_atom) -> gossip_counters { return self->state.counters; },
     [self](open_atom) -> caf::result<uint16_t> {
       auto& st = self->state;
       auto rp = self->make_response_promise<uint16_t>();

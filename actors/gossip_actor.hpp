@@ -16,19 +16,6 @@
 
 namespace onevalue {
 
-/// Traffic counters of the gossip broadcaster (for metrics).
-struct gossip_counters {
-  uint64_t packets_sent = 0;
-  uint64_t bytes_sent = 0;
-  uint64_t packets_received = 0;
-  uint64_t bytes_received = 0;
-  uint64_t undecodable_packets = 0;
-  uint64_t push_pulls_started = 0;
-  uint64_t push_pulls_completed = 0;
-  uint64_t push_pulls_failed = 0;
-  uint64_t push_pulls_served = 0;
-};
-
 /// State of the gossip broadcaster: the broadcast queue, the datagram transport it
 /// owns, and push-pull anti-entropy over BASP. Touched only by its actor.
 struct gossip_state {

@@ -94,6 +94,10 @@ membership_actor::behavior_type membership(self_ptr self, membership_config conf
       self->state.listeners.push_back(listener);
       self->send(listener, update_atom::value, self->state.core->members());
     },
+    [self](get_atom, metrics_atom) -> membership_metrics {
+      auto& core = *self->state.core;
+      return membership_metrics{core.counters(), core.counts(), core.health_score()};
+    },
     [self](leave_atom) -> bool {
       OV_LOG_INFO("leaving the cluster");
       carry_out(self, self->state.core->leave(self->clock().now()));

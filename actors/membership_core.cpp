@@ -1,5 +1,7 @@
 #include "actors/membership_core.hpp"
 
+#include "actors/swim_formulas.hpp"
+
 #include <algorithm>
 
 namespace onevalue {
@@ -12,10 +14,7 @@ membership_core::membership_core(member_info self, swim_settings settings,
     seeds_(std::move(seeds)),
     rng_(random_seed) {
   self.state = member_state::alive;
-  member_entry entry;
-  entry.info = std::move(self);
-  entry.state_since = now;
-  members_.emplace(self_name_, std::move(entry));
+  insert_member(std::move(self), now);
   // A seed list that names only this node is the same as none.
   seeds_.erase(std::remove_if(seeds_.begin(), seeds_.end(),
                               [this](const endpoint& s) {
@@ -57,7 +56,7 @@ swim_actions membership_core::handle_message(const member_info& sender,
       on_ping_req(sender, msg, now, out);
       break;
     case swim_kind::nack:
-      ++counters_.nacks_received;
+      on_nack(msg);
       break;
     case swim_kind::none:
       break;
@@ -107,8 +106,10 @@ void membership_core::on_ack(const member_info& sender, const swim_message& msg,
                       || known->second.info.state == member_state::left);
   apply_alive(sender, sender.name, now, out);
   mark_heard(sender.name, now);
-  if (probe_ && probe_->seq == msg.seq)
+  if (probe_ && probe_->seq == msg.seq) {
     probe_.reset();
+    adjust_health(-1);
+  }
   if (join_seqs_.erase(msg.seq) > 0 || was_down) {
     // A seed answered, or a member we gave up on is reachable again (a healed
     // partition): exchange full state so both sides learn what they missed.
@@ -131,8 +132,27 @@ void membership_core::on_ping_req(const member_info& sender, const swim_message&
   ping.seq = seq;
   ping.target = msg.target;
   out.sends.push_back({endpoint{msg.target_address, msg.target_port}, ping});
-  relays_[seq] = relay{endpoint_of(sender), msg.seq, msg.target,
-                       now + settings_.ack_timeout};
+  auto wait = scaled_ack_timeout();
+  relays_[seq] = relay{endpoint_of(sender), msg.seq, msg.target, now + wait * 4 / 5, false,
+                       now + wait};
+}
+
+void membership_core::on_nack(const swim_message& msg) {
+  ++counters_.nacks_received;
+  if (probe_ && probe_->seq == msg.seq && probe_->nacks < probe_->expected_nacks)
+    ++probe_->nacks;
+}
+
+void membership_core::adjust_health(int delta) {
+  health_ = apply_health_delta(health_, delta, settings_.awareness_max_multiplier);
+}
+
+std::chrono::milliseconds membership_core::scaled_probe_interval() const {
+  return scale_by_health(settings_.probe_interval, health_);
+}
+
+std::chrono::milliseconds membership_core::scaled_ack_timeout() const {
+  return scale_by_health(settings_.ack_timeout, health_);
 }
 
 swim_actions membership_core::merge_updates(const std::vector<member_update>& updates,
@@ -187,14 +207,96 @@ time_point membership_core::next_deadline() const {
   if (probe_)
     next = std::min(next, probe_->indirect_sent ? probe_->probe_deadline : probe_->ack_deadline);
   for (auto& [seq, r] : relays_)
-    next = std::min(next, r.deadline);
+    next = std::min(next, r.nacked ? r.deadline : r.nack_at);
+  return std::min({next, earliest_suspicion_, earliest_reap_});
+}
+
+member_counts membership_core::counts() const {
+  member_counts c;
   for (auto& [name, e] : members_) {
-    if (e.suspicion_deadline)
-      next = std::min(next, *e.suspicion_deadline);
-    if (e.info.state == member_state::failed || e.info.state == member_state::left)
-      next = std::min(next, e.state_since + settings_.reap_after);
+    switch (e.info.state) {
+      case member_state::alive: ++c.alive; break;
+      case member_state::suspect: ++c.suspect; break;
+      case member_state::failed: ++c.failed; break;
+      case member_state::left: ++c.left; break;
+    }
   }
-  return next;
+  return c;
+}
+
+const member_info* membership_core::find(const std::string& name) const {
+  auto it = members_.find(name);
+  return it == members_.end() ? nullptr : &it->second.info;
+}
+
+std::vector<member_info> membership_core::sample_live_peers(std::size_t k,
+                                                            std::mt19937_64& rng) const {
+  std::vector<member_info> result;
+  if (names_.size() <= 1 || k == 0)
+    return result;
+  if (names_.size() <= 4 * k) {
+    // Small tables: shuffle them all.
+    auto names = live_peers({});
+    std::shuffle(names.begin(), names.end(), rng);
+    names.resize(std::min(names.size(), k));
+    for (auto& n : names)
+      result.push_back(members_.at(n).info);
+    return result;
+  }
+  std::uniform_int_distribution<std::size_t> pick{0, names_.size() - 1};
+  std::set<std::size_t> chosen;
+  for (std::size_t tries = 0; tries < 8 * k && result.size() < k; ++tries) {
+    auto slot = pick(rng);
+    auto& e = members_.at(names_[slot]);
+    bool live = e.info.state == member_state::alive || e.info.state == member_state::suspect;
+    if (e.info.name == self_name_ || !live || !chosen.insert(slot).second)
+      continue;
+    result.push_back(e.info);
+  }
+  return result;
+}
+
+void membership_core::preload(const std::vector<member_info>& table, time_point now) {
+  for (auto& m : table) {
+    if (m.name.empty() || m.name == self_name_ || members_.count(m.name) > 0)
+      continue;
+    auto& e = insert_member(m, now);
+    if (e.info.state == member_state::suspect)
+      e.info.state = member_state::alive;
+    if (e.info.state == member_state::failed) {
+      ++failed_count_;
+      earliest_reap_ = std::min(earliest_reap_, now + settings_.reap_after);
+    } else if (e.info.state == member_state::left) {
+      earliest_reap_ = std::min(earliest_reap_, now + settings_.reap_after);
+    }
+  }
+  joined_ = true;
+}
+
+membership_core::member_entry& membership_core::insert_member(member_info info,
+                                                              time_point now) {
+  auto name = info.name;
+  member_entry entry;
+  entry.info = std::move(info);
+  entry.state_since = now;
+  entry.slot = names_.size();
+  names_.push_back(name);
+  return members_.emplace(std::move(name), std::move(entry)).first->second;
+}
+
+void membership_core::erase_name(const std::string& name) {
+  auto it = members_.find(name);
+  if (it == members_.end())
+    return;
+  auto slot = it->second.slot;
+  if (slot + 1 != names_.size()) {
+    names_[slot] = std::move(names_.back());
+    members_.at(names_[slot]).slot = slot;
+  }
+  names_.pop_back();
+  if (it->second.info.state == member_state::failed)
+    --failed_count_;
+  members_.erase(it);
 }
 
 void membership_core::mark_heard(const std::string& name, time_point now) {
@@ -228,7 +330,16 @@ std::string membership_core::check_invariants() const {
       return name + " is suspect without a suspicion deadline";
     if (e.info.state != member_state::suspect && e.suspicion_deadline)
       return name + " has a suspicion deadline but is " + to_string(e.info.state);
+    if (e.suspicion_deadline && *e.suspicion_deadline < earliest_suspicion_)
+      return name + "'s suspicion deadline is before the earliest one tracked";
+    if (e.slot >= names_.size() || names_[e.slot] != name)
+      return name + " is not at its slot in the name index";
   }
+  if (names_.size() != members_.size())
+    return "the name index has " + std::to_string(names_.size()) + " names for "
+           + std::to_string(members_.size()) + " members";
+  if (health_ < 0 || health_ >= std::max(settings_.awareness_max_multiplier, 1))
+    return "health score " + std::to_string(health_) + " out of range";
   if (probe_ && probe_->target == self_name_)
     return "probing self";
   return {};

@@ -11,6 +11,7 @@
 //      └───────── (seeds are pinged again) ◀─────────┘
 
 #include "actors/member.hpp"
+#include "actors/swim_metrics.hpp"
 #include "actors/swim_settings.hpp"
 #include "actors/wire.hpp"
 
@@ -62,17 +63,6 @@ struct swim_actions {
   bool members_changed = false;
 };
 
-/// Protocol counters since start, for metrics.
-struct swim_counters {
-  uint64_t probes_sent = 0;
-  uint64_t acks_received = 0;
-  uint64_t indirect_probes_sent = 0;
-  uint64_t nacks_received = 0;
-  uint64_t suspicions_raised = 0;
-  uint64_t suspicions_refuted = 0;
-  uint64_t members_failed = 0;
-};
-
 /// The SWIM membership state of one node.
 ///
 /// Owned by the membership actor and touched only from it (or from one test thread).
@@ -112,6 +102,32 @@ public:
   /// The member table, sorted by name, self included.
   std::vector<member_info> members() const;
 
+  /// Number of members in the table, self included.
+  std::size_t member_count() const { return members_.size(); }
+
+  /// Members by state, self included.
+  member_counts counts() const;
+
+  /// The entry for `name`, or null if unknown. Valid until the next call that changes
+  /// the table.
+  const member_info* find(const std::string& name) const;
+
+  /// Up to `k` distinct random alive or suspect members other than self, drawn with
+  /// `rng` (for gossip targets); cheap for large tables.
+  std::vector<member_info> sample_live_peers(std::size_t k, std::mt19937_64& rng) const;
+
+  /// Puts `table` into the member table as if learned at `now`, without broadcasting
+  /// and without events, and counts the node as joined. For simulations that start
+  /// from an already formed cluster; a real node learns members through the protocol.
+  void preload(const std::vector<member_info>& table, time_point now);
+
+  /// Lifeguard local health score, 0..awareness_max_multiplier-1 (0: healthy).
+  int health_score() const { return health_; }
+
+  /// The probe interval and ack timeout as stretched by the health score.
+  std::chrono::milliseconds scaled_probe_interval() const;
+  std::chrono::milliseconds scaled_ack_timeout() const;
+
   const member_info& self() const;
   bool joined() const { return joined_; }
   const swim_counters& counters() const { return counters_; }
@@ -130,6 +146,8 @@ private:
     std::optional<time_point> suspicion_deadline;
     time_point suspicion_start;
     std::set<std::string> confirmations;
+    /// Position of the name in `names_`.
+    std::size_t slot = 0;
   };
 
   struct pending_probe {
@@ -138,12 +156,19 @@ private:
     time_point ack_deadline;
     time_point probe_deadline;
     bool indirect_sent = false;
+    /// Helpers asked by ping-req, and the nacks they sent back (Lifeguard).
+    std::size_t expected_nacks = 0;
+    std::size_t nacks = 0;
   };
 
   struct relay {
     endpoint requester;
     uint32_t requester_seq = 0;
     std::string target;
+    /// When to nack if no ack came (80 % of the ack timeout, so the nack reaches the
+    /// requester before its own probe ends), and when to forget the relay.
+    time_point nack_at;
+    bool nacked = false;
     time_point deadline;
   };
 
@@ -154,6 +179,8 @@ private:
               swim_actions& out);
   void on_ping_req(const member_info& sender, const swim_message& msg, time_point now,
                    swim_actions& out);
+  void on_nack(const swim_message& msg);
+  void adjust_health(int delta);
 
   // -- timers (membership_timers.cpp) --
   void retry_join(time_point now, swim_actions& out);
@@ -181,6 +208,8 @@ private:
 
   // -- helpers --
   void mark_heard(const std::string& name, time_point now);
+  member_entry& insert_member(member_info info, time_point now);
+  void erase_name(const std::string& name);
   uint32_t next_seq() { return ++seq_; }
   std::vector<std::string> live_peers(const std::string& except) const;
   endpoint endpoint_of(const member_info& m) const { return {m.address, m.cluster_port}; }
@@ -192,7 +221,16 @@ private:
   std::vector<endpoint> seeds_;
   std::mt19937_64 rng_;
   std::map<std::string, member_entry> members_;
+  /// Names of `members_` in no order, for O(1) random picks (`member_entry::slot`).
+  std::vector<std::string> names_;
   swim_counters counters_;
+  int health_ = 0;
+  /// Lower bounds of the earliest suspicion expiry and reap time: `tick` scans the
+  /// table only once one is reached (and then recomputes both), which keeps ticks
+  /// O(1) in large clusters. A bound may be early, never late.
+  time_point earliest_suspicion_ = time_point::max();
+  time_point earliest_reap_ = time_point::max();
+  std::size_t failed_count_ = 0;
 
   bool joined_ = false;
   bool leaving_ = false;

@@ -38,11 +38,9 @@ void membership_core::apply_alive(const member_info& m, const std::string& repor
   }
   auto it = members_.find(m.name);
   if (it == members_.end()) {
-    member_entry entry;
-    entry.info = m;
-    entry.info.state = member_state::alive;
-    entry.state_since = now;
-    auto& e = members_.emplace(m.name, std::move(entry)).first->second;
+    auto info = m;
+    info.state = member_state::alive;
+    auto& e = insert_member(std::move(info), now);
     out.events.push_back({m.name, std::nullopt, member_state::alive, m.incarnation,
                           "learned from " + reporter});
     out.members_changed = true;
@@ -80,6 +78,7 @@ void membership_core::apply_suspect(const member_info& m, const std::string& rep
     if (reporter == self_name_ || !e.confirmations.insert(reporter).second)
       return;
     e.suspicion_deadline = e.suspicion_start + suspicion_duration(e);
+    earliest_suspicion_ = std::min(earliest_suspicion_, *e.suspicion_deadline);
     broadcast(e.info, out);
     return;
   }
@@ -90,6 +89,7 @@ void membership_core::apply_suspect(const member_info& m, const std::string& rep
     e.confirmations.insert(reporter);
   set_state(e, member_state::suspect, m.incarnation, "suspected by " + reporter, now, out);
   e.suspicion_deadline = e.suspicion_start + suspicion_duration(e);
+  earliest_suspicion_ = std::min(earliest_suspicion_, *e.suspicion_deadline);
   broadcast(e.info, out);
 }
 
@@ -120,6 +120,8 @@ void membership_core::refute(uint64_t seen_incarnation, const std::string& reaso
   auto& me = self_info();
   me.incarnation = std::max(me.incarnation, seen_incarnation) + 1;
   ++counters_.suspicions_refuted;
+  // Lifeguard: being suspected hints that this node is the slow one.
+  adjust_health(1);
   out.notes.push_back("refuting (" + reason + "): incarnation now "
                       + std::to_string(me.incarnation));
   out.members_changed = true;
@@ -132,6 +134,12 @@ void membership_core::set_state(member_entry& e, member_state to, uint64_t incar
   if (to != e.info.state) {
     out.events.push_back({e.info.name, e.info.state, to, incarnation, reason});
     e.state_since = now;
+    if (e.info.state == member_state::failed)
+      --failed_count_;
+    if (to == member_state::failed)
+      ++failed_count_;
+    if (to == member_state::failed || to == member_state::left)
+      earliest_reap_ = std::min(earliest_reap_, now + settings_.reap_after);
   }
   e.info.state = to;
   e.info.incarnation = incarnation;

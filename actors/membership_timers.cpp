@@ -57,9 +57,16 @@ void membership_core::check_probe(time_point now, swim_actions& out) {
       out.sends.push_back({endpoint_of(members_.at(helpers[i]).info), req});
       ++counters_.indirect_probes_sent;
     }
+    probe_->expected_nacks = count;
   }
   if (now >= probe_->probe_deadline) {
     auto& e = target_it->second;
+    // Lifeguard: every helper that did not even nack hints that our own network or
+    // CPU is the problem; with no helpers, the missed ack itself counts.
+    auto missing = probe_->expected_nacks - probe_->nacks;
+    ++counters_.probes_failed;
+    counters_.nacks_missed += missing;
+    adjust_health(probe_->expected_nacks > 0 ? static_cast<int>(missing) : 1);
     probe_.reset();
     if (e.info.state == member_state::alive) {
       auto suspected = e.info;
@@ -67,7 +74,7 @@ void membership_core::check_probe(time_point now, swim_actions& out) {
       apply_suspect(suspected, self_name_, now, out);
       out.notes.push_back("suspecting " + e.info.name + ": no ack directly or through "
                           + std::to_string(settings_.indirect_checks) + " helpers within "
-                          + std::to_string(settings_.probe_interval.count()) + " ms");
+                          + std::to_string(scaled_probe_interval().count()) + " ms");
     }
   }
 }
@@ -75,7 +82,9 @@ void membership_core::check_probe(time_point now, swim_actions& out) {
 void membership_core::start_probe(time_point now, swim_actions& out) {
   if (probe_ || now < next_probe_at_)
     return;
-  next_probe_at_ = now + settings_.probe_interval;
+  // Lifeguard: a node in poor local health probes less often and waits longer.
+  auto interval = scaled_probe_interval();
+  next_probe_at_ = now + interval;
   // Shuffled round-robin: every live member is probed once per round, in random order,
   // which bounds detection time (unlike picking a random member each time).
   for (std::size_t attempts = 0; attempts < 2; ++attempts) {
@@ -93,8 +102,8 @@ void membership_core::start_probe(time_point now, swim_actions& out) {
       ping.target = name;
       out.sends.push_back({endpoint_of(it->second.info), ping});
       ++counters_.probes_sent;
-      probe_ = pending_probe{name, ping.seq, now + settings_.ack_timeout,
-                             now + settings_.probe_interval, false};
+      probe_ = pending_probe{name, ping.seq, now + scaled_ack_timeout(), now + interval,
+                             false, 0, 0};
       return;
     }
     probe_order_ = live_peers({});
@@ -106,9 +115,16 @@ void membership_core::start_probe(time_point now, swim_actions& out) {
 }
 
 void membership_core::expire_suspicions(time_point now, swim_actions& out) {
+  if (now < earliest_suspicion_)
+    return;
+  earliest_suspicion_ = time_point::max();
   for (auto& [name, e] : members_) {
-    if (!e.suspicion_deadline || now < *e.suspicion_deadline)
+    if (!e.suspicion_deadline)
       continue;
+    if (now < *e.suspicion_deadline) {
+      earliest_suspicion_ = std::min(earliest_suspicion_, *e.suspicion_deadline);
+      continue;
+    }
     auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - e.suspicion_start);
     ++counters_.members_failed;
     set_state(e, member_state::failed, e.info.incarnation,
@@ -121,18 +137,21 @@ void membership_core::expire_suspicions(time_point now, swim_actions& out) {
 
 void membership_core::expire_relays(time_point now, swim_actions& out) {
   for (auto it = relays_.begin(); it != relays_.end();) {
-    if (now < it->second.deadline) {
-      ++it;
-      continue;
+    auto& r = it->second;
+    if (!r.nacked && now >= r.nack_at) {
+      // Lifeguard: tell the requester we tried and got nothing, so it can tell its own
+      // slowness apart from the target's. A late ack is still relayed until `deadline`.
+      r.nacked = true;
+      swim_message nack;
+      nack.kind = swim_kind::nack;
+      nack.seq = r.requester_seq;
+      nack.target = r.target;
+      out.sends.push_back({r.requester, nack});
     }
-    // Lifeguard: tell the requester we tried and got nothing, so it can tell its own
-    // slowness apart from the target's.
-    swim_message nack;
-    nack.kind = swim_kind::nack;
-    nack.seq = it->second.requester_seq;
-    nack.target = it->second.target;
-    out.sends.push_back({it->second.requester, nack});
-    it = relays_.erase(it);
+    if (now >= r.deadline)
+      it = relays_.erase(it);
+    else
+      ++it;
   }
 }
 
@@ -140,6 +159,8 @@ void membership_core::probe_failed_members(time_point now, swim_actions& out) {
   if (now < next_failed_probe_at_)
     return;
   next_failed_probe_at_ = now + settings_.failed_probe_interval;
+  if (failed_count_ == 0)
+    return;
   std::vector<const member_entry*> failed;
   for (auto& [name, e] : members_)
     if (e.info.state == member_state::failed)
@@ -176,17 +197,25 @@ void membership_core::schedule_push_pull(time_point now, swim_actions& out) {
 }
 
 void membership_core::reap(time_point now, swim_actions& out) {
-  for (auto it = members_.begin(); it != members_.end();) {
-    auto& e = it->second;
+  if (now < earliest_reap_)
+    return;
+  earliest_reap_ = time_point::max();
+  std::vector<std::string> gone_names;
+  for (auto& [name, e] : members_) {
     bool gone = e.info.state == member_state::failed || e.info.state == member_state::left;
-    if (it->first != self_name_ && gone && now >= e.state_since + settings_.reap_after) {
-      out.notes.push_back("forgetting " + it->first + ": " + to_string(e.info.state)
-                          + " for longer than reap-after");
-      out.members_changed = true;
-      it = members_.erase(it);
-    } else {
-      ++it;
-    }
+    if (name == self_name_ || !gone)
+      continue;
+    if (now >= e.state_since + settings_.reap_after)
+      gone_names.push_back(name);
+    else
+      earliest_reap_ = std::min(earliest_reap_, e.state_since + settings_.reap_after);
+  }
+  for (auto& name : gone_names) {
+    out.notes.push_back("forgetting " + name + ": "
+                        + to_string(members_.at(name).info.state)
+                        + " for longer than reap-after");
+    out.members_changed = true;
+    erase_name(name);
   }
 }
 

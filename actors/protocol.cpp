@@ -31,6 +31,8 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<value_listener_actor>("onevalue::value_listener_actor");
   cfg.add_message_type<member_listener_actor>("onevalue::member_listener_actor");
   cfg.add_message_type<membership_actor>("onevalue::membership_actor");
+  cfg.add_message_type<membership_metrics>("onevalue::membership_metrics");
+  cfg.add_message_type<gossip_counters>("onevalue::gossip_counters");
   cfg.add_error_category(caf::atom("store"), [](uint8_t code, caf::atom_value, const caf::message&) {
     return std::string{"store_error("} + to_string(static_cast<store_error>(code)) + ")";
   });

@@ -5,6 +5,7 @@
 // gateway, locally or across the middleman. A reader sees every message here.
 
 #include "actors/member.hpp"
+#include "actors/swim_metrics.hpp"
 #include "actors/version.hpp"
 #include "actors/wire.hpp"
 
@@ -38,6 +39,7 @@ using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using attach_atom = caf::atom_constant<caf::atom("attach")>;
 using open_atom = caf::atom_constant<caf::atom("open")>;
 using incarnation_atom = caf::atom_constant<caf::atom("incarn")>;
+using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
 
 // -- messages -----------------------------------------------------------------------
 
@@ -105,7 +107,9 @@ using membership_actor = caf::typed_actor<
   // Registers a listener; it immediately gets the current table.
   caf::reacts_to<subscribe_atom, member_listener_actor>,
   // Graceful leave: announces `left` and replies once it had time to spread.
-  caf::replies_to<leave_atom>::with<bool>>;
+  caf::replies_to<leave_atom>::with<bool>,
+  // Protocol counters, members by state and the Lifeguard health score.
+  caf::replies_to<get_atom, metrics_atom>::with<membership_metrics>>;
 
 /// The gossip broadcaster: broadcast queue, datagram transport and push-pull.
 using gossip_actor = caf::typed_actor<
@@ -128,7 +132,9 @@ using gossip_actor = caf::typed_actor<
   // Wiring: the membership actor to deliver SWIM messages and member updates to.
   caf::reacts_to<attach_atom, membership_actor>,
   // Opens the datagram endpoint on the cluster port; replies the bound port.
-  caf::replies_to<open_atom>::with<uint16_t>>;
+  caf::replies_to<open_atom>::with<uint16_t>,
+  // Traffic counters by message type.
+  caf::replies_to<get_atom, metrics_atom>::with<gossip_counters>>;
 
 /// The HTTP gateway: keeps the snapshot that HTTP threads serve reads from.
 using gateway_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,

@@ -31,4 +31,13 @@ std::size_t retransmit_limit(int mult, std::size_t n) {
   return static_cast<std::size_t>(std::max(mult, 0)) * scale;
 }
 
+int apply_health_delta(int score, int delta, int max_multiplier) {
+  auto top = std::max(max_multiplier, 1) - 1;
+  return std::clamp(score + delta, 0, top);
+}
+
+std::chrono::milliseconds scale_by_health(std::chrono::milliseconds base, int score) {
+  return base * (std::max(score, 0) + 1);
+}
+
 }  // namespace onevalue

@@ -20,6 +20,15 @@ std::chrono::milliseconds dynamic_suspicion_timeout(std::size_t confirmations,
                                                     std::chrono::milliseconds min_timeout,
                                                     std::chrono::milliseconds max_timeout);
 
+/// Lifeguard's local health score after `delta`: clamped to [0, max_multiplier - 1]
+/// (memberlist's awareness). A `max_multiplier` below 1 counts as 1 (health disabled).
+int apply_health_delta(int score, int delta, int max_multiplier);
+
+/// An interval stretched by local health: `base * (score + 1)` (memberlist's
+/// ScaleTimeout). A node that misses acks slows its own probing so that its own
+/// slowness does not turn into suspicions of healthy members.
+std::chrono::milliseconds scale_by_health(std::chrono::milliseconds base, int score);
+
 /// How many times each broadcast is transmitted: `mult * ceil(log10(n + 1))`, so that
 /// it reaches every member with high probability while per-node load stays bounded.
 std::size_t retransmit_limit(int mult, std::size_t n);

@@ -28,6 +28,14 @@ struct swim_settings {
   /// Upper bound on suspicion timeout as a multiple of the formula above, used while no
   /// independent confirmations arrived (Lifeguard); >= 1.
   int suspicion_max_mult = 6;
+  /// Lifeguard local health awareness: the cap of this node's health multiplier. Missed
+  /// acks of its own probes, helpers' nacks that did not come and refuting a suspicion
+  /// about itself raise a score (0..awareness_max_multiplier-1); each successful probe
+  /// lowers it by one. The node's probe interval and ack timeout are multiplied by
+  /// score+1, so a slow or overloaded node probes less and waits longer instead of
+  /// suspecting healthy members. 1 disables it; higher tolerates more local trouble
+  /// and may slow this node's detection of real failures by up to that factor.
+  int awareness_max_multiplier = 8;
   /// Time between two periodic gossip rounds (the safety net behind immediate pushes).
   millis gossip_interval{200};
   /// Members sent each gossip round and each immediate push. More spreads faster and

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(g++ make cmake pkg-config libcaf-dev libcpp-httplib-dev doctest-dev
-          nlohmann-json3-dev libspdlog-dev python3 curl iptables iproute2 clang-tidy)
+          nlohmann-json3-dev libspdlog-dev python3 curl iptables iproute2 clang-tidy
+          gnuplot-nox)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -60,6 +60,31 @@ void log_status(const snapshot_store& snapshots) {
               view->value.ver.node.empty() ? "initial" : view->value.ver.node);
 }
 
+/// Logs the protocol and traffic counters (one line, `key=value` pairs, for the
+/// benchmark and for operators). Skipped if an actor does not answer within 1 s.
+void log_traffic(caf::actor_system& sys, const membership_actor& membership,
+                 const gossip_actor& gossip) {
+  caf::scoped_actor self{sys};
+  membership_metrics m;
+  gossip_counters g;
+  bool ok = true;
+  self->request(membership, std::chrono::seconds(1), get_atom::value, metrics_atom::value)
+    .receive([&](membership_metrics& x) { m = x; }, [&](caf::error&) { ok = false; });
+  self->request(gossip, std::chrono::seconds(1), get_atom::value, metrics_atom::value)
+    .receive([&](gossip_counters& x) { g = x; }, [&](caf::error&) { ok = false; });
+  if (!ok)
+    return;
+  auto& s = g.packets_sent_by_kind;
+  OV_LOG_INFO("traffic: packets_sent={} bytes_sent={} packets_received={} bytes_received={} "
+              "sent_ping={} sent_ack={} sent_ping_req={} sent_nack={} sent_gossip={} "
+              "updates_sent={} values_sent={} push_pulls={} probes={} probes_failed={} "
+              "suspicions={} refuted={} health={}",
+              g.packets_sent, g.bytes_sent, g.packets_received, g.bytes_received, s.ping, s.ack,
+              s.ping_req, s.nack, s.gossip_only, g.member_updates_sent, g.values_sent,
+              g.push_pulls_started, m.counters.probes_sent, m.counters.probes_failed,
+              m.counters.suspicions_raised, m.counters.suspicions_refuted, m.health_score);
+}
+
 std::string describe_seeds(const std::vector<peer_address>& seeds) {
   std::string out;
   for (auto& s : seeds)
@@ -140,8 +165,10 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
               opts.data_dir.empty() ? "none (memory only)" : opts.data_dir);
 
   int sig = 0;
-  while ((sig = wait_for_signal(signals, opts.status_interval)) == 0)
+  while ((sig = wait_for_signal(signals, opts.status_interval)) == 0) {
     log_status(*snapshots);
+    log_traffic(sys, membership_hdl, gossip_hdl);
+  }
 
   OV_LOG_INFO("received {}: leaving the cluster", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   {

@@ -144,6 +144,15 @@ node_config::node_config() {
            "Cap of the suspicion timeout, as a multiple of the formula above, while no "
            "independent confirmation arrived (Lifeguard), >= 1."
                + profile_default(&swim::suspicion_max_mult))
+      .add(awareness_max_multiplier, "awareness-max-multiplier",
+           "Lifeguard local health awareness, 1..100: missed acks of this node's own "
+           "probes, helpers' nacks that did not come and refuting a suspicion about "
+           "itself raise a health score (0..value-1); each successful probe lowers it "
+           "by one. This node's probe-interval and ack-timeout are multiplied by "
+           "score+1, so a slow or overloaded node probes less and waits longer instead "
+           "of suspecting healthy members. 1 disables it; higher tolerates more local "
+           "trouble and may slow this node's own detection by up to that factor."
+               + profile_default(&swim::awareness_max_multiplier))
       .add(gossip_interval, "gossip-interval",
            "Time between periodic gossip rounds, the safety net behind immediate pushes. "
            "Lower converges faster after loss and sends more datagrams."

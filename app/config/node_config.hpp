@@ -114,6 +114,10 @@ public:
   /// Cap of the suspicion timeout, as a multiple of the formula above, while no
   /// independent confirmation arrived (Lifeguard), >= 1.
   int32_t suspicion_max_mult = 0;
+  /// Lifeguard local health: cap of the multiplier (1..100) that stretches this node's
+  /// probe interval and ack timeout while it misses acks and nacks or has to refute
+  /// (1 disables it).
+  int32_t awareness_max_multiplier = 0;
   /// Time between periodic gossip rounds, the safety net behind immediate pushes.
   /// Lower converges faster after loss and sends more datagrams.
   caf::timespan gossip_interval{};

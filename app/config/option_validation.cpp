@@ -230,6 +230,9 @@ void check_protocol(const node_config& cfg, checker& check, node_options& out) {
       check.integer("suspicion-mult", cfg.suspicion_mult, base.suspicion_mult, 1, 100);
   s.suspicion_max_mult = check.integer("suspicion-max-mult", cfg.suspicion_max_mult,
                                        base.suspicion_max_mult, 1, 100);
+  s.awareness_max_multiplier =
+      check.integer("awareness-max-multiplier", cfg.awareness_max_multiplier,
+                    base.awareness_max_multiplier, 1, 100);
   s.gossip_interval =
       check.interval("gossip-interval", cfg.gossip_interval, base.gossip_interval);
   s.gossip_nodes =

@@ -286,3 +286,121 @@ TEST_CASE_FIXTURE(fixture, "probes go round-robin: every member once per round")
   std::sort(probed.begin(), probed.end());
   CHECK(probed == std::vector<std::string>{"n1", "n2", "n3", "n4"});
 }
+
+TEST_CASE_FIXTURE(fixture, "a duplicate ping is acked again and changes nothing else") {
+  auto first = core.handle_message(node_info("n1", 2), msg(swim_kind::ping, 5, "n0"), t0);
+  CHECK(first.members_changed);
+  auto again = core.handle_message(node_info("n1", 2), msg(swim_kind::ping, 5, "n0"), t0 + 1ms);
+  REQUIRE(find_send(again, swim_kind::ack));
+  CHECK(find_send(again, swim_kind::ack)->msg.seq == 5);
+  CHECK(again.broadcasts.empty());
+  CHECK_FALSE(again.members_changed);
+}
+
+TEST_CASE_FIXTURE(fixture, "a ping from a stale incarnation of its sender changes nothing") {
+  add("n1", 4);
+  auto out = core.handle_message(node_info("n1", 2), msg(swim_kind::ping, 6, "n0"), t0);
+  CHECK(find_send(out, swim_kind::ack));
+  CHECK(find("n1")->incarnation == 4);
+  CHECK(out.broadcasts.empty());
+  CHECK_FALSE(out.members_changed);
+}
+
+TEST_CASE_FIXTURE(fixture, "an ack with an unknown seq or a second ack ends nothing twice") {
+  add("n1");
+  add("n2");
+  auto probe = core.tick(t0 + settings.probe_interval);
+  auto ping = find_send(probe, swim_kind::ping);
+  REQUIRE(ping);
+  auto stray = core.handle_message(node_info(ping->msg.target),
+                                   msg(swim_kind::ack, ping->msg.seq + 77), t0 + 1s + 1ms);
+  CHECK(stray.sends.empty());
+  CHECK(stray.push_pulls.empty());
+  // The probe is still pending: a stray ack did not end it.
+  auto indirect = core.tick(t0 + settings.probe_interval + settings.ack_timeout);
+  CHECK(find_send(indirect, swim_kind::ping_req));
+  core.handle_message(node_info(ping->msg.target), msg(swim_kind::ack, ping->msg.seq),
+                      t0 + 1s + 600ms);
+  auto dup = core.handle_message(node_info(ping->msg.target), msg(swim_kind::ack, ping->msg.seq),
+                                 t0 + 1s + 601ms);
+  CHECK(dup.sends.empty());
+  CHECK(core.health_score() == 0);
+  CHECK(core.counters().acks_received == 3);
+}
+
+TEST_CASE_FIXTURE(fixture, "a duplicate ping-req is probed again; a late ack is relayed once") {
+  swim_message req = msg(swim_kind::ping_req, 11, "n2");
+  req.target_address = "10.0.0.3";
+  req.target_port = 7946;
+  auto a = core.handle_message(node_info("n1"), req, t0);
+  auto b = core.handle_message(node_info("n1"), req, t0 + 1ms);
+  auto ping_a = find_send(a, swim_kind::ping);
+  auto ping_b = find_send(b, swim_kind::ping);
+  REQUIRE(ping_a);
+  REQUIRE(ping_b);
+  CHECK(ping_a->msg.seq != ping_b->msg.seq);
+  auto relayed = core.handle_message(node_info("n2"), msg(swim_kind::ack, ping_a->msg.seq), t0 + 2ms);
+  CHECK(find_send(relayed, swim_kind::ack));
+  auto again = core.handle_message(node_info("n2"), msg(swim_kind::ack, ping_a->msg.seq), t0 + 3ms);
+  CHECK_FALSE(find_send(again, swim_kind::ack));
+}
+
+TEST_CASE_FIXTURE(fixture, "a helper nacks at 80 percent of its ack timeout, then relays a late ack") {
+  swim_message req = msg(swim_kind::ping_req, 12, "n2");
+  req.target_address = "10.0.0.3";
+  req.target_port = 7946;
+  auto out = core.handle_message(node_info("n1"), req, t0);
+  auto ping = find_send(out, swim_kind::ping);
+  REQUIRE(ping);
+  CHECK_FALSE(find_send(core.tick(t0 + settings.ack_timeout * 4 / 5 - 1ms), swim_kind::nack));
+  CHECK(find_send(core.tick(t0 + settings.ack_timeout * 4 / 5), swim_kind::nack));
+  CHECK_FALSE(find_send(core.tick(t0 + settings.ack_timeout * 9 / 10), swim_kind::nack));
+  auto late = core.handle_message(node_info("n2"), msg(swim_kind::ack, ping->msg.seq),
+                                  t0 + settings.ack_timeout * 9 / 10);
+  CHECK(find_send(late, swim_kind::ack));
+}
+
+TEST_CASE_FIXTURE(fixture, "a pushed-pulled table with stale and duplicate entries changes nothing") {
+  add("n1", 3);
+  add("n2", 1);
+  auto out = core.merge_table({node_info("n1", 2, member_state::failed), node_info("n2", 1),
+                               node_info("n0", 0)},
+                              "n2", t0);
+  CHECK(out.broadcasts.empty());
+  CHECK_FALSE(out.members_changed);
+  CHECK(find("n1")->state == member_state::alive);
+  CHECK(core.self().incarnation == 0);
+}
+
+TEST_CASE_FIXTURE(fixture, "a stale suspicion or a duplicate left about a member changes nothing") {
+  add("n1", 3);
+  core.merge_updates({{node_info("n1", 3, member_state::left), "n1"}}, t0);
+  auto dup = core.merge_updates({{node_info("n1", 3, member_state::left), "n2"}}, t0);
+  CHECK(dup.broadcasts.empty());
+  auto stale = core.merge_updates({{node_info("n1", 2, member_state::suspect), "n2"}}, t0);
+  CHECK(stale.broadcasts.empty());
+  CHECK(find("n1")->state == member_state::left);
+}
+
+TEST_CASE_FIXTURE(fixture, "a suspicion about an older incarnation of ourselves is not refuted") {
+  core.merge_updates({{node_info("n0", 0, member_state::suspect), "n1"}}, t0);
+  REQUIRE(core.self().incarnation == 1);
+  auto stale = core.merge_updates({{node_info("n0", 0, member_state::suspect), "n2"}}, t0);
+  CHECK(stale.broadcasts.empty());
+  CHECK(core.self().incarnation == 1);
+  CHECK(core.counters().suspicions_refuted == 1);
+}
+
+TEST_CASE_FIXTURE(fixture, "members are counted by state") {
+  add("n1");
+  add("n2");
+  add("n3");
+  core.merge_updates({{node_info("n2", 0, member_state::suspect), "n1"},
+                      {node_info("n3", 1, member_state::left), "n3"}},
+                     t0);
+  auto c = core.counts();
+  CHECK(c.alive == 2);
+  CHECK(c.suspect == 1);
+  CHECK(c.failed == 0);
+  CHECK(c.left == 1);
+}

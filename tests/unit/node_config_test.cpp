@@ -145,6 +145,8 @@ TEST_CASE("each validation rule of the [onevalue] section reports its key") {
       {"suspicion-mult=0",
        "onevalue.suspicion-mult: expected an integer in 1..100, got 0"},
       {"gossip-nodes=0", "onevalue.gossip-nodes: expected an integer in 1..64, got 0"},
+      {"awareness-max-multiplier=0",
+       "onevalue.awareness-max-multiplier: expected an integer in 1..100, got 0"},
       {"leave-propagation=2s", "onevalue.leave-propagation: expected at most 1500ms"},
       {"max-packet-bytes=100",
        "onevalue.max-packet-bytes: expected an integer in 512..65507"},
@@ -359,7 +361,7 @@ TEST_CASE("--help prints every onevalue option to the help stream and exits 0") 
     CHECK(result.exit_code == 0);
     auto text = load.help.str();
     auto names = load.cfg.onevalue_option_names();
-    CHECK(names.size() == 27);
+    CHECK(names.size() == 28);
     for (const auto& name : names) {
       CAPTURE(name);
       CHECK(text.find("--onevalue." + name + "=") != std::string::npos);

@@ -1,8 +1,12 @@
 // In-process clusters of protocol cores on a simulated network and simulated time.
 
-#include "tests/support/sim_cluster.hpp"
+#include "app/sim/sim_cluster.hpp"
+
+#include "actors/swim_formulas.hpp"
 
 #include <doctest/doctest.h>
+
+#include <algorithm>
 
 using namespace onevalue;
 using namespace std::chrono_literals;
@@ -54,10 +58,12 @@ TEST_CASE("no false positives over thousands of probe rounds without loss") {
   CHECK(c.check_invariants() == "");
 }
 
-TEST_CASE("under 20 percent loss suspected nodes refute and stay members") {
-  sim::cluster c{25, fast(), 4};
+/// Runs 25 nodes under `loss` for two minutes: suspicions must be raised and refuted,
+/// and the member list must heal once the loss stops.
+void refute_under_loss(double loss, uint64_t seed) {
+  sim::cluster c{25, fast(), seed};
   REQUIRE(c.run_until([&] { return c.converged(); }, 30s));
-  c.loss = 0.2;
+  c.loss = loss;
   c.run_for(120s);
   c.loss = 0.0;
   uint64_t raised = 0, refuted = 0;
@@ -72,11 +78,24 @@ TEST_CASE("under 20 percent loss suspected nodes refute and stay members") {
   CHECK(c.check_invariants() == "");
 }
 
+TEST_CASE("under 10 percent loss suspected nodes refute and stay members") {
+  refute_under_loss(0.1, 41);
+}
+
+TEST_CASE("under 20 percent loss suspected nodes refute and stay members") {
+  refute_under_loss(0.2, 4);
+}
+
+TEST_CASE("under 30 percent loss suspected nodes refute and stay members") {
+  refute_under_loss(0.3, 43);
+}
+
 TEST_CASE("a write on one node reaches all 50 nodes") {
   sim::cluster c{50, fast(), 5};
   REQUIRE(c.run_until([&] { return c.converged(); }, 60s));
   c.write(17, 99);
   CHECK(c.run_until([&] { return all_hold(c, 99); }, 5s, 1ms));
+  CHECK(c.check_invariants() == "");
 }
 
 TEST_CASE("a healed partition converges to one member list and one value") {
@@ -104,6 +123,7 @@ TEST_CASE("a one-way partition does not split the cluster for good") {
   for (std::size_t j = 0; j < c.size(); ++j)
     c.unblock(4, j);
   CHECK(c.run_until([&] { return c.converged(); }, 120s));
+  CHECK(c.check_invariants() == "");
 }
 
 TEST_CASE("a graceful leave shows as left everywhere, a restart rejoins alive") {
@@ -134,4 +154,61 @@ TEST_CASE("a crashed node restarted before detection keeps its membership") {
   REQUIRE(c.state_in(0, "n5") == member_state::failed);
   c.restart(5);
   CHECK(c.run_until([&] { return c.converged(); }, 60s));
+  CHECK(c.check_invariants() == "");
+}
+
+TEST_CASE("with local health on and 5 percent loss a crash is detected by all within the bound") {
+  auto s = fast();
+  REQUIRE(s.awareness_max_multiplier > 1);
+  std::size_t n = 30;
+  sim::cluster c{n, s, 10};
+  REQUIRE(c.run_until([&] { return c.converged(); }, 30s));
+  c.loss = 0.05;
+  c.run_for(20s);
+  c.crash(11);
+  auto start = c.now();
+  // Someone probes the crashed node within one round of n probe intervals (even a node
+  // in poor health; most are healthy), the suspicion lasts at most the maximum timeout,
+  // and the verdict then spreads in a few gossip rounds.
+  auto max_suspicion = suspicion_timeout(s.suspicion_mult, n, s.probe_interval)
+                       * s.suspicion_max_mult;
+  auto bound = s.probe_interval * static_cast<int>(n) + max_suspicion + 20 * s.gossip_interval;
+  auto all_failed = [&] {
+    for (std::size_t i = 0; i < n; ++i)
+      if (i != 11 && c.state_in(i, "n11") != member_state::failed)
+        return false;
+    return true;
+  };
+  CHECK(c.run_until(all_failed, bound));
+  int worst = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    worst = std::max(worst, c.at(i).core->health_score());
+  CHECK(worst < s.awareness_max_multiplier);
+  MESSAGE("detected by all after " << std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          c.now() - start).count()
+                                   << " ms, bound " << bound.count() << " ms");
+  CHECK(c.check_invariants() == "");
+}
+
+TEST_CASE("a node restarted on a new address after it failed rejoins there") {
+  sim::cluster c{10, fast(), 12};
+  REQUIRE(c.run_until([&] { return c.converged(); }, 30s));
+  c.crash(6);
+  REQUIRE(c.run_until([&] { return c.state_in(0, "n6") == member_state::failed; }, 60s));
+  c.restart_at(6, "10.9.9.9");
+  CHECK(c.run_until([&] { return c.converged(); }, 60s));
+  for (std::size_t i = 0; i < c.size(); ++i)
+    CHECK(c.at(i).core->find("n6")->address == "10.9.9.9");
+  CHECK(c.at(6).core->self().incarnation > 0);
+  CHECK(c.check_invariants() == "");
+}
+
+TEST_CASE("a prejoined cluster starts converged and stays so without loss") {
+  sim::cluster c{200, fast(), 13, sim::start_mode::prejoined};
+  CHECK(c.converged());
+  c.run_for(20s);
+  CHECK(c.converged());
+  c.write(5, 7);
+  CHECK(c.run_until([&] { return all_hold(c, 7); }, 10s));
+  CHECK(c.check_invariants() == "");
 }

@@ -52,3 +52,33 @@ TEST_CASE("retransmit limit is mult * ceil(log10(n + 1))") {
     CHECK(retransmit_limit(r.mult, r.n) == r.expected);
   }
 }
+
+TEST_CASE("health delta is clamped to 0..max-1 and a max below 1 disables it") {
+  struct row {
+    int score;
+    int delta;
+    int max;
+    int expected;
+  };
+  for (auto r : {row{0, 1, 8, 1}, row{0, -1, 8, 0}, row{3, 2, 8, 5}, row{6, 3, 8, 7},
+                 row{7, 1, 8, 7}, row{7, -1, 8, 6}, row{2, -5, 8, 0}, row{0, 3, 1, 0},
+                 row{0, 3, 0, 0}, row{4, 0, 8, 4}}) {
+    CAPTURE(r.score);
+    CAPTURE(r.delta);
+    CAPTURE(r.max);
+    CHECK(apply_health_delta(r.score, r.delta, r.max) == r.expected);
+  }
+}
+
+TEST_CASE("health-scaled intervals are base * (score + 1)") {
+  struct row {
+    long base;
+    int score;
+    long expected;
+  };
+  for (auto r : {row{1000, 0, 1000}, row{1000, 1, 2000}, row{500, 7, 4000}, row{200, 3, 800},
+                 row{100, -2, 100}}) {
+    CAPTURE(r.score);
+    CHECK(scale_by_health(milliseconds{r.base}, r.score) == milliseconds{r.expected});
+  }
+}

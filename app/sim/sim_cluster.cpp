@@ -1,4 +1,4 @@
-#include "tests/support/sim_cluster.hpp"
+#include "app/sim/sim_cluster.hpp"
 
 #include "actors/swim_formulas.hpp"
 
@@ -6,7 +6,15 @@
 
 namespace onevalue::sim {
 
-cluster::cluster(std::size_t n, swim_settings settings, uint64_t seed)
+namespace {
+
+std::string key_of(const endpoint& e) {
+  return e.host + ":" + std::to_string(e.port);
+}
+
+}  // namespace
+
+cluster::cluster(std::size_t n, swim_settings settings, uint64_t seed, start_mode mode)
   : settings_(settings), rng_(seed), now_(time_point{} + std::chrono::hours{1}) {
   nodes_.resize(n);
   blocked_.assign(n, std::vector<bool>(n, false));
@@ -15,9 +23,18 @@ cluster::cluster(std::size_t n, swim_settings settings, uint64_t seed)
     nd.name = "n" + std::to_string(i);
     nd.address = endpoint{"10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1),
                           7946};
+    by_address_[key_of(nd.address)] = i;
   }
   for (std::size_t i = 0; i < n; ++i)
     restart(i);
+  if (mode == start_mode::prejoined) {
+    std::vector<member_info> table;
+    table.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+      table.push_back(identity(i));
+    for (auto& nd : nodes_)
+      nd.core->preload(table, now_);
+  }
 }
 
 member_info cluster::identity(std::size_t i) const {
@@ -35,6 +52,14 @@ void cluster::restart(std::size_t i) {
   nd.up = true;
   std::uniform_int_distribution<long> jitter{0, settings_.gossip_interval.count()};
   nd.next_gossip = now_ + std::chrono::milliseconds{jitter(rng_)};
+}
+
+void cluster::restart_at(std::size_t i, const std::string& host) {
+  auto& nd = nodes_[i];
+  by_address_.erase(key_of(nd.address));
+  nd.address.host = host;
+  by_address_[key_of(nd.address)] = i;
+  restart(i);
 }
 
 void cluster::crash(std::size_t i) {
@@ -97,18 +122,17 @@ void cluster::gossip(std::size_t i) {
   auto& nd = nodes_[i];
   if (nd.queue.empty())
     return;
-  std::vector<endpoint> targets;
-  for (auto& m : nd.core->members())
-    if (m.name != nd.name && m.state != member_state::left && m.state != member_state::failed)
-      targets.push_back({m.address, m.cluster_port});
-  std::shuffle(targets.begin(), targets.end(), rng_);
-  targets.resize(std::min(targets.size(), static_cast<std::size_t>(settings_.gossip_nodes)));
+  auto targets = nd.core->sample_live_peers(static_cast<std::size_t>(settings_.gossip_nodes),
+                                           rng_);
   for (auto& t : targets)
-    send(i, t, packet{});
+    send(i, endpoint{t.address, t.cluster_port}, packet{});
 }
 
 void cluster::apply(std::size_t i, swim_actions actions) {
   auto& nd = nodes_[i];
+  if (on_event)
+    for (auto& e : actions.events)
+      on_event(i, e);
   for (auto& b : actions.broadcasts)
     nd.queue.push(b);
   for (auto& s : actions.sends) {
@@ -124,7 +148,7 @@ void cluster::send(std::size_t from, const endpoint& to, packet p) {
   auto& nd = nodes_[from];
   p.sender = nd.core->self();
   nd.queue.fill(p, settings_.max_packet_bytes,
-                retransmit_limit(settings_.retransmit_mult, nd.core->members().size()));
+                retransmit_limit(settings_.retransmit_mult, nd.core->member_count()));
   ++stats_.datagrams;
   stats_.bytes += broadcast_queue::estimated_size(p);
   auto target = index_of(to);
@@ -179,17 +203,17 @@ void cluster::accept_value(std::size_t i, const versioned_value& v) {
 }
 
 std::optional<std::size_t> cluster::index_of(const endpoint& e) const {
-  for (std::size_t i = 0; i < nodes_.size(); ++i)
-    if (nodes_[i].address == e)
-      return i;
-  return std::nullopt;
+  auto it = by_address_.find(key_of(e));
+  if (it == by_address_.end())
+    return std::nullopt;
+  return it->second;
 }
 
 std::optional<member_state> cluster::state_in(std::size_t i, const std::string& name) const {
-  for (auto& m : nodes_[i].core->members())
-    if (m.name == name)
-      return m.state;
-  return std::nullopt;
+  auto m = nodes_[i].core->find(name);
+  if (!m)
+    return std::nullopt;
+  return m->state;
 }
 
 bool cluster::converged() const {

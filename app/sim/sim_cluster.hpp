@@ -15,6 +15,7 @@
 #include <queue>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace onevalue::sim {
@@ -42,10 +43,24 @@ struct traffic {
   uint64_t push_pulls = 0;
 };
 
+/// How a cluster starts.
+enum class start_mode {
+  /// Every node but n0 joins through n0 by the protocol (what real nodes do).
+  join,
+  /// Every core's table is seeded with all n members, alive at incarnation 0, through
+  /// `membership_core::preload`: no join traffic, for large simulations that measure
+  /// a formed cluster. Memory grows with n^2 (every node holds every member).
+  prejoined,
+};
+
+/// A simulated network of N nodes; owned and driven by one thread (a test or the
+/// simulator). Scales to thousands of nodes: lookups by address are hashed and a step
+/// costs O(1) per idle node.
 class cluster {
 public:
   /// Builds `n` nodes named n0..n{n-1}; every node but n0 has n0 as its seed.
-  cluster(std::size_t n, swim_settings settings, uint64_t seed);
+  cluster(std::size_t n, swim_settings settings, uint64_t seed,
+          start_mode mode = start_mode::join);
 
   /// Runs simulated time forward by `duration` in steps of `step`.
   void run_for(std::chrono::milliseconds duration, std::chrono::milliseconds step = 5ms);
@@ -60,6 +75,8 @@ public:
   void crash(std::size_t i);
   /// Restarts node `i` with a fresh core (incarnation 0) that joins through n0.
   void restart(std::size_t i);
+  /// Restarts node `i` like `restart`, on the new address `host` (same port).
+  void restart_at(std::size_t i, const std::string& host);
   /// Node `i` leaves gracefully.
   void leave(std::size_t i);
 
@@ -87,6 +104,10 @@ public:
   /// Empty if every core's invariants hold, else the first failure.
   std::string check_invariants() const;
 
+  /// Called for every member state change any node makes (observer index, event), at
+  /// `now()`; e.g. to time how a failure spreads.
+  std::function<void(std::size_t, const member_event&)> on_event;
+
 private:
   struct delivery {
     time_point at;
@@ -113,6 +134,7 @@ private:
   time_point now_;
   std::vector<node> nodes_;
   std::vector<std::vector<bool>> blocked_;
+  std::unordered_map<std::string, std::size_t> by_address_;
   std::priority_queue<delivery, std::vector<delivery>, std::greater<>> in_flight_;
   uint64_t order_ = 0;
   traffic stats_;
