@@ -15,8 +15,11 @@ bool snapshot_store::publish_value(const versioned_value& value) {
   {
     std::lock_guard<std::mutex> guard{write_mutex_};
     auto old = std::atomic_load(&current_);
-    if (value.ver < old->value.ver || value.ver == old->value.ver)
+    // The first value is taken whatever its version: the store's initial value has
+    // version {0, ""} like the placeholder this store starts with.
+    if (value_published_ && !(old->value.ver < value.ver))
       return false;
+    value_published_ = true;
     auto next = std::make_shared<node_view>(*old);
     next->value = value;
     std::atomic_store(&current_, std::shared_ptr<const node_view>{std::move(next)});

@@ -58,8 +58,9 @@ public:
   snapshot_store(const snapshot_store&) = delete;
   snapshot_store& operator=(const snapshot_store&) = delete;
 
-  /// Publishes `value` unless the current view already holds a greater version, and
-  /// wakes the blocking reads whose index it passes.
+  /// Publishes `value` unless the current view already holds a greater or equal
+  /// version (the first value published is always taken, e.g. the initial 42 at
+  /// version {0, ""}), and wakes the blocking reads whose index it passes.
   ///
   /// Monotonic on purpose: the store backend publishes the result of a write it just
   /// made (read-your-writes on this node) while the gateway actor may still deliver an
@@ -99,6 +100,8 @@ private:
   std::size_t max_watchers_;
   std::size_t watchers_ = 0;
   bool stopped_ = false;
+  /// False until the first `publish_value`.
+  bool value_published_ = false;
 };
 
 } // namespace onevalue
