@@ -25,6 +25,12 @@ struct udp_state {
 
 caf::behavior udp_transport(caf::io::broker* self, caf::actor owner) {
   auto state = std::make_shared<udp_state>();
+  // Close every endpoint explicitly when the owner goes away, so the multiplexer has no
+  // socket left and the middleman can shut down.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    self->close_all();
+    self->quit(msg.reason);
+  });
   return {
     [=](open_atom, const std::string& bind, uint16_t port) -> caf::result<uint16_t> {
       auto bound = self->add_udp_datagram_servant(port, bind.empty() ? nullptr : bind.c_str(),
@@ -33,6 +39,15 @@ caf::behavior udp_transport(caf::io::broker* self, caf::actor owner) {
         return bound.error();
       state->local = bound->first;
       state->open = true;
+      // CAF 0.17.6 never releases a local datagram endpoint that has not received a
+      // single datagram: the middleman's shutdown then waits forever (a lone node hung
+      // on SIGTERM). One byte to ourselves avoids that; the owner drops it as
+      // undecodable.
+      auto loopback = bind.empty() || bind == "0.0.0.0" ? std::string{"127.0.0.1"} : bind;
+      if (auto to_self = self->add_udp_datagram_servant(loopback, bound->second)) {
+        self->enqueue_datagram(*to_self, std::vector<char>{'\0'});
+        self->flush(*to_self);
+      }
       return bound->second;
     },
     [=](send_atom, const std::string& host, uint16_t port, std::vector<char>& bytes) {

@@ -70,6 +70,18 @@ class ClusterTest(unittest.TestCase):
             c.wait_state("n2", {"left"}, timeout=10)
             print(f"\nSIGTERM: exit 0 in {took:.2f}s, shown as left everywhere")
 
+    def test_lone_nodes_exit_promptly_on_sigterm(self):
+        # One without seeds, one whose seed never answers: neither ever hears a peer.
+        with Cluster(1, first_ip=51) as c:
+            from cluster import Node
+            orphan = Node("n2", "127.0.0.52", 18080, 17946, c.workdir, ["127.0.0.53:17946"])
+            c.nodes.append(orphan)
+            orphan.start()
+            for node in c.nodes:
+                rc, took = node.stop()
+                self.assertEqual(rc, 0, node.log_tail())
+                self.assertLess(took, 2.0)
+
     def test_sigint_also_leaves(self):
         with Cluster(2) as c:
             c.wait_formed()
