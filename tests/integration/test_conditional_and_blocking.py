@@ -9,13 +9,13 @@ import unittest
 
 from cluster import Cluster, Node, wait_until
 
-HTTP_PORT = 18680
-CLUSTER_PORT = 18546
+HTTP_PORT = 28680
+CLUSTER_PORT = 28546
 
 
 class ConditionalAndBlockingTest(unittest.TestCase):
     def test_if_match_writes_on_the_current_etag_and_412s_on_a_stale_one(self):
-        with Cluster(1, first_ip=61, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
+        with Cluster(1, first_ip=161, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
             node = c.nodes[0]
             status, headers, _ = node.request("GET", "/v1/value")
             etag = headers["ETag"]
@@ -38,7 +38,7 @@ class ConditionalAndBlockingTest(unittest.TestCase):
                                           headers={"If-Match": "nope"})[0], 400)
 
     def test_concurrent_if_match_writes_on_one_etag_let_exactly_one_through(self):
-        with Cluster(1, first_ip=61, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
+        with Cluster(1, first_ip=161, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
             node = c.nodes[0]
             etag = node.request("GET", "/v1/value")[1]["ETag"]
             statuses = []
@@ -57,7 +57,7 @@ class ConditionalAndBlockingTest(unittest.TestCase):
             self.assertEqual(sorted(statuses), [200] + [412] * 7)
 
     def test_a_blocking_read_is_woken_by_a_write_on_another_node(self):
-        with Cluster(2, first_ip=61, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
+        with Cluster(2, first_ip=161, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
             c.wait_formed()
             wait_until(lambda: all(n.value()["synchronized"] for n in c.nodes), 20,
                        "both nodes synchronized")
@@ -85,7 +85,7 @@ class ConditionalAndBlockingTest(unittest.TestCase):
             self.assertLess(result["took"], 10)
 
     def test_a_blocking_read_times_out_with_the_unchanged_index(self):
-        with Cluster(1, first_ip=61, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
+        with Cluster(1, first_ip=161, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
             node = c.nodes[0]
             index = node.value()["index"]
             start = time.monotonic()
@@ -98,7 +98,7 @@ class ConditionalAndBlockingTest(unittest.TestCase):
             self.assertEqual(node.request("GET", "/v1/value?index=0&wait=10")[0], 400)
 
     def test_watchers_past_the_limit_get_429_and_ordinary_requests_still_work(self):
-        with Cluster(1, first_ip=61, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT,
+        with Cluster(1, first_ip=161, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT,
                      extra_args=["--onevalue.max-watchers=4",
                                  "--onevalue.http-threads=2"]) as c:
             node = c.nodes[0]
@@ -111,21 +111,23 @@ class ConditionalAndBlockingTest(unittest.TestCase):
                                       timeout=30)[0]
                 with lock:
                     statuses.append(status)
-            threads = [threading.Thread(target=watch) for _ in range(4)]
+            threads = [threading.Thread(target=watch) for _ in range(6)]
             for t in threads:
                 t.start()
-            # The four watchers wait; a fifth is refused at once.
-            wait_until(lambda: node.request("GET", f"/v1/value?index={index}&wait=20s")[0]
-                       == 429, 10, "a fifth watcher to be refused")
+            # Six watchers, room for four: two are refused at once, four wait.
+            wait_until(lambda: statuses.count(429) == 2, 10, "two watchers refused")
             for _ in range(20):
                 self.assertEqual(node.request("GET", "/get", timeout=2)[0], 200)
-            self.assertEqual(node.request("PUT", "/v1/value", body="3")[0], 200)
+            self.assertEqual(node.request("GET", "/health", timeout=2)[0], 200)
+            with lock:
+                self.assertEqual(len(statuses), 2, "a watcher returned without news")
+            self.assertEqual(node.request("PUT", "/v1/value", body="3", timeout=2)[0], 200)
             for t in threads:
                 t.join(10)
-            self.assertEqual(statuses, [200] * 4)
+            self.assertEqual(sorted(statuses), [200] * 4 + [429] * 2)
 
     def test_sigterm_wakes_waiting_watchers_and_exits_0_within_2s(self):
-        with Cluster(1, first_ip=61, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
+        with Cluster(1, first_ip=161, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
             node = c.nodes[0]
             index = node.value()["index"]
             threads = [threading.Thread(target=lambda: node.request(
@@ -141,9 +143,9 @@ class ConditionalAndBlockingTest(unittest.TestCase):
                 self.assertFalse(t.is_alive())
 
     def test_a_node_whose_seeds_never_answer_serves_reads_but_refuses_writes(self):
-        with Cluster(1, first_ip=61, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
-            lonely = Node("n2", "127.0.0.62", HTTP_PORT, CLUSTER_PORT, c.workdir,
-                          [f"127.0.0.69:{CLUSTER_PORT}"])  # nothing runs there
+        with Cluster(1, first_ip=161, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
+            lonely = Node("n2", "127.0.0.162", HTTP_PORT, CLUSTER_PORT, c.workdir,
+                          [f"127.0.0.169:{CLUSTER_PORT}"])  # nothing runs there
             c.nodes.append(lonely)
             lonely.start()
             status, headers, body = lonely.request("GET", "/v1/value")

@@ -8,8 +8,8 @@ import unittest
 
 from cluster import Cluster, Node
 
-HTTP_PORT = 18580
-CLUSTER_PORT = 18446
+HTTP_PORT = 28580
+CLUSTER_PORT = 28446
 
 
 def run_to_exit(node, extra=(), timeout=15):
@@ -22,7 +22,7 @@ def run_to_exit(node, extra=(), timeout=15):
 
 class DurableStateTest(unittest.TestCase):
     def test_a_truncated_state_file_stops_the_node_and_reset_state_starts_it(self):
-        with Cluster(1, first_ip=51, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
+        with Cluster(1, first_ip=151, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
             node = c.nodes[0]
             self.assertEqual(node.request("PUT", "/v1/value", body="5")[0], 200)
             node.kill()
@@ -40,10 +40,10 @@ class DurableStateTest(unittest.TestCase):
             self.assertEqual(node.request("PUT", "/v1/value", body="6")[0], 200)
 
     def test_a_second_process_on_the_same_data_dir_is_refused_naming_the_lock(self):
-        with Cluster(1, first_ip=51, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
+        with Cluster(1, first_ip=151, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
             first = c.nodes[0]
             self.assertEqual(first.request("PUT", "/v1/value", body="8")[0], 200)
-            second = Node("n1b", "127.0.0.52", HTTP_PORT, CLUSTER_PORT, c.workdir, [])
+            second = Node("n1b", "127.0.0.152", HTTP_PORT, CLUSTER_PORT, c.workdir, [])
             second.data_dir = first.data_dir
             rc, output = run_to_exit(second)
             self.assertNotEqual(rc, 0, output)

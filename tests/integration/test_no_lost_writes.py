@@ -8,8 +8,8 @@ import unittest
 from checker import Checker, version_key
 from cluster import Cluster, Node, wait_until
 
-HTTP_PORT = 18480
-CLUSTER_PORT = 18346
+HTTP_PORT = 28480
+CLUSTER_PORT = 28346
 
 
 def wait_synchronized(nodes, timeout=20):
@@ -58,7 +58,7 @@ def run_clients(checker, writers, readers, writes_each):
 
 class NoLostWritesTest(unittest.TestCase):
     def test_concurrent_writers_on_every_node_lose_nothing(self):
-        with Cluster(3, first_ip=41, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
+        with Cluster(3, first_ip=141, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
             c.wait_formed()
             wait_synchronized(c.nodes)
             checker = Checker()
@@ -68,15 +68,15 @@ class NoLostWritesTest(unittest.TestCase):
             checker.verify(self, wait_converged(checker, c.nodes))
 
     def test_a_write_on_a_node_that_just_joined_wins_over_older_values(self):
-        with Cluster(2, first_ip=41, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
+        with Cluster(2, first_ip=141, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
             c.wait_formed()
             wait_synchronized(c.nodes)
             checker = Checker()
             for k in range(50):
                 self.assertIsNotNone(checker.write(c.nodes[k % 2], k))
             high = version_key(checker.winner()[2])
-            fresh = Node("n3", "127.0.0.43", HTTP_PORT, CLUSTER_PORT, c.workdir,
-                         [f"127.0.0.41:{CLUSTER_PORT}"])
+            fresh = Node("n3", "127.0.0.143", HTTP_PORT, CLUSTER_PORT, c.workdir,
+                         [f"127.0.0.141:{CLUSTER_PORT}"])
             c.nodes.append(fresh)
             fresh.start()
             # Writes are refused (503) until n3 synchronized, then acknowledged.
@@ -89,7 +89,7 @@ class NoLostWritesTest(unittest.TestCase):
             checker.verify(self, final)
 
     def test_kill_9_of_every_node_keeps_the_last_acknowledged_write(self):
-        with Cluster(3, first_ip=41, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
+        with Cluster(3, first_ip=141, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
             c.wait_formed()
             wait_synchronized(c.nodes)
             checker = Checker()
