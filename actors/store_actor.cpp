@@ -219,7 +219,8 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
         if (st.synchronized)
           return;
         st.synchronized = true;
-        OV_LOG_INFO("{}: synchronized with the cluster; accepting writes", st.config.node);
+        OV_LOG_INFO("{}: synchronized with the cluster; accepting writes",
+                    st.config.node);
         for (const auto& listener : st.listeners)
           self->send(listener, sync_atom::value);
       },

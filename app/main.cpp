@@ -134,6 +134,9 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
     stop_actors(caf::actor_cast<caf::actor_addr>(membership_hdl));
     return EXIT_FAILURE;
   }
+  if (!opts.seeds.empty())
+    OV_LOG_INFO("writes are refused (503) until a first state exchange with a member "
+                "completes; reads are served meanwhile");
   OV_LOG_INFO("node {} up: cluster {}:{} (udp+tcp, advertised as {}), http {}:{}, seeds: {}, "
               "profile {}, data dir {}",
               opts.name, opts.bind, opts.cluster_port, opts.advertise, opts.bind,

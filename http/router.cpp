@@ -185,7 +185,8 @@ http_response handle_read(std::string_view path, const node_view& view) {
 
 /// `GET /v1/value?index=N&wait=D`: waits for a counter above N, then answers as a
 /// plain read; 429 when too many reads already wait.
-http_response handle_blocking_read(const blocking_query& query, gateway_backend& backend) {
+http_response handle_blocking_read(const blocking_query& query,
+                                   gateway_backend& backend) {
   auto result = backend.watch(query.index, query.wait);
   if (result.status == watch_status::too_many_watchers) {
     auto res = error(429, "too many blocking reads on this node (limit reached); retry "

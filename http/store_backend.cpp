@@ -47,7 +47,10 @@ write_outcome store_backend::write(int64_t n) {
           },
           [&](caf::error& err) {
             out = failure_of(err);
-            OV_LOG_WARN("write of {} failed: {}", n, out.message);
+            if (out.outcome == write_outcome::kind::not_synchronized)
+              OV_LOG_DEBUG("write of {} refused: not synchronized yet", n);
+            else
+              OV_LOG_WARN("write of {} failed: {}", n, out.message);
           });
   return out;
 }

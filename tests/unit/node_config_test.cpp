@@ -252,8 +252,7 @@ TEST_CASE("max-watchers and the bare reset-state flag reach the options") {
   REQUIRE(defaults.status == load_status::run);
   CHECK(defaults.options.max_watchers == 64);
   CHECK_FALSE(defaults.options.reset_state);
-  auto [given, file2] =
-      load_section("max-watchers=128", {"--onevalue.reset-state"});
+  auto [given, file2] = load_section("max-watchers=128", {"--onevalue.reset-state"});
   REQUIRE(given.status == load_status::run);
   CHECK(given.options.max_watchers == 128);
   CHECK(given.options.reset_state);

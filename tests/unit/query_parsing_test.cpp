@@ -26,8 +26,9 @@ TEST_CASE("If-Match * matches any version") {
 }
 
 TEST_CASE("malformed If-Match values are refused with a reason") {
-  for (const char* text : {"7-n2", "\"7n2\"", "\"x-n2\"", "W/\"7-n2\"", "\"7-n2\", \"8-n1\"",
-                           "", "\"", "\"-n2\"", "\"99999999999999999999-n\""}) {
+  for (const char* text :
+       {"7-n2", "\"7n2\"", "\"x-n2\"", "W/\"7-n2\"", "\"7-n2\", \"8-n1\"", "", "\"",
+        "\"-n2\"", "\"99999999999999999999-n\""}) {
     CAPTURE(text);
     auto parsed = parse_if_match(text);
     CHECK_FALSE(parsed.ok);
@@ -84,7 +85,8 @@ TEST_CASE("a bad index or wait is an error naming the parameter") {
   CHECK(bad_wait.error.rfind("wait:", 0) == 0);
 }
 
-TEST_CASE("query strings are split and percent-decoded; the first of a repeated key wins") {
+TEST_CASE(
+    "query strings are split and percent-decoded; the first of a repeated key wins") {
   auto q = parse_query_string("index=%37&wait=1m&flag&&index=9&a+b=c%2");
   CHECK(q.at("index") == "7");
   CHECK(q.at("wait") == "1m");

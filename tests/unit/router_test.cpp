@@ -279,7 +279,8 @@ TEST_CASE_FIXTURE(fixture, "reads say whether the node is synchronized") {
   CHECK(call("GET", "/get").header("X-Onevalue-Synchronized") == "true");
 }
 
-TEST_CASE_FIXTURE(fixture, "a write before the node synchronized is 503 with Retry-After") {
+TEST_CASE_FIXTURE(fixture,
+                  "a write before the node synchronized is 503 with Retry-After") {
   backend.next_failure =
       write_outcome::failure(write_outcome::kind::not_synchronized, "not yet");
   for (auto res : {call("PUT", "/v1/value", "5"), call("GET", "/set/5")}) {
@@ -289,7 +290,8 @@ TEST_CASE_FIXTURE(fixture, "a write before the node synchronized is 503 with Ret
   }
 }
 
-TEST_CASE_FIXTURE(fixture, "PUT with a matching If-Match writes and returns the new ETag") {
+TEST_CASE_FIXTURE(fixture,
+                  "PUT with a matching If-Match writes and returns the new ETag") {
   headers["if-match"] = "\"7-n2\"";
   auto res = call("PUT", "/v1/value", "5");
   CHECK(res.status == 200);
@@ -300,7 +302,8 @@ TEST_CASE_FIXTURE(fixture, "PUT with a matching If-Match writes and returns the 
   CHECK(backend.writes.empty());
 }
 
-TEST_CASE_FIXTURE(fixture, "a stale If-Match is 412 with the current value and its ETag") {
+TEST_CASE_FIXTURE(fixture,
+                  "a stale If-Match is 412 with the current value and its ETag") {
   headers["if-match"] = "\"6-n2\"";
   for (auto res : {call("PUT", "/v1/value", "5"), call("POST", "/set/5")}) {
     CHECK(res.status == 412);
@@ -349,11 +352,13 @@ TEST_CASE_FIXTURE(fixture, "a read without index or on another path never blocks
 
 TEST_CASE_FIXTURE(fixture, "a bad index or wait is 400 naming the parameter") {
   CHECK(check_json_error(call("GET", "/v1/value?index=abc"), 400).find("index") == 0);
-  CHECK(check_json_error(call("GET", "/v1/value?index=1&wait=10"), 400).find("wait") == 0);
+  CHECK(check_json_error(call("GET", "/v1/value?index=1&wait=10"), 400).find("wait")
+        == 0);
   CHECK(backend.watches.empty());
 }
 
-TEST_CASE_FIXTURE(fixture, "past the watcher limit a blocking read is 429 with Retry-After") {
+TEST_CASE_FIXTURE(fixture,
+                  "past the watcher limit a blocking read is 429 with Retry-After") {
   backend.watch_status_reply = watch_status::too_many_watchers;
   auto res = call("GET", "/v1/value?index=7");
   auto message = check_json_error(res, 429);

@@ -169,7 +169,8 @@ TEST_CASE("stop_watchers wakes every blocking read and later ones return at once
   CHECK(later.status == watch_status::done);
 }
 
-TEST_CASE("the first published value is taken even at version 0, later ones only if newer") {
+TEST_CASE(
+    "the first published value is taken even at version 0, later ones only if newer") {
   snapshot_store store{"n1"};
   CHECK(store.publish_value({42, {0, ""}}));
   CHECK(store.load()->value.value == 42);

@@ -71,7 +71,9 @@ struct store_fixture {
     auto pending = self->request(hdl, caf::infinite, set_atom::value, value, expected);
     sched.run();
     pending.receive(
-        [&](bool written, const versioned_value& v) { result = std::make_pair(written, v); },
+        [&](bool written, const versioned_value& v) {
+          result = std::make_pair(written, v);
+        },
         [&](caf::error& err) { result = std::move(err); });
     return result;
   }
@@ -330,8 +332,9 @@ bool is_store_error(const caf::error& err, store_error code) {
 
 } // namespace
 
-TEST_CASE_FIXTURE(store_fixture,
-                  "before synchronizing the store refuses writes but merges remote values") {
+TEST_CASE_FIXTURE(
+    store_fixture,
+    "before synchronizing the store refuses writes but merges remote values") {
   auto hdl = spawn_unsynchronized();
   auto reply = set(hdl, 5);
   REQUIRE_FALSE(reply);
@@ -364,7 +367,8 @@ TEST_CASE_FIXTURE(store_fixture,
   stop(hdl);
 }
 
-TEST_CASE_FIXTURE(store_fixture, "a listener subscribing after the sync hears of it at once") {
+TEST_CASE_FIXTURE(store_fixture,
+                  "a listener subscribing after the sync hears of it at once") {
   auto hdl = spawn_durable(); // synchronized by default: alone by configuration
   auto syncs = std::make_shared<int>(0);
   auto listener = sys.spawn(sync_counter, syncs);
@@ -375,7 +379,8 @@ TEST_CASE_FIXTURE(store_fixture, "a listener subscribing after the sync hears of
   stop(hdl);
 }
 
-TEST_CASE_FIXTURE(store_fixture, "a conditional write with the current version is durable") {
+TEST_CASE_FIXTURE(store_fixture,
+                  "a conditional write with the current version is durable") {
   auto hdl = spawn_durable();
   auto first = set(hdl, 5);
   REQUIRE(first);
@@ -387,8 +392,9 @@ TEST_CASE_FIXTURE(store_fixture, "a conditional write with the current version i
   stop(hdl);
 }
 
-TEST_CASE_FIXTURE(store_fixture,
-                  "a conditional write with a stale version writes nothing and says why") {
+TEST_CASE_FIXTURE(
+    store_fixture,
+    "a conditional write with a stale version writes nothing and says why") {
   auto hdl = spawn_durable();
   REQUIRE(set(hdl, 5));
   REQUIRE(merge(hdl, {7, {4, "n2"}}));
@@ -402,8 +408,9 @@ TEST_CASE_FIXTURE(store_fixture,
   stop(hdl);
 }
 
-TEST_CASE_FIXTURE(store_fixture,
-                  "of two conditional writes on the same version only the first succeeds") {
+TEST_CASE_FIXTURE(
+    store_fixture,
+    "of two conditional writes on the same version only the first succeeds") {
   auto hdl = spawn_durable();
   auto base = set(hdl, 5);
   REQUIRE(base);
@@ -414,7 +421,8 @@ TEST_CASE_FIXTURE(store_fixture,
   sched.run();
   std::vector<std::pair<bool, int64_t>> replies;
   for (auto* p : {&a, &b})
-    p->receive([&](bool written, const versioned_value& v) { replies.emplace_back(written, v.value); },
+    p->receive([&](bool written,
+                   const versioned_value& v) { replies.emplace_back(written, v.value); },
                [&](caf::error& err) { FAIL(sys.render(err)); });
   REQUIRE(replies.size() == 2);
   CHECK(replies[0] == std::make_pair(true, int64_t{10}));

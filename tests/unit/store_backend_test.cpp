@@ -20,8 +20,8 @@ store_actor::behavior_type accepting_store(std::string node) {
       [](merge_atom, const versioned_value&, const std::string&) { return false; },
       [](subscribe_atom, const value_listener_actor&) {},
       [](set_atom, incarnation_atom, uint64_t inc) { return inc; },
-      [node](set_atom, int64_t n, const version& expected)
-          -> caf::result<bool, versioned_value> {
+      [node](set_atom, int64_t n,
+             const version& expected) -> caf::result<bool, versioned_value> {
         // Matches only version {10, node}; otherwise reports {1, {10, node}} as current.
         if (expected == version{10, node})
           return {true, versioned_value{n, {11, node}}};
@@ -139,7 +139,8 @@ TEST_CASE_FIXTURE(backend_fixture, "a dead store maps to failed") {
   CHECK_FALSE(out.message.empty());
 }
 
-TEST_CASE_FIXTURE(backend_fixture, "a store not yet synchronized maps to not_synchronized") {
+TEST_CASE_FIXTURE(backend_fixture,
+                  "a store not yet synchronized maps to not_synchronized") {
   auto store = sys.spawn(unsynchronized_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
   CHECK(backend.write(5).outcome == write_outcome::kind::not_synchronized);
@@ -148,8 +149,9 @@ TEST_CASE_FIXTURE(backend_fixture, "a store not yet synchronized maps to not_syn
   caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE_FIXTURE(backend_fixture,
-                  "a conditional write returns the new value or the store's current one") {
+TEST_CASE_FIXTURE(
+    backend_fixture,
+    "a conditional write returns the new value or the store's current one") {
   auto store = sys.spawn(accepting_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
   auto mismatch = backend.write_if(5, {9, "n1"});
@@ -162,7 +164,8 @@ TEST_CASE_FIXTURE(backend_fixture,
   caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE_FIXTURE(backend_fixture, "a blocking read through the backend waits on snapshots") {
+TEST_CASE_FIXTURE(backend_fixture,
+                  "a blocking read through the backend waits on snapshots") {
   auto store = sys.spawn(accepting_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
   snapshots->publish_value({3, {4, "n2"}});
