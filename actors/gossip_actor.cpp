@@ -100,6 +100,18 @@ void merge_remote_state(self_ptr self, const cluster_state& theirs) {
           });
 }
 
+/// After a completed push-pull: the store merged the peer's value (the merge request
+/// was sent first, and messages between two actors keep their order), so tell it the
+/// node is synchronized. Once is enough.
+void mark_synchronized(self_ptr self, const std::string& peer) {
+  auto& st = self->state;
+  if (st.sync_sent)
+    return;
+  st.sync_sent = true;
+  OV_LOG_INFO("first push-pull completed with {}", peer);
+  self->send(st.store, sync_atom::value);
+}
+
 void start_next_push_pull(self_ptr self);
 
 void finish_push_pull(self_ptr self) {
@@ -114,6 +126,7 @@ void exchange_with(self_ptr self, const std::string& peer, caf::strong_actor_ptr
       [self](cluster_state& theirs) {
         ++self->state.counters.push_pulls_completed;
         merge_remote_state(self, theirs);
+        mark_synchronized(self, theirs.sender);
       },
       [self, peer](caf::error& err) {
         ++self->state.counters.push_pulls_failed;
@@ -199,6 +212,9 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
       st.queue.push(v);
       push_now(self, static_cast<std::size_t>(st.settings.gossip_nodes));
     },
+    [](sync_atom) {
+      // The store's own announcement; gossip is the one that told it.
+    },
     [self](update_atom, const member_list& members) {
       auto& st = self->state;
       st.members = members;
@@ -231,6 +247,7 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
     [self](push_pull_atom, const cluster_state& theirs) -> cluster_state {
       ++self->state.counters.push_pulls_served;
       merge_remote_state(self, theirs);
+      mark_synchronized(self, theirs.sender);
       return local_state(self);
     },
     [self](gossip_tick_atom) {

@@ -37,6 +37,8 @@ struct gossip_state {
   /// connects one host at a time, so there is never more than one request for it.
   std::deque<std::pair<std::string, uint16_t>> push_pull_queue;
   bool connecting = false;
+  /// True once the store was told that a push-pull completed (see sync_atom).
+  bool sync_sent = false;
 };
 
 /// Configuration of the gossip broadcaster.

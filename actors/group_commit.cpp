@@ -61,6 +61,18 @@ batch_outcome group_commit::on_save_failed() {
   return outcome;
 }
 
+version group_commit::latest_version() const {
+  version latest = visible_.current().ver;
+  auto raise = [&](const commit_ticket& t) {
+    if (t.write && latest < t.stamped.ver)
+      latest = t.stamped.ver;
+  };
+  std::for_each(pending_.begin(), pending_.end(), raise);
+  if (in_flight_)
+    std::for_each(in_flight_->tickets.begin(), in_flight_->tickets.end(), raise);
+  return latest;
+}
+
 bool group_commit::check_invariants() const {
   if (!visible_.check_invariants())
     return false;

@@ -89,6 +89,12 @@ public:
   /// The value reads see: durable local writes plus merged remote values.
   const versioned_value& current() const { return visible_.current(); }
 
+  /// The version the register will hold once every staged write is durable: the
+  /// greatest of the visible version and the staged writes' versions. A conditional
+  /// write compares against this, so two conditional writes with the same expected
+  /// version can never both succeed while the first is still being saved.
+  version latest_version() const;
+
   /// The Lamport clock, including counters of staged writes.
   uint64_t clock() const { return visible_.clock(); }
 

@@ -10,6 +10,8 @@ const char* to_string(store_error x) {
       return "none";
     case store_error::persistence_failed:
       return "persistence_failed";
+    case store_error::not_synchronized:
+      return "not_synchronized";
   }
   return "unknown";
 }

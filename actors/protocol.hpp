@@ -40,6 +40,8 @@ using attach_atom = caf::atom_constant<caf::atom("attach")>;
 using open_atom = caf::atom_constant<caf::atom("open")>;
 using incarnation_atom = caf::atom_constant<caf::atom("incarn")>;
 using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
+/// "This node has synchronized with the cluster once" (gossip -> store -> listeners).
+using sync_atom = caf::atom_constant<caf::atom("synced")>;
 
 // -- messages -----------------------------------------------------------------------
 
@@ -65,6 +67,9 @@ enum class store_error : uint8_t {
   none = 0,
   /// The write could not be made durable; it was not applied and not acknowledged.
   persistence_failed,
+  /// The node has not synchronized with the cluster yet (no completed push-pull with a
+  /// live member); the write was refused so it cannot lose to older data it never saw.
+  not_synchronized,
 };
 
 const char* to_string(store_error x);
@@ -73,7 +78,10 @@ caf::error make_error(store_error x);
 // -- typed interfaces ---------------------------------------------------------------
 
 /// Receives every value the store accepts (local writes and merged remote values).
-using value_listener_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_value>>;
+/// Also told once, when the node has synchronized with the cluster (at once on
+/// subscribing if it already has).
+using value_listener_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,
+                                              caf::reacts_to<sync_atom>>;
 
 /// Receives the member table after every change.
 using member_listener_actor = caf::typed_actor<caf::reacts_to<update_atom, member_list>>;
@@ -82,8 +90,17 @@ using member_listener_actor = caf::typed_actor<caf::reacts_to<update_atom, membe
 using store_actor = caf::typed_actor<
   // Current value and version.
   caf::replies_to<get_atom>::with<versioned_value>,
-  // Local write: durable before the reply; error `persistence_failed` otherwise.
+  // Local write: durable before the reply; error `persistence_failed` otherwise, or
+  // `not_synchronized` before the node synchronized with the cluster.
   caf::replies_to<set_atom, int64_t>::with<versioned_value>,
+  // Conditional local write (If-Match): applied only if the store's latest version
+  // (including writes still being saved) equals the given one, checked and staged in
+  // one handler. Replies (true, new value) once durable, or (false, current value)
+  // without writing; errors as for the plain write.
+  caf::replies_to<set_atom, int64_t, version>::with<bool, versioned_value>,
+  // From gossip: a push-pull with a live member completed and its value was merged
+  // (sent after that merge); from now on the store acknowledges writes.
+  caf::reacts_to<sync_atom>,
   // A remote value arriving via the named peer; replies whether it was newer.
   caf::replies_to<merge_atom, versioned_value, std::string>::with<bool>,
   // Registers a listener; it immediately gets the current value.
@@ -115,6 +132,8 @@ using membership_actor = caf::typed_actor<
 using gossip_actor = caf::typed_actor<
   // From the store: a value it accepted; pushed at once to `gossip_nodes` members.
   caf::reacts_to<update_atom, versioned_value>,
+  // From the store: the node synchronized (nothing to do; gossip told the store).
+  caf::reacts_to<sync_atom>,
   // From membership: the member table (targets for gossip and N for retransmits).
   caf::reacts_to<update_atom, member_list>,
   // From membership: queue a member update for piggybacking.
@@ -138,6 +157,7 @@ using gossip_actor = caf::typed_actor<
 
 /// The HTTP gateway: keeps the snapshot that HTTP threads serve reads from.
 using gateway_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,
+                                       caf::reacts_to<sync_atom>,
                                        caf::reacts_to<update_atom, member_list>>;
 
 /// Registers every message type above with `cfg`; needed on every node.

@@ -35,14 +35,25 @@ void start_batch(store_pointer self);
 void finish_batch(store_pointer self, bool saved) {
   auto& st = self->state;
   auto outcome = saved ? st.commit->on_saved() : st.commit->on_save_failed();
+  if (saved && st.saver)
+    ++st.counters->saves;
   for (auto& ticket : outcome.tickets) {
-    if (ticket.write) {
+    if (ticket.write && saved)
+      ++st.counters->writes_acked;
+    if (ticket.write && st.write_promises.count(ticket.id) > 0) {
       auto i = st.write_promises.find(ticket.id);
       if (saved)
         i->second.deliver(ticket.stamped);
       else
         i->second.deliver(make_error(store_error::persistence_failed));
       st.write_promises.erase(i);
+    } else if (ticket.write) {
+      auto i = st.conditional_promises.find(ticket.id);
+      if (saved)
+        i->second.deliver(true, ticket.stamped);
+      else
+        i->second.deliver(make_error(store_error::persistence_failed));
+      st.conditional_promises.erase(i);
     } else {
       auto i = st.incarnation_promises.find(ticket.id);
       if (saved)
@@ -160,7 +171,13 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
       st.saver = self->spawn<caf::linked>(state_saver, config.files, config.data_dir,
                                           config.node);
   }
+  st.synchronized = config.synchronized;
   st.config = std::move(config);
+  if (st.saver)
+    self->attach_functor([counters = st.counters, node = st.config.node] {
+      OV_LOG_INFO("{}: store stopped: {} writes acknowledged in {} saves", node,
+                  counters->writes_acked, counters->saves);
+    });
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& listeners = self->state.listeners;
     listeners.erase(std::remove_if(listeners.begin(), listeners.end(),
@@ -173,12 +190,39 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
       [self](get_atom) { return self->state.commit->current(); },
       [self](set_atom, int64_t value) -> caf::result<versioned_value> {
         auto& st = self->state;
+        if (!st.synchronized)
+          return make_error(store_error::not_synchronized);
         auto id = st.next_ticket++;
         auto promise = self->make_response_promise<versioned_value>();
         st.write_promises.emplace(id, promise);
         st.commit->stage_write(id, value);
         start_batch(self);
         return promise;
+      },
+      [self](set_atom, int64_t value,
+             const version& expected) -> caf::result<bool, versioned_value> {
+        auto& st = self->state;
+        if (!st.synchronized)
+          return make_error(store_error::not_synchronized);
+        // Checked and staged in one handler: no other write can come in between.
+        if (st.commit->latest_version() != expected)
+          return {false, st.commit->current()};
+        auto id = st.next_ticket++;
+        auto promise = self->make_response_promise<bool, versioned_value>();
+        st.conditional_promises.emplace(id, promise);
+        st.commit->stage_write(id, value);
+        start_batch(self);
+        return promise;
+      },
+      [self](sync_atom) {
+        auto& st = self->state;
+        if (st.synchronized)
+          return;
+        st.synchronized = true;
+        OV_LOG_INFO("{}: synchronized with the cluster; accepting writes",
+                    st.config.node);
+        for (const auto& listener : st.listeners)
+          self->send(listener, sync_atom::value);
       },
       [self](merge_atom, const versioned_value& incoming, const std::string& via) {
         auto& st = self->state;
@@ -193,6 +237,8 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
       [self](subscribe_atom, value_listener_actor listener) {
         self->monitor(listener);
         self->send(listener, update_atom::value, self->state.commit->current());
+        if (self->state.synchronized)
+          self->send(listener, sync_atom::value);
         self->state.listeners.push_back(std::move(listener));
       },
       [self](set_atom, incarnation_atom, uint64_t incarnation) -> caf::result<uint64_t> {

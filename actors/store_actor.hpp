@@ -54,6 +54,10 @@ struct store_config {
   std::optional<durable_state> restored;
   /// Keeps the data dir locked for as long as the store (and this config) lives.
   std::shared_ptr<data_dir_lock> lock;
+  /// Whether the node may acknowledge writes from the start: true when it is alone by
+  /// configuration (no seeds). Otherwise writes fail with `not_synchronized` until
+  /// gossip sends `sync_atom` after the first completed push-pull.
+  bool synchronized = true;
   /// Run saves on a dedicated thread (`caf::detached`) so fsync never blocks the
   /// scheduler. Tests turn it off to run the saver on the test coordinator.
   bool detached_saver = true;
@@ -89,6 +93,13 @@ using save_atom = caf::atom_constant<caf::atom("save")>;
 using state_saver_actor =
     caf::typed_actor<caf::replies_to<save_atom, durable_state>::with<bool>>;
 
+/// Batches saved and writes acknowledged since start: saves / writes is the number of
+/// fsync rounds per write under group commit. Logged when the store stops.
+struct store_counters {
+  uint64_t saves = 0;
+  uint64_t writes_acked = 0;
+};
+
 /// State of the store actor. Owned by it; touched only from its handlers.
 struct store_state {
   store_config config;
@@ -99,6 +110,13 @@ struct store_state {
   uint64_t next_ticket = 1;
   std::unordered_map<uint64_t, caf::typed_response_promise<versioned_value>>
       write_promises;
+  /// Promises of conditional writes (If-Match), answered with (true, new value).
+  std::unordered_map<uint64_t, caf::typed_response_promise<bool, versioned_value>>
+      conditional_promises;
+  /// False until the node synchronized with the cluster (see store_config).
+  bool synchronized = true;
+  /// Counters, shared with the exit hook that logs them (the state is gone by then).
+  std::shared_ptr<store_counters> counters = std::make_shared<store_counters>();
   std::unordered_map<uint64_t, caf::typed_response_promise<uint64_t>>
       incarnation_promises;
   static inline const char* name = "onevalue.store";

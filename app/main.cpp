@@ -99,7 +99,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
                         member_state::alive, opened.incarnation};
 
   auto store_hdl = sys.spawn(store, opened.config);
-  auto snapshots = std::make_shared<snapshot_store>(opts.name);
+  auto snapshots = std::make_shared<snapshot_store>(opts.name, opts.max_watchers);
   auto gateway_hdl = sys.spawn(gateway, snapshots);
   caf::anon_send(store_hdl, subscribe_atom::value, value_listener_actor{gateway_hdl});
 
@@ -150,7 +150,8 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   http_server_settings hs;
   hs.bind_address = opts.bind;
   hs.port = opts.http_port;
-  hs.threads = opts.http_threads;
+  // Blocking reads hold a thread each while they wait; they get their own threads.
+  hs.threads = opts.http_threads + static_cast<int>(opts.max_watchers);
   hs.max_body_bytes = opts.max_body_bytes;
   http_server http{backend, hs};
   if (auto err = http.start(); !err.empty()) {
@@ -158,6 +159,9 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
     stop_actors(caf::actor_cast<caf::actor_addr>(membership_hdl));
     return EXIT_FAILURE;
   }
+  if (!opts.seeds.empty())
+    OV_LOG_INFO("writes are refused (503) until a first state exchange with a member "
+                "completes; reads are served meanwhile");
   OV_LOG_INFO("node {} up: cluster {}:{} (udp+tcp, advertised as {}), http {}:{}, seeds: {}, "
               "profile {}, data dir {}",
               opts.name, opts.bind, opts.cluster_port, opts.advertise, opts.bind,
@@ -179,7 +183,10 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   }
   // Stop HTTP (which may wait for idle keep-alive connections) while the leave
   // announcement is retransmitted, so both fit in the shutdown budget.
-  std::thread http_stopper{[&] { http.stop(); }};
+  std::thread http_stopper{[&] {
+    snapshots->stop_watchers();
+    http.stop();
+  }};
   std::this_thread::sleep_for(opts.swim.leave_propagation);
   http_stopper.join();
   stop_actors(caf::actor_cast<caf::actor_addr>(membership_hdl));
@@ -208,7 +215,9 @@ int main(int argc, char** argv) {
   store_config sc;
   sc.node = opts.name;
   sc.data_dir = opts.data_dir;
-  auto opened = open_store(std::move(sc));
+  // Alone by configuration: nobody to synchronize with, so writes are taken at once.
+  sc.synchronized = opts.seeds.empty();
+  auto opened = open_store(std::move(sc), opts.reset_state);
   if (!opened.ok()) {
     OV_LOG_ERROR("{}", opened.error);
     return EXIT_FAILURE;

@@ -10,6 +10,7 @@ gateway_actor::behavior_type gateway(gateway_actor::pointer,
       [snapshots](update_atom, const versioned_value& value) {
         snapshots->publish_value(value);
       },
+      [snapshots](sync_atom) { snapshots->publish_synchronized(); },
       [snapshots](update_atom, const member_list& members) {
         snapshots->publish_members(members);
       },

@@ -28,6 +28,8 @@ http_request to_request(const httplib::Request& req) {
   out.body = req.body;
   for (const auto& [name, value] : req.headers)
     out.headers[lower(name)] = value;
+  for (const auto& [name, value] : req.params)
+    out.query.emplace(name, value);
   out.content_type = req.get_header_value("Content-Type");
   return out;
 }

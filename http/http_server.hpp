@@ -24,7 +24,9 @@ struct http_server_settings {
   uint16_t port = 8080;
   /// Worker threads, each serving one connection at a time (keep-alive connections
   /// hold a thread while open). More threads serve more concurrent clients at the
-  /// cost of memory and contention with CAF's workers on a small machine.
+  /// cost of memory and contention with CAF's workers on a small machine. A blocking
+  /// read holds its thread while it waits, so main sizes this as `http-threads +
+  /// max-watchers`: the watchers can never take the threads ordinary requests need.
   int threads = 8;
   /// Largest request body in bytes; larger ones get 413 before they are read.
   std::size_t max_body_bytes = 4096;
@@ -64,6 +66,8 @@ public:
 
   /// Stops accepting, waits for in-flight requests and joins the thread. Idempotent;
   /// may take up to the keep-alive timeout while idle connections wind down.
+  /// Blocking reads are in-flight requests too: wake them first with
+  /// `snapshot_store::stop_watchers()`, or this waits until their `wait` expires.
   void stop();
 
   /// The bound port (useful when the settings asked for port 0); 0 before `start()`.

@@ -54,6 +54,7 @@ nlohmann::json health_to_json(const node_view& view) {
   }
   return {{"status", "ok"},
           {"node", view.node_name},
+          {"synchronized", view.synchronized},
           {"members",
            {{"alive", alive}, {"suspect", suspect}, {"failed", failed}, {"left", left}}}};
 }

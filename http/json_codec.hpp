@@ -25,7 +25,7 @@ void to_json(nlohmann::json& j, const member_info& x);
 /// A JSON array of the members, sorted by name.
 nlohmann::json members_to_json(const member_list& members);
 
-/// `{"status":"ok","node":NAME,"members":{"alive":a,"suspect":s,"failed":f,"left":l}}`.
+/// `{"status":"ok","node":NAME,"synchronized":bool,"members":{"alive":a,"suspect":s,"failed":f,"left":l}}`.
 nlohmann::json health_to_json(const node_view& view);
 
 /// Serializes `j` compactly; invalid UTF-8 in strings is replaced, never thrown.

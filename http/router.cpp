@@ -1,6 +1,7 @@
 #include "http/router.hpp"
 
 #include "http/json_codec.hpp"
+#include "http/query_parsing.hpp"
 #include "http/request_parsing.hpp"
 
 #include <string_view>
@@ -59,9 +60,27 @@ http_response not_ready() {
   return res;
 }
 
+/// Adds `ETag` and `X-Onevalue-Index` for `v` to `res`.
+void add_version_headers(http_response& res, const versioned_value& v) {
+  res.headers.emplace_back("ETag", format_etag(v.ver));
+  res.headers.emplace_back("X-Onevalue-Index", std::to_string(v.ver.counter));
+}
+
 /// Turns a failed write into its response; `ok` outcomes are handled by callers.
 http_response write_failure(const write_outcome& out) {
   switch (out.outcome) {
+  case write_outcome::kind::not_synchronized: {
+    auto res = error(503, "node has not synchronized with the cluster yet; write not "
+                          "applied, retry later");
+    res.headers.emplace_back("Retry-After", "1");
+    return res;
+  }
+  case write_outcome::kind::precondition_failed: {
+    auto res = json(nlohmann::json(out.value));
+    res.status = 412;
+    add_version_headers(res, out.value);
+    return res;
+  }
   case write_outcome::kind::timeout: {
     auto res = error(503, "write timed out: " + out.message);
     res.headers.emplace_back("Retry-After", "1");
@@ -93,11 +112,31 @@ bool match_path(std::string_view path, method_set& methods) {
   return false;
 }
 
-http_response handle_set(std::string_view segment, gateway_backend& backend) {
+/// Writes `n`, conditionally if the request has `If-Match`; 400 for a bad header.
+write_outcome write_with_precondition(const http_request& req, int64_t n,
+                                      gateway_backend& backend, std::string& bad_header) {
+  auto header = req.headers.find("if-match");
+  if (header == req.headers.end())
+    return backend.write(n);
+  auto condition = parse_if_match(header->second);
+  if (!condition.ok) {
+    bad_header = condition.error;
+    return write_outcome::failure(write_outcome::kind::failed, condition.error);
+  }
+  if (!condition.expected)
+    return backend.write(n);
+  return backend.write_if(n, *condition.expected);
+}
+
+http_response handle_set(const http_request& req, std::string_view segment,
+                         gateway_backend& backend) {
   auto parsed = parse_int64_strict(segment);
   if (!parsed.ok)
     return error(400, "/set/{n}: " + parsed.error);
-  auto out = backend.write(parsed.value);
+  std::string bad_header;
+  auto out = write_with_precondition(req, parsed.value, backend, bad_header);
+  if (!bad_header.empty())
+    return error(400, bad_header);
   if (out.outcome != write_outcome::kind::ok)
     return write_failure(out);
   return text(std::to_string(out.value.value));
@@ -107,24 +146,57 @@ http_response handle_put_value(const http_request& req, gateway_backend& backend
   auto parsed = parse_value_body(req.body, req.content_type);
   if (!parsed.ok)
     return error(400, parsed.error);
-  auto out = backend.write(parsed.value);
+  std::string bad_header;
+  auto out = write_with_precondition(req, parsed.value, backend, bad_header);
+  if (!bad_header.empty())
+    return error(400, bad_header);
   if (out.outcome != write_outcome::kind::ok)
     return write_failure(out);
   auto res = json(nlohmann::json(out.value));
-  res.headers.emplace_back("X-Onevalue-Index", std::to_string(out.value.ver.counter));
+  add_version_headers(res, out.value);
+  return res;
+}
+
+const char* flag(bool b) {
+  return b ? "true" : "false";
+}
+
+http_response value_response(const node_view& view) {
+  auto body = nlohmann::json(view.value);
+  body["synchronized"] = view.synchronized;
+  auto res = json(body);
+  add_version_headers(res, view.value);
+  res.headers.emplace_back("X-Onevalue-Synchronized", flag(view.synchronized));
   return res;
 }
 
 http_response handle_read(std::string_view path, const node_view& view) {
-  if (path == "/get")
-    return text(std::to_string(view.value.value));
+  if (path == "/get") {
+    auto res = text(std::to_string(view.value.value));
+    res.headers.emplace_back("X-Onevalue-Synchronized", flag(view.synchronized));
+    return res;
+  }
   if (path == "/v1/members")
     return json(members_to_json(view.members));
   if (path == "/health")
     return json(health_to_json(view));
-  auto res = json(nlohmann::json(view.value));
-  res.headers.emplace_back("X-Onevalue-Index", std::to_string(view.value.ver.counter));
-  return res;
+  return value_response(view);
+}
+
+/// `GET /v1/value?index=N&wait=D`: waits for a counter above N, then answers as a
+/// plain read; 429 when too many reads already wait.
+http_response handle_blocking_read(const blocking_query& query,
+                                   gateway_backend& backend) {
+  auto result = backend.watch(query.index, query.wait);
+  if (result.status == watch_status::too_many_watchers) {
+    auto res = error(429, "too many blocking reads on this node (limit reached); retry "
+                          "later or read without index");
+    res.headers.emplace_back("Retry-After", "1");
+    return res;
+  }
+  if (!result.view)
+    return not_ready();
+  return value_response(*result.view);
 }
 
 } // namespace
@@ -139,8 +211,12 @@ std::string http_response::header(const std::string& name) const {
 http_response route(const http_request& request, gateway_backend& backend,
                     const router_limits& limits) {
   std::string_view path = request.path;
-  if (auto query = path.find('?'); query != std::string_view::npos)
+  auto params = request.query;
+  if (auto query = path.find('?'); query != std::string_view::npos) {
+    for (auto& [key, value] : parse_query_string(path.substr(query + 1)))
+      params.emplace(key, value);
     path = path.substr(0, query);
+  }
   if (request.body.size() > limits.max_body_bytes)
     return error(413, "request body of " + std::to_string(request.body.size())
                           + " bytes exceeds the limit of "
@@ -161,9 +237,16 @@ http_response route(const http_request& request, gateway_backend& backend,
     return res;
   }
   if (path.substr(0, 5) == "/set/")
-    return handle_set(path.substr(5), backend);
+    return handle_set(request, path.substr(5), backend);
   if (request.method == "PUT")
     return handle_put_value(request, backend);
+  if (path == "/v1/value") {
+    auto query = parse_blocking_query(params);
+    if (!query.ok)
+      return error(400, query.error);
+    if (query.blocking)
+      return handle_blocking_read(query, backend);
+  }
   auto view = backend.view();
   if (!view)
     return not_ready();

@@ -5,6 +5,7 @@
 
 #include "http/snapshot_store.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -23,6 +24,8 @@ struct http_request {
   std::string body;
   /// Header names in lower case.
   std::map<std::string, std::string> headers;
+  /// Decoded query parameters. A '?' left in `path` is parsed as well (tests).
+  std::map<std::string, std::string> query;
   std::string content_type;
 };
 
@@ -49,6 +52,11 @@ struct write_outcome {
     persistence_failed,
     /// The store is gone or answered with an unexpected error: 500.
     failed,
+    /// The node has not synchronized with the cluster yet; nothing was written: 503.
+    not_synchronized,
+    /// A conditional write whose expected version was not the current one; nothing
+    /// was written and `value` holds the current value: 412.
+    precondition_failed,
   };
   kind outcome = kind::ok;
   versioned_value value;
@@ -58,6 +66,9 @@ struct write_outcome {
   static write_outcome success(versioned_value v) { return {kind::ok, std::move(v), {}}; }
   static write_outcome failure(kind k, std::string message) {
     return {k, {}, std::move(message)};
+  }
+  static write_outcome mismatch(versioned_value current) {
+    return {kind::precondition_failed, std::move(current), {}};
   }
 };
 
@@ -74,6 +85,16 @@ public:
   /// Writes `n` as this node's new value; blocks the calling HTTP thread until the
   /// store answers or the request times out. Never throws.
   virtual write_outcome write(int64_t n) = 0;
+
+  /// Writes `n` only if the node's latest version is `expected` (If-Match), checked
+  /// atomically by the store; `precondition_failed` with the current value otherwise.
+  /// Blocks like `write`. Never throws.
+  virtual write_outcome write_if(int64_t n, const version& expected) = 0;
+
+  /// Blocking read: waits up to `wait` for a value whose counter exceeds `index`
+  /// (see `snapshot_store::wait_for_index`). Blocks the calling HTTP thread. Never
+  /// throws.
+  virtual watch_result watch(uint64_t index, std::chrono::milliseconds wait) = 0;
 };
 
 /// Limits the router enforces itself (the HTTP library enforces them too, but the
@@ -88,9 +109,13 @@ struct router_limits {
 ///
 /// Routes: `GET /get`, `GET|POST|PUT /set/{n}`, `GET|PUT /v1/value`,
 /// `GET /v1/members`, `GET /health`; HEAD is served like GET and OPTIONS answers 204
-/// with `Allow`. Errors are JSON `{"error": ...}`: 400 bad input, 404 unknown path,
-/// 405 wrong method (with `Allow`), 413 body too large, 503 write timeout (with
-/// `Retry-After: 1`) or no view yet, 500 store failure. Never throws for bad input.
+/// with `Allow`. `GET /v1/value` carries `ETag`, `X-Onevalue-Index` and
+/// `X-Onevalue-Synchronized` and blocks with `?index=N[&wait=D]`; writes honour
+/// `If-Match`. Errors are JSON `{"error": ...}`: 400 bad input, 404 unknown path,
+/// 405 wrong method (with `Allow`), 412 If-Match mismatch (body: the current value),
+/// 413 body too large, 429 too many blocking reads, 503 write timeout, not yet
+/// synchronized or no view yet (with `Retry-After: 1`), 500 store failure. Never
+/// throws for bad input.
 http_response route(const http_request& request, gateway_backend& backend,
                     const router_limits& limits);
 

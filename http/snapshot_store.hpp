@@ -2,6 +2,10 @@
 
 #include "actors/protocol.hpp"
 
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,40 +20,88 @@ struct node_view {
   versioned_value value;
   member_list members;
   std::string node_name;
+  /// True once the node synchronized with the cluster (it then acknowledges writes).
+  bool synchronized = false;
+};
+
+/// How a blocking read (`wait_for_index`) ended.
+enum class watch_status {
+  /// The view's counter exceeds the index, the wait expired, or watchers were
+  /// stopped: `view` holds the latest view either way.
+  done,
+  /// `max_watchers` reads were already waiting; this one did not wait (`view` holds
+  /// the latest view, which is not newer than the index).
+  too_many_watchers,
+};
+
+/// The result of `snapshot_store::wait_for_index`.
+struct watch_result {
+  watch_status status = watch_status::done;
+  std::shared_ptr<const node_view> view;
 };
 
 /// The publication point between the actors and the HTTP threads.
 ///
 /// The gateway actor publishes every value and member table it is told about; HTTP
-/// threads `load()` the latest view without ever waiting on an actor. Owned by main
+/// threads `load()` the latest view without ever waiting on an actor, and blocking
+/// reads wait on a condition variable that every newer value wakes. Owned by main
 /// (shared with the gateway actor and the store backend); every method is thread-safe.
 /// Readers take the shared_ptr atomically (libstdc++ guards it with a tiny spinlock);
-/// writers serialize on a mutex so two publishers cannot lose each other's update.
+/// writers and waiters serialize on a mutex so two publishers cannot lose each other's
+/// update and no wake-up is missed.
 class snapshot_store {
 public:
-  /// Starts with the initial value (0, version {0, ""}) and no members.
-  explicit snapshot_store(std::string node_name);
+  /// Starts with the initial value (0, version {0, ""}), no members, not synchronized;
+  /// at most `max_watchers` blocking reads wait at once.
+  explicit snapshot_store(std::string node_name, std::size_t max_watchers = 64);
 
   snapshot_store(const snapshot_store&) = delete;
   snapshot_store& operator=(const snapshot_store&) = delete;
 
-  /// Publishes `value` unless the current view already holds a greater version.
+  /// Publishes `value` unless the current view already holds a greater or equal
+  /// version (the first value published is always taken, e.g. the initial 42 at
+  /// version {0, ""}), and wakes the blocking reads whose index it passes.
   ///
   /// Monotonic on purpose: the store backend publishes the result of a write it just
   /// made (read-your-writes on this node) while the gateway actor may still deliver an
-  /// older value pushed before it; the older one must not win. Returns true if it
-  /// replaced the value. Never fails.
+  /// older value pushed before it; the older one must not win, so reads on one node
+  /// never go backwards in version. Returns true if it replaced the value. Never fails.
   bool publish_value(const versioned_value& value);
 
   /// Publishes a new member table, replacing the previous one. Never fails.
   void publish_members(const member_list& members);
 
+  /// Marks the node synchronized with the cluster (for good). Never fails.
+  void publish_synchronized();
+
   /// Returns the latest view; never null, never blocks on a writer for long.
   std::shared_ptr<const node_view> load() const;
 
+  /// Blocking read: returns as soon as the value's version counter exceeds `index`,
+  /// or after `timeout`, or when `stop_watchers()` is called, whichever comes first,
+  /// with the latest view. Returns at once if the counter already exceeds `index`.
+  /// If `max_watchers` reads are already waiting it does not wait and reports
+  /// `too_many_watchers`. Blocks the calling thread; never throws.
+  watch_result wait_for_index(uint64_t index, std::chrono::milliseconds timeout);
+
+  /// Wakes every blocking read and makes later ones return at once (shutdown).
+  void stop_watchers();
+
+  /// Blocking reads waiting right now.
+  std::size_t watchers() const;
+
+  /// The most blocking reads that may wait at once.
+  std::size_t max_watchers() const { return max_watchers_; }
+
 private:
   std::shared_ptr<const node_view> current_;
-  std::mutex write_mutex_;
+  mutable std::mutex write_mutex_;
+  std::condition_variable changed_;
+  std::size_t max_watchers_;
+  std::size_t watchers_ = 0;
+  bool stopped_ = false;
+  /// False until the first `publish_value`.
+  bool value_published_ = false;
 };
 
 } // namespace onevalue

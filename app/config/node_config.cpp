@@ -114,6 +114,17 @@ node_config::node_config() {
            "How long an HTTP request waits for the node's actors before it fails with an "
            "error status, a timespan, default 2s. Lower fails faster under overload; "
            "higher rides out stalls.")
+      .add(max_watchers, "max-watchers",
+           "Blocking reads (GET /v1/value?index=N&wait=D) that may wait at once, "
+           "1..4096, default 64. Each holds an HTTP thread while it waits; the node runs "
+           "http-threads + max-watchers HTTP threads, so ordinary requests always keep "
+           "http-threads of them. Past the limit a blocking read gets 429 at once. "
+           "Higher holds more watchers at the cost of one thread (stack memory) each.")
+      .add(reset_state, "reset-state",
+           "A bare flag (--onevalue.reset-state): if the state file in data-dir is "
+           "corrupt or truncated, move it to state.corrupt and start as a new node that "
+           "relearns the value from the cluster. Default off: a corrupt file stops the "
+           "node with an error naming the file (never a silent reset).")
       .add(profile, "profile",
            "Preset for the protocol timings below: \"lan\" (default; "
            "hashicorp/memberlist's "

@@ -89,6 +89,16 @@ public:
   /// error status. Default 2s. Lower fails faster under overload; higher rides out
   /// GC-like stalls.
   caf::timespan request_timeout = std::chrono::seconds(2);
+  /// Blocking reads (`GET /v1/value?index=N&wait=D`) that may wait at once, 1..4096,
+  /// default 64. Each holds an HTTP thread while it waits; the node runs
+  /// http-threads + max-watchers HTTP threads so ordinary requests always have
+  /// http-threads of them. Past the limit a blocking read gets 429 at once.
+  int32_t max_watchers = 64;
+  /// Start even if the state file in data-dir is corrupt: move it to
+  /// `state.corrupt` and start as a new node (the value is relearned from the
+  /// cluster). A bare flag: `--onevalue.reset-state`. Default off: a corrupt file
+  /// stops the node with an error naming it.
+  bool reset_state = false;
 
   // -- membership protocol (defaults come from `profile`) -------------------
 

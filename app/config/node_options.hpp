@@ -34,6 +34,9 @@ struct node_options {
   int http_threads = 8;
   std::size_t max_body_bytes = 4096;
   millis request_timeout{2000};
+  std::size_t max_watchers = 64;
+  /// Command-line flag: move a corrupt state file aside and start as a new node.
+  bool reset_state = false;
   std::string profile = "lan";
   swim_settings swim;
   /// The config file the options came from ("" when none), for error messages.

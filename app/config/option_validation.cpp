@@ -211,6 +211,9 @@ void check_operation(const node_config& cfg, checker& check, node_options& out) 
                                                   out.max_body_bytes, 16, 1048576);
   out.request_timeout =
       check.interval("request-timeout", cfg.request_timeout, out.request_timeout);
+  out.max_watchers = static_cast<std::size_t>(check.integer(
+      "max-watchers", cfg.max_watchers, static_cast<int32_t>(out.max_watchers), 1, 4096));
+  out.reset_state = cfg.reset_state;
 }
 
 void check_protocol(const node_config& cfg, checker& check, node_options& out) {

@@ -72,3 +72,11 @@ TEST_CASE_FIXTURE(gateway_fixture,
   CHECK(snapshots->load()->value.value == 3);
   CHECK(snapshots->load()->members.size() == 1);
 }
+
+TEST_CASE_FIXTURE(gateway_fixture, "the store's sync announcement marks the snapshot") {
+  sched.run();
+  CHECK_FALSE(snapshots->load()->synchronized);
+  caf::anon_send(gw, sync_atom::value);
+  sched.run();
+  CHECK(snapshots->load()->synchronized);
+}

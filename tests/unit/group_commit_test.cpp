@@ -142,3 +142,24 @@ TEST_CASE("a restored register continues the persisted clock") {
   CHECK(gc.stage_write(1, 9).ver == version{12, "n1"});
   CHECK(gc.check_invariants());
 }
+
+TEST_CASE("the latest version includes staged and in-flight writes, then merges") {
+  group_commit gc{fresh, "n1"};
+  CHECK(gc.latest_version() == version{0, ""});
+  gc.stage_write(1, 5);
+  CHECK(gc.latest_version() == version{1, "n1"});
+  REQUIRE(gc.next_batch());
+  gc.stage_write(2, 6);
+  CHECK(gc.latest_version() == version{2, "n1"});
+  CHECK(gc.current().value == 42);
+  gc.merge_remote({7, {9, "n2"}});
+  CHECK(gc.latest_version() == version{9, "n2"});
+}
+
+TEST_CASE("after a failed save the dropped write no longer counts as latest") {
+  group_commit gc{fresh, "n1"};
+  gc.stage_write(1, 5);
+  REQUIRE(gc.next_batch());
+  gc.on_save_failed();
+  CHECK(gc.latest_version() == version{0, ""});
+}

@@ -29,6 +29,21 @@ public:
     return write_outcome::success({n, {8, "n1"}});
   }
 
+  write_outcome write_if(int64_t n, const version&) override {
+    return write_outcome::mismatch({n, {8, "n1"}});
+  }
+
+  watch_result watch(uint64_t index, std::chrono::milliseconds wait) override {
+    std::lock_guard<std::mutex> guard{mutex_};
+    last_watch_ = {index, wait};
+    return {watch_status::done, view_};
+  }
+
+  std::pair<uint64_t, std::chrono::milliseconds> last_watch() {
+    std::lock_guard<std::mutex> guard{mutex_};
+    return last_watch_;
+  }
+
   int64_t last_write() {
     std::lock_guard<std::mutex> guard{mutex_};
     return last_write_;
@@ -38,6 +53,7 @@ private:
   std::shared_ptr<const node_view> view_;
   std::mutex mutex_;
   int64_t last_write_ = 0;
+  std::pair<uint64_t, std::chrono::milliseconds> last_watch_{0, 0};
 };
 
 struct server_fixture {

@@ -151,6 +151,9 @@ TEST_CASE("each validation rule of the [onevalue] section reports its key") {
       {"max-packet-bytes=100",
        "onevalue.max-packet-bytes: expected an integer in 512..65507"},
       {"request-timeout=0s", "onevalue.request-timeout: expected a positive timespan"},
+      {"max-watchers=0", "onevalue.max-watchers: expected an integer in 1..4096, got 0"},
+      {"max-watchers=5000",
+       "onevalue.max-watchers: expected an integer in 1..4096, got 5000"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.section);
@@ -244,6 +247,17 @@ TEST_CASE("the command line overrides the file, and a CLI list replaces the file
   CHECK(result.options.http_port == 9001);
   CHECK(result.options.seeds == std::vector<peer_address>{{"c", 1}});
   CHECK(result.options.config_file == file);
+}
+
+TEST_CASE("max-watchers and the bare reset-state flag reach the options") {
+  auto [defaults, file] = load_section("");
+  REQUIRE(defaults.status == load_status::run);
+  CHECK(defaults.options.max_watchers == 64);
+  CHECK_FALSE(defaults.options.reset_state);
+  auto [given, file2] = load_section("max-watchers=128", {"--onevalue.reset-state"});
+  REQUIRE(given.status == load_status::run);
+  CHECK(given.options.max_watchers == 128);
+  CHECK(given.options.reset_state);
 }
 
 TEST_CASE("ADVERTISE_ADDR overrides the file and the command line overrides both") {
@@ -361,7 +375,7 @@ TEST_CASE("--help prints every onevalue option to the help stream and exits 0") 
     CHECK(result.exit_code == 0);
     auto text = load.help.str();
     auto names = load.cfg.onevalue_option_names();
-    CHECK(names.size() == 28);
+    CHECK(names.size() == 30);
     for (const auto& name : names) {
       CAPTURE(name);
       CHECK(text.find("--onevalue." + name + "=") != std::string::npos);

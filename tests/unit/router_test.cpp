@@ -31,8 +31,25 @@ public:
     return write_outcome::success({n, {8, "n1"}});
   }
 
+  write_outcome write_if(int64_t n, const version& expected) override {
+    conditional_writes.emplace_back(n, expected);
+    if (next_failure)
+      return *next_failure;
+    if (expected != current->value.ver)
+      return write_outcome::mismatch(current->value);
+    return write_outcome::success({n, {8, "n1"}});
+  }
+
+  watch_result watch(uint64_t index, std::chrono::milliseconds wait) override {
+    watches.emplace_back(index, wait);
+    return {watch_status_reply, current};
+  }
+
   std::shared_ptr<const node_view> current;
   std::vector<int64_t> writes;
+  std::vector<std::pair<int64_t, version>> conditional_writes;
+  std::vector<std::pair<uint64_t, std::chrono::milliseconds>> watches;
+  watch_status watch_status_reply = watch_status::done;
   std::optional<write_outcome> next_failure;
 };
 
@@ -40,9 +57,13 @@ struct fixture {
   fake_backend backend;
   router_limits limits;
 
+  /// Headers (lower-case names) the next `call` sends.
+  std::map<std::string, std::string> headers;
+
   http_response call(const std::string& method, const std::string& path,
                      const std::string& body = "", const std::string& content_type = "") {
     http_request req;
+    req.headers = headers;
     req.method = method;
     req.path = path;
     req.body = body;
@@ -106,9 +127,13 @@ TEST_CASE_FIXTURE(fixture, "GET /v1/value answers value, version and index as JS
   CHECK(res.status == 200);
   CHECK(res.content_type == "application/json");
   CHECK(json::parse(res.body)
-        == json{
-            {"value", 42}, {"version", {{"counter", 7}, {"node", "n2"}}}, {"index", 7}});
+        == json{{"value", 42},
+                {"version", {{"counter", 7}, {"node", "n2"}}},
+                {"index", 7},
+                {"synchronized", false}});
   CHECK(res.header("X-Onevalue-Index") == "7");
+  CHECK(res.header("ETag") == "\"7-n2\"");
+  CHECK(res.header("X-Onevalue-Synchronized") == "false");
 }
 
 TEST_CASE_FIXTURE(fixture,
@@ -152,6 +177,7 @@ TEST_CASE_FIXTURE(fixture, "GET /health reports ok, the node and member counts")
   CHECK(json::parse(res.body)
         == json{{"status", "ok"},
                 {"node", "n1"},
+                {"synchronized", false},
                 {"members", {{"alive", 1}, {"suspect", 1}, {"failed", 0}, {"left", 0}}}});
 }
 
@@ -241,4 +267,101 @@ TEST_CASE_FIXTURE(fixture, "a query string does not change the route") {
   auto res = call("GET", "/v1/value?index=3");
   CHECK(res.status == 200);
   CHECK(json::parse(res.body)["value"] == 42);
+}
+
+TEST_CASE_FIXTURE(fixture, "reads say whether the node is synchronized") {
+  auto synced = std::make_shared<node_view>(*backend.current);
+  synced->synchronized = true;
+  backend.current = synced;
+  auto res = call("GET", "/v1/value");
+  CHECK(json::parse(res.body)["synchronized"] == true);
+  CHECK(res.header("X-Onevalue-Synchronized") == "true");
+  CHECK(call("GET", "/get").header("X-Onevalue-Synchronized") == "true");
+}
+
+TEST_CASE_FIXTURE(fixture,
+                  "a write before the node synchronized is 503 with Retry-After") {
+  backend.next_failure =
+      write_outcome::failure(write_outcome::kind::not_synchronized, "not yet");
+  for (auto res : {call("PUT", "/v1/value", "5"), call("GET", "/set/5")}) {
+    auto message = check_json_error(res, 503);
+    CHECK(message.find("not synchronized") != std::string::npos);
+    CHECK(res.header("Retry-After") == "1");
+  }
+}
+
+TEST_CASE_FIXTURE(fixture,
+                  "PUT with a matching If-Match writes and returns the new ETag") {
+  headers["if-match"] = "\"7-n2\"";
+  auto res = call("PUT", "/v1/value", "5");
+  CHECK(res.status == 200);
+  CHECK(res.header("ETag") == "\"8-n1\"");
+  REQUIRE(backend.conditional_writes.size() == 1);
+  CHECK(backend.conditional_writes[0].first == 5);
+  CHECK(backend.conditional_writes[0].second == version{7, "n2"});
+  CHECK(backend.writes.empty());
+}
+
+TEST_CASE_FIXTURE(fixture,
+                  "a stale If-Match is 412 with the current value and its ETag") {
+  headers["if-match"] = "\"6-n2\"";
+  for (auto res : {call("PUT", "/v1/value", "5"), call("POST", "/set/5")}) {
+    CHECK(res.status == 412);
+    CHECK(res.content_type == "application/json");
+    CHECK(json::parse(res.body)["value"] == 42);
+    CHECK(json::parse(res.body)["version"]["counter"] == 7);
+    CHECK(res.header("ETag") == "\"7-n2\"");
+  }
+}
+
+TEST_CASE_FIXTURE(fixture, "If-Match * writes unconditionally; a malformed one is 400") {
+  headers["if-match"] = "*";
+  CHECK(call("PUT", "/v1/value", "5").status == 200);
+  CHECK(backend.writes == std::vector<int64_t>{5});
+  headers["if-match"] = "7-n2";
+  auto message = check_json_error(call("PUT", "/v1/value", "5"), 400);
+  CHECK(message.find("If-Match") == 0);
+  CHECK(backend.writes.size() == 1);
+  CHECK(backend.conditional_writes.empty());
+}
+
+TEST_CASE_FIXTURE(fixture, "GET /v1/value?index=N&wait=D blocks through the backend") {
+  auto res = call("GET", "/v1/value?index=7&wait=1m30s");
+  CHECK(res.status == 200);
+  CHECK(res.header("X-Onevalue-Index") == "7");
+  REQUIRE(backend.watches.size() == 1);
+  CHECK(backend.watches[0].first == 7);
+  CHECK(backend.watches[0].second == std::chrono::milliseconds{90000});
+}
+
+TEST_CASE_FIXTURE(fixture, "blocking-read parameters also come from the parsed query") {
+  http_request req;
+  req.method = "GET";
+  req.path = "/v1/value";
+  req.query = {{"index", "3"}, {"wait", "500ms"}};
+  CHECK(route(req, backend, limits).status == 200);
+  REQUIRE(backend.watches.size() == 1);
+  CHECK(backend.watches[0].second == std::chrono::milliseconds{500});
+}
+
+TEST_CASE_FIXTURE(fixture, "a read without index or on another path never blocks") {
+  CHECK(call("GET", "/v1/value?wait=10s").status == 200);
+  CHECK(call("GET", "/get?index=3").status == 200);
+  CHECK(backend.watches.empty());
+}
+
+TEST_CASE_FIXTURE(fixture, "a bad index or wait is 400 naming the parameter") {
+  CHECK(check_json_error(call("GET", "/v1/value?index=abc"), 400).find("index") == 0);
+  CHECK(check_json_error(call("GET", "/v1/value?index=1&wait=10"), 400).find("wait")
+        == 0);
+  CHECK(backend.watches.empty());
+}
+
+TEST_CASE_FIXTURE(fixture,
+                  "past the watcher limit a blocking read is 429 with Retry-After") {
+  backend.watch_status_reply = watch_status::too_many_watchers;
+  auto res = call("GET", "/v1/value?index=7");
+  auto message = check_json_error(res, 429);
+  CHECK(message.find("too many blocking reads") == 0);
+  CHECK(res.header("Retry-After") == "1");
 }

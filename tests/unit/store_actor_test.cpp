@@ -17,7 +17,8 @@ namespace {
 using received_values = std::shared_ptr<std::vector<versioned_value>>;
 
 value_listener_actor::behavior_type recording_listener(received_values into) {
-  return {[into](update_atom, const versioned_value& v) { into->push_back(v); }};
+  return {[into](update_atom, const versioned_value& v) { into->push_back(v); },
+          [](sync_atom) {}};
 }
 
 struct store_fixture {
@@ -46,6 +47,35 @@ struct store_fixture {
     auto hdl = sys.spawn(store, std::move(opened.config));
     sched.run();
     return hdl;
+  }
+
+  /// A durable store that waits for the cluster before taking writes.
+  store_actor spawn_unsynchronized() {
+    store_config config;
+    config.node = "n1";
+    config.data_dir = "/data";
+    config.files = files;
+    config.detached_saver = false;
+    config.synchronized = false;
+    auto opened = open_store(std::move(config));
+    REQUIRE_MESSAGE(opened.ok(), opened.error);
+    auto hdl = sys.spawn(store, std::move(opened.config));
+    sched.run();
+    return hdl;
+  }
+
+  /// Sends a conditional set and runs everything; returns (written, value) or error.
+  caf::expected<std::pair<bool, versioned_value>>
+  set_if(const store_actor& hdl, int64_t value, const version& expected) {
+    caf::expected<std::pair<bool, versioned_value>> result{caf::sec::none};
+    auto pending = self->request(hdl, caf::infinite, set_atom::value, value, expected);
+    sched.run();
+    pending.receive(
+        [&](bool written, const versioned_value& v) {
+          result = std::make_pair(written, v);
+        },
+        [&](caf::error& err) { result = std::move(err); });
+    return result;
   }
 
   store_actor spawn_in_memory() {
@@ -287,4 +317,116 @@ TEST_CASE(
   REQUIRE(loaded.state);
   CHECK(loaded.state->value == versioned_value{3, {3, "n1"}});
   std::filesystem::remove_all(pattern);
+}
+
+namespace {
+
+/// Counts the sync announcements a listener received.
+value_listener_actor::behavior_type sync_counter(std::shared_ptr<int> syncs) {
+  return {[](update_atom, const versioned_value&) {}, [syncs](sync_atom) { ++*syncs; }};
+}
+
+bool is_store_error(const caf::error& err, store_error code) {
+  return err.category() == caf::atom("store") && err.code() == static_cast<uint8_t>(code);
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(
+    store_fixture,
+    "before synchronizing the store refuses writes but merges remote values") {
+  auto hdl = spawn_unsynchronized();
+  auto reply = set(hdl, 5);
+  REQUIRE_FALSE(reply);
+  CHECK(is_store_error(reply.error(), store_error::not_synchronized));
+  auto conditional = set_if(hdl, 5, {0, ""});
+  REQUIRE_FALSE(conditional);
+  CHECK(is_store_error(conditional.error(), store_error::not_synchronized));
+  CHECK(merge(hdl, {8, {20, "n2"}}));
+  CHECK(get(hdl) == versioned_value{8, {20, "n2"}});
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "after the sync announcement a write is ordered after merged values") {
+  auto hdl = spawn_unsynchronized();
+  auto syncs = std::make_shared<int>(0);
+  auto listener = sys.spawn(sync_counter, syncs);
+  caf::anon_send(hdl, subscribe_atom::value, value_listener_actor{listener});
+  sched.run();
+  CHECK(*syncs == 0);
+  REQUIRE(merge(hdl, {8, {20, "n2"}}));
+  caf::anon_send(hdl, sync_atom::value);
+  caf::anon_send(hdl, sync_atom::value); // a second one changes nothing
+  sched.run();
+  CHECK(*syncs == 1);
+  auto reply = set(hdl, 9);
+  REQUIRE(reply);
+  CHECK(reply->ver == version{21, "n1"});
+  caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "a listener subscribing after the sync hears of it at once") {
+  auto hdl = spawn_durable(); // synchronized by default: alone by configuration
+  auto syncs = std::make_shared<int>(0);
+  auto listener = sys.spawn(sync_counter, syncs);
+  caf::anon_send(hdl, subscribe_atom::value, value_listener_actor{listener});
+  sched.run();
+  CHECK(*syncs == 1);
+  caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "a conditional write with the current version is durable") {
+  auto hdl = spawn_durable();
+  auto first = set(hdl, 5);
+  REQUIRE(first);
+  auto reply = set_if(hdl, 6, first->ver);
+  REQUIRE(reply);
+  CHECK(reply->first);
+  CHECK(reply->second == versioned_value{6, {2, "n1"}});
+  CHECK(load_state(*files, "/data").state->value == reply->second);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(
+    store_fixture,
+    "a conditional write with a stale version writes nothing and says why") {
+  auto hdl = spawn_durable();
+  REQUIRE(set(hdl, 5));
+  REQUIRE(merge(hdl, {7, {4, "n2"}}));
+  const auto fsyncs_before = files->fsync_calls;
+  auto reply = set_if(hdl, 6, {1, "n1"});
+  REQUIRE(reply);
+  CHECK_FALSE(reply->first);
+  CHECK(reply->second == versioned_value{7, {4, "n2"}});
+  CHECK(get(hdl).value == 7);
+  CHECK(files->fsync_calls == fsyncs_before);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(
+    store_fixture,
+    "of two conditional writes on the same version only the first succeeds") {
+  auto hdl = spawn_durable();
+  auto base = set(hdl, 5);
+  REQUIRE(base);
+  // Both arrive before the first one's save finishes: the check must see the
+  // staged write, not only the visible value.
+  auto a = self->request(hdl, caf::infinite, set_atom::value, int64_t{10}, base->ver);
+  auto b = self->request(hdl, caf::infinite, set_atom::value, int64_t{20}, base->ver);
+  sched.run();
+  std::vector<std::pair<bool, int64_t>> replies;
+  for (auto* p : {&a, &b})
+    p->receive([&](bool written,
+                   const versioned_value& v) { replies.emplace_back(written, v.value); },
+               [&](caf::error& err) { FAIL(sys.render(err)); });
+  REQUIRE(replies.size() == 2);
+  CHECK(replies[0] == std::make_pair(true, int64_t{10}));
+  CHECK_FALSE(replies[1].first);
+  CHECK(get(hdl).value == 10);
+  stop(hdl);
 }

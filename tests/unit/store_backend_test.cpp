@@ -20,6 +20,14 @@ store_actor::behavior_type accepting_store(std::string node) {
       [](merge_atom, const versioned_value&, const std::string&) { return false; },
       [](subscribe_atom, const value_listener_actor&) {},
       [](set_atom, incarnation_atom, uint64_t inc) { return inc; },
+      [node](set_atom, int64_t n,
+             const version& expected) -> caf::result<bool, versioned_value> {
+        // Matches only version {10, node}; otherwise reports {1, {10, node}} as current.
+        if (expected == version{10, node})
+          return {true, versioned_value{n, {11, node}}};
+        return {false, versioned_value{1, {10, node}}};
+      },
+      [](sync_atom) {},
   };
 }
 
@@ -33,6 +41,27 @@ store_actor::behavior_type failing_store(std::string) {
       [](merge_atom, const versioned_value&, const std::string&) { return false; },
       [](subscribe_atom, const value_listener_actor&) {},
       [](set_atom, incarnation_atom, uint64_t inc) { return inc; },
+      [](set_atom, int64_t, const version&) -> caf::result<bool, versioned_value> {
+        return make_error(store_error::not_synchronized);
+      },
+      [](sync_atom) {},
+  };
+}
+
+/// A store that has not synchronized with the cluster yet.
+store_actor::behavior_type unsynchronized_store(std::string) {
+  return {
+      [](get_atom) { return versioned_value{}; },
+      [](set_atom, int64_t) -> caf::result<versioned_value> {
+        return make_error(store_error::not_synchronized);
+      },
+      [](merge_atom, const versioned_value&, const std::string&) { return false; },
+      [](subscribe_atom, const value_listener_actor&) {},
+      [](set_atom, incarnation_atom, uint64_t inc) { return inc; },
+      [](set_atom, int64_t, const version&) -> caf::result<bool, versioned_value> {
+        return make_error(store_error::not_synchronized);
+      },
+      [](sync_atom) {},
   };
 }
 
@@ -46,6 +75,10 @@ store_actor::behavior_type silent_store(store_actor::pointer self, std::string) 
       [](merge_atom, const versioned_value&, const std::string&) { return false; },
       [](subscribe_atom, const value_listener_actor&) {},
       [](set_atom, incarnation_atom, uint64_t inc) { return inc; },
+      [](set_atom, int64_t, const version&) -> caf::result<bool, versioned_value> {
+        return make_error(store_error::not_synchronized);
+      },
+      [](sync_atom) {},
   };
 }
 
@@ -104,4 +137,40 @@ TEST_CASE_FIXTURE(backend_fixture, "a dead store maps to failed") {
   auto out = backend.write(5);
   CHECK(out.outcome == write_outcome::kind::failed);
   CHECK_FALSE(out.message.empty());
+}
+
+TEST_CASE_FIXTURE(backend_fixture,
+                  "a store not yet synchronized maps to not_synchronized") {
+  auto store = sys.spawn(unsynchronized_store, "n1");
+  store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
+  CHECK(backend.write(5).outcome == write_outcome::kind::not_synchronized);
+  CHECK(backend.write_if(5, {0, ""}).outcome == write_outcome::kind::not_synchronized);
+  CHECK(backend.view()->value.value == 0);
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(
+    backend_fixture,
+    "a conditional write returns the new value or the store's current one") {
+  auto store = sys.spawn(accepting_store, "n1");
+  store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
+  auto mismatch = backend.write_if(5, {9, "n1"});
+  CHECK(mismatch.outcome == write_outcome::kind::precondition_failed);
+  CHECK(mismatch.value == versioned_value{1, {10, "n1"}});
+  auto written = backend.write_if(5, {10, "n1"});
+  CHECK(written.outcome == write_outcome::kind::ok);
+  CHECK(written.value == versioned_value{5, {11, "n1"}});
+  CHECK(backend.view()->value == versioned_value{5, {11, "n1"}});
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(backend_fixture,
+                  "a blocking read through the backend waits on snapshots") {
+  auto store = sys.spawn(accepting_store, "n1");
+  store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
+  snapshots->publish_value({3, {4, "n2"}});
+  auto result = backend.watch(3, std::chrono::milliseconds{0});
+  CHECK(result.status == watch_status::done);
+  CHECK(result.view->value.ver.counter == 4);
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
 }
