@@ -114,10 +114,10 @@ std::optional<std::chrono::milliseconds> parse_wait(std::string_view text) {
       unit = 1000;
       text.remove_prefix(1);
     } else if (!text.empty() && text.front() == 'm') {
-      unit = 60 * 1000;
+      unit = uint64_t{60} * 1000;
       text.remove_prefix(1);
     } else if (!text.empty() && text.front() == 'h') {
-      unit = 3600 * 1000;
+      unit = uint64_t{3600} * 1000;
       text.remove_prefix(1);
     } else {
       return std::nullopt;
