@@ -64,21 +64,33 @@ def measure(cluster, writes):
     watchers = [Watcher(n) for n in cluster.nodes[1:]]
     for w in watchers:
         w.start()
-    conn = http.client.HTTPConnection(writer.ip, writer.http_port, timeout=10)
+    conn = [None]
+
+    def call(method, path, body=None):
+        # The server closes idle keep-alive connections after 1 s: reconnect once.
+        for attempt in range(2):
+            try:
+                if conn[0] is None:
+                    conn[0] = http.client.HTTPConnection(writer.ip, writer.http_port,
+                                                         timeout=10)
+                conn[0].request(method, path, body=body)
+                resp = conn[0].getresponse()
+                resp.read()
+                return resp
+            except (OSError, http.client.HTTPException):
+                conn[0] = None
+                if attempt:
+                    raise
     per_node, slowest = [], []
     for i in range(writes):
-        conn.request("GET", "/v1/value")
-        resp = conn.getresponse()
-        resp.read()
+        resp = call("GET", "/v1/value")
         index = int(resp.getheader("X-Onevalue-Index"))
         for w in watchers:
             w.index = index
             w.done.clear()
             w.go.set()
         settle(0.01)  # let every blocking read reach its node before the write
-        conn.request("PUT", "/v1/value", body=str(1000 + i))
-        resp = conn.getresponse()
-        resp.read()
+        resp = call("PUT", "/v1/value", body=str(1000 + i))
         acked = time.monotonic()
         if resp.status != 200:
             raise RuntimeError(f"write failed: {resp.status}")
@@ -87,6 +99,9 @@ def measure(cluster, writes):
             if not w.done.wait(15):
                 raise RuntimeError(f"{w.node.name} never returned")
             lat.append(max(0.0, w.returned_at - acked) * 1000)
+            if lat[-1] > 1000:
+                print(f"write {i}: {w.node.name} answered after {lat[-1]:.0f} ms with index "
+                      f"{w.new_index} (waited for > {index})", file=sys.stderr, flush=True)
         per_node += lat
         slowest.append(max(lat))
     for w in watchers:
