@@ -3,7 +3,9 @@
 #include "actors/log.hpp"
 #include "http/json_codec.hpp"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -40,6 +42,28 @@ void fill_response(const http_response& from, httplib::Response& to) {
     to.set_header(name, value);
   if (!from.content_type.empty())
     to.set_content(from.body, from.content_type.c_str());
+}
+
+/// Raises the listen backlog of this process's listening TCP socket on `port`.
+///
+/// Debian's httplib 0.11 is compiled with a backlog of 5: 32 clients connecting at once
+/// (wrk -c32) overflowed it, and every dropped SYN cost its client a 1 s retransmit
+/// (issue 6). httplib does not expose its socket, so this finds it by its port; calling
+/// listen() again on a listening socket only changes the backlog. Does nothing when no
+/// socket matches.
+void widen_listen_backlog(uint16_t port) {
+  for (int fd = 3; fd < 1024; ++fd) {
+    int listening = 0;
+    socklen_t len = sizeof(listening);
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening)
+      continue;
+    sockaddr_in addr{};
+    socklen_t addr_len = sizeof(addr);
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0
+        || addr.sin_family != AF_INET || ntohs(addr.sin_port) != port)
+      continue;
+    ::listen(fd, SOMAXCONN);
+  }
 }
 
 } // namespace
@@ -132,6 +156,7 @@ std::string http_server::start() {
     return "cannot bind HTTP on " + where + ": " + reason;
   }
   bound_port_ = static_cast<uint16_t>(port);
+  widen_listen_backlog(bound_port_);
   started_ = true;
   listener_ = std::thread{[this] {
     if (!server_->listen_after_bind())

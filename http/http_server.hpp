@@ -37,8 +37,11 @@ struct http_server_settings {
   /// How long an idle keep-alive connection is kept open. Also bounds how long
   /// `stop()` waits for idle connections, so keep it short (shutdown must take < 2 s).
   std::chrono::seconds keep_alive_timeout{1};
-  /// Requests served on one connection before it is closed.
-  std::size_t keep_alive_max_count = 1000;
+  /// Requests served on one connection before it is closed. httplib closes the
+  /// connection after this many; a benchmark client (wrk) then reconnects through
+  /// httplib's listen backlog of 5, which cost tail latency at 1000 (issue 6). Idle
+  /// connections are still closed after `keep_alive_timeout`.
+  std::size_t keep_alive_max_count = 100000;
 };
 
 /// The HTTP listener: a cpp-httplib server whose every request goes to `route()`.

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Builds a Release onevalue and runs every benchmark, printing Markdown tables.
+# Benchmarks, not tests: never run by ctest. Uses loopback addresses 127.0.0.1-50,
+# 101-120, 149-160 and 211-213, and wrk (apt-get install wrk).
+#
+#   tests/bench/run_all.sh            # everything (~15 minutes on 2 cores)
+#   QUICK=1 tests/bench/run_all.sh    # fewer writes and shorter runs
+set -eu
+cd "$(dirname "$0")/../.."
+cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
+make -C build-rel -j2 onevalue >/dev/null
+export ONEVALUE_BIN="$PWD/build-rel/onevalue"
+cd tests/bench
+if [ "${QUICK:-0}" = 1 ]; then
+  python3 dissemination.py 50 3,10 local,lan
+  python3 http_throughput.py 5
+  python3 footprint.py 10 10
+  python3 scale.py 5,20 20
+else
+  python3 dissemination.py 200 3,5,10,20 local,lan
+  python3 http_throughput.py 10
+  python3 footprint.py 10 30
+  python3 scale.py 5,10,20,50 50
+fi
