@@ -144,11 +144,12 @@ void cluster::apply(std::size_t i, swim_actions actions) {
     push_pull(i, e);
 }
 
-void cluster::send(std::size_t from, const endpoint& to, packet p) {
+void cluster::send(std::size_t from, const endpoint& to, packet p, bool piggyback) {
   auto& nd = nodes_[from];
   p.sender = nd.core->self();
-  nd.queue.fill(p, settings_.max_packet_bytes,
-                retransmit_limit(settings_.retransmit_mult, nd.core->member_count()));
+  if (piggyback)
+    nd.queue.fill(p, settings_.max_packet_bytes,
+                  retransmit_limit(settings_.retransmit_mult, nd.core->member_count()));
   ++stats_.datagrams;
   stats_.bytes += broadcast_queue::estimated_size(p);
   auto target = index_of(to);
@@ -198,8 +199,15 @@ void cluster::accept_value(std::size_t i, const versioned_value& v) {
     return;
   nd.value_seen.emplace_back(v.ver.counter, now_);
   nd.queue.push(v);
-  // Like the real broadcaster: a newly accepted value is pushed at once.
-  gossip(i);
+  // Like the real broadcaster: a newly accepted value is pushed at once, outside the
+  // queue's retransmit budget.
+  auto targets = nd.core->sample_live_peers(static_cast<std::size_t>(settings_.gossip_nodes),
+                                           rng_);
+  for (auto& t : targets) {
+    packet p;
+    p.values.push_back(v);
+    send(i, endpoint{t.address, t.cluster_port}, std::move(p), false);
+  }
 }
 
 std::optional<std::size_t> cluster::index_of(const endpoint& e) const {

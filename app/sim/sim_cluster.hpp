@@ -121,7 +121,8 @@ private:
 
   void step_node(std::size_t i);
   void apply(std::size_t i, swim_actions actions);
-  void send(std::size_t from, const endpoint& to, packet p);
+  /// Sends `p`, with the queue's items piggybacked unless `piggyback` is false.
+  void send(std::size_t from, const endpoint& to, packet p, bool piggyback = true);
   void deliver(const delivery& d);
   void gossip(std::size_t i);
   void push_pull(std::size_t from, const endpoint& to);
