@@ -228,9 +228,9 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
         auto& st = self->state;
         if (!st.commit->merge_remote(incoming))
           return false;
-        // Debug, not info: under write load every peer merges thousands of values a
-        // second, and a synchronous log line each was the peers' main cost (issue 6).
-        OV_LOG_DEBUG("{}: value {} (counter {}, from {}) via {}", st.config.node,
+        // One info line per accepted remote value (issue 2). Under heavy write load
+        // that is one line per write on every peer; raise log-level to "warning" there.
+        OV_LOG_INFO("{}: value {} (counter {}, from {}) via {}", st.config.node,
                     incoming.value, incoming.ver.counter, incoming.ver.node, via);
         notify_listeners(self);
         start_batch(self);
