@@ -80,11 +80,17 @@ void send_packet(self_ptr self, const std::string& host, uint16_t port, packet p
 }
 
 /// Sends the queue's pending items to `count` random live members at once.
-void push_now(self_ptr self, std::size_t count) {
+/// Up to `count` live members in random order.
+std::vector<std::pair<std::string, uint16_t>> random_live_targets(self_ptr self,
+                                                                  std::size_t count) {
   auto targets = live_targets(self->state);
   std::shuffle(targets.begin(), targets.end(), self->state.rng);
   targets.resize(std::min(targets.size(), count));
-  for (auto& [host, port] : targets)
+  return targets;
+}
+
+void push_now(self_ptr self, std::size_t count) {
+  for (auto& [host, port] : random_live_targets(self, count))
     send_packet(self, host, port, packet{});
 }
 
@@ -94,10 +100,7 @@ void push_now(self_ptr self, std::size_t count) {
 /// its 4 sends at once and left about one write in 800 unseen by one member until the
 /// next push-pull.)
 void push_value_now(self_ptr self, const versioned_value& v, std::size_t count) {
-  auto targets = live_targets(self->state);
-  std::shuffle(targets.begin(), targets.end(), self->state.rng);
-  targets.resize(std::min(targets.size(), count));
-  for (auto& [host, port] : targets) {
+  for (auto& [host, port] : random_live_targets(self, count)) {
     packet p;
     p.values.push_back(v);
     send_packet(self, host, port, std::move(p), false);
