@@ -1,31 +1,19 @@
 #include "actors/membership_core.hpp"
+#include "tests/unit/swim_test_messages.hpp"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
 
 using namespace onevalue;
+using namespace onevalue::test;
 using namespace std::chrono_literals;
 
 namespace {
 
-member_info node_info(const std::string& name, uint64_t inc = 0,
-                      member_state state = member_state::alive) {
-  auto last = std::to_string(name.back() - '0' + 1);
-  return member_info{name, "10.0.0." + last, 7946, 8080, state, inc};
-}
-
 endpoint endpoint_of_name(const std::string& name) {
   auto info = node_info(name);
   return endpoint{info.address, info.cluster_port};
-}
-
-swim_message msg(swim_kind kind, uint32_t seq, std::string target = {}) {
-  swim_message m;
-  m.kind = kind;
-  m.seq = seq;
-  m.target = std::move(target);
-  return m;
 }
 
 struct fixture {

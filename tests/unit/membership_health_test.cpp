@@ -2,27 +2,15 @@
 // health score, and how it stretches this node's own probing.
 
 #include "actors/membership_core.hpp"
+#include "tests/unit/swim_test_messages.hpp"
 
 #include <doctest/doctest.h>
 
 using namespace onevalue;
+using namespace onevalue::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-member_info node_info(const std::string& name, uint64_t inc = 0,
-                      member_state state = member_state::alive) {
-  auto last = std::to_string(name.back() - '0' + 1);
-  return member_info{name, "10.0.0." + last, 7946, 8080, state, inc};
-}
-
-swim_message msg(swim_kind kind, uint32_t seq, std::string target = {}) {
-  swim_message m;
-  m.kind = kind;
-  m.seq = seq;
-  m.target = std::move(target);
-  return m;
-}
 
 /// A core with `peers` members n1..n{peers}, and helpers to run one probe.
 struct health_fixture {
