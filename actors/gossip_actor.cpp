@@ -79,7 +79,6 @@ void send_packet(self_ptr self, const std::string& host, uint16_t port, packet p
   caf::anon_send(st.udp, send_atom::value, host, port, std::move(bytes));
 }
 
-/// Sends the queue's pending items to `count` random live members at once.
 /// Up to `count` live members in random order.
 std::vector<std::pair<std::string, uint16_t>> random_live_targets(self_ptr self,
                                                                   std::size_t count) {
@@ -89,20 +88,38 @@ std::vector<std::pair<std::string, uint16_t>> random_live_targets(self_ptr self,
   return targets;
 }
 
+/// Sends the queue's pending items to `count` random live members at once.
 void push_now(self_ptr self, std::size_t count) {
   for (auto& [host, port] : random_live_targets(self, count))
     send_packet(self, host, port, packet{});
 }
 
-/// Pushes a newly accepted value to `count` random live members at once, outside the
-/// broadcast queue: the queue keeps its whole retransmit budget for the periodic gossip
-/// that follows. (When the push counted against the budget, a 5-node cluster spent 3 of
-/// its 4 sends at once and left about one write in 800 unseen by one member until the
-/// next push-pull.)
-void push_value_now(self_ptr self, const versioned_value& v, std::size_t count) {
-  for (auto& [host, port] : random_live_targets(self, count)) {
+/// A value written on this node goes straight to every live member while there are at
+/// most this many: one datagram each (~60 B), and no member waits for a second hop or
+/// for periodic gossip (with 3 random targets per hop, ~1 write in 4 left one of 10
+/// members to the 200 ms gossip tick, issue 6). Larger clusters push to
+/// `gossip-nodes` random members, who forward it likewise (an epidemic).
+constexpr std::size_t push_to_all_limit = 32;
+
+/// Pushes the latest accepted value at once, outside the broadcast queue: the queue
+/// keeps its whole retransmit budget for the periodic gossip that follows. (When the
+/// push counted against the budget, a 5-node cluster spent 3 of its 4 sends at once
+/// and left about one write in 800 unseen by one member until the next push-pull.)
+/// In a small cluster a value written here goes to all live members and one learned
+/// from a peer goes nowhere (its writer sent it to everyone; a datagram lost on the way
+/// is made up by the periodic gossip of the broadcast queue). In a large cluster every
+/// node that learns a value pushes it to `gossip-nodes` random live members.
+void push_latest_value(self_ptr self) {
+  auto& st = self->state;
+  auto targets = live_targets(st);
+  bool written_here = st.latest.ver.node == st.self_info.name;
+  if (targets.size() <= push_to_all_limit && !written_here)
+    return;
+  if (targets.size() > push_to_all_limit)
+    targets = random_live_targets(self, static_cast<std::size_t>(st.settings.gossip_nodes));
+  for (auto& [host, port] : targets) {
     packet p;
-    p.values.push_back(v);
+    p.values.push_back(st.latest);
     send_packet(self, host, port, std::move(p), false);
   }
 }
@@ -233,7 +250,14 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
         return;
       st.latest = v;
       st.queue.push(v);
-      push_value_now(self, v, static_cast<std::size_t>(st.settings.gossip_nodes));
+      if (!st.push_pending) {
+        st.push_pending = true;
+        self->send(self, flush_atom::value);
+      }
+    },
+    [self](flush_atom) {
+      self->state.push_pending = false;
+      push_latest_value(self);
     },
     [](sync_atom) {
       // The store's own announcement; gossip is the one that told it.

@@ -39,6 +39,8 @@ struct gossip_state {
   bool connecting = false;
   /// True once the store was told that a push-pull completed (see sync_atom).
   bool sync_sent = false;
+  /// A flush_atom is in the mailbox: later updates only replace `latest`.
+  bool push_pending = false;
 };
 
 /// Configuration of the gossip broadcaster.

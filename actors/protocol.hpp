@@ -40,6 +40,7 @@ using attach_atom = caf::atom_constant<caf::atom("attach")>;
 using open_atom = caf::atom_constant<caf::atom("open")>;
 using incarnation_atom = caf::atom_constant<caf::atom("incarn")>;
 using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
 /// "This node has synchronized with the cluster once" (gossip -> store -> listeners).
 using sync_atom = caf::atom_constant<caf::atom("synced")>;
 
@@ -130,8 +131,11 @@ using membership_actor = caf::typed_actor<
 
 /// The gossip broadcaster: broadcast queue, datagram transport and push-pull.
 using gossip_actor = caf::typed_actor<
-  // From the store: a value it accepted; pushed at once to `gossip_nodes` members.
+  // From the store: a value it accepted; pushed at once (see flush_atom).
   caf::reacts_to<update_atom, versioned_value>,
+  // From itself, queued behind the updates that arrived with the first one: push the
+  // latest value. A burst of writes becomes one push instead of one per write.
+  caf::reacts_to<flush_atom>,
   // From the store: the node synchronized (nothing to do; gossip told the store).
   caf::reacts_to<sync_atom>,
   // From membership: the member table (targets for gossip and N for retransmits).

@@ -150,8 +150,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   http_server_settings hs;
   hs.bind_address = opts.bind;
   hs.port = opts.http_port;
-  // Blocking reads hold a thread each while they wait; they get their own threads.
-  hs.threads = opts.http_threads + static_cast<int>(opts.max_watchers);
+  hs.threads = opts.http_threads;
   hs.max_body_bytes = opts.max_body_bytes;
   http_server http{backend, hs};
   if (auto err = http.start(); !err.empty()) {
@@ -181,8 +180,8 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
       .receive([](bool) {},
                [&](caf::error& err) { OV_LOG_WARN("leave failed: {}", sys.render(err)); });
   }
-  // Stop HTTP (which may wait for idle keep-alive connections) while the leave
-  // announcement is retransmitted, so both fit in the shutdown budget.
+  // Stop HTTP (which lets in-flight requests finish) while the leave announcement is
+  // retransmitted, so both fit in the shutdown budget.
   std::thread http_stopper{[&] {
     snapshots->stop_watchers();
     http.stop();

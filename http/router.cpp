@@ -4,6 +4,7 @@
 #include "http/query_parsing.hpp"
 #include "http/request_parsing.hpp"
 
+#include <optional>
 #include <string_view>
 
 namespace onevalue {
@@ -27,14 +28,17 @@ std::string allow_header(method_set methods) {
   case get_put:
     return "GET, HEAD, PUT, OPTIONS";
   case get_post_put:
-    return "GET, HEAD, POST, PUT, OPTIONS";
+    // No HEAD: on /set/{n} GET writes (the blog's API), and HEAD must stay safe.
+    return "GET, POST, PUT, OPTIONS";
   }
   return "";
 }
 
 bool allows(method_set methods, const std::string& method) {
-  if (method == "GET" || method == "HEAD" || method == "OPTIONS")
+  if (method == "GET" || method == "OPTIONS")
     return true;
+  if (method == "HEAD")
+    return methods != get_post_put;
   if (method == "PUT")
     return methods == get_put || methods == get_post_put;
   if (method == "POST")
@@ -112,49 +116,59 @@ bool match_path(std::string_view path, method_set& methods) {
   return false;
 }
 
-/// Writes `n`, conditionally if the request has `If-Match`; 400 for a bad header.
-write_outcome write_with_precondition(const http_request& req, int64_t n,
-                                      gateway_backend& backend, std::string& bad_header) {
+/// Writes `n`, conditionally if the request has `If-Match`, and hands the outcome to
+/// `done`; answers 400 itself for a malformed `If-Match` (then nothing is written).
+void write_with_precondition(const http_request& req, int64_t n, gateway_backend& backend,
+                             const responder& respond, write_callback done) {
   auto header = req.headers.find("if-match");
-  if (header == req.headers.end())
-    return backend.write(n);
+  if (header == req.headers.end()) {
+    backend.write(n, std::move(done));
+    return;
+  }
   auto condition = parse_if_match(header->second);
   if (!condition.ok) {
-    bad_header = condition.error;
-    return write_outcome::failure(write_outcome::kind::failed, condition.error);
+    respond(error(400, condition.error));
+    return;
   }
   if (!condition.expected)
-    return backend.write(n);
-  return backend.write_if(n, *condition.expected);
+    backend.write(n, std::move(done));
+  else
+    backend.write_if(n, *condition.expected, std::move(done));
 }
 
-http_response handle_set(const http_request& req, std::string_view segment,
-                         gateway_backend& backend) {
+void handle_set(const http_request& req, std::string_view segment,
+                gateway_backend& backend, const responder& respond) {
   auto parsed = parse_int64_strict(segment);
-  if (!parsed.ok)
-    return error(400, "/set/{n}: " + parsed.error);
-  std::string bad_header;
-  auto out = write_with_precondition(req, parsed.value, backend, bad_header);
-  if (!bad_header.empty())
-    return error(400, bad_header);
-  if (out.outcome != write_outcome::kind::ok)
-    return write_failure(out);
-  return text(std::to_string(out.value.value));
+  if (!parsed.ok) {
+    respond(error(400, "/set/{n}: " + parsed.error));
+    return;
+  }
+  write_with_precondition(req, parsed.value, backend, respond,
+                          [respond](const write_outcome& out) {
+                            if (out.outcome != write_outcome::kind::ok)
+                              respond(write_failure(out));
+                            else
+                              respond(text(std::to_string(out.value.value)));
+                          });
 }
 
-http_response handle_put_value(const http_request& req, gateway_backend& backend) {
+void handle_put_value(const http_request& req, gateway_backend& backend,
+                      const responder& respond) {
   auto parsed = parse_value_body(req.body, req.content_type);
-  if (!parsed.ok)
-    return error(400, parsed.error);
-  std::string bad_header;
-  auto out = write_with_precondition(req, parsed.value, backend, bad_header);
-  if (!bad_header.empty())
-    return error(400, bad_header);
-  if (out.outcome != write_outcome::kind::ok)
-    return write_failure(out);
-  auto res = json(nlohmann::json(out.value));
-  add_version_headers(res, out.value);
-  return res;
+  if (!parsed.ok) {
+    respond(error(400, parsed.error));
+    return;
+  }
+  write_with_precondition(req, parsed.value, backend, respond,
+                          [respond](const write_outcome& out) {
+                            if (out.outcome != write_outcome::kind::ok) {
+                              respond(write_failure(out));
+                              return;
+                            }
+                            auto res = json(nlohmann::json(out.value));
+                            add_version_headers(res, out.value);
+                            respond(std::move(res));
+                          });
 }
 
 const char* flag(bool b) {
@@ -185,31 +199,28 @@ http_response handle_read(std::string_view path, const node_view& view) {
 
 /// `GET /v1/value?index=N&wait=D`: waits for a counter above N, then answers as a
 /// plain read; 429 when too many reads already wait.
-http_response handle_blocking_read(const blocking_query& query,
-                                   gateway_backend& backend) {
-  auto result = backend.watch(query.index, query.wait);
-  if (result.status == watch_status::too_many_watchers) {
-    auto res = error(429, "too many blocking reads on this node (limit reached); retry "
-                          "later or read without index");
-    res.headers.emplace_back("Retry-After", "1");
-    return res;
-  }
-  if (!result.view)
-    return not_ready();
-  return value_response(*result.view);
+void handle_blocking_read(const blocking_query& query, gateway_backend& backend,
+                          const responder& respond) {
+  backend.watch(query.index, query.wait, [respond](const watch_result& result) {
+    if (result.status == watch_status::too_many_watchers) {
+      auto res = error(429, "too many blocking reads on this node (limit reached); retry "
+                            "later or read without index");
+      res.headers.emplace_back("Retry-After", "1");
+      respond(std::move(res));
+      return;
+    }
+    if (!result.view)
+      respond(not_ready());
+    else
+      respond(value_response(*result.view));
+  });
 }
 
-} // namespace
-
-std::string http_response::header(const std::string& name) const {
-  for (const auto& [key, value] : headers)
-    if (key == name)
-      return value;
-  return "";
-}
-
-http_response route(const http_request& request, gateway_backend& backend,
-                    const router_limits& limits) {
+/// Everything `route` does but calling `respond` for the requests answered at once.
+std::optional<http_response> route_now(const http_request& request,
+                                       gateway_backend& backend,
+                                       const router_limits& limits,
+                                       const responder& respond) {
   std::string_view path = request.path;
   auto params = request.query;
   if (auto query = path.find('?'); query != std::string_view::npos) {
@@ -236,21 +247,42 @@ http_response route(const http_request& request, gateway_backend& backend,
     res.headers.emplace_back("Allow", allow_header(methods));
     return res;
   }
-  if (path.substr(0, 5) == "/set/")
-    return handle_set(request, path.substr(5), backend);
-  if (request.method == "PUT")
-    return handle_put_value(request, backend);
+  if (path.substr(0, 5) == "/set/") {
+    handle_set(request, path.substr(5), backend, respond);
+    return std::nullopt;
+  }
+  if (request.method == "PUT") {
+    handle_put_value(request, backend, respond);
+    return std::nullopt;
+  }
   if (path == "/v1/value") {
     auto query = parse_blocking_query(params);
     if (!query.ok)
       return error(400, query.error);
-    if (query.blocking)
-      return handle_blocking_read(query, backend);
+    if (query.blocking) {
+      handle_blocking_read(query, backend, respond);
+      return std::nullopt;
+    }
   }
   auto view = backend.view();
   if (!view)
     return not_ready();
   return handle_read(path, *view);
+}
+
+} // namespace
+
+std::string http_response::header(const std::string& name) const {
+  for (const auto& [key, value] : headers)
+    if (key == name)
+      return value;
+  return "";
+}
+
+void route(const http_request& request, gateway_backend& backend,
+           const router_limits& limits, responder respond) {
+  if (auto res = route_now(request, backend, limits, respond))
+    respond(std::move(*res));
 }
 
 } // namespace onevalue

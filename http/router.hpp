@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -72,9 +73,14 @@ struct write_outcome {
   }
 };
 
+/// Receives the outcome of a write; called exactly once.
+using write_callback = std::function<void(write_outcome)>;
+
 /// What the router needs from the node: the latest view and a way to write.
 ///
-/// Implementations are called concurrently from many HTTP threads.
+/// Implementations are called concurrently from the HTTP event loops and must never
+/// block them: writes and blocking reads report through a callback, which may run on
+/// the calling thread before the call returns or later on any other thread.
 class gateway_backend {
 public:
   virtual ~gateway_backend() = default;
@@ -82,19 +88,19 @@ public:
   /// The latest published view; null only if nothing was published yet.
   virtual std::shared_ptr<const node_view> view() const = 0;
 
-  /// Writes `n` as this node's new value; blocks the calling HTTP thread until the
-  /// store answers or the request times out. Never throws.
-  virtual write_outcome write(int64_t n) = 0;
+  /// Writes `n` as this node's new value; `done` gets the outcome once the store
+  /// answered or the request timed out. Never throws.
+  virtual void write(int64_t n, write_callback done) = 0;
 
   /// Writes `n` only if the node's latest version is `expected` (If-Match), checked
   /// atomically by the store; `precondition_failed` with the current value otherwise.
-  /// Blocks like `write`. Never throws.
-  virtual write_outcome write_if(int64_t n, const version& expected) = 0;
+  /// Reports like `write`. Never throws.
+  virtual void write_if(int64_t n, const version& expected, write_callback done) = 0;
 
-  /// Blocking read: waits up to `wait` for a value whose counter exceeds `index`
-  /// (see `snapshot_store::wait_for_index`). Blocks the calling HTTP thread. Never
-  /// throws.
-  virtual watch_result watch(uint64_t index, std::chrono::milliseconds wait) = 0;
+  /// Blocking read: `done` gets the view as soon as its counter exceeds `index`, or
+  /// after `wait` (see `snapshot_store::watch`). Never throws.
+  virtual void watch(uint64_t index, std::chrono::milliseconds wait,
+                     watch_callback done) = 0;
 };
 
 /// Limits the router enforces itself (the HTTP library enforces them too, but the
@@ -116,7 +122,12 @@ struct router_limits {
 /// 413 body too large, 429 too many blocking reads, 503 write timeout, not yet
 /// synchronized or no view yet (with `Retry-After: 1`), 500 store failure. Never
 /// throws for bad input.
-http_response route(const http_request& request, gateway_backend& backend,
-                    const router_limits& limits);
+///
+/// `respond` is called exactly once: before `route` returns for everything but
+/// writes and blocking reads, whose response comes from the backend's callback (on
+/// whichever thread the backend calls it).
+using responder = std::function<void(http_response)>;
+void route(const http_request& request, gateway_backend& backend,
+           const router_limits& limits, responder respond);
 
 } // namespace onevalue

@@ -1,6 +1,7 @@
 #include "http/snapshot_store.hpp"
 
 #include <atomic>
+#include <vector>
 
 namespace onevalue {
 
@@ -11,7 +12,15 @@ snapshot_store::snapshot_store(std::string node_name, std::size_t max_watchers)
   current_ = std::move(view);
 }
 
+snapshot_store::~snapshot_store() {
+  stop_watchers();
+  if (expirer_.joinable())
+    expirer_.join();
+}
+
 bool snapshot_store::publish_value(const versioned_value& value) {
+  std::vector<watch_callback> woken;
+  std::shared_ptr<const node_view> published;
   {
     std::lock_guard<std::mutex> guard{write_mutex_};
     auto old = std::atomic_load(&current_);
@@ -22,9 +31,19 @@ bool snapshot_store::publish_value(const versioned_value& value) {
     value_published_ = true;
     auto next = std::make_shared<node_view>(*old);
     next->value = value;
+    published = next;
     std::atomic_store(&current_, std::shared_ptr<const node_view>{std::move(next)});
+    for (auto i = waiters_.begin(); i != waiters_.end();) {
+      if (i->second.index < value.ver.counter) {
+        woken.push_back(std::move(i->second.done));
+        i = waiters_.erase(i);
+      } else {
+        ++i;
+      }
+    }
   }
-  changed_.notify_all();
+  for (auto& done : woken)
+    done({watch_status::done, published});
   return true;
 }
 
@@ -50,31 +69,75 @@ std::shared_ptr<const node_view> snapshot_store::load() const {
   return std::atomic_load(&current_);
 }
 
-watch_result snapshot_store::wait_for_index(uint64_t index,
-                                            std::chrono::milliseconds timeout) {
+void snapshot_store::watch(uint64_t index, std::chrono::milliseconds timeout,
+                           watch_callback done) {
   std::unique_lock<std::mutex> lock{write_mutex_};
-  auto passed = [&] { return stopped_ || current_->value.ver.counter > index; };
-  if (passed())
-    return {watch_status::done, current_};
-  if (watchers_ >= max_watchers_)
-    return {watch_status::too_many_watchers, current_};
-  ++watchers_;
-  changed_.wait_for(lock, timeout, passed);
-  --watchers_;
-  return {watch_status::done, current_};
+  auto view = current_;
+  if (stopped_ || view->value.ver.counter > index || timeout.count() <= 0) {
+    lock.unlock();
+    done({watch_status::done, std::move(view)});
+    return;
+  }
+  if (waiters_.size() >= max_watchers_) {
+    lock.unlock();
+    done({watch_status::too_many_watchers, std::move(view)});
+    return;
+  }
+  auto deadline = clock::now() + timeout;
+  bool earliest = waiters_.empty() || deadline < waiters_.begin()->first;
+  waiters_.emplace(deadline, waiter{index, std::move(done)});
+  if (!expirer_.joinable())
+    expirer_ = std::thread{[this] { expire_loop(); }};
+  lock.unlock();
+  if (earliest)
+    deadlines_changed_.notify_one();
+}
+
+void snapshot_store::expire_loop() {
+  std::unique_lock<std::mutex> lock{write_mutex_};
+  while (!stopped_) {
+    if (waiters_.empty()) {
+      deadlines_changed_.wait(lock);
+      continue;
+    }
+    auto deadline = waiters_.begin()->first;
+    if (clock::now() < deadline) {
+      deadlines_changed_.wait_until(lock, deadline);
+      continue;
+    }
+    std::vector<watch_callback> expired;
+    auto now = clock::now();
+    while (!waiters_.empty() && waiters_.begin()->first <= now) {
+      expired.push_back(std::move(waiters_.begin()->second.done));
+      waiters_.erase(waiters_.begin());
+    }
+    auto view = current_;
+    lock.unlock();
+    for (auto& done : expired)
+      done({watch_status::done, view});
+    lock.lock();
+  }
 }
 
 void snapshot_store::stop_watchers() {
+  std::vector<watch_callback> woken;
+  std::shared_ptr<const node_view> view;
   {
     std::lock_guard<std::mutex> guard{write_mutex_};
     stopped_ = true;
+    view = current_;
+    for (auto& [deadline, w] : waiters_)
+      woken.push_back(std::move(w.done));
+    waiters_.clear();
   }
-  changed_.notify_all();
+  deadlines_changed_.notify_all();
+  for (auto& done : woken)
+    done({watch_status::done, view});
 }
 
 std::size_t snapshot_store::watchers() const {
   std::lock_guard<std::mutex> guard{write_mutex_};
-  return watchers_;
+  return waiters_.size();
 }
 
 } // namespace onevalue

@@ -104,8 +104,10 @@ node_config::node_config() {
            "Time between two status log lines (members, value), a timespan such as 10s. "
            "Default 10s; 0s disables them.")
       .add(http_threads, "http-threads",
-           "HTTP server worker threads, 1..256, default 8. Each blocking read holds a "
-           "thread; more threads cost memory and context switches.")
+           "HTTP event-loop threads, 1..256, default 2. Each loop serves any number of "
+           "connections without blocking (idle keep-alive connections and blocking "
+           "reads hold no thread), so this is about cores, not clients: more loops use "
+           "more cores under load but compete with the actors on a small machine.")
       .add(max_body_bytes, "max-body-bytes",
            "Largest accepted request body in bytes, 16..1048576, default 4096; larger "
            "bodies get 413. A value is one integer, so large bodies are mistakes or "
@@ -116,10 +118,10 @@ node_config::node_config() {
            "higher rides out stalls.")
       .add(max_watchers, "max-watchers",
            "Blocking reads (GET /v1/value?index=N&wait=D) that may wait at once, "
-           "1..4096, default 64. Each holds an HTTP thread while it waits; the node runs "
-           "http-threads + max-watchers HTTP threads, so ordinary requests always keep "
-           "http-threads of them. Past the limit a blocking read gets 429 at once. "
-           "Higher holds more watchers at the cost of one thread (stack memory) each.")
+           "1..4096, default 64. A waiting read holds no thread, only its connection "
+           "and a callback (a few hundred bytes); every new value scans the waiting "
+           "reads, so very many cost time per write. Past the limit a blocking read "
+           "gets 429 at once.")
       .add(reset_state, "reset-state",
            "A bare flag (--onevalue.reset-state): if the state file in data-dir is "
            "corrupt or truncated, move it to state.corrupt and start as a new node that "

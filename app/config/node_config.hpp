@@ -79,9 +79,11 @@ public:
   std::string log_level = "info";
   /// Time between two status log lines (members, value). Default 10s; 0s disables.
   caf::timespan status_interval = std::chrono::seconds(10);
-  /// HTTP server worker threads. 1..256, default 8. Each blocked request (e.g. a
-  /// blocking read) holds one thread; more threads cost memory and context switches.
-  int32_t http_threads = 8;
+  /// HTTP event-loop threads. 1..256, default 2. A loop serves any number of
+  /// connections without blocking (idle keep-alive connections and blocking reads
+  /// hold no thread), so this is about cores, not clients: more loops use more cores
+  /// under load but compete with the actors on a small machine.
+  int32_t http_threads = 2;
   /// Largest accepted request body in bytes; larger bodies get 413. 16..1048576,
   /// default 4096 (a value is one integer, so anything large is a mistake or abuse).
   uint64_t max_body_bytes = 4096;
@@ -90,9 +92,9 @@ public:
   /// GC-like stalls.
   caf::timespan request_timeout = std::chrono::seconds(2);
   /// Blocking reads (`GET /v1/value?index=N&wait=D`) that may wait at once, 1..4096,
-  /// default 64. Each holds an HTTP thread while it waits; the node runs
-  /// http-threads + max-watchers HTTP threads so ordinary requests always have
-  /// http-threads of them. Past the limit a blocking read gets 429 at once.
+  /// default 64. A waiting read holds no thread, only its connection and a callback;
+  /// every new value scans the waiting reads, so very many cost time per write. Past
+  /// the limit a blocking read gets 429 at once.
   int32_t max_watchers = 64;
   /// Start even if the state file in data-dir is corrupt: move it to
   /// `state.corrupt` and start as a new node (the value is relearned from the

@@ -31,7 +31,7 @@ struct node_options {
   std::string data_dir;
   std::string log_level = "info";
   millis status_interval{10000};
-  int http_threads = 8;
+  int http_threads = 2;
   std::size_t max_body_bytes = 4096;
   millis request_timeout{2000};
   std::size_t max_watchers = 64;

@@ -24,25 +24,28 @@ public:
 
   std::shared_ptr<const node_view> view() const override { return current; }
 
-  write_outcome write(int64_t n) override {
+  void write(int64_t n, write_callback done) override {
     writes.push_back(n);
     if (next_failure)
-      return *next_failure;
-    return write_outcome::success({n, {8, "n1"}});
+      done(*next_failure);
+    else
+      done(write_outcome::success({n, {8, "n1"}}));
   }
 
-  write_outcome write_if(int64_t n, const version& expected) override {
+  void write_if(int64_t n, const version& expected, write_callback done) override {
     conditional_writes.emplace_back(n, expected);
     if (next_failure)
-      return *next_failure;
-    if (expected != current->value.ver)
-      return write_outcome::mismatch(current->value);
-    return write_outcome::success({n, {8, "n1"}});
+      done(*next_failure);
+    else if (expected != current->value.ver)
+      done(write_outcome::mismatch(current->value));
+    else
+      done(write_outcome::success({n, {8, "n1"}}));
   }
 
-  watch_result watch(uint64_t index, std::chrono::milliseconds wait) override {
+  void watch(uint64_t index, std::chrono::milliseconds wait,
+             watch_callback done) override {
     watches.emplace_back(index, wait);
-    return {watch_status_reply, current};
+    done({watch_status_reply, current});
   }
 
   std::shared_ptr<const node_view> current;
@@ -68,7 +71,15 @@ struct fixture {
     req.path = path;
     req.body = body;
     req.content_type = content_type;
-    return route(req, backend, limits);
+    int answers = 0;
+    http_response out;
+    route(req, backend, limits, [&](http_response res) {
+      ++answers;
+      out = std::move(res);
+    });
+    // The fake backend answers at once, so every route has answered exactly once.
+    REQUIRE(answers == 1);
+    return out;
   }
 };
 
@@ -204,7 +215,8 @@ TEST_CASE_FIXTURE(fixture, "a wrong method on a known path is 405 with Allow") {
       {"PATCH", "/v1/value", "GET, HEAD, PUT, OPTIONS"},
       {"PUT", "/v1/members", "GET, HEAD, OPTIONS"},
       {"DELETE", "/health", "GET, HEAD, OPTIONS"},
-      {"DELETE", "/set/5", "GET, HEAD, POST, PUT, OPTIONS"},
+      {"DELETE", "/set/5", "GET, POST, PUT, OPTIONS"},
+      {"HEAD", "/set/5", "GET, POST, PUT, OPTIONS"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.method);
@@ -339,9 +351,16 @@ TEST_CASE_FIXTURE(fixture, "blocking-read parameters also come from the parsed q
   req.method = "GET";
   req.path = "/v1/value";
   req.query = {{"index", "3"}, {"wait", "500ms"}};
-  CHECK(route(req, backend, limits).status == 200);
+  int status = 0;
+  route(req, backend, limits, [&](const http_response& res) { status = res.status; });
+  CHECK(status == 200);
   REQUIRE(backend.watches.size() == 1);
   CHECK(backend.watches[0].second == std::chrono::milliseconds{500});
+}
+
+TEST_CASE_FIXTURE(fixture, "HEAD never writes, even on /set/{n}") {
+  check_json_error(call("HEAD", "/set/5"), 405);
+  CHECK(backend.writes.empty());
 }
 
 TEST_CASE_FIXTURE(fixture, "a read without index or on another path never blocks") {

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -73,12 +75,32 @@ TEST_CASE("concurrent readers always see a complete view while a writer publishe
 
 namespace {
 
-/// Spins (yielding) until `store` has `n` blocking reads waiting: a condition check,
-/// not a sleep.
-void wait_for_watchers(const snapshot_store& store, std::size_t n) {
-  while (store.watchers() != n)
-    std::this_thread::yield();
-}
+/// Collects the results of blocking reads, from whichever thread answers them.
+struct watch_log {
+  std::mutex mutex;
+  std::condition_variable answered;
+  std::vector<watch_result> results;
+
+  watch_callback callback() {
+    return [this](watch_result r) {
+      std::lock_guard<std::mutex> guard{mutex};
+      results.push_back(std::move(r));
+      answered.notify_all();
+    };
+  }
+
+  std::size_t size() {
+    std::lock_guard<std::mutex> guard{mutex};
+    return results.size();
+  }
+
+  /// Waits (on a condition, with a generous deadline) until `n` reads were answered.
+  bool wait_for(std::size_t n) {
+    std::unique_lock<std::mutex> lock{mutex};
+    return answered.wait_for(lock, std::chrono::seconds{10},
+                             [&] { return results.size() >= n; });
+  }
+};
 
 } // namespace
 
@@ -93,35 +115,52 @@ TEST_CASE("a new snapshot store is not synchronized until told so") {
   CHECK(store.load()->synchronized);
 }
 
-TEST_CASE("a blocking read whose index is already passed returns at once") {
+TEST_CASE("a blocking read whose index is already passed is answered at once") {
+  watch_log log;
   snapshot_store store{"n1", 1};
   store.publish_value({5, {3, "n1"}});
-  auto result = store.wait_for_index(2, std::chrono::hours{1});
-  CHECK(result.status == watch_status::done);
-  CHECK(result.view->value.ver.counter == 3);
+  store.watch(2, std::chrono::hours{1}, log.callback());
+  REQUIRE(log.size() == 1);
+  CHECK(log.results[0].status == watch_status::done);
+  CHECK(log.results[0].view->value.ver.counter == 3);
   CHECK(store.watchers() == 0);
 }
 
-TEST_CASE("a blocking read times out with the unchanged view") {
+TEST_CASE("a blocking read with no wait is answered at once with the unchanged view") {
+  watch_log log;
   snapshot_store store{"n1", 1};
   store.publish_value({5, {3, "n1"}});
-  auto result = store.wait_for_index(3, std::chrono::milliseconds{0});
-  CHECK(result.status == watch_status::done);
-  CHECK(result.view->value.ver.counter == 3);
+  store.watch(3, std::chrono::milliseconds{0}, log.callback());
+  REQUIRE(log.size() == 1);
+  CHECK(log.results[0].status == watch_status::done);
+  CHECK(log.results[0].view->value.ver.counter == 3);
+}
+
+TEST_CASE("a blocking read expires after its wait with the unchanged view") {
+  watch_log log;
+  snapshot_store store{"n1", 4};
+  store.publish_value({5, {3, "n1"}});
+  store.watch(3, std::chrono::hours{1}, log.callback());
+  store.watch(3, std::chrono::milliseconds{20}, log.callback());
+  REQUIRE(log.wait_for(1));
+  CHECK(store.watchers() == 1); // the hour-long one still waits
+  std::lock_guard<std::mutex> guard{log.mutex};
+  REQUIRE(log.results.size() == 1);
+  CHECK(log.results[0].status == watch_status::done);
+  CHECK(log.results[0].view->value.ver.counter == 3);
+  log.results.clear();
 }
 
 TEST_CASE("a newer value wakes every blocking read waiting below its counter") {
+  watch_log log;
   snapshot_store store{"n1", 4};
-  std::vector<watch_result> results(3);
-  std::vector<std::thread> readers;
-  for (std::size_t i = 0; i < results.size(); ++i)
-    readers.emplace_back(
-        [&, i] { results[i] = store.wait_for_index(0, std::chrono::hours{1}); });
-  wait_for_watchers(store, 3);
+  for (int i = 0; i < 3; ++i)
+    store.watch(0, std::chrono::hours{1}, log.callback());
+  CHECK(store.watchers() == 3);
+  CHECK(log.size() == 0);
   store.publish_value({9, {1, "n2"}});
-  for (auto& t : readers)
-    t.join();
-  for (auto& r : results) {
+  REQUIRE(log.size() == 3);
+  for (auto& r : log.results) {
     CHECK(r.status == watch_status::done);
     CHECK(r.view->value == versioned_value{9, {1, "n2"}});
   }
@@ -129,44 +168,66 @@ TEST_CASE("a newer value wakes every blocking read waiting below its counter") {
 }
 
 TEST_CASE("a value at or below the index does not wake a blocking read") {
+  watch_log log;
   snapshot_store store{"n1", 1};
   store.publish_value({1, {5, "n1"}});
-  watch_result result;
-  std::thread reader{[&] { result = store.wait_for_index(6, std::chrono::hours{1}); }};
-  wait_for_watchers(store, 1);
+  store.watch(6, std::chrono::hours{1}, log.callback());
   store.publish_value({2, {6, "n9"}}); // counter 6 is not above index 6
   store.publish_members({});
   CHECK(store.watchers() == 1);
+  CHECK(log.size() == 0);
   store.publish_value({3, {7, "n1"}});
-  reader.join();
-  CHECK(result.view->value.ver.counter == 7);
+  REQUIRE(log.size() == 1);
+  CHECK(log.results[0].view->value.ver.counter == 7);
 }
 
 TEST_CASE("past max_watchers a blocking read is refused without waiting") {
+  watch_log first;
+  watch_log second;
   snapshot_store store{"n1", 1};
-  watch_result first;
-  std::thread reader{[&] { first = store.wait_for_index(0, std::chrono::hours{1}); }};
-  wait_for_watchers(store, 1);
-  auto second = store.wait_for_index(0, std::chrono::hours{1});
-  CHECK(second.status == watch_status::too_many_watchers);
-  REQUIRE(second.view != nullptr);
+  store.watch(0, std::chrono::hours{1}, first.callback());
+  store.watch(0, std::chrono::hours{1}, second.callback());
+  REQUIRE(second.size() == 1);
+  CHECK(second.results[0].status == watch_status::too_many_watchers);
+  REQUIRE(second.results[0].view != nullptr);
   store.publish_value({1, {1, "n1"}});
-  reader.join();
-  CHECK(first.status == watch_status::done);
+  REQUIRE(first.size() == 1);
+  CHECK(first.results[0].status == watch_status::done);
 }
 
-TEST_CASE("stop_watchers wakes every blocking read and later ones return at once") {
+TEST_CASE("stop_watchers answers every blocking read and later ones at once") {
+  watch_log log;
   snapshot_store store{"n1", 8};
-  std::vector<std::thread> readers;
   for (int i = 0; i < 4; ++i)
-    readers.emplace_back([&] { store.wait_for_index(0, std::chrono::hours{1}); });
-  wait_for_watchers(store, 4);
+    store.watch(0, std::chrono::hours{1}, log.callback());
   store.stop_watchers();
-  for (auto& t : readers)
-    t.join();
+  CHECK(log.size() == 4);
   CHECK(store.watchers() == 0);
-  auto later = store.wait_for_index(0, std::chrono::hours{1});
-  CHECK(later.status == watch_status::done);
+  store.watch(0, std::chrono::hours{1}, log.callback());
+  CHECK(log.size() == 5);
+}
+
+TEST_CASE("destroying the store answers the reads still waiting") {
+  watch_log log;
+  {
+    snapshot_store store{"n1", 8};
+    store.watch(0, std::chrono::hours{1}, log.callback());
+    store.watch(0, std::chrono::milliseconds{1}, log.callback());
+  }
+  CHECK(log.size() == 2);
+}
+
+TEST_CASE("a callback may start another blocking read on the same store") {
+  watch_log log;
+  snapshot_store store{"n1", 8};
+  store.watch(0, std::chrono::hours{1}, [&](const watch_result& r) {
+    store.watch(r.view->value.ver.counter, std::chrono::hours{1}, log.callback());
+  });
+  store.publish_value({1, {1, "n1"}});
+  CHECK(store.watchers() == 1);
+  store.publish_value({2, {2, "n1"}});
+  REQUIRE(log.size() == 1);
+  CHECK(log.results[0].view->value.ver.counter == 2);
 }
 
 TEST_CASE(

@@ -3,6 +3,11 @@
 #include <caf/all.hpp>
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <functional>
+#include <future>
+#include <optional>
+
 using namespace onevalue;
 
 namespace {
@@ -82,6 +87,24 @@ store_actor::behavior_type silent_store(store_actor::pointer self, std::string) 
   };
 }
 
+/// Waits (with a deadline) for the outcome a backend reports through its callback.
+write_outcome await_write(const std::function<void(write_callback)>& start) {
+  auto promise = std::make_shared<std::promise<write_outcome>>();
+  auto future = promise->get_future();
+  start([promise](write_outcome out) { promise->set_value(std::move(out)); });
+  REQUIRE(future.wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+  return future.get();
+}
+
+write_outcome write(store_backend& backend, int64_t n) {
+  return await_write([&](write_callback done) { backend.write(n, std::move(done)); });
+}
+
+write_outcome write_if(store_backend& backend, int64_t n, const version& expected) {
+  return await_write(
+      [&](write_callback done) { backend.write_if(n, expected, std::move(done)); });
+}
+
 struct backend_fixture {
   static caf::actor_system_config& init(caf::actor_system_config& cfg) {
     add_message_types(cfg);
@@ -99,7 +122,7 @@ TEST_CASE_FIXTURE(backend_fixture,
                   "a successful write returns and publishes the new value") {
   auto store = sys.spawn(accepting_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
-  auto out = backend.write(5);
+  auto out = write(backend, 5);
   CHECK(out.outcome == write_outcome::kind::ok);
   CHECK(out.value == versioned_value{5, {11, "n1"}});
   CHECK(backend.view()->value == versioned_value{5, {11, "n1"}});
@@ -109,7 +132,7 @@ TEST_CASE_FIXTURE(backend_fixture,
 TEST_CASE_FIXTURE(backend_fixture, "a persistence failure maps to persistence_failed") {
   auto store = sys.spawn(failing_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
-  auto out = backend.write(5);
+  auto out = write(backend, 5);
   CHECK(out.outcome == write_outcome::kind::persistence_failed);
   CHECK(out.message.find("persistence_failed") != std::string::npos);
   CHECK(backend.view()->value.value == 0);
@@ -120,7 +143,7 @@ TEST_CASE_FIXTURE(backend_fixture,
                   "a store that does not answer in time maps to timeout") {
   auto store = sys.spawn(silent_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::milliseconds(20)};
-  auto out = backend.write(5);
+  auto out = write(backend, 5);
   CHECK(out.outcome == write_outcome::kind::timeout);
   CHECK(out.message.find("20 ms") != std::string::npos);
   caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
@@ -134,7 +157,7 @@ TEST_CASE_FIXTURE(backend_fixture, "a dead store maps to failed") {
     self->wait_for(store);
   }
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
-  auto out = backend.write(5);
+  auto out = write(backend, 5);
   CHECK(out.outcome == write_outcome::kind::failed);
   CHECK_FALSE(out.message.empty());
 }
@@ -143,8 +166,8 @@ TEST_CASE_FIXTURE(backend_fixture,
                   "a store not yet synchronized maps to not_synchronized") {
   auto store = sys.spawn(unsynchronized_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
-  CHECK(backend.write(5).outcome == write_outcome::kind::not_synchronized);
-  CHECK(backend.write_if(5, {0, ""}).outcome == write_outcome::kind::not_synchronized);
+  CHECK(write(backend, 5).outcome == write_outcome::kind::not_synchronized);
+  CHECK(write_if(backend, 5, {0, ""}).outcome == write_outcome::kind::not_synchronized);
   CHECK(backend.view()->value.value == 0);
   caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
 }
@@ -154,10 +177,10 @@ TEST_CASE_FIXTURE(
     "a conditional write returns the new value or the store's current one") {
   auto store = sys.spawn(accepting_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
-  auto mismatch = backend.write_if(5, {9, "n1"});
+  auto mismatch = write_if(backend, 5, {9, "n1"});
   CHECK(mismatch.outcome == write_outcome::kind::precondition_failed);
   CHECK(mismatch.value == versioned_value{1, {10, "n1"}});
-  auto written = backend.write_if(5, {10, "n1"});
+  auto written = write_if(backend, 5, {10, "n1"});
   CHECK(written.outcome == write_outcome::kind::ok);
   CHECK(written.value == versioned_value{5, {11, "n1"}});
   CHECK(backend.view()->value == versioned_value{5, {11, "n1"}});
@@ -169,8 +192,35 @@ TEST_CASE_FIXTURE(backend_fixture,
   auto store = sys.spawn(accepting_store, "n1");
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
   snapshots->publish_value({3, {4, "n2"}});
-  auto result = backend.watch(3, std::chrono::milliseconds{0});
-  CHECK(result.status == watch_status::done);
-  CHECK(result.view->value.ver.counter == 4);
+  std::optional<watch_result> result;
+  backend.watch(4, std::chrono::hours{1}, [&](watch_result r) { result = std::move(r); });
+  CHECK_FALSE(result);
+  CHECK(snapshots->watchers() == 1);
+  snapshots->publish_value({4, {5, "n2"}}); // answers on this thread
+  REQUIRE(result);
+  CHECK(result->status == watch_status::done);
+  CHECK(result->view->value.ver.counter == 5);
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(backend_fixture,
+                  "many writes in flight at once are each answered exactly once") {
+  auto store = sys.spawn(accepting_store, "n1");
+  store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
+  constexpr int writes = 2000;
+  auto answered = std::make_shared<std::atomic<int>>(0);
+  auto succeeded = std::make_shared<std::atomic<int>>(0);
+  auto all_in = std::make_shared<std::promise<void>>();
+  for (int i = 0; i < writes; ++i)
+    backend.write(i, [=](const write_outcome& out) {
+      if (out.outcome == write_outcome::kind::ok)
+        ++*succeeded;
+      if (++*answered == writes)
+        all_in->set_value();
+    });
+  auto done = all_in->get_future();
+  REQUIRE(done.wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+  CHECK(*answered == writes);
+  CHECK(*succeeded == writes);
   caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
 }

@@ -1,0 +1,390 @@
+#include "http/http_loop.hpp"
+
+#include "actors/log.hpp"
+#include "http/json_codec.hpp"
+#include "http/response_writer.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace onevalue {
+
+namespace {
+
+constexpr uint64_t listen_tag = 0;
+constexpr uint64_t wake_tag = 1;
+/// How often timeouts are checked; also bounds how late one fires.
+constexpr std::chrono::milliseconds sweep_interval{250};
+/// Bytes read per read(2) call.
+constexpr std::size_t read_chunk = 16384;
+
+std::string error_response(int status, const std::string& message) {
+  std::string out;
+  append_response(out, http_response{status, "application/json", error_body(message), {}},
+                  false, false);
+  return out;
+}
+
+} // namespace
+
+http_loop::http_loop(int listen_fd, gateway_backend& backend, http_loop_settings settings,
+                     std::atomic<std::size_t>& open_connections)
+    : listen_fd_(listen_fd), backend_(backend), settings_(std::move(settings)),
+      open_connections_(open_connections) {
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epoll_fd_ < 0 || wake_fd_ < 0) {
+    init_error_ = std::string{"cannot create an HTTP event loop: "} + std::strerror(errno);
+    return;
+  }
+  epoll_event listen_event{};
+  // EPOLLEXCLUSIVE: a new connection wakes one loop, not all of them.
+  listen_event.events = EPOLLIN | EPOLLEXCLUSIVE;
+  listen_event.data.u64 = listen_tag;
+  epoll_event wake_event{};
+  wake_event.events = EPOLLIN;
+  wake_event.data.u64 = wake_tag;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &listen_event) != 0
+      || ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &wake_event) != 0)
+    init_error_ = std::string{"cannot watch the HTTP socket: "} + std::strerror(errno);
+  inbox_ = std::make_shared<completion_inbox>(wake_fd_);
+}
+
+http_loop::~http_loop() {
+  for (auto& [id, c] : connections_) {
+    ::close(c.fd);
+    --open_connections_;
+  }
+  if (inbox_)
+    inbox_->close();
+  if (epoll_fd_ >= 0)
+    ::close(epoll_fd_);
+  if (wake_fd_ >= 0)
+    ::close(wake_fd_);
+}
+
+void http_loop::stop() {
+  stop_requested_ = true;
+  uint64_t one = 1;
+  [[maybe_unused]] auto written = ::write(wake_fd_, &one, sizeof(one));
+}
+
+void http_loop::run() {
+  inbox_->bind_to_current_thread();
+  std::array<epoll_event, 128> events{};
+  auto next_sweep = clock::now() + sweep_interval;
+  clock::time_point drain_deadline;
+  for (;;) {
+    if (stop_requested_ && !draining_) {
+      draining_ = true;
+      drain_deadline = clock::now() + settings_.drain_timeout;
+      ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+    }
+    if (draining_) {
+      std::vector<uint64_t> idle;
+      for (auto& [id, c] : connections_)
+        if (is_idle(c))
+          idle.push_back(id);
+      for (auto id : idle)
+        close_connection(id);
+      if (connections_.empty() || clock::now() >= drain_deadline)
+        break;
+    }
+    int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()),
+                         static_cast<int>(sweep_interval.count()));
+    if (n < 0 && errno != EINTR) {
+      OV_LOG_ERROR("HTTP event loop stopped: epoll_wait: {}", std::strerror(errno));
+      break;
+    }
+    for (int i = 0; i < n; ++i) {
+      auto tag = events[static_cast<std::size_t>(i)].data.u64;
+      auto flags = events[static_cast<std::size_t>(i)].events;
+      if (tag == listen_tag) {
+        accept_all();
+        continue;
+      }
+      if (tag == wake_tag) {
+        uint64_t count = 0;
+        [[maybe_unused]] auto got = ::read(wake_fd_, &count, sizeof(count));
+        continue;
+      }
+      auto it = connections_.find(tag);
+      if (it == connections_.end())
+        continue;
+      auto& c = it->second;
+      if ((flags & EPOLLOUT) != 0 && c.out_sent < c.out.size() && !flush(c))
+        continue;
+      if ((flags & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0)
+        on_readable(c, (flags & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
+    }
+    apply_completions();
+    auto now = clock::now();
+    if (now >= next_sweep) {
+      sweep_timeouts(now);
+      next_sweep = now + sweep_interval;
+    }
+  }
+  inbox_->close();
+}
+
+void http_loop::accept_all() {
+  for (;;) {
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED)
+        continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        OV_LOG_WARN("HTTP accept failed: {}", std::strerror(errno));
+      return;
+    }
+    if (open_connections_ >= settings_.max_connections) {
+      auto refusal = error_response(503, "too many open connections on this node");
+      [[maybe_unused]] auto sent =
+          ::send(fd, refusal.data(), refusal.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::close(fd);
+      continue;
+    }
+    int yes = 1;
+    // Without TCP_NODELAY a keep-alive response can wait ~40 ms for Nagle (CAF-NOTES §6).
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+    auto id = next_id_++;
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+    ev.data.u64 = id;
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+      OV_LOG_WARN("HTTP connection not watched: {}", std::strerror(errno));
+      ::close(fd);
+      continue;
+    }
+    ++open_connections_;
+    auto& c = connections_[id];
+    c.fd = fd;
+    c.id = id;
+    c.last_activity = clock::now();
+  }
+}
+
+void http_loop::on_readable(connection& c, bool hung_up) {
+  if (c.lingering) {
+    discard_input(c);
+    return;
+  }
+  const std::size_t cap =
+      settings_.parser.max_header_bytes + settings_.parser.max_body_bytes + read_chunk;
+  c.read_paused = false;
+  while (!c.peer_closed) {
+    if (c.in.size() >= cap) {
+      c.read_paused = true;
+      break;
+    }
+    auto got = ::read(c.fd, scratch_.data(), scratch_.size());
+    if (got > 0) {
+      c.in.append(scratch_.data(), static_cast<std::size_t>(got));
+      c.last_activity = clock::now();
+      // A short read drained the socket; more data raises a new edge (saves the
+      // read(2) that would only say EAGAIN, one per request).
+      // Not when the peer hung up: its FIN may have come with this data, and then no
+      // new edge would report it.
+      if (!hung_up && static_cast<std::size_t>(got) < scratch_.size())
+        break;
+      continue;
+    }
+    if (got == 0) {
+      c.peer_closed = true;
+      break;
+    }
+    if (errno == EINTR)
+      continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+      break;
+    close_connection(c.id); // reset by peer and the like
+    return;
+  }
+  process_input(c);
+}
+
+void http_loop::process_input(connection& c) {
+  auto id = c.id;
+  while (!c.awaiting_response && !c.close_after_write && !c.in.empty()) {
+    auto parsed = parse_http_request(c.in, settings_.parser);
+    if (parsed.outcome == http_parse_result::status::incomplete) {
+      if (parsed.expects_continue && !c.sent_continue) {
+        c.sent_continue = true;
+        c.out += "HTTP/1.1 100 Continue\r\n\r\n";
+        if (!flush(c))
+          return;
+      }
+      break;
+    }
+    if (parsed.outcome == http_parse_result::status::bad) {
+      answer_and_close(c, parsed.error_status, parsed.error_message);
+      return;
+    }
+    c.in.erase(0, parsed.consumed);
+    c.sent_continue = false;
+    dispatch(c, parsed);
+  }
+  if (connections_.count(id) == 0)
+    return;
+  if (c.peer_closed && is_idle(c))
+    close_connection(id);
+}
+
+void http_loop::dispatch(connection& c, http_parse_result& parsed) {
+  c.awaiting_response = true;
+  bool keep_alive = parsed.keep_alive && !draining_;
+  bool head = parsed.request.method == "HEAD";
+  auto respond = [inbox = inbox_, id = c.id, keep_alive, head](http_response res) {
+    completion done{id, {}, !keep_alive};
+    append_response(done.bytes, res, keep_alive, head);
+    inbox->post(std::move(done));
+  };
+  try {
+    route(parsed.request, backend_, settings_.router, respond);
+  } catch (const std::exception& e) {
+    OV_LOG_ERROR("HTTP {} {} failed: {}", parsed.request.method, parsed.request.path,
+                 e.what());
+    inbox_->post({c.id, error_response(500, "internal error"), true});
+  }
+}
+
+void http_loop::apply_completions() {
+  // Applying one may parse a pipelined request that is answered at once: repeat.
+  while (true) {
+    auto batch = inbox_->take();
+    if (batch.empty())
+      return;
+    for (auto& done : batch) {
+      auto it = connections_.find(done.connection);
+      if (it == connections_.end())
+        continue; // closed while its request was in flight
+      auto& c = it->second;
+      if (c.lingering)
+        continue;
+      c.awaiting_response = false;
+      c.close_after_write = c.close_after_write || done.close_after;
+      if (c.out.empty())
+        c.out = std::move(done.bytes);
+      else
+        c.out += done.bytes;
+      c.last_activity = clock::now();
+      if (!flush(c))
+        continue;
+      if (c.read_paused) {
+        on_readable(c, true);
+        continue;
+      }
+      process_input(c);
+    }
+  }
+}
+
+bool http_loop::flush(connection& c) {
+  while (c.out_sent < c.out.size()) {
+    auto sent = ::send(c.fd, c.out.data() + c.out_sent, c.out.size() - c.out_sent,
+                       MSG_NOSIGNAL);
+    if (sent > 0) {
+      c.out_sent += static_cast<std::size_t>(sent);
+      continue;
+    }
+    if (sent < 0 && errno == EINTR)
+      continue;
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (c.write_blocked_since == clock::time_point{})
+        c.write_blocked_since = clock::now();
+      return true;
+    }
+    close_connection(c.id);
+    return false;
+  }
+  c.out.clear();
+  c.out_sent = 0;
+  c.write_blocked_since = {};
+  if (c.close_after_write) {
+    ::shutdown(c.fd, SHUT_WR);
+    c.lingering = true;
+    c.in.clear();
+    c.last_activity = clock::now();
+    if (c.peer_closed)
+      close_connection(c.id);
+    else
+      discard_input(c);
+    return false;
+  }
+  return true;
+}
+
+void http_loop::discard_input(connection& c) {
+  for (;;) {
+    auto got = ::read(c.fd, scratch_.data(), scratch_.size());
+    if (got > 0)
+      continue;
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return;
+    close_connection(c.id); // EOF or error: the client is done
+    return;
+  }
+}
+
+void http_loop::answer_and_close(connection& c, int status, const std::string& message) {
+  c.in.clear();
+  c.close_after_write = true;
+  c.out += error_response(status, message);
+  flush(c);
+}
+
+void http_loop::close_connection(uint64_t id) {
+  auto it = connections_.find(id);
+  if (it == connections_.end())
+    return;
+  ::close(it->second.fd); // also removes it from the epoll set
+  connections_.erase(it);
+  --open_connections_;
+}
+
+bool http_loop::is_idle(const connection& c) const {
+  return !c.awaiting_response && c.out.empty() && c.in.empty();
+}
+
+void http_loop::sweep_timeouts(clock::time_point now) {
+  std::vector<uint64_t> expired;
+  std::vector<uint64_t> slow_requests;
+  for (auto& [id, c] : connections_) {
+    if (c.lingering) {
+      if (now - c.last_activity > settings_.read_timeout)
+        expired.push_back(id);
+      continue;
+    }
+    if (c.awaiting_response)
+      continue; // the backend always answers: writes and watches have deadlines
+    if (!c.out.empty()) {
+      if (now - c.write_blocked_since > settings_.write_timeout)
+        expired.push_back(id);
+      continue;
+    }
+    auto quiet = now - c.last_activity;
+    if (!c.in.empty() && quiet > settings_.read_timeout)
+      slow_requests.push_back(id);
+    else if (c.in.empty() && quiet > settings_.keep_alive_timeout)
+      expired.push_back(id);
+  }
+  for (auto id : expired)
+    close_connection(id);
+  for (auto id : slow_requests) {
+    auto& c = connections_.at(id);
+    answer_and_close(c, 408, "request not completed within the read timeout");
+  }
+}
+
+} // namespace onevalue

@@ -1,0 +1,68 @@
+#include "http/completion_inbox.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <thread>
+
+using namespace onevalue;
+
+namespace {
+
+struct eventfd_fixture {
+  int fd = ::eventfd(0, EFD_NONBLOCK);
+  ~eventfd_fixture() { ::close(fd); }
+
+  /// The eventfd's counter (reading resets it); 0 if nothing was written.
+  uint64_t drain() const {
+    uint64_t n = 0;
+    return ::read(fd, &n, sizeof(n)) == sizeof(n) ? n : 0;
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(eventfd_fixture, "a post from the owner thread needs no wake-up") {
+  completion_inbox inbox{fd};
+  inbox.bind_to_current_thread();
+  inbox.post({3, "a", false});
+  CHECK(inbox.has_local());
+  CHECK(drain() == 0);
+  auto taken = inbox.take();
+  REQUIRE(taken.size() == 1);
+  CHECK(taken[0].connection == 3);
+  CHECK_FALSE(inbox.has_local());
+}
+
+TEST_CASE_FIXTURE(eventfd_fixture,
+                  "posts from other threads wake the loop once per batch, in order") {
+  completion_inbox inbox{fd};
+  inbox.bind_to_current_thread();
+  std::thread other{[&] {
+    inbox.post({1, "x", false});
+    inbox.post({2, "y", true});
+  }};
+  other.join();
+  CHECK(drain() == 1);
+  inbox.post({9, "z", false}); // local ones come first
+  auto taken = inbox.take();
+  REQUIRE(taken.size() == 3);
+  CHECK(taken[0].connection == 9);
+  CHECK(taken[1].connection == 1);
+  CHECK(taken[2].connection == 2);
+  CHECK(taken[2].close_after);
+  CHECK(inbox.take().empty());
+}
+
+TEST_CASE_FIXTURE(eventfd_fixture, "after close, posts from other threads are dropped") {
+  completion_inbox inbox{fd};
+  inbox.bind_to_current_thread();
+  inbox.close();
+  std::thread other{[&] { inbox.post({1, "x", false}); }};
+  other.join();
+  CHECK(drain() == 0);
+  CHECK(inbox.take().empty());
+}
