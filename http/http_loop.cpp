@@ -36,9 +36,9 @@ std::string error_response(int status, const std::string& message) {
 
 } // namespace
 
-http_loop::http_loop(int listen_fd, gateway_backend& backend, http_loop_settings settings,
+http_loop::http_loop(int listen_fd, gateway_backend& backend, const http_loop_settings& settings,
                      std::atomic<std::size_t>& open_connections)
-    : listen_fd_(listen_fd), backend_(backend), settings_(std::move(settings)),
+    : listen_fd_(listen_fd), backend_(backend), settings_(settings),
       open_connections_(open_connections) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

@@ -41,7 +41,7 @@ class http_loop {
 public:
   /// `listen_fd` stays owned by the server; `open_connections` counts connections of
   /// all loops against `settings.max_connections`.
-  http_loop(int listen_fd, gateway_backend& backend, http_loop_settings settings,
+  http_loop(int listen_fd, gateway_backend& backend, const http_loop_settings& settings,
             std::atomic<std::size_t>& open_connections);
   ~http_loop();
 

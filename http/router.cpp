@@ -181,6 +181,11 @@ http_response value_response(const node_view& view) {
   auto res = json(body);
   add_version_headers(res, view.value);
   res.headers.emplace_back("X-Onevalue-Synchronized", flag(view.synchronized));
+  res.headers.emplace_back(
+      "X-Onevalue-Applied-At",
+      std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
+                         view.applied_at.time_since_epoch())
+                         .count()));
   return res;
 }
 

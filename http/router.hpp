@@ -114,9 +114,11 @@ struct router_limits {
 /// Maps one request to its response.
 ///
 /// Routes: `GET /get`, `GET|POST|PUT /set/{n}`, `GET|PUT /v1/value`,
-/// `GET /v1/members`, `GET /health`; HEAD is served like GET and OPTIONS answers 204
-/// with `Allow`. `GET /v1/value` carries `ETag`, `X-Onevalue-Index` and
-/// `X-Onevalue-Synchronized` and blocks with `?index=N[&wait=D]`; writes honour
+/// `GET /v1/members`, `GET /health`; HEAD is served like GET (but not on /set/{n})
+/// and OPTIONS answers 204 with `Allow`. `GET /v1/value` carries `ETag`,
+/// `X-Onevalue-Index`, `X-Onevalue-Synchronized` and `X-Onevalue-Applied-At` (the
+/// CLOCK_MONOTONIC microsecond at which this node published the value, comparable
+/// between nodes on one host) and blocks with `?index=N[&wait=D]`; writes honour
 /// `If-Match`. Errors are JSON `{"error": ...}`: 400 bad input, 404 unknown path,
 /// 405 wrong method (with `Allow`), 412 If-Match mismatch (body: the current value),
 /// 413 body too large, 429 too many blocking reads, 503 write timeout, not yet

@@ -31,6 +31,7 @@ bool snapshot_store::publish_value(const versioned_value& value) {
     value_published_ = true;
     auto next = std::make_shared<node_view>(*old);
     next->value = value;
+    next->applied_at = clock::now();
     published = next;
     std::atomic_store(&current_, std::shared_ptr<const node_view>{std::move(next)});
     for (auto i = waiters_.begin(); i != waiters_.end();) {

@@ -25,6 +25,10 @@ struct node_view {
   std::string node_name;
   /// True once the node synchronized with the cluster (it then acknowledges writes).
   bool synchronized = false;
+  /// When this node published `value` (steady_clock, which is CLOCK_MONOTONIC and so
+  /// comparable between processes on one host: the dissemination benchmark subtracts
+  /// the writer's from each member's).
+  std::chrono::steady_clock::time_point applied_at;
 };
 
 /// How a blocking read (`wait_for_index`) ended.

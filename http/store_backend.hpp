@@ -12,16 +12,19 @@
 
 namespace onevalue {
 
+struct write_job;
+struct write_inbox;
+
 /// The real gateway backend: reads from the snapshot store, writes through the store
 /// actor.
 ///
 /// Owned by main next to the http_server that calls it; called concurrently from the
 /// HTTP event loops, which it never blocks. Writes go through a bridge: an
-/// event-based actor this backend spawns, which the loops reach with `anon_send` and
-/// which sends each write to the store with `request(timeout).then`, calling the
-/// write's callback from the reply (on a CAF worker thread). Many writes are in flight
-/// at once; event-based actors drop stale timeouts, so nothing builds up (a reused
-/// blocking actor does, CAF-NOTES §6).
+/// event-based actor this backend spawns. The loops append writes to a shared inbox
+/// and wake the bridge with one message per batch; the bridge sends each write to the
+/// store (`request(...).then`) and calls its callback from the reply, on a CAF worker
+/// thread, or with `timeout` once the request timeout passed. Many writes are in
+/// flight at once.
 class store_backend : public gateway_backend {
 public:
   /// `timeout` bounds every write; the actor system and the store must outlive this.
@@ -53,7 +56,11 @@ public:
              watch_callback done) override;
 
 private:
+  /// Hands `job` to the bridge.
+  void enqueue(write_job job);
+
   std::shared_ptr<snapshot_store> snapshots_;
+  std::shared_ptr<write_inbox> inbox_;
   caf::actor bridge_;
 };
 

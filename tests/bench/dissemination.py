@@ -3,10 +3,12 @@
 
 For each write, every node except the writer holds a blocking read
 `GET /v1/value?index=I&wait=10s` (I = the index before the write) on a kept-alive
-connection; the write is a `PUT /v1/value` on n1; each node's latency is the time its
-blocking read returned minus the time the write was acknowledged (negative when the value
-arrived before the writer's reply did, counted as 0). "all" is the slowest node of each
-write. Prints p50/p99 over WRITES writes per cluster size and profile.
+connection; the write is a `PUT /v1/value` on n1. Every node stamps the moment it
+published a value (`X-Onevalue-Applied-At`, CLOCK_MONOTONIC microseconds, comparable
+between processes on one host), so a node's latency is its stamp minus the writer's,
+free of this script's own scheduling delays (negative when a member applied the pushed
+value before the writer's reply path did, counted as 0). "all" is the slowest node of
+each write. Prints p50/p99 over WRITES writes per cluster size and profile.
 
     ONEVALUE_BIN=build-rel/onevalue python3 tests/bench/dissemination.py \
         [WRITES=200] [SIZES=3,5,10,20] [PROFILES=local,lan]
@@ -15,7 +17,6 @@ write. Prints p50/p99 over WRITES writes per cluster size and profile.
 import http.client
 import sys
 import threading
-import time
 
 from benchlib import Cluster, percentile, table, wait_synchronized, settle, rss_kb
 
@@ -54,7 +55,7 @@ class Watcher(threading.Thread):
             if self.stop:
                 return
             resp, _ = self.request(f"/v1/value?index={self.index}&wait=10s")
-            self.returned_at = time.monotonic()
+            self.applied_us = int(resp.getheader("X-Onevalue-Applied-At"))
             self.new_index = int(resp.getheader("X-Onevalue-Index"))
             self.done.set()
 
@@ -67,7 +68,7 @@ def measure(cluster, writes):
     conn = [None]
 
     def call(method, path, body=None):
-        # The server closes idle keep-alive connections after 1 s: reconnect once.
+        # The server closes idle keep-alive connections eventually: reconnect once.
         for attempt in range(2):
             try:
                 if conn[0] is None:
@@ -91,14 +92,21 @@ def measure(cluster, writes):
             w.go.set()
         settle(0.01)  # let every blocking read reach its node before the write
         resp = call("PUT", "/v1/value", body=str(1000 + i))
-        acked = time.monotonic()
         if resp.status != 200:
             raise RuntimeError(f"write failed: {resp.status}")
+        written = int(resp.getheader("X-Onevalue-Index"))
+        resp = call("GET", "/v1/value")
+        if int(resp.getheader("X-Onevalue-Index")) != written:
+            raise RuntimeError("another write came in between")
+        acked_us = int(resp.getheader("X-Onevalue-Applied-At"))
         lat = []
         for w in watchers:
             if not w.done.wait(15):
                 raise RuntimeError(f"{w.node.name} never returned")
-            lat.append(max(0.0, w.returned_at - acked) * 1000)
+            if w.new_index != written:
+                raise RuntimeError(f"{w.node.name} answered index {w.new_index}, "
+                                   f"expected {written}")
+            lat.append(max(0.0, (w.applied_us - acked_us) / 1000))
             if lat[-1] > 1000:
                 print(f"write {i}: {w.node.name} answered after {lat[-1]:.0f} ms with index "
                       f"{w.new_index} (waited for > {index})", file=sys.stderr, flush=True)

@@ -145,6 +145,9 @@ TEST_CASE_FIXTURE(fixture, "GET /v1/value answers value, version and index as JS
   CHECK(res.header("X-Onevalue-Index") == "7");
   CHECK(res.header("ETag") == "\"7-n2\"");
   CHECK(res.header("X-Onevalue-Synchronized") == "false");
+  auto applied = std::chrono::duration_cast<std::chrono::microseconds>(
+      backend.current->applied_at.time_since_epoch());
+  CHECK(res.header("X-Onevalue-Applied-At") == std::to_string(applied.count()));
 }
 
 TEST_CASE_FIXTURE(fixture,

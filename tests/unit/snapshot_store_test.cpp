@@ -29,6 +29,17 @@ TEST_CASE("publishing a newer value replaces it and keeps the members") {
   CHECK(view->node_name == "n1");
 }
 
+TEST_CASE("a published value records when it was applied; members keep that time") {
+  snapshot_store store{"n1"};
+  auto before = std::chrono::steady_clock::now();
+  store.publish_value({5, {1, "n1"}});
+  auto applied = store.load()->applied_at;
+  CHECK(applied >= before);
+  CHECK(applied <= std::chrono::steady_clock::now());
+  store.publish_members({});
+  CHECK(store.load()->applied_at == applied);
+}
+
 TEST_CASE("an older or equal version never replaces a newer published value") {
   snapshot_store store{"n1"};
   CHECK(store.publish_value({7, {5, "n2"}}));
