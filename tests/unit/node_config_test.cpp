@@ -8,6 +8,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <thread>
+
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -411,7 +414,9 @@ TEST_CASE("CAF defaults for the cluster are set unless the user set them") {
   CHECK(
       caf::get_or(defaults.cfg.content, "middleman.connection-timeout", caf::timespan{0})
       == std::chrono::seconds(5));
-  CHECK(caf::get_or(defaults.cfg.content, "scheduler.max-threads", size_t{0}) >= 2);
+  auto half_the_cores = std::max(1u, std::thread::hardware_concurrency() / 2);
+  CHECK(caf::get_or(defaults.cfg.content, "scheduler.max-threads", size_t{0})
+        == half_the_cores);
   temp_dir dir;
   auto file = dir.write("node.ini", "[middleman]\nheartbeat-interval=2s\n");
   loader user;
