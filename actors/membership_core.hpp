@@ -149,7 +149,8 @@ private:
   struct suspicion {
     time_point start;
     time_point deadline;
-    /// Members other than us that independently suspected it at this incarnation.
+    /// Members other than us that independently suspected it at this incarnation, at
+    /// most `expected_confirmations()` of them.
     std::set<std::string> confirmations;
   };
 
@@ -208,6 +209,8 @@ private:
                  const std::string& reason, time_point now, swim_actions& out);
   void broadcast(const member_info& m, swim_actions& out);
   std::chrono::milliseconds suspicion_duration(const suspicion& s) const;
+  /// How many independent confirmations bring a suspicion down to its minimum timeout.
+  std::size_t expected_confirmations() const;
 
   // -- helpers --
   void mark_heard(const std::string& name, time_point now);

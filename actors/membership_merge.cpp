@@ -74,9 +74,13 @@ void membership_core::apply_suspect(const member_info& m, const std::string& rep
   if (e.info.state == member_state::failed || e.info.state == member_state::left)
     return;
   if (e.info.state == member_state::suspect && m.incarnation == e.info.incarnation) {
-    // An independent confirmation shortens the suspicion (Lifeguard).
+    // An independent confirmation shortens the suspicion (Lifeguard). Only the expected
+    // number count: more would not shorten it further, and re-broadcasting each of them
+    // would have every node re-send the suspicion once per other node (memberlist's
+    // suspicion.Confirm stops at the same point).
     auto& s = suspicions_.at(m.name);
-    if (reporter == self_name_ || !s.confirmations.insert(reporter).second)
+    if (reporter == self_name_ || s.confirmations.size() >= expected_confirmations()
+        || !s.confirmations.insert(reporter).second)
       return;
     s.deadline = s.start + suspicion_duration(s);
     earliest_suspicion_ = std::min(earliest_suspicion_, s.deadline);
@@ -88,7 +92,7 @@ void membership_core::apply_suspect(const member_info& m, const std::string& rep
   auto& s = suspicions_[m.name];
   s.start = now;
   s.confirmations.clear();
-  if (reporter != self_name_)
+  if (reporter != self_name_ && expected_confirmations() > 0)
     s.confirmations.insert(reporter);
   s.deadline = s.start + suspicion_duration(s);
   earliest_suspicion_ = std::min(earliest_suspicion_, s.deadline);
@@ -156,11 +160,15 @@ std::chrono::milliseconds membership_core::suspicion_duration(const suspicion& s
   auto n = table_.size();
   auto min_timeout = suspicion_timeout(settings_.suspicion_mult, n, settings_.probe_interval);
   auto max_timeout = min_timeout * std::max(1, settings_.suspicion_max_mult);
+  return dynamic_suspicion_timeout(s.confirmations.size(), expected_confirmations(),
+                                   min_timeout, max_timeout);
+}
+
+std::size_t membership_core::expected_confirmations() const {
   // Confirmations can only come from members other than us and the suspect.
-  auto expected = std::min<std::size_t>(static_cast<std::size_t>(settings_.indirect_checks),
-                                        n >= 2 ? n - 2 : 0);
-  return dynamic_suspicion_timeout(s.confirmations.size(), expected, min_timeout,
-                                   max_timeout);
+  auto n = table_.size();
+  return std::min<std::size_t>(static_cast<std::size_t>(std::max(settings_.indirect_checks, 0)),
+                               n >= 2 ? n - 2 : 0);
 }
 
 }  // namespace onevalue

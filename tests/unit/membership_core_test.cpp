@@ -258,6 +258,22 @@ TEST_CASE_FIXTURE(fixture, "independent confirmations shorten a suspicion") {
   CHECK(find("n5")->state == member_state::failed);
 }
 
+TEST_CASE_FIXTURE(fixture, "confirmations beyond the expected number are not re-broadcast") {
+  for (auto name : {"n1", "n2", "n3", "n4", "n5"})
+    add(name);
+  // n = 6 with 3 indirect checks: 3 confirmations bring the timeout to its minimum.
+  for (auto reporter : {"n2", "n3", "n4"}) {
+    auto out = core.merge_updates({{node_info("n1", 0, member_state::suspect), reporter}}, t0);
+    CHECK(out.broadcasts.size() == 1);
+  }
+  auto fourth = core.merge_updates({{node_info("n1", 0, member_state::suspect), "n5"}}, t0);
+  CHECK(fourth.broadcasts.empty());
+  core.tick(t0 + 4s - 1ms);
+  CHECK(find("n1")->state == member_state::suspect);
+  core.tick(t0 + 4s);
+  CHECK(find("n1")->state == member_state::failed);
+}
+
 TEST_CASE_FIXTURE(fixture, "probes go round-robin: every member once per round") {
   for (auto name : {"n1", "n2", "n3", "n4"})
     add(name);
