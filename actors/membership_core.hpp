@@ -71,8 +71,11 @@ struct swim_actions {
 /// has a suspicion record; at most one direct probe is outstanding.
 ///
 /// Every node holds every member, so the table is kept compact (see member_table) and
-/// nothing but a new probe round scans it per probe: a 10,000-node simulation holds
-/// 10^8 entries and calls `tick` 10^4 times per probe interval.
+/// no per-message or per-tick work scans a mostly live table. Only a new probe round
+/// (once per N probes), choosing a push-pull peer (once per push-pull interval), probing
+/// failed members (once per failed-probe interval, while there are some) and reaping do.
+/// A 10,000-node simulation holds 10^8 entries and calls `tick` 10^4 times per probe
+/// interval.
 class membership_core {
 public:
   /// Creates the table with only `self`. `seeds` are pinged until one answers; with no
