@@ -18,7 +18,7 @@ membership_core::membership_core(member_info self, swim_settings settings,
   // A seed list that names only this node is the same as none.
   seeds_.erase(std::remove_if(seeds_.begin(), seeds_.end(),
                               [this](const endpoint& s) {
-                                return s == endpoint_of(members_.at(self_name_).info);
+                                return s == endpoint_of(table_[self_slot].info);
                               }),
                seeds_.end());
   joined_ = seeds_.empty();
@@ -29,14 +29,20 @@ membership_core::membership_core(member_info self, swim_settings settings,
 }
 
 const member_info& membership_core::self() const {
-  return members_.at(self_name_).info;
+  return table_[self_slot].info;
 }
 
 std::vector<member_info> membership_core::members() const {
+  std::vector<uint32_t> order(table_.size());
+  for (uint32_t slot = 0; slot < order.size(); ++slot)
+    order[slot] = slot;
+  std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+    return table_[a].info.name < table_[b].info.name;
+  });
   std::vector<member_info> result;
-  result.reserve(members_.size());
-  for (auto& [name, entry] : members_)
-    result.push_back(entry.info);
+  result.reserve(order.size());
+  for (auto slot : order)
+    result.push_back(table_[slot].info);
   return result;
 }
 
@@ -73,10 +79,9 @@ void membership_core::on_ping(const member_info& sender, const swim_message& msg
   ack.kind = swim_kind::ack;
   ack.seq = msg.seq;
   out.sends.push_back({endpoint_of(sender), ack});
-  auto known = members_.find(sender.name);
-  if (known != members_.end() && sender.incarnation <= known->second.info.incarnation
-      && (known->second.info.state == member_state::failed
-          || known->second.info.state == member_state::left))
+  auto* known = table_.get(sender.name);
+  if (known && sender.incarnation <= known->info.incarnation
+      && (known->info.state == member_state::failed || known->info.state == member_state::left))
     // It is talking to us, yet we hold it suspect or gone: exchange tables so it
     // learns that and refutes.
     out.push_pulls.push_back(endpoint_of(sender));
@@ -100,10 +105,10 @@ void membership_core::on_ack(const member_info& sender, const swim_message& msg,
     out.sends.push_back({relay_it->second.requester, relayed});
     relays_.erase(relay_it);
   }
-  auto known = members_.find(sender.name);
-  bool was_down = known != members_.end()
-                  && (known->second.info.state == member_state::failed
-                      || known->second.info.state == member_state::left);
+  auto* known = table_.get(sender.name);
+  bool was_down = known
+                  && (known->info.state == member_state::failed
+                      || known->info.state == member_state::left);
   apply_alive(sender, sender.name, now, out);
   mark_heard(sender.name, now);
   if (probe_ && probe_->seq == msg.seq) {
@@ -190,7 +195,7 @@ swim_actions membership_core::leave(time_point now) {
   swim_actions out;
   if (leaving_)
     return out;
-  auto& me = members_.at(self_name_);
+  auto& me = table_[self_slot];
   set_state(me, member_state::left, me.info.incarnation + 1, "graceful leave", now, out);
   broadcast(me.info, out);
   leaving_ = true;
@@ -213,131 +218,138 @@ time_point membership_core::next_deadline() const {
 
 member_counts membership_core::counts() const {
   member_counts c;
-  for (auto& [name, e] : members_) {
-    switch (e.info.state) {
-      case member_state::alive: ++c.alive; break;
-      case member_state::suspect: ++c.suspect; break;
-      case member_state::failed: ++c.failed; break;
-      case member_state::left: ++c.left; break;
-    }
-  }
+  c.alive = state_counts_[static_cast<std::size_t>(member_state::alive)];
+  c.suspect = state_counts_[static_cast<std::size_t>(member_state::suspect)];
+  c.failed = state_counts_[static_cast<std::size_t>(member_state::failed)];
+  c.left = state_counts_[static_cast<std::size_t>(member_state::left)];
   return c;
 }
 
 const member_info* membership_core::find(const std::string& name) const {
-  auto it = members_.find(name);
-  return it == members_.end() ? nullptr : &it->second.info;
+  auto* e = table_.get(name);
+  return e ? &e->info : nullptr;
 }
 
 std::vector<member_info> membership_core::sample_live_peers(std::size_t k,
                                                             std::mt19937_64& rng) const {
   std::vector<member_info> result;
-  if (names_.size() <= 1 || k == 0)
+  for (auto slot : sample_live_slots(k, member_table::npos, rng))
+    result.push_back(table_[slot].info);
+  return result;
+}
+
+std::size_t membership_core::live_peer_count() const {
+  auto live = state_counts_[static_cast<std::size_t>(member_state::alive)]
+              + state_counts_[static_cast<std::size_t>(member_state::suspect)];
+  return is_live(self().state) ? live - 1 : live;
+}
+
+std::vector<uint32_t> membership_core::sample_live_slots(std::size_t k, uint32_t except,
+                                                         std::mt19937_64& rng) const {
+  std::vector<uint32_t> result;
+  auto live = live_peer_count();
+  if (except != member_table::npos && except != self_slot
+      && is_live(table_[except].info.state))
+    --live;
+  if (k == 0 || live == 0)
     return result;
-  if (names_.size() <= 4 * k) {
-    // Small tables: shuffle them all.
-    auto names = live_peers({});
-    std::shuffle(names.begin(), names.end(), rng);
-    names.resize(std::min(names.size(), k));
-    for (auto& n : names)
-      result.push_back(members_.at(n).info);
+  auto n = table_.size();
+  if (n > 4 * k && live > k && 2 * live >= n) {
+    // Large tables, mostly live: draw slots until k distinct live ones came up
+    // (expected fewer than 4 draws each, as more than half the slots qualify).
+    std::uniform_int_distribution<std::size_t> pick{0, n - 1};
+    while (result.size() < k) {
+      auto slot = static_cast<uint32_t>(pick(rng));
+      if (slot == self_slot || slot == except || !is_live(table_[slot].info.state)
+          || std::find(result.begin(), result.end(), slot) != result.end())
+        continue;
+      result.push_back(slot);
+    }
     return result;
   }
-  std::uniform_int_distribution<std::size_t> pick{0, names_.size() - 1};
-  std::set<std::size_t> chosen;
-  for (std::size_t tries = 0; tries < 8 * k && result.size() < k; ++tries) {
-    auto slot = pick(rng);
-    auto& e = members_.at(names_[slot]);
-    bool live = e.info.state == member_state::alive || e.info.state == member_state::suspect;
-    if (e.info.name == self_name_ || !live || !chosen.insert(slot).second)
-      continue;
-    result.push_back(e.info);
-  }
+  // Small or mostly dead tables: shuffle every candidate.
+  result.reserve(live);
+  for (uint32_t slot = 0; slot < n; ++slot)
+    if (slot != self_slot && slot != except && is_live(table_[slot].info.state))
+      result.push_back(slot);
+  std::shuffle(result.begin(), result.end(), rng);
+  result.resize(std::min(result.size(), k));
   return result;
 }
 
 void membership_core::preload(const std::vector<member_info>& table, time_point now) {
+  table_.reserve(table_.size() + table.size());
   for (auto& m : table) {
-    if (m.name.empty() || m.name == self_name_ || members_.count(m.name) > 0)
+    if (m.name.empty() || m.name == self_name_ || table_.find(m.name) != member_table::npos)
       continue;
-    auto& e = insert_member(m, now);
-    if (e.info.state == member_state::suspect)
-      e.info.state = member_state::alive;
-    if (e.info.state == member_state::failed) {
-      ++failed_count_;
+    auto info = m;
+    if (info.state == member_state::suspect)
+      info.state = member_state::alive;
+    if (info.state == member_state::failed || info.state == member_state::left)
       earliest_reap_ = std::min(earliest_reap_, now + settings_.reap_after);
-    } else if (e.info.state == member_state::left) {
-      earliest_reap_ = std::min(earliest_reap_, now + settings_.reap_after);
-    }
+    insert_member(std::move(info), now);
   }
   joined_ = true;
 }
 
 membership_core::member_entry& membership_core::insert_member(member_info info,
                                                               time_point now) {
-  auto name = info.name;
-  member_entry entry;
-  entry.info = std::move(info);
-  entry.state_since = now;
-  entry.slot = names_.size();
-  names_.push_back(name);
-  return members_.emplace(std::move(name), std::move(entry)).first->second;
+  ++state_counts_[static_cast<std::size_t>(info.state)];
+  return table_.insert(member_entry{std::move(info), now, time_point::min()});
 }
 
 void membership_core::erase_name(const std::string& name) {
-  auto it = members_.find(name);
-  if (it == members_.end())
+  auto slot = table_.find(name);
+  if (slot == member_table::npos || slot == self_slot)
     return;
-  auto slot = it->second.slot;
-  if (slot + 1 != names_.size()) {
-    names_[slot] = std::move(names_.back());
-    members_.at(names_[slot]).slot = slot;
+  auto state = table_[slot].info.state;
+  --state_counts_[static_cast<std::size_t>(state)];
+  if (state == member_state::suspect)
+    suspicions_.erase(name);
+  auto moved_from = table_.erase(slot);
+  // Keep this round's probe order pointing at the same members.
+  for (auto& x : probe_order_) {
+    if (x == slot)
+      x = member_table::npos;
+    else if (x == moved_from)
+      x = slot;
   }
-  names_.pop_back();
-  if (it->second.info.state == member_state::failed)
-    --failed_count_;
-  members_.erase(it);
 }
 
 void membership_core::mark_heard(const std::string& name, time_point now) {
-  auto it = members_.find(name);
-  if (it != members_.end())
-    it->second.last_heard = now;
-}
-
-std::vector<std::string> membership_core::live_peers(const std::string& except) const {
-  std::vector<std::string> result;
-  for (auto& [name, e] : members_)
-    if (name != self_name_ && name != except
-        && (e.info.state == member_state::alive || e.info.state == member_state::suspect))
-      result.push_back(name);
-  return result;
+  if (auto* e = table_.get(name))
+    e->last_heard = now;
 }
 
 std::string membership_core::check_invariants() const {
-  auto self_it = members_.find(self_name_);
-  if (self_it == members_.end())
-    return "self is missing from the member table";
-  auto self_state = self_it->second.info.state;
+  if (table_.size() == 0 || table_[self_slot].info.name != self_name_)
+    return "self is not at slot 0 of the member table";
+  auto self_state = self().state;
   if (self_state != member_state::alive && self_state != member_state::left)
     return "self is " + std::string{to_string(self_state)} + " in its own table";
   if (self_state == member_state::left && !leaving_)
     return "self is left but not leaving";
-  for (auto& [name, e] : members_) {
-    if (name != e.info.name)
-      return "member table key " + name + " holds " + e.info.name;
-    if (e.info.state == member_state::suspect && !e.suspicion_deadline)
-      return name + " is suspect without a suspicion deadline";
-    if (e.info.state != member_state::suspect && e.suspicion_deadline)
-      return name + " has a suspicion deadline but is " + to_string(e.info.state);
-    if (e.suspicion_deadline && *e.suspicion_deadline < earliest_suspicion_)
-      return name + "'s suspicion deadline is before the earliest one tracked";
-    if (e.slot >= names_.size() || names_[e.slot] != name)
-      return name + " is not at its slot in the name index";
+  if (auto broken = table_.check(); !broken.empty())
+    return broken;
+  std::array<std::size_t, 4> recount{};
+  for (auto& e : table_) {
+    ++recount[static_cast<std::size_t>(e.info.state)];
+    if (e.info.state == member_state::suspect && suspicions_.count(e.info.name) == 0)
+      return e.info.name + " is suspect without a suspicion deadline";
   }
-  if (names_.size() != members_.size())
-    return "the name index has " + std::to_string(names_.size()) + " names for "
-           + std::to_string(members_.size()) + " members";
+  if (recount != state_counts_)
+    return "the members-by-state counts disagree with the table";
+  for (auto& [name, s] : suspicions_) {
+    auto* e = table_.get(name);
+    if (!e || e->info.state != member_state::suspect)
+      return name + " has a suspicion deadline but is "
+             + (e ? to_string(e->info.state) : "not in the table");
+    if (s.deadline < earliest_suspicion_)
+      return name + "'s suspicion deadline is before the earliest one tracked";
+  }
+  for (auto slot : probe_order_)
+    if (slot != member_table::npos && slot >= table_.size())
+      return "the probe order points past the table";
   if (health_ < 0 || health_ >= std::max(settings_.awareness_max_multiplier, 1))
     return "health score " + std::to_string(health_) + " out of range";
   if (probe_ && probe_->target == self_name_)

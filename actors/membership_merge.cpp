@@ -36,8 +36,8 @@ void membership_core::apply_alive(const member_info& m, const std::string& repor
       refute(m.incarnation, reporter + " knows an older incarnation of this node", out);
     return;
   }
-  auto it = members_.find(m.name);
-  if (it == members_.end()) {
+  auto* known = table_.get(m.name);
+  if (!known) {
     auto info = m;
     info.state = member_state::alive;
     auto& e = insert_member(std::move(info), now);
@@ -47,7 +47,7 @@ void membership_core::apply_alive(const member_info& m, const std::string& repor
     broadcast(e.info, out);
     return;
   }
-  auto& e = it->second;
+  auto& e = *known;
   if (m.incarnation <= e.info.incarnation)
     return;
   // A higher incarnation is the member's own word: take its addresses too, so a node
@@ -67,29 +67,35 @@ void membership_core::apply_suspect(const member_info& m, const std::string& rep
       refute(m.incarnation, reporter + " suspects this node", out);
     return;
   }
-  auto it = members_.find(m.name);
-  if (it == members_.end() || m.incarnation < it->second.info.incarnation)
+  auto* known = table_.get(m.name);
+  if (!known || m.incarnation < known->info.incarnation)
     return;
-  auto& e = it->second;
+  auto& e = *known;
   if (e.info.state == member_state::failed || e.info.state == member_state::left)
     return;
   if (e.info.state == member_state::suspect && m.incarnation == e.info.incarnation) {
-    // An independent confirmation shortens the suspicion (Lifeguard).
-    if (reporter == self_name_ || !e.confirmations.insert(reporter).second)
+    // An independent confirmation shortens the suspicion (Lifeguard). Only the expected
+    // number count: more would not shorten it further, and re-broadcasting each of them
+    // would have every node re-send the suspicion once per other node (memberlist's
+    // suspicion.Confirm stops at the same point).
+    auto& s = suspicions_.at(m.name);
+    if (reporter == self_name_ || s.confirmations.size() >= expected_confirmations()
+        || !s.confirmations.insert(reporter).second)
       return;
-    e.suspicion_deadline = e.suspicion_start + suspicion_duration(e);
-    earliest_suspicion_ = std::min(earliest_suspicion_, *e.suspicion_deadline);
+    s.deadline = s.start + suspicion_duration(s);
+    earliest_suspicion_ = std::min(earliest_suspicion_, s.deadline);
     broadcast(e.info, out);
     return;
   }
   ++counters_.suspicions_raised;
-  e.suspicion_start = now;
-  e.confirmations.clear();
-  if (reporter != self_name_)
-    e.confirmations.insert(reporter);
   set_state(e, member_state::suspect, m.incarnation, "suspected by " + reporter, now, out);
-  e.suspicion_deadline = e.suspicion_start + suspicion_duration(e);
-  earliest_suspicion_ = std::min(earliest_suspicion_, *e.suspicion_deadline);
+  auto& s = suspicions_[m.name];
+  s.start = now;
+  s.confirmations.clear();
+  if (reporter != self_name_ && expected_confirmations() > 0)
+    s.confirmations.insert(reporter);
+  s.deadline = s.start + suspicion_duration(s);
+  earliest_suspicion_ = std::min(earliest_suspicion_, s.deadline);
   broadcast(e.info, out);
 }
 
@@ -100,10 +106,10 @@ void membership_core::apply_dead(const member_info& m, const std::string& report
       refute(m.incarnation, reporter + " reports this node " + to_string(m.state), out);
     return;
   }
-  auto it = members_.find(m.name);
-  if (it == members_.end() || m.incarnation < it->second.info.incarnation)
+  auto* known = table_.get(m.name);
+  if (!known || m.incarnation < known->info.incarnation)
     return;
-  auto& e = it->second;
+  auto& e = *known;
   if (e.info.state == member_state::left)
     return;
   if (e.info.state == member_state::failed && m.state == member_state::failed)
@@ -134,19 +140,15 @@ void membership_core::set_state(member_entry& e, member_state to, uint64_t incar
   if (to != e.info.state) {
     out.events.push_back({e.info.name, e.info.state, to, incarnation, reason});
     e.state_since = now;
-    if (e.info.state == member_state::failed)
-      --failed_count_;
-    if (to == member_state::failed)
-      ++failed_count_;
+    --state_counts_[static_cast<std::size_t>(e.info.state)];
+    ++state_counts_[static_cast<std::size_t>(to)];
+    if (e.info.state == member_state::suspect)
+      suspicions_.erase(e.info.name);
     if (to == member_state::failed || to == member_state::left)
       earliest_reap_ = std::min(earliest_reap_, now + settings_.reap_after);
   }
   e.info.state = to;
   e.info.incarnation = incarnation;
-  if (to != member_state::suspect) {
-    e.suspicion_deadline.reset();
-    e.confirmations.clear();
-  }
   out.members_changed = true;
 }
 
@@ -154,15 +156,19 @@ void membership_core::broadcast(const member_info& m, swim_actions& out) {
   out.broadcasts.push_back(member_update{m, self_name_});
 }
 
-std::chrono::milliseconds membership_core::suspicion_duration(const member_entry& e) const {
-  auto n = members_.size();
+std::chrono::milliseconds membership_core::suspicion_duration(const suspicion& s) const {
+  auto n = table_.size();
   auto min_timeout = suspicion_timeout(settings_.suspicion_mult, n, settings_.probe_interval);
   auto max_timeout = min_timeout * std::max(1, settings_.suspicion_max_mult);
+  return dynamic_suspicion_timeout(s.confirmations.size(), expected_confirmations(),
+                                   min_timeout, max_timeout);
+}
+
+std::size_t membership_core::expected_confirmations() const {
   // Confirmations can only come from members other than us and the suspect.
-  auto expected = std::min<std::size_t>(static_cast<std::size_t>(settings_.indirect_checks),
-                                        n >= 2 ? n - 2 : 0);
-  return dynamic_suspicion_timeout(e.confirmations.size(), expected, min_timeout,
-                                   max_timeout);
+  auto n = table_.size();
+  return std::min<std::size_t>(static_cast<std::size_t>(std::max(settings_.indirect_checks, 0)),
+                               n >= 2 ? n - 2 : 0);
 }
 
 }  // namespace onevalue

@@ -12,7 +12,7 @@ void membership_core::retry_join(time_point now, swim_actions& out) {
   next_join_at_ = now + settings_.join_retry_interval;
   // Joined nodes fall back to their seeds only when nobody else is left to talk to,
   // e.g. after every peer restarted or a partition isolated this node.
-  if (joined_ && !live_peers({}).empty())
+  if (joined_ && live_peer_count() > 0)
     return;
   std::string list;
   for (auto& seed : seeds_) {
@@ -35,18 +35,17 @@ void membership_core::retry_join(time_point now, swim_actions& out) {
 void membership_core::check_probe(time_point now, swim_actions& out) {
   if (!probe_)
     return;
-  auto target_it = members_.find(probe_->target);
-  if (target_it == members_.end()) {
+  auto target_slot = table_.find(probe_->target);
+  if (target_slot == member_table::npos) {
     probe_.reset();
     return;
   }
   if (!probe_->indirect_sent && now >= probe_->ack_deadline) {
     probe_->indirect_sent = true;
-    auto helpers = live_peers(probe_->target);
-    std::shuffle(helpers.begin(), helpers.end(), rng_);
-    auto count = std::min<std::size_t>(helpers.size(),
-                                       static_cast<std::size_t>(settings_.indirect_checks));
-    auto& target = target_it->second.info;
+    auto helpers = sample_live_slots(static_cast<std::size_t>(settings_.indirect_checks),
+                                     target_slot, rng_);
+    auto count = helpers.size();
+    auto& target = table_[target_slot].info;
     for (std::size_t i = 0; i < count; ++i) {
       swim_message req;
       req.kind = swim_kind::ping_req;
@@ -54,13 +53,13 @@ void membership_core::check_probe(time_point now, swim_actions& out) {
       req.target = target.name;
       req.target_address = target.address;
       req.target_port = target.cluster_port;
-      out.sends.push_back({endpoint_of(members_.at(helpers[i]).info), req});
+      out.sends.push_back({endpoint_of(table_[helpers[i]].info), req});
       ++counters_.indirect_probes_sent;
     }
     probe_->expected_nacks = count;
   }
   if (now >= probe_->probe_deadline) {
-    auto& e = target_it->second;
+    auto& e = table_[target_slot];
     // Lifeguard: every helper that did not even nack hints that our own network or
     // CPU is the problem; with no helpers, the missed ack itself counts.
     auto missing = probe_->expected_nacks - probe_->nacks;
@@ -89,24 +88,26 @@ void membership_core::start_probe(time_point now, swim_actions& out) {
   // which bounds detection time (unlike picking a random member each time).
   for (std::size_t attempts = 0; attempts < 2; ++attempts) {
     while (probe_index_ < probe_order_.size()) {
-      auto name = probe_order_[probe_index_++];
-      auto it = members_.find(name);
-      if (it == members_.end() || name == self_name_)
+      auto slot = probe_order_[probe_index_++];
+      if (slot == member_table::npos || slot == self_slot
+          || !is_live(table_[slot].info.state))
         continue;
-      auto state = it->second.info.state;
-      if (state != member_state::alive && state != member_state::suspect)
-        continue;
+      auto& target = table_[slot].info;
       swim_message ping;
       ping.kind = swim_kind::ping;
       ping.seq = next_seq();
-      ping.target = name;
-      out.sends.push_back({endpoint_of(it->second.info), ping});
+      ping.target = target.name;
+      out.sends.push_back({endpoint_of(target), ping});
       ++counters_.probes_sent;
-      probe_ = pending_probe{name, ping.seq, now + scaled_ack_timeout(), now + interval,
-                             false, 0, 0};
+      probe_ = pending_probe{target.name, ping.seq, now + scaled_ack_timeout(),
+                             now + interval, false, 0, 0};
       return;
     }
-    probe_order_ = live_peers({});
+    probe_order_.clear();
+    probe_order_.reserve(live_peer_count());
+    for (uint32_t slot = 0; slot < table_.size(); ++slot)
+      if (slot != self_slot && is_live(table_[slot].info.state))
+        probe_order_.push_back(slot);
     std::shuffle(probe_order_.begin(), probe_order_.end(), rng_);
     probe_index_ = 0;
     if (probe_order_.empty())
@@ -118,19 +119,21 @@ void membership_core::expire_suspicions(time_point now, swim_actions& out) {
   if (now < earliest_suspicion_)
     return;
   earliest_suspicion_ = time_point::max();
-  for (auto& [name, e] : members_) {
-    if (!e.suspicion_deadline)
-      continue;
-    if (now < *e.suspicion_deadline) {
-      earliest_suspicion_ = std::min(earliest_suspicion_, *e.suspicion_deadline);
-      continue;
-    }
-    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - e.suspicion_start);
+  std::vector<std::string> expired;
+  for (auto& [name, s] : suspicions_) {
+    if (now < s.deadline)
+      earliest_suspicion_ = std::min(earliest_suspicion_, s.deadline);
+    else
+      expired.push_back(name);
+  }
+  for (auto& name : expired) {
+    auto& s = suspicions_.at(name);
+    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - s.start);
+    auto reason = "suspicion not refuted within " + std::to_string(waited.count()) + " ms ("
+                  + std::to_string(s.confirmations.size()) + " confirmations)";
+    auto& e = *table_.get(name);
     ++counters_.members_failed;
-    set_state(e, member_state::failed, e.info.incarnation,
-              "suspicion not refuted within " + std::to_string(waited.count()) + " ms ("
-                  + std::to_string(e.confirmations.size()) + " confirmations)",
-              now, out);
+    set_state(e, member_state::failed, e.info.incarnation, reason, now, out);
     broadcast(e.info, out);
   }
 }
@@ -159,10 +162,10 @@ void membership_core::probe_failed_members(time_point now, swim_actions& out) {
   if (now < next_failed_probe_at_)
     return;
   next_failed_probe_at_ = now + settings_.failed_probe_interval;
-  if (failed_count_ == 0)
+  if (state_counts_[static_cast<std::size_t>(member_state::failed)] == 0)
     return;
   std::vector<const member_entry*> failed;
-  for (auto& [name, e] : members_)
+  for (auto& e : table_)
     if (e.info.state == member_state::failed)
       failed.push_back(&e);
   if (failed.empty())
@@ -186,10 +189,11 @@ void membership_core::schedule_push_pull(time_point now, swim_actions& out) {
   // would block the middleman's single connect thread for minutes.
   auto recent = now - 2 * settings_.probe_interval;
   std::vector<const member_entry*> candidates;
-  for (auto& [name, e] : members_)
-    if (name != self_name_ && e.info.state == member_state::alive && e.last_heard
-        && *e.last_heard >= recent)
+  for (uint32_t slot = 0; slot < table_.size(); ++slot) {
+    auto& e = table_[slot];
+    if (slot != self_slot && e.info.state == member_state::alive && e.last_heard >= recent)
       candidates.push_back(&e);
+  }
   if (candidates.empty())
     return;
   std::uniform_int_distribution<std::size_t> pick{0, candidates.size() - 1};
@@ -201,18 +205,20 @@ void membership_core::reap(time_point now, swim_actions& out) {
     return;
   earliest_reap_ = time_point::max();
   std::vector<std::string> gone_names;
-  for (auto& [name, e] : members_) {
+  for (uint32_t slot = 0; slot < table_.size(); ++slot) {
+    auto& e = table_[slot];
     bool gone = e.info.state == member_state::failed || e.info.state == member_state::left;
-    if (name == self_name_ || !gone)
+    if (slot == self_slot || !gone)
       continue;
     if (now >= e.state_since + settings_.reap_after)
-      gone_names.push_back(name);
+      gone_names.push_back(e.info.name);
     else
       earliest_reap_ = std::min(earliest_reap_, e.state_since + settings_.reap_after);
   }
+  std::sort(gone_names.begin(), gone_names.end());
   for (auto& name : gone_names) {
     out.notes.push_back("forgetting " + name + ": "
-                        + to_string(members_.at(name).info.state)
+                        + to_string(table_.get(name)->info.state)
                         + " for longer than reap-after");
     out.members_changed = true;
     erase_name(name);

@@ -54,8 +54,8 @@ enum class start_mode {
 };
 
 /// A simulated network of N nodes; owned and driven by one thread (a test or the
-/// simulator). Scales to thousands of nodes: lookups by address are hashed and a step
-/// costs O(1) per idle node.
+/// simulator). Scales to 10,000 nodes (about 10 GB, as every node holds every member):
+/// lookups by address are hashed and a step costs O(1) per idle node.
 class cluster {
 public:
   /// Builds `n` nodes named n0..n{n-1}; every node but n0 has n0 as its seed.

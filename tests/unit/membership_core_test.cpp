@@ -258,6 +258,22 @@ TEST_CASE_FIXTURE(fixture, "independent confirmations shorten a suspicion") {
   CHECK(find("n5")->state == member_state::failed);
 }
 
+TEST_CASE_FIXTURE(fixture, "confirmations beyond the expected number are not re-broadcast") {
+  for (auto name : {"n1", "n2", "n3", "n4", "n5"})
+    add(name);
+  // n = 6 with 3 indirect checks: 3 confirmations bring the timeout to its minimum.
+  for (auto reporter : {"n2", "n3", "n4"}) {
+    auto out = core.merge_updates({{node_info("n1", 0, member_state::suspect), reporter}}, t0);
+    CHECK(out.broadcasts.size() == 1);
+  }
+  auto fourth = core.merge_updates({{node_info("n1", 0, member_state::suspect), "n5"}}, t0);
+  CHECK(fourth.broadcasts.empty());
+  core.tick(t0 + 4s - 1ms);
+  CHECK(find("n1")->state == member_state::suspect);
+  core.tick(t0 + 4s);
+  CHECK(find("n1")->state == member_state::failed);
+}
+
 TEST_CASE_FIXTURE(fixture, "probes go round-robin: every member once per round") {
   for (auto name : {"n1", "n2", "n3", "n4"})
     add(name);
@@ -273,6 +289,40 @@ TEST_CASE_FIXTURE(fixture, "probes go round-robin: every member once per round")
   }
   std::sort(probed.begin(), probed.end());
   CHECK(probed == std::vector<std::string>{"n1", "n2", "n3", "n4"});
+}
+
+TEST_CASE("reaping a member mid-round keeps every other member in the probe round") {
+  auto t0 = time_point{} + std::chrono::hours{1};
+  swim_settings settings;
+  settings.reap_after = 1500ms;
+  membership_core core{node_info("n0"), settings, {}, 42, t0};
+  for (auto name : {"n1", "n2", "n3", "n4", "n5", "n6"})
+    core.merge_updates({member_update{node_info(name), "n9"}}, t0);
+  std::vector<std::string> probed;
+  auto t = t0;
+  auto probe_once = [&] {
+    t += settings.probe_interval;
+    for (auto& s : core.tick(t).sends)
+      if (s.msg.kind == swim_kind::ping) {
+        probed.push_back(s.msg.target);
+        core.handle_message(node_info(s.msg.target), msg(swim_kind::ack, s.msg.seq), t);
+      }
+  };
+  probe_once();
+  // Fail a member not probed yet; it is reaped two ticks later, which moves the last
+  // member of the table into its slot while the round is under way.
+  std::string gone = probed[0] == "n1" ? "n2" : "n1";
+  core.merge_updates({{node_info(gone, 0, member_state::failed), "n9"}}, t);
+  for (int i = 0; i < 4; ++i)
+    probe_once();
+  CHECK(core.find(gone) == nullptr);
+  std::sort(probed.begin(), probed.end());
+  std::vector<std::string> expected;
+  for (auto name : {"n1", "n2", "n3", "n4", "n5", "n6"})
+    if (name != gone)
+      expected.emplace_back(name);
+  CHECK(probed == expected);
+  CHECK(core.check_invariants() == "");
 }
 
 TEST_CASE_FIXTURE(fixture, "a duplicate ping is acked again and changes nothing else") {
