@@ -32,7 +32,7 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release \
 FROM ${BASE_IMAGE}
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libcaf-core0.17 libcaf-io0.17 libcpp-httplib0.11 libspdlog1.10 curl \
+      libcaf-core0.17 libcaf-io0.17 libspdlog1.10 curl \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 onevalue \
  && useradd --system --uid 10001 --gid onevalue --home-dir /var/lib/onevalue \

@@ -1,13 +1,31 @@
 #include "http/completion_inbox.hpp"
 
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cstdint>
 
 namespace onevalue {
 
-completion_inbox::completion_inbox(int wake_fd) : wake_fd_(wake_fd) {
+completion_inbox::completion_inbox()
+    : wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
   // nop
+}
+
+completion_inbox::~completion_inbox() {
+  if (wake_fd_ >= 0)
+    ::close(wake_fd_);
+}
+
+void completion_inbox::wake() {
+  uint64_t one = 1;
+  // A full eventfd counter (never in practice) still leaves the fd readable.
+  [[maybe_unused]] auto written = ::write(wake_fd_, &one, sizeof(one));
+}
+
+void completion_inbox::clear_wake() {
+  uint64_t count = 0;
+  [[maybe_unused]] auto got = ::read(wake_fd_, &count, sizeof(count));
 }
 
 void completion_inbox::bind_to_current_thread() {
@@ -27,11 +45,8 @@ void completion_inbox::post(completion c) {
     wake = remote_.empty();
     remote_.push_back(std::move(c));
   }
-  if (wake) {
-    uint64_t one = 1;
-    // A full eventfd counter (never in practice) still leaves the loop readable.
-    [[maybe_unused]] auto written = ::write(wake_fd_, &one, sizeof(one));
-  }
+  if (wake)
+    this->wake();
 }
 
 std::vector<completion> completion_inbox::take() {

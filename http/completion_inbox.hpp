@@ -24,11 +24,27 @@ struct completion {
 /// response that arrives after its loop stopped is dropped instead of touching a dead
 /// loop. Responses made on the loop's own thread (reads answered at once) go to a
 /// local list without a lock; others go to a locked list and wake the loop through
-/// its eventfd, once per batch. Thread-safe.
+/// the inbox's eventfd, once per batch. The inbox owns that fd, so a responder that
+/// outlives the loop still writes to its own eventfd, never to a reused fd number.
+/// Thread-safe.
 class completion_inbox {
 public:
-  /// `wake_fd` is the loop's eventfd, written to wake it (the loop owns the fd).
-  explicit completion_inbox(int wake_fd);
+  /// Creates the eventfd; check `fd()` >= 0.
+  completion_inbox();
+  ~completion_inbox();
+
+  completion_inbox(const completion_inbox&) = delete;
+  completion_inbox& operator=(const completion_inbox&) = delete;
+
+  /// The eventfd the loop watches (readable after a post from another thread or a
+  /// `wake()`); -1 if it could not be created.
+  int fd() const { return wake_fd_; }
+
+  /// Makes `fd()` readable (e.g. to tell the loop to stop). Thread-safe.
+  void wake();
+
+  /// Loop thread: resets `fd()` after it was readable.
+  void clear_wake();
 
   /// Marks the calling thread as the loop's own; call before handing out responders.
   void bind_to_current_thread();
@@ -47,7 +63,7 @@ public:
   void close();
 
 private:
-  int wake_fd_;
+  int wake_fd_ = -1;
   std::thread::id owner_;
   /// Only touched by the owner thread.
   std::vector<completion> local_;

@@ -7,7 +7,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,8 +23,8 @@ constexpr uint64_t listen_tag = 0;
 constexpr uint64_t wake_tag = 1;
 /// How often timeouts are checked; also bounds how late one fires.
 constexpr std::chrono::milliseconds sweep_interval{250};
-/// Bytes read per read(2) call.
-constexpr std::size_t read_chunk = 16384;
+/// How long accepting pauses after running out of file descriptors or memory.
+constexpr std::chrono::milliseconds accept_pause{100};
 
 std::string error_response(int status, const std::string& message) {
   std::string out;
@@ -41,8 +40,8 @@ http_loop::http_loop(int listen_fd, gateway_backend& backend, const http_loop_se
     : listen_fd_(listen_fd), backend_(backend), settings_(settings),
       open_connections_(open_connections) {
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (epoll_fd_ < 0 || wake_fd_ < 0) {
+  inbox_ = std::make_shared<completion_inbox>();
+  if (epoll_fd_ < 0 || inbox_->fd() < 0) {
     init_error_ = std::string{"cannot create an HTTP event loop: "} + std::strerror(errno);
     return;
   }
@@ -54,9 +53,8 @@ http_loop::http_loop(int listen_fd, gateway_backend& backend, const http_loop_se
   wake_event.events = EPOLLIN;
   wake_event.data.u64 = wake_tag;
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &listen_event) != 0
-      || ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &wake_event) != 0)
+      || ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, inbox_->fd(), &wake_event) != 0)
     init_error_ = std::string{"cannot watch the HTTP socket: "} + std::strerror(errno);
-  inbox_ = std::make_shared<completion_inbox>(wake_fd_);
 }
 
 http_loop::~http_loop() {
@@ -64,18 +62,14 @@ http_loop::~http_loop() {
     ::close(c.fd);
     --open_connections_;
   }
-  if (inbox_)
-    inbox_->close();
+  inbox_->close();
   if (epoll_fd_ >= 0)
     ::close(epoll_fd_);
-  if (wake_fd_ >= 0)
-    ::close(wake_fd_);
 }
 
 void http_loop::stop() {
   stop_requested_ = true;
-  uint64_t one = 1;
-  [[maybe_unused]] auto written = ::write(wake_fd_, &one, sizeof(one));
+  inbox_->wake();
 }
 
 void http_loop::run() {
@@ -99,8 +93,15 @@ void http_loop::run() {
       if (connections_.empty() || clock::now() >= drain_deadline)
         break;
     }
+    if (accept_paused_ && clock::now() >= accept_resume_at_)
+      resume_accepting();
+    auto wait = sweep_interval;
+    if (draining_)
+      wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                drain_deadline - clock::now())
+                                + std::chrono::milliseconds{1});
     int n = ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()),
-                         static_cast<int>(sweep_interval.count()));
+                         static_cast<int>(std::max<int64_t>(0, wait.count())));
     if (n < 0 && errno != EINTR) {
       OV_LOG_ERROR("HTTP event loop stopped: epoll_wait: {}", std::strerror(errno));
       break;
@@ -113,18 +114,20 @@ void http_loop::run() {
         continue;
       }
       if (tag == wake_tag) {
-        uint64_t count = 0;
-        [[maybe_unused]] auto got = ::read(wake_fd_, &count, sizeof(count));
+        inbox_->clear_wake();
         continue;
       }
       auto it = connections_.find(tag);
       if (it == connections_.end())
         continue;
       auto& c = it->second;
-      if ((flags & EPOLLOUT) != 0 && c.out_sent < c.out.size() && !flush(c))
+      bool was_blocked = c.out_sent < c.out.size();
+      if ((flags & EPOLLOUT) != 0 && was_blocked && !flush(c))
         continue;
       if ((flags & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0)
         on_readable(c, (flags & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
+      else if (was_blocked && c.out.empty())
+        resume(c); // the blocked response went out: serve what waits behind it
     }
     apply_completions();
     auto now = clock::now();
@@ -136,13 +139,46 @@ void http_loop::run() {
   inbox_->close();
 }
 
+void http_loop::pause_accepting(const char* reason) {
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+  accept_paused_ = true;
+  accept_resume_at_ = clock::now() + accept_pause;
+  auto now = clock::now();
+  if (now - last_accept_warning_ > std::chrono::seconds{10}) {
+    last_accept_warning_ = now;
+    OV_LOG_WARN("HTTP accept failed ({}): not accepting for {} ms", reason,
+                accept_pause.count());
+  }
+}
+
+void http_loop::resume_accepting() {
+  accept_paused_ = false;
+  if (draining_)
+    return;
+  epoll_event listen_event{};
+  listen_event.events = EPOLLIN | EPOLLEXCLUSIVE;
+  listen_event.data.u64 = listen_tag;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &listen_event);
+}
+
+void http_loop::resume(connection& c) {
+  if (c.read_paused)
+    on_readable(c, true);
+  else
+    process_input(c);
+}
+
 void http_loop::accept_all() {
   for (;;) {
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED)
         continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK)
+      // Out of descriptors or memory: the listening socket stays readable, so stop
+      // watching it for a moment instead of spinning on it.
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+        pause_accepting(std::strerror(errno));
+      else if (errno != EAGAIN && errno != EWOULDBLOCK)
         OV_LOG_WARN("HTTP accept failed: {}", std::strerror(errno));
       return;
     }
@@ -173,21 +209,26 @@ void http_loop::accept_all() {
   }
 }
 
+std::size_t http_loop::input_cap() const {
+  // A request at both limits, with room for chunk framing and a pipelined next one.
+  return 2 * (settings_.parser.max_header_bytes + settings_.parser.max_body_bytes);
+}
+
 void http_loop::on_readable(connection& c, bool hung_up) {
   if (c.lingering) {
     discard_input(c);
     return;
   }
-  const std::size_t cap =
-      settings_.parser.max_header_bytes + settings_.parser.max_body_bytes + read_chunk;
   c.read_paused = false;
   while (!c.peer_closed) {
-    if (c.in.size() >= cap) {
+    if (c.in.size() >= input_cap()) {
       c.read_paused = true;
       break;
     }
     auto got = ::read(c.fd, scratch_.data(), scratch_.size());
     if (got > 0) {
+      if (c.in.empty())
+        c.request_started = clock::now();
       c.in.append(scratch_.data(), static_cast<std::size_t>(got));
       c.last_activity = clock::now();
       // A short read drained the socket; more data raises a new edge (saves the
@@ -214,9 +255,22 @@ void http_loop::on_readable(connection& c, bool hung_up) {
 
 void http_loop::process_input(connection& c) {
   auto id = c.id;
-  while (!c.awaiting_response && !c.close_after_write && !c.in.empty()) {
+  // Nothing new is parsed while a response waits for the client to read it: a client
+  // that pipelines without reading gets no more buffered for it than one response.
+  while (!c.awaiting_response && !c.close_after_write && c.out.empty() && !c.in.empty()) {
+    // Empty lines between requests (an extra CRLF after a body) are skipped here, so a
+    // connection holding only those counts as idle.
+    auto text = c.in.find_first_not_of("\r\n");
+    if (text != 0) {
+      c.in.erase(0, text == std::string::npos ? c.in.size() : text);
+      continue;
+    }
     auto parsed = parse_http_request(c.in, settings_.parser);
     if (parsed.outcome == http_parse_result::status::incomplete) {
+      if (c.in.size() >= input_cap()) {
+        answer_and_close(c, 431, "request too large for the header and body limits");
+        return;
+      }
       if (parsed.expects_continue && !c.sent_continue) {
         c.sent_continue = true;
         c.out += "HTTP/1.1 100 Continue\r\n\r\n";
@@ -231,6 +285,8 @@ void http_loop::process_input(connection& c) {
     }
     c.in.erase(0, parsed.consumed);
     c.sent_continue = false;
+    if (!c.in.empty())
+      c.request_started = clock::now();
     dispatch(c, parsed);
   }
   if (connections_.count(id) == 0)
@@ -268,10 +324,11 @@ void http_loop::apply_completions() {
       if (it == connections_.end())
         continue; // closed while its request was in flight
       auto& c = it->second;
-      if (c.lingering)
-        continue;
+      if (c.lingering || !c.awaiting_response)
+        continue; // nothing asked for it (a second answer to one request)
       c.awaiting_response = false;
-      c.close_after_write = c.close_after_write || done.close_after;
+      // While draining, close once the answer is out: the loop is going away.
+      c.close_after_write = c.close_after_write || done.close_after || draining_;
       if (c.out.empty())
         c.out = std::move(done.bytes);
       else
@@ -279,27 +336,27 @@ void http_loop::apply_completions() {
       c.last_activity = clock::now();
       if (!flush(c))
         continue;
-      if (c.read_paused) {
-        on_readable(c, true);
-        continue;
-      }
-      process_input(c);
+      resume(c);
     }
   }
 }
 
 bool http_loop::flush(connection& c) {
+  bool progressed = false;
   while (c.out_sent < c.out.size()) {
     auto sent = ::send(c.fd, c.out.data() + c.out_sent, c.out.size() - c.out_sent,
                        MSG_NOSIGNAL);
     if (sent > 0) {
       c.out_sent += static_cast<std::size_t>(sent);
+      progressed = true;
       continue;
     }
     if (sent < 0 && errno == EINTR)
       continue;
     if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (c.write_blocked_since == clock::time_point{})
+      // The write timeout counts from the last progress: a slow reader of a large
+      // response is not cut off while it keeps reading.
+      if (progressed || c.write_blocked_since == clock::time_point{})
         c.write_blocked_since = clock::now();
       return true;
     }
@@ -373,10 +430,11 @@ void http_loop::sweep_timeouts(clock::time_point now) {
         expired.push_back(id);
       continue;
     }
-    auto quiet = now - c.last_activity;
-    if (!c.in.empty() && quiet > settings_.read_timeout)
+    // A started request must be complete within the read timeout however slowly its
+    // bytes drip in (a slowloris client would otherwise hold the connection forever).
+    if (!c.in.empty() && now - c.request_started > settings_.read_timeout)
       slow_requests.push_back(id);
-    else if (c.in.empty() && quiet > settings_.keep_alive_timeout)
+    else if (c.in.empty() && now - c.last_activity > settings_.keep_alive_timeout)
       expired.push_back(id);
   }
   for (auto id : expired)

@@ -27,8 +27,8 @@ struct http_loop_settings {
   std::size_t max_connections = 10000;
 };
 
-/// One HTTP event loop: an epoll set with the shared listening socket, an eventfd and
-/// the connections this loop accepted, all non-blocking and served by one thread.
+/// One HTTP event loop: an epoll set with the shared listening socket, its completion
+/// inbox's eventfd and the connections this loop accepted, all non-blocking and served by one thread.
 ///
 /// A request is parsed when its bytes are in and handed to `route()`; the response
 /// comes back through the loop's completion inbox, at once (reads) or later from the
@@ -81,10 +81,21 @@ private:
     /// the kernel reset the connection and destroy that response in transit.
     bool lingering = false;
     clock::time_point last_activity;
+    /// When the first byte of the request now in `in` arrived (read timeout).
+    clock::time_point request_started;
+    /// When sending last made progress while output was pending (write timeout).
     clock::time_point write_blocked_since;
   };
 
   void accept_all();
+  /// Stops watching the listening socket for `accept_pause` (out of fds or memory).
+  void pause_accepting(const char* reason);
+  void resume_accepting();
+  /// Continues a connection whose response went out: resumes a paused read, else
+  /// parses what is buffered.
+  void resume(connection& c);
+  /// Most bytes buffered for one connection before a request is refused (431).
+  std::size_t input_cap() const;
   /// Reads what the socket holds and parses it; `hung_up` when the peer may have
   /// closed (read until EOF or EAGAIN then).
   void on_readable(connection& c, bool hung_up);
@@ -106,7 +117,6 @@ private:
   http_loop_settings settings_;
   std::atomic<std::size_t>& open_connections_;
   int epoll_fd_ = -1;
-  int wake_fd_ = -1;
   std::string init_error_;
   std::shared_ptr<completion_inbox> inbox_;
   std::unordered_map<uint64_t, connection> connections_;
@@ -115,6 +125,9 @@ private:
   uint64_t next_id_ = 2; // 0 and 1 tag the listening socket and the eventfd
   std::atomic<bool> stop_requested_{false};
   bool draining_ = false;
+  bool accept_paused_ = false;
+  clock::time_point accept_resume_at_;
+  clock::time_point last_accept_warning_;
 };
 
 } // namespace onevalue

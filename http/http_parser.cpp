@@ -200,7 +200,9 @@ bool percent_decode_path(std::string_view in, std::string& out) {
       return false;
     int hi = hex_digit(in[i + 1]);
     int lo = hex_digit(in[i + 2]);
-    if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+    // NUL and an encoded '?' are refused: the router would read the latter as the start
+    // of a query string.
+    if (hi < 0 || lo < 0 || (hi == 0 && lo == 0) || (hi == 3 && lo == 15))
       return false;
     out.push_back(static_cast<char>(hi * 16 + lo));
     i += 2;

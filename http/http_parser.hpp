@@ -55,7 +55,7 @@ struct http_parse_result {
 http_parse_result parse_http_request(std::string_view input, const http_parser_limits& limits);
 
 /// Percent-decodes a path; false (and `out` unspecified) for a bad or truncated
-/// escape or a decoded NUL byte.
+/// escape, a decoded NUL byte or an encoded '?' (%3F).
 bool percent_decode_path(std::string_view in, std::string& out);
 
 } // namespace onevalue

@@ -5,6 +5,7 @@
 
 #include <netdb.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -84,6 +85,18 @@ std::string http_server::start() {
   ls.write_timeout = settings_.write_timeout;
   ls.drain_timeout = settings_.drain_timeout;
   ls.max_connections = settings_.max_connections;
+  // Past the process's descriptor limit accept fails anyway; keep a reserve for the
+  // node's own files and cluster sockets and refuse politely (503) before that.
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+    constexpr rlim_t reserve = 64;
+    auto usable = files.rlim_cur > reserve ? files.rlim_cur - reserve : 1;
+    if (ls.max_connections > usable) {
+      OV_LOG_INFO("HTTP: at most {} connections (the descriptor limit is {})", usable,
+                  files.rlim_cur);
+      ls.max_connections = static_cast<std::size_t>(usable);
+    }
+  }
   for (int i = 0; i < std::max(1, settings_.threads); ++i) {
     auto loop = std::make_unique<http_loop>(listen_fd_, backend_, ls, open_connections_);
     if (!loop->init_error().empty()) {

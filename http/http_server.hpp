@@ -41,7 +41,8 @@ struct http_server_settings {
   /// How long `stop()` lets in-flight requests finish before closing them.
   std::chrono::milliseconds drain_timeout{2000};
   /// Open connections at most (all loops); past it a new connection gets 503 and is
-  /// closed. Each costs a file descriptor and its buffers.
+  /// closed. Each costs a file descriptor and its buffers; `start()` lowers it to the
+  /// process's descriptor limit (RLIMIT_NOFILE) minus 64.
   std::size_t max_connections = 10000;
 };
 

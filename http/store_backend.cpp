@@ -25,6 +25,11 @@ struct write_job {
 struct write_inbox {
   std::mutex mutex;
   std::vector<write_job> jobs;
+  /// Set when the bridge stopped: later writes fail at once instead of queueing.
+  bool closed = false;
+  /// Bridge only (no lock): writes sent to the store and not answered yet. Kept here,
+  /// not in the actor's state, so the bridge's exit handler can still answer them.
+  std::unordered_map<uint64_t, write_job> pending;
 };
 
 namespace {
@@ -62,11 +67,11 @@ void report_failure(const write_job& job, const caf::error& err, caf::actor_syst
   job.done(std::move(out));
 }
 
-/// State of the bridge: the writes sent to the store and not answered yet.
+/// State of the bridge: deadlines of the writes sent to the store.
 struct bridge_state {
   static inline const char* name = "onevalue.http-bridge";
   using clock = std::chrono::steady_clock;
-  std::unordered_map<uint64_t, write_job> pending;
+  std::shared_ptr<write_inbox> inbox;
   /// (deadline, id) in the order the writes were sent; all share one timeout, so the
   /// front always expires first. Answered writes leave their entry behind until it
   /// reaches the front.
@@ -79,11 +84,11 @@ using bridge_pointer = caf::stateful_actor<bridge_state>*;
 
 /// Delivers the store's answer to write `id`, unless it timed out already.
 void answer(bridge_pointer self, uint64_t id, write_outcome out) {
-  auto i = self->state.pending.find(id);
-  if (i == self->state.pending.end())
+  auto i = self->state.inbox->pending.find(id);
+  if (i == self->state.inbox->pending.end())
     return;
   auto job = std::move(i->second);
-  self->state.pending.erase(i);
+  self->state.inbox->pending.erase(i);
   job.done(std::move(out));
 }
 
@@ -107,15 +112,15 @@ void send_job(bridge_pointer self, write_job job, std::shared_ptr<snapshot_store
   auto id = st.next_id++;
   auto n = job.n;
   auto expected = job.expected;
-  st.pending.emplace(id, std::move(job));
+  st.inbox->pending.emplace(id, std::move(job));
   st.deadlines.emplace_back(bridge_state::clock::now() + timeout, id);
   arm_tick(self);
   auto failed = [=](const caf::error& err) {
-    auto i = self->state.pending.find(id);
-    if (i == self->state.pending.end())
+    auto i = self->state.inbox->pending.find(id);
+    if (i == self->state.inbox->pending.end())
       return;
     auto failed_job = std::move(i->second);
-    self->state.pending.erase(i);
+    self->state.inbox->pending.erase(i);
     report_failure(failed_job, err, self->system(), timeout);
   };
   if (!expected) {
@@ -145,6 +150,23 @@ void send_job(bridge_pointer self, write_job job, std::shared_ptr<snapshot_store
 caf::behavior write_bridge(bridge_pointer self, store_actor store,
                            std::shared_ptr<snapshot_store> snapshots,
                            std::shared_ptr<write_inbox> inbox, caf::timespan timeout) {
+  // However the bridge ends (shutdown, or an exception from a callback), every write it
+  // holds or that is queued for it is answered, so no HTTP connection waits forever.
+  self->state.inbox = inbox;
+  self->attach_functor([inbox] {
+    std::vector<write_job> orphans;
+    {
+      std::lock_guard<std::mutex> guard{inbox->mutex};
+      inbox->closed = true;
+      orphans.swap(inbox->jobs);
+    }
+    for (auto& [id, job] : inbox->pending)
+      orphans.push_back(std::move(job));
+    inbox->pending.clear();
+    for (auto& job : orphans)
+      job.done(write_outcome::failure(write_outcome::kind::failed,
+                                      "the node is shutting down"));
+  });
   return {
       [=](flush_atom) {
         std::vector<write_job> jobs;
@@ -161,14 +183,14 @@ caf::behavior write_bridge(bridge_pointer self, store_actor store,
         auto now = bridge_state::clock::now();
         while (!st.deadlines.empty()) {
           auto [deadline, id] = st.deadlines.front();
-          auto i = st.pending.find(id);
-          if (i != st.pending.end() && deadline > now)
+          auto i = st.inbox->pending.find(id);
+          if (i != st.inbox->pending.end() && deadline > now)
             break;
           st.deadlines.pop_front();
-          if (i == st.pending.end())
+          if (i == st.inbox->pending.end())
             continue; // answered in time
           auto job = std::move(i->second);
-          st.pending.erase(i);
+          st.inbox->pending.erase(i);
           report_failure(job, caf::sec::request_timeout, self->system(), timeout);
         }
         arm_tick(self);
@@ -198,7 +220,13 @@ std::shared_ptr<const node_view> store_backend::view() const {
 void store_backend::enqueue(write_job job) {
   bool first = false;
   {
-    std::lock_guard<std::mutex> guard{inbox_->mutex};
+    std::unique_lock<std::mutex> guard{inbox_->mutex};
+    if (inbox_->closed) {
+      guard.unlock();
+      job.done(write_outcome::failure(write_outcome::kind::failed,
+                                      "the node is shutting down"));
+      return;
+    }
     first = inbox_->jobs.empty();
     inbox_->jobs.push_back(std::move(job));
   }

@@ -31,7 +31,8 @@ public:
   store_backend(caf::actor_system& sys, store_actor store,
                 std::shared_ptr<snapshot_store> snapshots, caf::timespan timeout);
 
-  /// Stops the bridge; writes still in flight are never answered.
+  /// Stops the bridge; writes still in flight or queued are answered with `failed`
+  /// (asynchronously, by the bridge on its way out).
   ~store_backend() override;
 
   store_backend(const store_backend&) = delete;

@@ -2,7 +2,6 @@
 
 #include <doctest/doctest.h>
 
-#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -12,21 +11,19 @@ using namespace onevalue;
 
 namespace {
 
-struct eventfd_fixture {
-  int fd = ::eventfd(0, EFD_NONBLOCK);
-  ~eventfd_fixture() { ::close(fd); }
+struct inbox_fixture {
+  completion_inbox inbox;
 
-  /// The eventfd's counter (reading resets it); 0 if nothing was written.
+  /// The inbox eventfd's counter (reading resets it); 0 if nothing was written.
   uint64_t drain() const {
     uint64_t n = 0;
-    return ::read(fd, &n, sizeof(n)) == sizeof(n) ? n : 0;
+    return ::read(inbox.fd(), &n, sizeof(n)) == sizeof(n) ? n : 0;
   }
 };
 
 } // namespace
 
-TEST_CASE_FIXTURE(eventfd_fixture, "a post from the owner thread needs no wake-up") {
-  completion_inbox inbox{fd};
+TEST_CASE_FIXTURE(inbox_fixture, "a post from the owner thread needs no wake-up") {
   inbox.bind_to_current_thread();
   inbox.post({3, "a", false});
   CHECK(inbox.has_local());
@@ -37,9 +34,8 @@ TEST_CASE_FIXTURE(eventfd_fixture, "a post from the owner thread needs no wake-u
   CHECK_FALSE(inbox.has_local());
 }
 
-TEST_CASE_FIXTURE(eventfd_fixture,
+TEST_CASE_FIXTURE(inbox_fixture,
                   "posts from other threads wake the loop once per batch, in order") {
-  completion_inbox inbox{fd};
   inbox.bind_to_current_thread();
   std::thread other{[&] {
     inbox.post({1, "x", false});
@@ -57,12 +53,21 @@ TEST_CASE_FIXTURE(eventfd_fixture,
   CHECK(inbox.take().empty());
 }
 
-TEST_CASE_FIXTURE(eventfd_fixture, "after close, posts from other threads are dropped") {
-  completion_inbox inbox{fd};
+TEST_CASE_FIXTURE(inbox_fixture, "after close, posts from other threads are dropped") {
   inbox.bind_to_current_thread();
   inbox.close();
   std::thread other{[&] { inbox.post({1, "x", false}); }};
   other.join();
   CHECK(drain() == 0);
   CHECK(inbox.take().empty());
+}
+
+TEST_CASE_FIXTURE(inbox_fixture, "wake makes the fd readable and clear_wake resets it") {
+  REQUIRE(inbox.fd() >= 0);
+  inbox.wake();
+  inbox.wake();
+  CHECK(drain() == 2);
+  inbox.wake();
+  inbox.clear_wake();
+  CHECK(drain() == 0);
 }

@@ -115,6 +115,7 @@ TEST_CASE("malformed and unsupported requests are refused with the right status"
       {"GET /a%zz HTTP/1.1\r\n\r\n", 400},
       {"GET /a%00 HTTP/1.1\r\n\r\n", 400},
       {"GET /a% HTTP/1.1\r\n\r\n", 400},
+      {"GET /v1/value%3Findex=5 HTTP/1.1\r\n\r\n", 400},
       {"GET /get HTTP/1.1\r\nNo colon here\r\n\r\n", 400},
       {"GET /get HTTP/1.1\r\nBad Name: x\r\n\r\n", 400},
       {"PUT /v1/value HTTP/1.1\r\nContent-Length: x1\r\n\r\n", 400},

@@ -307,9 +307,11 @@ TEST_CASE_FIXTURE(server_fixture,
   REQUIRE(server.start() == "");
   raw_client waiting{server.port()};
   waiting.send("GET /v1/value?index=7&wait=1m HTTP/1.1\r\nHost: x\r\n\r\n");
-  // Wait (on a condition) until the read is parked in the snapshot store.
-  while (backend.snapshots.watchers() != 1)
+  // Wait (on a condition, with a deadline) until the read is parked in the store.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (backend.snapshots.watchers() != 1 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::yield();
+  REQUIRE(backend.snapshots.watchers() == 1);
   httplib::Client cli{"127.0.0.1", server.port()};
   auto res = cli.Get("/get");
   REQUIRE(res);
@@ -363,4 +365,46 @@ TEST_CASE("past max_connections a new connection gets 503 and is closed") {
   REQUIRE(responses.size() == 1);
   CHECK(responses[0].find("HTTP/1.1 503") == 0);
   CHECK(second.closed_by_server());
+}
+
+TEST_CASE_FIXTURE(server_fixture,
+                  "a client that does not read its responses gets no more parsed") {
+  REQUIRE(server.start() == "");
+  raw_client c{server.port()};
+  // Ask for far more than the socket buffers hold, without reading anything.
+  std::string burst;
+  for (int i = 0; i < 2000; ++i)
+    burst += "GET /v1/members HTTP/1.1\r\nHost: x\r\n\r\n";
+  c.send(burst);
+  auto responses = c.read_responses(2000);
+  CHECK(responses.size() == 2000);
+}
+
+TEST_CASE_FIXTURE(server_fixture, "empty lines between pipelined requests are skipped") {
+  REQUIRE(server.start() == "");
+  raw_client c{server.port()};
+  c.send("PUT /v1/value HTTP/1.1\r\nContent-Length: 1\r\n\r\n3\r\n\r\n"
+         "GET /get HTTP/1.1\r\n\r\n");
+  auto responses = c.read_responses(2);
+  REQUIRE(responses.size() == 2);
+  CHECK(responses[1].substr(responses[1].size() - 2) == "42");
+}
+
+TEST_CASE_FIXTURE(server_fixture,
+                  "stop answers an in-flight blocking read and returns within the drain") {
+  REQUIRE(server.start() == "");
+  raw_client waiting{server.port()};
+  waiting.send("GET /v1/value?index=7&wait=1m HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (backend.snapshots.watchers() != 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  REQUIRE(backend.snapshots.watchers() == 1);
+  auto before = std::chrono::steady_clock::now();
+  backend.snapshots.stop_watchers();
+  server.stop();
+  CHECK(std::chrono::steady_clock::now() - before < std::chrono::milliseconds{2500});
+  auto responses = waiting.read_responses(1);
+  REQUIRE(responses.size() == 1);
+  CHECK(responses[0].find("HTTP/1.1 200 OK") == 0);
+  CHECK(waiting.closed_by_server());
 }

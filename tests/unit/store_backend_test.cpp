@@ -224,3 +224,19 @@ TEST_CASE_FIXTURE(backend_fixture,
   CHECK(*succeeded == writes);
   caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
 }
+
+TEST_CASE_FIXTURE(backend_fixture,
+                  "writes still waiting when the backend goes away are answered as failed") {
+  auto store = sys.spawn(silent_store, "n1");
+  auto answered = std::make_shared<std::promise<write_outcome>>();
+  auto outcome = answered->get_future();
+  {
+    store_backend backend{sys, store, snapshots, std::chrono::hours(1)};
+    backend.write(5, [answered](write_outcome out) { answered->set_value(std::move(out)); });
+  }
+  REQUIRE(outcome.wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+  auto out = outcome.get();
+  CHECK(out.outcome == write_outcome::kind::failed);
+  CHECK(out.message == "the node is shutting down");
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+}
