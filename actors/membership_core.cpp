@@ -25,7 +25,8 @@ membership_core::membership_core(member_info self, swim_settings settings,
   next_join_at_ = now;
   next_probe_at_ = now + settings_.probe_interval;
   next_failed_probe_at_ = now + settings_.failed_probe_interval;
-  next_push_pull_at_ = now + settings_.push_pull_interval;
+  push_pull_wait_ = std::min(2 * settings_.probe_interval, settings_.push_pull_interval);
+  next_push_pull_at_ = now + push_pull_wait_;
 }
 
 const member_info& membership_core::self() const {
@@ -290,6 +291,9 @@ void membership_core::preload(const std::vector<member_info>& table, time_point 
     insert_member(std::move(info), now);
   }
   joined_ = true;
+  // A preloaded table is a formed cluster: no quick catch-up exchanges.
+  push_pull_wait_ = settings_.push_pull_interval;
+  next_push_pull_at_ = now + push_pull_wait_;
 }
 
 membership_core::member_entry& membership_core::insert_member(member_info info,

@@ -263,6 +263,13 @@ private:
   time_point next_probe_at_;
   time_point next_failed_probe_at_;
   time_point next_push_pull_at_;
+  /// The wait before the next periodic push-pull. It starts at 2 probe intervals and
+  /// doubles up to `push-pull-interval`: a node that just started exchanges tables at
+  /// 2, 6, 14, ... s (lan), so a member it missed while many nodes joined at once is
+  /// filled in within seconds instead of after a whole push-pull interval (50 nodes
+  /// started together: one node lacked one member for 30 s, issue 6). Costs about
+  /// log2(push-pull-interval / 2 probe intervals) extra exchanges per start.
+  std::chrono::milliseconds push_pull_wait_{};
   std::optional<pending_probe> probe_;
   /// Slots of this round's probe targets, shuffled; `member_table::npos` for a member
   /// erased since (erasing fixes up the slot of the member that moved).

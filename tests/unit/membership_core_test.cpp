@@ -442,3 +442,49 @@ TEST_CASE_FIXTURE(fixture, "members are counted by state") {
   CHECK(c.failed == 0);
   CHECK(c.left == 1);
 }
+
+namespace {
+
+std::string describe(const std::vector<long>& values) {
+  std::string out;
+  for (auto v : values)
+    out += std::to_string(v) + " ";
+  return out;
+}
+
+/// Runs `core` for `duration` in 100 ms steps with one live peer, n1, that acks every
+/// probe; returns when (ms after `t0`) the core asked for a push-pull.
+std::vector<long> push_pull_times(membership_core& core, time_point t0,
+                                  std::chrono::seconds duration) {
+  std::vector<long> times;
+  for (auto t = t0; t <= t0 + duration; t += std::chrono::milliseconds{100}) {
+    auto out = core.tick(t);
+    if (!out.push_pulls.empty())
+      times.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(t - t0).count());
+    for (auto& send : out.sends)
+      if (send.msg.kind == swim_kind::ping)
+        core.handle_message(node_info("n1"), msg(swim_kind::ack, send.msg.seq), t);
+  }
+  return times;
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(fixture,
+                  "a new node exchanges tables at 2, 6, 14 s, then every push-pull-interval") {
+  add("n1");
+  auto times = push_pull_times(core, t0, std::chrono::seconds{61});
+  CAPTURE(describe(times));
+  CHECK(times == std::vector<long>{2000, 6000, 14000, 30000, 60000});
+}
+
+TEST_CASE("a preloaded core waits a whole push-pull interval for its first exchange") {
+  auto t0 = time_point{} + std::chrono::hours{1};
+  swim_settings settings;
+  membership_core core{node_info("n0"), settings, {}, 42, t0};
+  core.preload({node_info("n1")}, t0);
+  auto times = push_pull_times(core, t0, std::chrono::seconds{31});
+  CAPTURE(describe(times));
+  CHECK(times == std::vector<long>{30000});
+  CHECK(core.check_invariants() == "");
+}
