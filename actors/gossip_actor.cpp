@@ -3,6 +3,7 @@
 #include "actors/log.hpp"
 #include "actors/swim_formulas.hpp"
 #include "actors/udp_transport.hpp"
+#include "actors/value_push.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -94,30 +95,18 @@ void push_now(self_ptr self, std::size_t count) {
     send_packet(self, host, port, packet{});
 }
 
-/// A value written on this node goes straight to every live member while there are at
-/// most this many: one datagram each (~60 B, so at most ~4 KB per pushed write; a burst
-/// of writes is one push), and no member waits for a second hop or for periodic gossip.
-/// With 3 random targets per hop, ~1 write in 4 left one of 10 members to the 200 ms
-/// gossip tick, and 50 real nodes on 2 cores took 58 ms (p50) / 267 ms (p99) to reach
-/// all (issue 6). Larger clusters push to `gossip-nodes` random members, who forward
-/// it likewise (an epidemic, O(log N) hops).
-constexpr std::size_t push_to_all_limit = 64;
-
 /// Pushes the latest accepted value at once, outside the broadcast queue: the queue
 /// keeps its whole retransmit budget for the periodic gossip that follows. (When the
 /// push counted against the budget, a 5-node cluster spent 3 of its 4 sends at once
 /// and left about one write in 800 unseen by one member until the next push-pull.)
-/// In a small cluster a value written here goes to all live members and one learned
-/// from a peer goes nowhere (its writer sent it to everyone; a datagram lost on the way
-/// is made up by the periodic gossip of the broadcast queue). In a large cluster every
-/// node that learns a value pushes it to `gossip-nodes` random live members.
+/// Where to is `value_push_scope`'s rule (actors/value_push.hpp).
 void push_latest_value(self_ptr self) {
   auto& st = self->state;
   auto targets = live_targets(st);
-  bool written_here = st.latest.ver.node == st.self_info.name;
-  if (targets.size() <= push_to_all_limit && !written_here)
+  auto scope = value_push_scope(targets.size(), st.latest.ver.node == st.self_info.name);
+  if (scope == push_scope::none)
     return;
-  if (targets.size() > push_to_all_limit)
+  if (scope == push_scope::random)
     targets = random_live_targets(self, static_cast<std::size_t>(st.settings.gossip_nodes));
   for (auto& [host, port] : targets) {
     packet p;

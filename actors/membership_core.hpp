@@ -123,6 +123,9 @@ public:
   /// `rng` (for gossip targets); cheap for large tables.
   std::vector<member_info> sample_live_peers(std::size_t k, std::mt19937_64& rng) const;
 
+  /// Alive or suspect members other than self (kept as a count, O(1)).
+  std::size_t live_peer_count() const;
+
   /// Puts `table` into the member table as if learned at `now`, without broadcasting
   /// and without events, and counts the node as joined. For simulations that start
   /// from an already formed cluster; a real node learns members through the protocol.
@@ -225,7 +228,6 @@ private:
   static bool is_live(member_state s) {
     return s == member_state::alive || s == member_state::suspect;
   }
-  std::size_t live_peer_count() const;
   /// Slots of up to `k` distinct random live members other than self and `except`
   /// (a slot or member_table::npos), in random order.
   std::vector<uint32_t> sample_live_slots(std::size_t k, uint32_t except,

@@ -182,9 +182,9 @@ node_config::node_config() {
                + profile_default(&swim::retransmit_mult))
       .add(push_pull_interval, "push-pull-interval",
            "Time between full-state exchanges (TCP push-pull) with one random member. "
-           "Heals "
-           "what gossip lost and partitions; each costs a TCP round trip with the member "
-           "table."
+           "Heals what gossip lost and partitions; each costs a TCP round trip with the "
+           "member table. A node that just started exchanges sooner: after 2 probe "
+           "intervals, then doubling the wait up to this interval."
                + profile_default(&swim::push_pull_interval))
       .add(join_retry_interval, "join-retry-interval",
            "Time between join attempts while no seed has answered."

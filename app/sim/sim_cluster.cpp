@@ -1,6 +1,7 @@
 #include "app/sim/sim_cluster.hpp"
 
 #include "actors/swim_formulas.hpp"
+#include "actors/value_push.hpp"
 
 #include <algorithm>
 
@@ -200,9 +201,14 @@ void cluster::accept_value(std::size_t i, const versioned_value& v) {
   nd.value_seen.emplace_back(v.ver.counter, now_);
   nd.queue.push(v);
   // Like the real broadcaster: a newly accepted value is pushed at once, outside the
-  // queue's retransmit budget.
-  auto targets = nd.core->sample_live_peers(static_cast<std::size_t>(settings_.gossip_nodes),
-                                           rng_);
+  // queue's retransmit budget, to whom `value_push_scope` says.
+  auto live = nd.core->live_peer_count();
+  auto scope = value_push_scope(live, v.ver.node == nd.name);
+  if (scope == push_scope::none)
+    return;
+  auto count = scope == push_scope::all ? live
+                                        : static_cast<std::size_t>(settings_.gossip_nodes);
+  auto targets = nd.core->sample_live_peers(count, rng_);
   for (auto& t : targets) {
     packet p;
     p.values.push_back(v);

@@ -1,0 +1,24 @@
+#include "actors/value_push.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace onevalue;
+
+TEST_CASE("a small cluster gets a local write from its writer and nothing from others") {
+  CHECK(value_push_scope(1, true) == push_scope::all);
+  CHECK(value_push_scope(push_to_all_limit, true) == push_scope::all);
+  CHECK(value_push_scope(1, false) == push_scope::none);
+  CHECK(value_push_scope(push_to_all_limit, false) == push_scope::none);
+}
+
+TEST_CASE("a large cluster spreads every accepted value epidemically") {
+  CHECK(value_push_scope(push_to_all_limit + 1, true) == push_scope::random);
+  CHECK(value_push_scope(push_to_all_limit + 1, false) == push_scope::random);
+  CHECK(value_push_scope(10000, false) == push_scope::random);
+}
+
+TEST_CASE("a node without live peers pushes to nobody it could reach") {
+  // `all` of zero members sends nothing; the scope itself stays the writer's rule.
+  CHECK(value_push_scope(0, true) == push_scope::all);
+  CHECK(value_push_scope(0, false) == push_scope::none);
+}
