@@ -35,10 +35,14 @@ std::string error_response(int status, const std::string& message) {
 
 } // namespace
 
-http_loop::http_loop(int listen_fd, gateway_backend& backend, const http_loop_settings& settings,
+http_loop::http_loop(int listen_fd, gateway_backend& backend,
+                     const http_server_settings& settings,
                      std::atomic<std::size_t>& open_connections)
     : listen_fd_(listen_fd), backend_(backend), settings_(settings),
       open_connections_(open_connections) {
+  parser_limits_.max_body_bytes = settings_.max_body_bytes;
+  parser_limits_.max_header_bytes = settings_.max_header_bytes;
+  router_limits_.max_body_bytes = settings_.max_body_bytes;
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   inbox_ = std::make_shared<completion_inbox>();
   if (epoll_fd_ < 0 || inbox_->fd() < 0) {
@@ -211,7 +215,7 @@ void http_loop::accept_all() {
 
 std::size_t http_loop::input_cap() const {
   // A request at both limits, with room for chunk framing and a pipelined next one.
-  return 2 * (settings_.parser.max_header_bytes + settings_.parser.max_body_bytes);
+  return 2 * (settings_.max_header_bytes + settings_.max_body_bytes);
 }
 
 void http_loop::on_readable(connection& c, bool hung_up) {
@@ -265,7 +269,7 @@ void http_loop::process_input(connection& c) {
       c.in.erase(0, text == std::string::npos ? c.in.size() : text);
       continue;
     }
-    auto parsed = parse_http_request(c.in, settings_.parser);
+    auto parsed = parse_http_request(c.in, parser_limits_);
     if (parsed.outcome == http_parse_result::status::incomplete) {
       if (c.in.size() >= input_cap()) {
         answer_and_close(c, 431, "request too large for the header and body limits");
@@ -305,7 +309,7 @@ void http_loop::dispatch(connection& c, http_parse_result& parsed) {
     inbox->post(std::move(done));
   };
   try {
-    route(parsed.request, backend_, settings_.router, respond);
+    route(parsed.request, backend_, router_limits_, respond);
   } catch (const std::exception& e) {
     OV_LOG_ERROR("HTTP {} {} failed: {}", parsed.request.method, parsed.request.path,
                  e.what());

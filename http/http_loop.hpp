@@ -2,6 +2,7 @@
 
 #include "http/completion_inbox.hpp"
 #include "http/http_parser.hpp"
+#include "http/http_server.hpp"
 #include "http/router.hpp"
 
 #include <atomic>
@@ -14,18 +15,6 @@
 #include <vector>
 
 namespace onevalue {
-
-/// Timeouts and limits of the connections of one event loop (see http_server_settings,
-/// where each is documented).
-struct http_loop_settings {
-  http_parser_limits parser;
-  router_limits router;
-  std::chrono::milliseconds keep_alive_timeout{30000};
-  std::chrono::milliseconds read_timeout{5000};
-  std::chrono::milliseconds write_timeout{5000};
-  std::chrono::milliseconds drain_timeout{2000};
-  std::size_t max_connections = 10000;
-};
 
 /// One HTTP event loop: an epoll set with the shared listening socket, its completion
 /// inbox's eventfd and the connections this loop accepted, all non-blocking and served by one thread.
@@ -40,8 +29,9 @@ struct http_loop_settings {
 class http_loop {
 public:
   /// `listen_fd` stays owned by the server; `open_connections` counts connections of
-  /// all loops against `settings.max_connections`.
-  http_loop(int listen_fd, gateway_backend& backend, const http_loop_settings& settings,
+  /// all loops against `settings.max_connections`. Uses the timeouts and limits of
+  /// `settings` (documented there), not its address, port or thread count.
+  http_loop(int listen_fd, gateway_backend& backend, const http_server_settings& settings,
             std::atomic<std::size_t>& open_connections);
   ~http_loop();
 
@@ -114,7 +104,9 @@ private:
 
   int listen_fd_;
   gateway_backend& backend_;
-  http_loop_settings settings_;
+  http_server_settings settings_;
+  http_parser_limits parser_limits_;
+  router_limits router_limits_;
   std::atomic<std::size_t>& open_connections_;
   int epoll_fd_ = -1;
   std::string init_error_;

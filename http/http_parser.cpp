@@ -1,6 +1,7 @@
 #include "http/http_parser.hpp"
 
 #include "http/query_parsing.hpp"
+#include "http/text_util.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -31,20 +32,6 @@ bool is_token(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), is_token_char);
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
-
-std::string lower(std::string_view text) {
-  std::string out{text};
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 /// Splits off the next line of `rest` (without its CRLF or LF); nullopt if none is
 /// complete yet.
@@ -61,27 +48,17 @@ std::optional<std::string_view> next_line(std::string_view& rest) {
 
 /// Whether the comma-separated list `value` holds `token` (case-insensitive).
 bool list_has(std::string_view value, std::string_view token) {
-  auto items = lower(value);
+  auto items = to_lower(value);
   std::string_view rest = items;
   while (!rest.empty()) {
     auto comma = rest.find(',');
-    if (trim(rest.substr(0, comma)) == token)
+    if (trim_blanks(rest.substr(0, comma)) == token)
       return true;
     if (comma == std::string_view::npos)
       break;
     rest.remove_prefix(comma + 1);
   }
   return false;
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
 }
 
 /// Parses the request line into `req`; "" on success, else the reason for a 400
@@ -139,7 +116,7 @@ std::size_t decode_chunked(std::string_view rest, std::string& body,
     auto line = next_line(cursor);
     if (!line)
       return 0;
-    auto size_text = trim(line->substr(0, line->find(';')));
+    auto size_text = trim_blanks(line->substr(0, line->find(';')));
     std::size_t size = 0;
     if (size_text.empty() || size_text.size() > 8) {
       error_status = 400;
@@ -248,8 +225,8 @@ http_parse_result parse_http_request(std::string_view input,
     auto colon = line->find(':');
     if (colon == std::string_view::npos || !is_token(line->substr(0, colon)))
       return bad(400, "malformed header field");
-    auto name = lower(line->substr(0, colon));
-    auto value = std::string{trim(line->substr(colon + 1))};
+    auto name = to_lower(line->substr(0, colon));
+    auto value = std::string{trim_blanks(line->substr(colon + 1))};
     if (name == "content-length") {
       std::size_t n = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
@@ -269,7 +246,7 @@ http_parse_result parse_http_request(std::string_view input,
       return bad(400, "Transfer-Encoding is not allowed in HTTP/1.0");
     if (content_length)
       return bad(400, "both Content-Length and Transfer-Encoding");
-    if (lower(trim(te->second)) != "chunked")
+    if (to_lower(trim_blanks(te->second)) != "chunked")
       return bad(501, "unsupported Transfer-Encoding " + te->second
                           + "; only chunked is implemented");
     frame.chunked = true;
@@ -290,7 +267,7 @@ http_parse_result parse_http_request(std::string_view input,
     out.request.content_type = ct->second;
   auto body_input = rest.substr(head_size);
   auto expect = headers.find("expect");
-  bool wants_continue = expect != headers.end() && lower(expect->second) == "100-continue"
+  bool wants_continue = expect != headers.end() && to_lower(expect->second) == "100-continue"
                         && !http10;
   if (frame.chunked) {
     int error_status = 0;

@@ -76,15 +76,7 @@ std::string http_server::start() {
   listen_fd_ = open_listener(error);
   if (listen_fd_ < 0)
     return "cannot bind HTTP on " + where + ": " + error;
-  http_loop_settings ls;
-  ls.parser.max_body_bytes = settings_.max_body_bytes;
-  ls.parser.max_header_bytes = settings_.max_header_bytes;
-  ls.router.max_body_bytes = settings_.max_body_bytes;
-  ls.keep_alive_timeout = settings_.keep_alive_timeout;
-  ls.read_timeout = settings_.read_timeout;
-  ls.write_timeout = settings_.write_timeout;
-  ls.drain_timeout = settings_.drain_timeout;
-  ls.max_connections = settings_.max_connections;
+  auto ls = settings_;
   // Past the process's descriptor limit accept fails anyway; keep a reserve for the
   // node's own files and cluster sockets and refuse politely (503) before that.
   rlimit files{};

@@ -1,5 +1,7 @@
 #include "http/query_parsing.hpp"
 
+#include "http/text_util.hpp"
+
 #include <cstddef>
 #include <limits>
 
@@ -22,15 +24,6 @@ std::optional<uint64_t> parse_uint64(std::string_view text) {
   return value;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 std::string percent_decode(std::string_view text) {
   std::string out;
@@ -48,13 +41,6 @@ std::string percent_decode(std::string_view text) {
   return out;
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
 
 } // namespace
 
@@ -64,7 +50,7 @@ std::string format_etag(const version& v) {
 
 if_match parse_if_match(std::string_view text) {
   if_match out;
-  text = trim(text);
+  text = trim_blanks(text);
   if (text == "*") {
     out.ok = true;
     return out;

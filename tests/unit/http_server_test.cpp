@@ -66,6 +66,15 @@ public:
     return last_write_;
   }
 
+  /// Waits (on a condition, with a 10 s deadline) until `n` reads are parked in the
+  /// snapshot store; false if they never were.
+  bool wait_for_watchers(std::size_t n) const {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    while (snapshots.watchers() != n && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::yield();
+    return snapshots.watchers() == n;
+  }
+
   snapshot_store snapshots{"n1", 8};
 
 private:
@@ -307,11 +316,7 @@ TEST_CASE_FIXTURE(server_fixture,
   REQUIRE(server.start() == "");
   raw_client waiting{server.port()};
   waiting.send("GET /v1/value?index=7&wait=1m HTTP/1.1\r\nHost: x\r\n\r\n");
-  // Wait (on a condition, with a deadline) until the read is parked in the store.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
-  while (backend.snapshots.watchers() != 1 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::yield();
-  REQUIRE(backend.snapshots.watchers() == 1);
+  REQUIRE(backend.wait_for_watchers(1));
   httplib::Client cli{"127.0.0.1", server.port()};
   auto res = cli.Get("/get");
   REQUIRE(res);
@@ -395,10 +400,7 @@ TEST_CASE_FIXTURE(server_fixture,
   REQUIRE(server.start() == "");
   raw_client waiting{server.port()};
   waiting.send("GET /v1/value?index=7&wait=1m HTTP/1.1\r\nHost: x\r\n\r\n");
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
-  while (backend.snapshots.watchers() != 1 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::yield();
-  REQUIRE(backend.snapshots.watchers() == 1);
+  REQUIRE(backend.wait_for_watchers(1));
   auto before = std::chrono::steady_clock::now();
   backend.snapshots.stop_watchers();
   server.stop();
