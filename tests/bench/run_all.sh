@@ -1,12 +1,18 @@
 #!/bin/sh
-# Builds a Release onevalue and runs every benchmark, printing Markdown tables.
-# Benchmarks, not tests: never run by ctest. Uses loopback addresses 127.0.0.1-50,
-# 101-120, 149-160 and 211-213, and wrk (apt-get install wrk).
+# Installs what it needs (the build packages and wrk, on Debian 12 as root), builds a
+# Release onevalue and runs every benchmark, printing Markdown tables. Benchmarks, not
+# tests: never run by ctest. Uses loopback addresses 127.0.0.1-50, 101-120, 149-160 and
+# 211-213.
 #
-#   tests/bench/run_all.sh            # everything (~15 minutes on 2 cores)
+#   tests/bench/run_all.sh            # everything (~5 minutes on 2 cores)
 #   QUICK=1 tests/bench/run_all.sh    # fewer writes and shorter runs
 set -eu
 cd "$(dirname "$0")/../.."
+app/install_deps.sh
+if ! command -v wrk >/dev/null; then
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk
+fi
 cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
 make -C build-rel -j2 onevalue >/dev/null
 export ONEVALUE_BIN="$PWD/build-rel/onevalue"
