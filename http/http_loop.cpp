@@ -303,7 +303,13 @@ void http_loop::dispatch(connection& c, http_parse_result& parsed) {
   c.awaiting_response = true;
   bool keep_alive = parsed.keep_alive && !draining_;
   bool head = parsed.request.method == "HEAD";
-  auto respond = [inbox = inbox_, id = c.id, keep_alive, head](http_response res) {
+  // One answer per request, whoever gives it first: the route's responder (on any
+  // thread) or the 500 below if routing throws.
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  auto respond = [inbox = inbox_, id = c.id, keep_alive, head,
+                  answered](const http_response& res) {
+    if (answered->exchange(true))
+      return;
     completion done{id, {}, !keep_alive};
     append_response(done.bytes, res, keep_alive, head);
     inbox->post(std::move(done));
@@ -313,7 +319,8 @@ void http_loop::dispatch(connection& c, http_parse_result& parsed) {
   } catch (const std::exception& e) {
     OV_LOG_ERROR("HTTP {} {} failed: {}", parsed.request.method, parsed.request.path,
                  e.what());
-    inbox_->post({c.id, error_response(500, "internal error"), true});
+    if (!answered->exchange(true))
+      inbox_->post({c.id, error_response(500, "internal error"), true});
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include <future>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -409,4 +410,41 @@ TEST_CASE_FIXTURE(server_fixture,
   REQUIRE(responses.size() == 1);
   CHECK(responses[0].find("HTTP/1.1 200 OK") == 0);
   CHECK(waiting.closed_by_server());
+}
+
+namespace {
+
+/// A backend whose every call throws, like a bug in the node would.
+class throwing_backend : public gateway_backend {
+public:
+  std::shared_ptr<const node_view> view() const override {
+    throw std::runtime_error("view exploded");
+  }
+  void write(int64_t, write_callback) override { throw std::runtime_error("write"); }
+  void write_if(int64_t, const version&, write_callback) override {
+    throw std::runtime_error("write_if");
+  }
+  void watch(uint64_t, std::chrono::milliseconds, watch_callback) override {
+    throw std::runtime_error("watch");
+  }
+};
+
+} // namespace
+
+TEST_CASE("a request whose handling throws gets one JSON 500 and the server stays up") {
+  throwing_backend backend;
+  http_server server{backend, server_fixture::settings()};
+  REQUIRE(server.start() == "");
+  raw_client c{server.port()};
+  c.send("GET /get HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto responses = c.read_responses(1);
+  REQUIRE(responses.size() == 1);
+  CHECK(responses[0].find("HTTP/1.1 500 Internal Server Error") == 0);
+  CHECK(responses[0].find("{\"error\":\"internal error\"}") != std::string::npos);
+  CHECK(c.closed_by_server());
+  raw_client again{server.port()};
+  again.send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto later = again.read_responses(1);
+  REQUIRE(later.size() == 1);
+  CHECK(later[0].find("HTTP/1.1 404") == 0);
 }
