@@ -152,6 +152,8 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   hs.port = opts.http_port;
   hs.threads = opts.http_threads;
   hs.max_body_bytes = opts.max_body_bytes;
+  hs.max_connections = opts.max_connections;
+  hs.keep_alive_timeout = opts.keep_alive_timeout;
   http_server http{backend, hs};
   if (auto err = http.start(); !err.empty()) {
     OV_LOG_ERROR("{}", err);

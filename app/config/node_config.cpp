@@ -112,6 +112,15 @@ node_config::node_config() {
            "Largest accepted request body in bytes, 16..1048576, default 4096; larger "
            "bodies get 413. A value is one integer, so large bodies are mistakes or "
            "abuse.")
+      .add(max_connections, "max-connections",
+           "Open HTTP connections at most, 1..1000000, default 10000; past it a new "
+           "connection gets 503 and is closed. Each costs a file descriptor and a few "
+           "hundred bytes while idle; the node lowers it to its descriptor limit "
+           "(RLIMIT_NOFILE) minus 64.")
+      .add(keep_alive_timeout, "keep-alive-timeout",
+           "How long an idle keep-alive HTTP connection stays open, a timespan, default "
+           "30s. Longer saves clients reconnects after pauses; shorter frees idle "
+           "connections' descriptors sooner.")
       .add(request_timeout, "request-timeout",
            "How long an HTTP request waits for the node's actors before it fails with an "
            "error status, a timespan, default 2s. Lower fails faster under overload; "

@@ -87,6 +87,14 @@ public:
   /// Largest accepted request body in bytes; larger bodies get 413. 16..1048576,
   /// default 4096 (a value is one integer, so anything large is a mistake or abuse).
   uint64_t max_body_bytes = 4096;
+  /// Open HTTP connections at most, 1..1000000, default 10000; past it a new
+  /// connection gets 503 and is closed. Each costs a file descriptor and a few hundred
+  /// bytes while idle; the node lowers it to its descriptor limit (RLIMIT_NOFILE) - 64.
+  uint64_t max_connections = 10000;
+  /// How long an idle keep-alive HTTP connection stays open, a timespan, default 30s.
+  /// Longer saves clients reconnects after pauses; shorter frees idle connections'
+  /// descriptors sooner.
+  caf::timespan keep_alive_timeout = std::chrono::seconds(30);
   /// How long an HTTP request waits for the node's actors before it fails with an
   /// error status. Default 2s. Lower fails faster under overload; higher rides out
   /// GC-like stalls.

@@ -33,6 +33,8 @@ struct node_options {
   millis status_interval{10000};
   int http_threads = 2;
   std::size_t max_body_bytes = 4096;
+  std::size_t max_connections = 10000;
+  millis keep_alive_timeout{30000};
   millis request_timeout{2000};
   std::size_t max_watchers = 64;
   /// Command-line flag: move a corrupt state file aside and start as a new node.

@@ -209,6 +209,10 @@ void check_operation(const node_config& cfg, checker& check, node_options& out) 
       check.integer("http-threads", cfg.http_threads, out.http_threads, 1, 256);
   out.max_body_bytes = check.integer<std::size_t>("max-body-bytes", cfg.max_body_bytes,
                                                   out.max_body_bytes, 16, 1048576);
+  out.max_connections = check.integer<std::size_t>(
+      "max-connections", cfg.max_connections, out.max_connections, 1, 1000000);
+  out.keep_alive_timeout =
+      check.interval("keep-alive-timeout", cfg.keep_alive_timeout, out.keep_alive_timeout);
   out.request_timeout =
       check.interval("request-timeout", cfg.request_timeout, out.request_timeout);
   out.max_watchers = static_cast<std::size_t>(check.integer(
