@@ -47,8 +47,9 @@ member_table::entry& member_table::insert(entry e) {
   auto i = home_of(e.info.name);
   while (index_[i] != npos)
     i = (i + 1) & mask;
-  index_[i] = slot;
+  // The entry first: if growing the vector throws, the index still matches it.
   entries_.push_back(std::move(e));
+  index_[i] = slot;
   return entries_.back();
 }
 

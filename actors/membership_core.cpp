@@ -89,7 +89,7 @@ void membership_core::on_ping(const member_info& sender, const swim_message& msg
   apply_alive(sender, sender.name, now, out);
   mark_heard(sender.name, now);
   if (!joined_) {
-    joined_ = true;
+    mark_joined(now);
     out.notes.push_back("joined the cluster: pinged by " + sender.name);
     out.push_pulls.push_back(endpoint_of(sender));
   }
@@ -119,10 +119,11 @@ void membership_core::on_ack(const member_info& sender, const swim_message& msg,
   if (join_seqs_.erase(msg.seq) > 0 || was_down) {
     // A seed answered, or a member we gave up on is reachable again (a healed
     // partition): exchange full state so both sides learn what they missed.
-    if (!joined_)
+    if (!joined_) {
       out.notes.push_back("joined the cluster through " + sender.name + " at "
                           + sender.address + ":" + std::to_string(sender.cluster_port));
-    joined_ = true;
+      mark_joined(now);
+    }
     out.push_pulls.push_back(endpoint_of(sender));
   }
 }
@@ -257,16 +258,19 @@ std::vector<uint32_t> membership_core::sample_live_slots(std::size_t k, uint32_t
   auto n = table_.size();
   if (n > 4 * k && live > k && 2 * live >= n) {
     // Large tables, mostly live: draw slots until k distinct live ones came up
-    // (expected fewer than 4 draws each, as more than half the slots qualify).
+    // (expected fewer than 4 draws each, as more than half the slots qualify). The
+    // draws are bounded, so even a wrong live count cannot make this spin forever.
     std::uniform_int_distribution<std::size_t> pick{0, n - 1};
-    while (result.size() < k) {
+    for (std::size_t draws = 0; result.size() < k && draws < 64 * k; ++draws) {
       auto slot = static_cast<uint32_t>(pick(rng));
       if (slot == self_slot || slot == except || !is_live(table_[slot].info.state)
           || std::find(result.begin(), result.end(), slot) != result.end())
         continue;
       result.push_back(slot);
     }
-    return result;
+    if (result.size() == k)
+      return result;
+    result.clear();
   }
   // Small or mostly dead tables: shuffle every candidate.
   result.reserve(live);
@@ -293,6 +297,13 @@ void membership_core::preload(const std::vector<member_info>& table, time_point 
   joined_ = true;
   // A preloaded table is a formed cluster: no quick catch-up exchanges.
   push_pull_wait_ = settings_.push_pull_interval;
+  next_push_pull_at_ = now + push_pull_wait_;
+}
+
+void membership_core::mark_joined(time_point now) {
+  joined_ = true;
+  // The catch-up exchanges count from joining: before, there was nobody to ask.
+  push_pull_wait_ = std::min(2 * settings_.probe_interval, settings_.push_pull_interval);
   next_push_pull_at_ = now + push_pull_wait_;
 }
 
@@ -350,6 +361,8 @@ std::string membership_core::check_invariants() const {
              + (e ? to_string(e->info.state) : "not in the table");
     if (s.deadline < earliest_suspicion_)
       return name + "'s suspicion deadline is before the earliest one tracked";
+    if (s.confirmations.count(s.accuser) > 0 || s.confirmations.count(name) > 0)
+      return name + "'s suspicion counts its accuser or the suspect as a confirmation";
   }
   for (auto slot : probe_order_)
     if (slot != member_table::npos && slot >= table_.size())

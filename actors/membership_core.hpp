@@ -155,8 +155,11 @@ private:
   struct suspicion {
     time_point start;
     time_point deadline;
-    /// Members other than us that independently suspected it at this incarnation, at
-    /// most `expected_confirmations()` of them.
+    /// The member whose suspicion started it (this node's name if our probe failed).
+    std::string accuser;
+    /// Other members (this node included, unless it is the accuser) that suspected it
+    /// at this incarnation on their own, at most `expected_confirmations()` of them.
+    /// A relay of someone's suspicion names that someone, so relays never count.
     std::set<std::string> confirmations;
   };
 
@@ -221,6 +224,8 @@ private:
   // -- helpers --
   void mark_heard(const std::string& name, time_point now);
   member_entry& insert_member(member_info info, time_point now);
+  /// Marks this node joined and restarts the push-pull catch-up schedule from `now`.
+  void mark_joined(time_point now);
   void erase_name(const std::string& name);
   uint32_t next_seq() { return ++seq_; }
   /// Alive or suspect members other than self: all of them take part in probing and

@@ -79,24 +79,27 @@ void membership_core::apply_suspect(const member_info& m, const std::string& rep
     // would have every node re-send the suspicion once per other node (memberlist's
     // suspicion.Confirm stops at the same point).
     auto& s = suspicions_.at(m.name);
-    if (reporter == self_name_ || s.confirmations.size() >= expected_confirmations()
+    if (reporter == s.accuser || reporter == m.name
+        || s.confirmations.size() >= expected_confirmations()
         || !s.confirmations.insert(reporter).second)
       return;
     s.deadline = s.start + suspicion_duration(s);
     earliest_suspicion_ = std::min(earliest_suspicion_, s.deadline);
-    broadcast(e.info, out);
+    // Passed on in the confirmer's name, so other nodes count it too.
+    out.broadcasts.push_back(member_update{e.info, reporter});
     return;
   }
   ++counters_.suspicions_raised;
   set_state(e, member_state::suspect, m.incarnation, "suspected by " + reporter, now, out);
   auto& s = suspicions_[m.name];
   s.start = now;
+  s.accuser = reporter;
   s.confirmations.clear();
-  if (reporter != self_name_ && expected_confirmations() > 0)
-    s.confirmations.insert(reporter);
   s.deadline = s.start + suspicion_duration(s);
   earliest_suspicion_ = std::min(earliest_suspicion_, s.deadline);
-  broadcast(e.info, out);
+  // Relayed in the accuser's name (memberlist keeps the original `From` too): nodes
+  // that hear it from us must not take our relay for an independent suspicion.
+  out.broadcasts.push_back(member_update{e.info, reporter});
 }
 
 void membership_core::apply_dead(const member_info& m, const std::string& reporter,

@@ -244,29 +244,59 @@ TEST_CASE_FIXTURE(fixture, "failed and left members are reaped after reap-after"
 TEST_CASE_FIXTURE(fixture, "independent confirmations shorten a suspicion") {
   for (auto name : {"n1", "n2", "n3", "n4", "n5"})
     add(name);
-  // n = 6: the minimum timeout is 4 s, the maximum 24 s, 3 confirmations reach the minimum.
-  core.merge_updates({{node_info("n1", 0, member_state::suspect), "n2"}}, t0);
-  core.merge_updates({{node_info("n1", 0, member_state::suspect), "n3"}}, t0);
-  core.merge_updates({{node_info("n1", 0, member_state::suspect), "n4"}}, t0);
+  // n = 6: the minimum timeout is 4 s, the maximum 24 s, 3 confirmations reach the
+  // minimum. n2 accuses n1 (not a confirmation); n3, n4 and n5 confirm.
+  for (auto reporter : {"n2", "n3", "n4", "n5"})
+    core.merge_updates({{node_info("n1", 0, member_state::suspect), reporter}}, t0);
   core.merge_updates({{node_info("n5", 0, member_state::suspect), "n2"}}, t0);
   auto again = core.merge_updates({{node_info("n1", 0, member_state::suspect), "n4"}}, t0);
   CHECK(again.broadcasts.empty());
   core.tick(t0 + 4s);
   CHECK(find("n1")->state == member_state::failed);
+  // n5 has only its accuser: the full 24 s.
+  core.tick(t0 + 24s - 1ms);
   CHECK(find("n5")->state == member_state::suspect);
-  core.tick(t0 + 14s);
+  core.tick(t0 + 24s);
   CHECK(find("n5")->state == member_state::failed);
+}
+
+TEST_CASE_FIXTURE(fixture, "a relayed suspicion keeps its accuser and never confirms itself") {
+  for (auto name : {"n1", "n2", "n3", "n4", "n5"})
+    add(name);
+  auto first = core.merge_updates({{node_info("n1", 0, member_state::suspect), "n2"}}, t0);
+  REQUIRE(first.broadcasts.size() == 1);
+  CHECK(first.broadcasts[0].reporter == "n2");
+  // The same accusation arriving again through other relays changes nothing, and the
+  // suspect cannot confirm its own suspicion.
+  for (auto reporter : {"n2", "n2", "n1"}) {
+    auto out = core.merge_updates({{node_info("n1", 0, member_state::suspect), reporter}}, t0);
+    CHECK(out.broadcasts.empty());
+  }
+  core.tick(t0 + 24s - 1ms);
+  CHECK(find("n1")->state == member_state::suspect);
+  core.tick(t0 + 24s);
+  CHECK(find("n1")->state == member_state::failed);
+}
+
+TEST_CASE_FIXTURE(fixture, "this node's own suspicion confirms another's and is passed on") {
+  for (auto name : {"n1", "n2", "n3", "n4", "n5"})
+    add(name);
+  core.merge_updates({{node_info("n1", 0, member_state::suspect), "n2"}}, t0);
+  auto own = core.merge_updates({{node_info("n1", 0, member_state::suspect), "n0"}}, t0);
+  REQUIRE(own.broadcasts.size() == 1);
+  CHECK(own.broadcasts[0].reporter == "n0");
 }
 
 TEST_CASE_FIXTURE(fixture, "confirmations beyond the expected number are not re-broadcast") {
   for (auto name : {"n1", "n2", "n3", "n4", "n5"})
     add(name);
-  // n = 6 with 3 indirect checks: 3 confirmations bring the timeout to its minimum.
-  for (auto reporter : {"n2", "n3", "n4"}) {
+  // n = 6 with 3 indirect checks: the accuser n2, then 3 confirmations bring the timeout
+  // to its minimum; a fourth (this node's own) is neither counted nor passed on.
+  for (auto reporter : {"n2", "n3", "n4", "n5"}) {
     auto out = core.merge_updates({{node_info("n1", 0, member_state::suspect), reporter}}, t0);
     CHECK(out.broadcasts.size() == 1);
   }
-  auto fourth = core.merge_updates({{node_info("n1", 0, member_state::suspect), "n5"}}, t0);
+  auto fourth = core.merge_updates({{node_info("n1", 0, member_state::suspect), "n0"}}, t0);
   CHECK(fourth.broadcasts.empty());
   core.tick(t0 + 4s - 1ms);
   CHECK(find("n1")->state == member_state::suspect);
@@ -486,5 +516,34 @@ TEST_CASE("a preloaded core waits a whole push-pull interval for its first excha
   auto times = push_pull_times(core, t0, std::chrono::seconds{31});
   CAPTURE(describe(times));
   CHECK(times == std::vector<long>{30000});
+  CHECK(core.check_invariants() == "");
+}
+
+TEST_CASE("the catch-up exchanges start when a node joins, not when it starts") {
+  auto t0 = time_point{} + std::chrono::hours{1};
+  swim_settings s;
+  membership_core core{node_info("n1"), s, {endpoint{"10.0.0.1", 7946}}, 1, t0};
+  std::vector<long> exchanges_ms;
+  uint32_t last_join_ping = 0;
+  for (auto t = t0; t <= t0 + 40s; t += 100ms) {
+    auto out = core.tick(t);
+    if (!out.push_pulls.empty())
+      exchanges_ms.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(t - t0).count());
+    for (auto& send : out.sends) {
+      if (send.msg.kind != swim_kind::ping)
+        continue;
+      if (send.msg.target.empty())
+        last_join_ping = send.msg.seq; // the seed stays silent until 20 s
+      else
+        core.handle_message(node_info("n0"), msg(swim_kind::ack, send.msg.seq), t);
+    }
+    if (t == t0 + 20s) {
+      auto joined = core.handle_message(node_info("n0"), msg(swim_kind::ack, last_join_ping), t);
+      CHECK(joined.push_pulls.size() == 1); // the exchange at join itself
+    }
+  }
+  CHECK(core.joined());
+  CAPTURE(describe(exchanges_ms));
+  CHECK(exchanges_ms == std::vector<long>{22000, 26000, 34000});
   CHECK(core.check_invariants() == "");
 }
