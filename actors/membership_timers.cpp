@@ -67,13 +67,17 @@ void membership_core::check_probe(time_point now, swim_actions& out) {
     counters_.nacks_missed += missing;
     adjust_health(probe_->expected_nacks > 0 ? static_cast<int>(missing) : 1);
     probe_.reset();
-    if (e.info.state == member_state::alive) {
+    if (e.info.state == member_state::alive || e.info.state == member_state::suspect) {
+      bool already_suspect = e.info.state == member_state::suspect;
       auto suspected = e.info;
       suspected.state = member_state::suspect;
+      // Already suspect (someone else accused it): our own failed probe is an
+      // independent confirmation, counted here and passed on in our name (Lifeguard).
       apply_suspect(suspected, self_name_, now, out);
-      out.notes.push_back("suspecting " + e.info.name + ": no ack directly or through "
-                          + std::to_string(settings_.indirect_checks) + " helpers within "
-                          + std::to_string(scaled_probe_interval().count()) + " ms");
+      if (!already_suspect)
+        out.notes.push_back("suspecting " + suspected.name + ": no ack directly or through "
+                            + std::to_string(settings_.indirect_checks) + " helpers within "
+                            + std::to_string(scaled_probe_interval().count()) + " ms");
     }
   }
 }

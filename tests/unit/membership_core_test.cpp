@@ -547,3 +547,23 @@ TEST_CASE("the catch-up exchanges start when a node joins, not when it starts") 
   CHECK(exchanges_ms == std::vector<long>{22000, 26000, 34000});
   CHECK(core.check_invariants() == "");
 }
+
+TEST_CASE_FIXTURE(fixture,
+                  "a failed probe of a member someone else suspects confirms it in our name") {
+  for (auto name : {"n1", "n2", "n3", "n4", "n5"})
+    add(name);
+  core.merge_updates({{node_info("n1", 0, member_state::suspect), "n2"}}, t0);
+  bool confirmed = false;
+  for (auto t = t0; t <= t0 + 10s && !confirmed; t += 100ms) {
+    auto out = core.tick(t);
+    for (auto& b : out.broadcasts)
+      if (b.member.name == "n1" && b.reporter == "n0")
+        confirmed = true;
+    // Everyone but n1 answers; nobody relays an ack for n1.
+    for (auto& send : out.sends)
+      if (send.msg.kind == swim_kind::ping && send.msg.target != "n1")
+        core.handle_message(node_info(send.msg.target), msg(swim_kind::ack, send.msg.seq), t);
+  }
+  CHECK(confirmed);
+  CHECK(find("n1")->state == member_state::suspect);
+}
