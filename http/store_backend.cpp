@@ -82,14 +82,21 @@ struct bridge_state {
 
 using bridge_pointer = caf::stateful_actor<bridge_state>*;
 
+/// Removes write `id` from the pending ones and returns it; nothing if it was already
+/// answered or timed out.
+std::optional<write_job> take_pending(bridge_state& st, uint64_t id) {
+  auto i = st.inbox->pending.find(id);
+  if (i == st.inbox->pending.end())
+    return std::nullopt;
+  auto job = std::move(i->second);
+  st.inbox->pending.erase(i);
+  return job;
+}
+
 /// Delivers the store's answer to write `id`, unless it timed out already.
 void answer(bridge_pointer self, uint64_t id, write_outcome out) {
-  auto i = self->state.inbox->pending.find(id);
-  if (i == self->state.inbox->pending.end())
-    return;
-  auto job = std::move(i->second);
-  self->state.inbox->pending.erase(i);
-  job.done(std::move(out));
+  if (auto job = take_pending(self->state, id))
+    job->done(std::move(out));
 }
 
 void arm_tick(bridge_pointer self) {
@@ -116,12 +123,8 @@ void send_job(bridge_pointer self, write_job job, std::shared_ptr<snapshot_store
   st.deadlines.emplace_back(bridge_state::clock::now() + timeout, id);
   arm_tick(self);
   auto failed = [=](const caf::error& err) {
-    auto i = self->state.inbox->pending.find(id);
-    if (i == self->state.inbox->pending.end())
-      return;
-    auto failed_job = std::move(i->second);
-    self->state.inbox->pending.erase(i);
-    report_failure(failed_job, err, self->system(), timeout);
+    if (auto failed_job = take_pending(self->state, id))
+      report_failure(*failed_job, err, self->system(), timeout);
   };
   if (!expected) {
     self->request(store, caf::infinite, set_atom::value, n)
@@ -183,15 +186,12 @@ caf::behavior write_bridge(bridge_pointer self, store_actor store,
         auto now = bridge_state::clock::now();
         while (!st.deadlines.empty()) {
           auto [deadline, id] = st.deadlines.front();
-          auto i = st.inbox->pending.find(id);
-          if (i != st.inbox->pending.end() && deadline > now)
+          if (deadline > now && st.inbox->pending.count(id) > 0)
             break;
           st.deadlines.pop_front();
-          if (i == st.inbox->pending.end())
-            continue; // answered in time
-          auto job = std::move(i->second);
-          st.inbox->pending.erase(i);
-          report_failure(job, caf::sec::request_timeout, self->system(), timeout);
+          // Nothing to take if it was answered in time.
+          if (auto job = take_pending(st, id))
+            report_failure(*job, caf::sec::request_timeout, self->system(), timeout);
         }
         arm_tick(self);
       },

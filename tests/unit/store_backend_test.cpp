@@ -36,30 +36,12 @@ store_actor::behavior_type accepting_store(std::string node) {
   };
 }
 
-/// A store named `node` whose disk always fails.
-store_actor::behavior_type failing_store(std::string) {
+/// A store that refuses every plain write with `err` (e.g. its disk fails) and every
+/// conditional one as not synchronized.
+store_actor::behavior_type refusing_store(store_error err) {
   return {
       [](get_atom) { return versioned_value{}; },
-      [](set_atom, int64_t) -> caf::result<versioned_value> {
-        return make_error(store_error::persistence_failed);
-      },
-      [](merge_atom, const versioned_value&, const std::string&) { return false; },
-      [](subscribe_atom, const value_listener_actor&) {},
-      [](set_atom, incarnation_atom, uint64_t inc) { return inc; },
-      [](set_atom, int64_t, const version&) -> caf::result<bool, versioned_value> {
-        return make_error(store_error::not_synchronized);
-      },
-      [](sync_atom) {},
-  };
-}
-
-/// A store that has not synchronized with the cluster yet.
-store_actor::behavior_type unsynchronized_store(std::string) {
-  return {
-      [](get_atom) { return versioned_value{}; },
-      [](set_atom, int64_t) -> caf::result<versioned_value> {
-        return make_error(store_error::not_synchronized);
-      },
+      [err](set_atom, int64_t) -> caf::result<versioned_value> { return make_error(err); },
       [](merge_atom, const versioned_value&, const std::string&) { return false; },
       [](subscribe_atom, const value_listener_actor&) {},
       [](set_atom, incarnation_atom, uint64_t inc) { return inc; },
@@ -130,7 +112,7 @@ TEST_CASE_FIXTURE(backend_fixture,
 }
 
 TEST_CASE_FIXTURE(backend_fixture, "a persistence failure maps to persistence_failed") {
-  auto store = sys.spawn(failing_store, "n1");
+  auto store = sys.spawn(refusing_store, store_error::persistence_failed);
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
   auto out = write(backend, 5);
   CHECK(out.outcome == write_outcome::kind::persistence_failed);
@@ -164,7 +146,7 @@ TEST_CASE_FIXTURE(backend_fixture, "a dead store maps to failed") {
 
 TEST_CASE_FIXTURE(backend_fixture,
                   "a store not yet synchronized maps to not_synchronized") {
-  auto store = sys.spawn(unsynchronized_store, "n1");
+  auto store = sys.spawn(refusing_store, store_error::not_synchronized);
   store_backend backend{sys, store, snapshots, std::chrono::seconds(5)};
   CHECK(write(backend, 5).outcome == write_outcome::kind::not_synchronized);
   CHECK(write_if(backend, 5, {0, ""}).outcome == write_outcome::kind::not_synchronized);
