@@ -1,5 +1,7 @@
 #include "http/response_writer.hpp"
 
+#include "http/json_codec.hpp"
+
 namespace onevalue {
 
 const char* reason_phrase(int status) {
@@ -69,6 +71,13 @@ void append_response(std::string& out, const http_response& res, bool keep_alive
   out += "\r\n";
   if (!head_only && !bodyless_status)
     out += res.body;
+}
+
+std::string closing_error_response(int status, const std::string& message) {
+  std::string out;
+  append_response(out, http_response{status, "application/json", error_body(message), {}},
+                  false, false);
+  return out;
 }
 
 } // namespace onevalue

@@ -19,4 +19,8 @@ const char* reason_phrase(int status);
 void append_response(std::string& out, const http_response& res, bool keep_alive,
                      bool head_only);
 
+/// A whole response with `status` and the JSON error body `{"error": message}` that
+/// announces `Connection: close` (the server closes after it).
+std::string closing_error_response(int status, const std::string& message);
+
 } // namespace onevalue
