@@ -294,23 +294,34 @@ step_value_survives_recreate() {
 
 # ---- setup and teardown ---------------------------------------------------------------
 
-port_in_use() { timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+# True if any TCP socket on this host has local port $1: a listener on any address, or a
+# client connection that the kernel gave that port as its ephemeral source port. Docker's
+# proxy cannot bind such a port (CI once failed on exactly that, with a port in 32768-60999).
+port_taken() { [ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]; }
 
-# Picks a free 127.0.0.1 port per node (from 38080 up) unless ONEVALUE_PORT_N is set, so
-# the test does not collide with a cluster or test already using 8080-8084.
+# Lowest port the kernel hands out as an ephemeral source port (32768 by default).
+ephemeral_low() { awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768; }
+
+# Picks a free 127.0.0.1 port per node unless ONEVALUE_PORT_N is set, so the test does not
+# collide with a cluster or test already using 8080-8084. The search starts at $1 (default
+# 28080) and stays below the ephemeral range, where no outgoing connection can take a port
+# between this check and `compose up`.
 pick_ports() {
-  local i=1 p=38080 n var
+  local i=1 p=${1:-28080} n var limit
+  limit=$(ephemeral_low)
   for n in "${NODES[@]}"; do
     var="ONEVALUE_PORT_$i"
-    if [ -n "${!var:-}" ]; then
+    if [ -n "${!var:-}" ] && [ -z "${PICKED_PORTS:-}" ]; then
       p=${!var}
     else
-      while port_in_use "$p"; do p=$((p + 1)); done
+      while port_taken "$p" && [ "$p" -lt "$limit" ]; do p=$((p + 1)); done
+      [ "$p" -lt "$limit" ] || { log "no free port below $limit"; return 1; }
       export "$var=$p"
     fi
     PORT[$n]=$p
     p=$((p + 1)) i=$((i + 1))
   done
+  PICKED_PORTS=1
 }
 
 teardown() {
@@ -361,9 +372,27 @@ build_image() {
   fi
 }
 
+# Brings the project up. If a published port was taken between pick_ports and the bind
+# (another process can listen on it at any time), picks new ports and tries again, twice.
 start_cluster() {
-  compose down -v --remove-orphans >/dev/null 2>&1
-  compose up -d --no-build >&2 || return 1
+  local attempt out
+  out=$(mktemp)
+  for attempt in 1 2 3; do
+    compose down -v --remove-orphans >/dev/null 2>&1
+    if compose up -d --no-build >"$out" 2>&1; then
+      break
+    fi
+    cat "$out" >&2
+    if [ "$attempt" -eq 3 ] || ! grep -qiE 'address already in use|port is already allocated' "$out"; then
+      rm -f "$out"
+      return 1
+    fi
+    log "a published port was taken meanwhile; picking new ports (attempt $((attempt + 1)) of 3)"
+    pick_ports $((PORT[node5] + 1)) || { rm -f "$out"; return 1; }
+    log "HTTP ports now $(for n in "${NODES[@]}"; do printf '%s ' "${PORT[$n]}"; done)"
+  done
+  cat "$out" >&2
+  rm -f "$out"
   refresh_cids || return 1
   # shellcheck disable=SC2016  # a Go template, not shell
   NET=$(timeout 10 docker inspect -f \
