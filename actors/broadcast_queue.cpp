@@ -29,6 +29,14 @@ std::size_t broadcast_queue::estimated_size(const versioned_value& v) {
   return 8 + size_of(v.ver);
 }
 
+std::size_t broadcast_queue::estimated_size(const std::vector<member_info>& table,
+                                            const versioned_value& v) {
+  auto total = vector_overhead + estimated_size(v);
+  for (auto& m : table)
+    total += size_of(m);
+  return total;
+}
+
 std::size_t broadcast_queue::estimated_size(const packet& p) {
   std::size_t total = 2 + size_of(p.sender) + 1 + 4 + p.swim.target.size()
                       + p.swim.target_address.size() + 2 * string_overhead + 2

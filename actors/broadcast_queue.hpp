@@ -35,6 +35,10 @@ public:
   static std::size_t estimated_size(const packet& p);
   static std::size_t estimated_size(const member_update& u);
   static std::size_t estimated_size(const versioned_value& v);
+  /// Upper estimate of the encoded size of a push-pull's state: a member table and the
+  /// value (the sender's name and the message header are left out).
+  static std::size_t estimated_size(const std::vector<member_info>& table,
+                                    const versioned_value& v);
 
 private:
   struct item {

@@ -154,6 +154,10 @@ void membership_core::adjust_health(int delta) {
   health_ = apply_health_delta(health_, delta, settings_.awareness_max_multiplier);
 }
 
+std::chrono::milliseconds membership_core::push_pull_interval() const {
+  return scaled_push_pull_interval(settings_.push_pull_interval, table_.size());
+}
+
 std::chrono::milliseconds membership_core::scaled_probe_interval() const {
   return scale_by_health(settings_.probe_interval, health_);
 }
@@ -295,9 +299,12 @@ void membership_core::preload(const std::vector<member_info>& table, time_point 
     insert_member(std::move(info), now);
   }
   joined_ = true;
-  // A preloaded table is a formed cluster: no quick catch-up exchanges.
-  push_pull_wait_ = settings_.push_pull_interval;
-  next_push_pull_at_ = now + push_pull_wait_;
+  // A preloaded table is a formed cluster: no quick catch-up exchanges. The first one
+  // comes at a random point of the interval, so that the cores of a simulation that
+  // all start at once do not exchange in lockstep.
+  push_pull_wait_ = push_pull_interval();
+  std::uniform_int_distribution<long long> offset{1, push_pull_wait_.count()};
+  next_push_pull_at_ = now + std::chrono::milliseconds{offset(rng_)};
 }
 
 void membership_core::mark_joined(time_point now) {

@@ -134,6 +134,10 @@ public:
   /// Lifeguard local health score, 0..awareness_max_multiplier-1 (0: healthy).
   int health_score() const { return health_; }
 
+  /// The time between periodic push-pulls: `push-pull-interval`, stretched
+  /// logarithmically above 32 known members (`scaled_push_pull_interval`).
+  std::chrono::milliseconds push_pull_interval() const;
+
   /// The probe interval and ack timeout as stretched by the health score.
   std::chrono::milliseconds scaled_probe_interval() const;
   std::chrono::milliseconds scaled_ack_timeout() const;
@@ -271,7 +275,7 @@ private:
   time_point next_failed_probe_at_;
   time_point next_push_pull_at_;
   /// The wait before the next periodic push-pull. It starts at 2 probe intervals and
-  /// doubles up to `push-pull-interval`: a node that just started exchanges tables at
+  /// doubles up to `push_pull_interval()`: a node that just started exchanges tables at
   /// 2, 6, 14, ... s (lan), so a member it missed while many nodes joined at once is
   /// filled in within seconds instead of after a whole push-pull interval (50 nodes
   /// started together: one node lacked one member for 30 s, issue 6). Costs about

@@ -188,7 +188,7 @@ void membership_core::probe_failed_members(time_point now, swim_actions& out) {
 void membership_core::schedule_push_pull(time_point now, swim_actions& out) {
   if (now < next_push_pull_at_)
     return;
-  push_pull_wait_ = std::min(2 * push_pull_wait_, settings_.push_pull_interval);
+  push_pull_wait_ = std::min(2 * push_pull_wait_, push_pull_interval());
   next_push_pull_at_ = now + push_pull_wait_;
   // Only members that talked to us recently: connecting to a host that drops packets
   // would block the middleman's single connect thread for minutes.

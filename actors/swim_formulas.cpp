@@ -31,6 +31,15 @@ std::size_t retransmit_limit(int mult, std::size_t n) {
   return static_cast<std::size_t>(std::max(mult, 0)) * scale;
 }
 
+std::chrono::milliseconds scaled_push_pull_interval(std::chrono::milliseconds base,
+                                                    std::size_t n) {
+  if (n <= push_pull_scale_threshold)
+    return base;
+  auto doublings = std::ceil(std::log2(static_cast<double>(n)
+                                       / static_cast<double>(push_pull_scale_threshold)));
+  return base * (static_cast<long long>(doublings) + 1);
+}
+
 int apply_health_delta(int score, int delta, int max_multiplier) {
   auto top = std::max(max_multiplier, 1) - 1;
   return std::clamp(score + delta, 0, top);

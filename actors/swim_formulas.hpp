@@ -29,6 +29,18 @@ int apply_health_delta(int score, int delta, int max_multiplier);
 /// slowness does not turn into suspicions of healthy members.
 std::chrono::milliseconds scale_by_health(std::chrono::milliseconds base, int score);
 
+/// The push-pull interval for a cluster of `n` known members: `base` up to
+/// `push_pull_scale_threshold` members, then `base * (ceil(log2(n / threshold)) + 1)`
+/// (as memberlist's pushPullScale). Each exchange carries the whole member table, so
+/// a node's anti-entropy traffic is O(n / interval); stretching the interval
+/// logarithmically keeps it from growing linearly with the cluster, at the price of
+/// slower repair of what gossip lost in very large clusters.
+std::chrono::milliseconds scaled_push_pull_interval(std::chrono::milliseconds base,
+                                                    std::size_t n);
+
+/// Clusters up to this many members use the configured push-pull interval unscaled.
+constexpr std::size_t push_pull_scale_threshold = 32;
+
 /// How many times each broadcast is transmitted: `mult * ceil(log10(n + 1))`, so that
 /// it reaches every member with high probability while per-node load stays bounded.
 std::size_t retransmit_limit(int mult, std::size_t n);

@@ -45,6 +45,7 @@ struct swim_settings {
   int retransmit_mult = 4;
   /// Time between full-state exchanges (push-pull over TCP) with one random member.
   /// Heals what gossip lost; costs a TCP round trip with the whole member table.
+  /// Stretched by ceil(log2(N/32)) + 1 above 32 members (`scaled_push_pull_interval`).
   millis push_pull_interval{30000};
   /// Time between join attempts while no seed has answered yet.
   millis join_retry_interval{1000};

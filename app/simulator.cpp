@@ -8,6 +8,7 @@
 // Clusters start pre-joined (sim::start_mode::prejoined): measuring a formed cluster
 // does not need N joins, and memory grows with N^2 either way.
 
+#include "actors/swim_formulas.hpp"
 #include "app/sim/sim_cluster.hpp"
 
 #include <algorithm>
@@ -62,6 +63,9 @@ struct result {
   uint64_t false_positives = 0;
   double messages_per_node_s = 0;
   double bytes_per_node_s = 0;
+  /// Anti-entropy (push-pull) bytes per node per second, both directions, over a window
+  /// of at least one push-pull interval.
+  double push_pull_bytes_per_node_s = 0;
   double wall_seconds = 0;
 };
 
@@ -88,17 +92,21 @@ result run_one(std::size_t n, const options& opt, const swim_settings& settings)
       ++r.false_positives;
     }
   };
-  // Warm up (timers spread out), then measure steady-state load.
+  // Warm up (timers spread out), then measure steady-state load over one push-pull
+  // interval (at least 10 s), so that every node's anti-entropy exchange is counted.
   c.loss = opt.loss;
   c.run_for(5s);
   auto before = c.stats();
-  auto steady = 10s;
+  auto steady = std::max<std::chrono::milliseconds>(
+      10s, scaled_push_pull_interval(settings.push_pull_interval, n));
   c.run_for(steady);
-  auto secs = std::chrono::duration<double>(steady).count();
-  r.messages_per_node_s =
-      static_cast<double>(c.stats().datagrams - before.datagrams) / static_cast<double>(n) / secs;
-  r.bytes_per_node_s =
-      static_cast<double>(c.stats().bytes - before.bytes) / static_cast<double>(n) / secs;
+  auto per_node_s = [&](uint64_t count) {
+    auto secs = std::chrono::duration<double>(steady).count();
+    return static_cast<double>(count) / static_cast<double>(n) / secs;
+  };
+  r.messages_per_node_s = per_node_s(c.stats().datagrams - before.datagrams);
+  r.bytes_per_node_s = per_node_s(c.stats().bytes - before.bytes);
+  r.push_pull_bytes_per_node_s = per_node_s(c.stats().push_pull_bytes - before.push_pull_bytes);
 
   // A new value written on node 0.
   auto written_at = c.now();
@@ -167,18 +175,18 @@ void print_table(const std::vector<result>& results, const options& opt,
             << s.probe_interval.count() << " ms)\n\n";
   std::cout << "| N | value 50 % | value 99 % | value 99.9 % | value 100 % | failure 50 % "
                "| failure 99 % | failure 99.9 % | failure 100 % | false positives "
-               "| msgs/node/s | bytes/node/s |\n";
-  std::cout << "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+               "| msgs/node/s | bytes/node/s | push-pull bytes/node/s |\n";
+  std::cout << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (auto& r : results) {
     std::cout << "| " << r.n;
     for (double p : {0.5, 0.99, 0.999, 1.0})
       std::cout << " | " << cell(r.value.quantile(p), s.gossip_interval);
     for (double p : {0.5, 0.99, 0.999, 1.0})
       std::cout << " | " << cell(r.failure.quantile(p), s.probe_interval);
-    char load[96];
-    std::snprintf(load, sizeof load, " | %llu | %.1f | %.0f |",
+    char load[128];
+    std::snprintf(load, sizeof load, " | %llu | %.1f | %.0f | %.0f |",
                   static_cast<unsigned long long>(r.false_positives), r.messages_per_node_s,
-                  r.bytes_per_node_s);
+                  r.bytes_per_node_s, r.push_pull_bytes_per_node_s);
     std::cout << load << "\n";
   }
   std::cout << "\n";
@@ -187,12 +195,13 @@ void print_table(const std::vector<result>& results, const options& opt,
 void write_data(const std::vector<result>& results, const std::string& path) {
   std::ofstream out{path};
   out << "# N value_p50 value_p99 value_p100 failure_p50 failure_p99 failure_p100 "
-         "msgs_per_node_s bytes_per_node_s\n";
+         "msgs_per_node_s bytes_per_node_s push_pull_bytes_per_node_s\n";
   for (auto& r : results)
     out << r.n << ' ' << r.value.quantile(0.5) << ' ' << r.value.quantile(0.99) << ' '
         << r.value.quantile(1.0) << ' ' << r.failure.quantile(0.5) << ' '
         << r.failure.quantile(0.99) << ' ' << r.failure.quantile(1.0) << ' '
-        << r.messages_per_node_s << ' ' << r.bytes_per_node_s << '\n';
+        << r.messages_per_node_s << ' ' << r.bytes_per_node_s << ' '
+        << r.push_pull_bytes_per_node_s << '\n';
 }
 
 bool write_plot(const std::string& data, const std::string& png, const options& opt) {

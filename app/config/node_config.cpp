@@ -193,7 +193,9 @@ node_config::node_config() {
            "Time between full-state exchanges (TCP push-pull) with one random member. "
            "Heals what gossip lost and partitions; each costs a TCP round trip with the "
            "member table. A node that just started exchanges sooner: after 2 probe "
-           "intervals, then doubling the wait up to this interval."
+           "intervals, then doubling the wait up to this interval. Above 32 members the "
+           "interval is multiplied by ceil(log2(N/32)) + 1 (2x at 64, 6x at 1000), so that "
+           "per-node anti-entropy traffic does not grow linearly with the cluster."
                + profile_default(&swim::push_pull_interval))
       .add(join_retry_interval, "join-retry-interval",
            "Time between join attempts while no seed has answered."

@@ -183,6 +183,8 @@ void cluster::push_pull(std::size_t from, const endpoint& to) {
   auto& b = nodes_[*target];
   auto a_table = a.core->members();
   auto b_table = b.core->members();
+  stats_.push_pull_bytes += broadcast_queue::estimated_size(a_table, a.value.current())
+                            + broadcast_queue::estimated_size(b_table, b.value.current());
   apply(*target, b.core->merge_table(a_table, a.name, now_));
   apply(from, a.core->merge_table(b_table, b.name, now_));
   accept_value(*target, a.value.current());

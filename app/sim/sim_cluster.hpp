@@ -38,9 +38,13 @@ struct node {
 /// Traffic counters of the whole simulated network.
 struct traffic {
   uint64_t datagrams = 0;
+  /// Estimated encoded bytes of all datagrams (gossip, probes, value pushes).
   uint64_t bytes = 0;
   uint64_t dropped = 0;
   uint64_t push_pulls = 0;
+  /// Estimated encoded bytes of the push-pull exchanges, both directions: each carries
+  /// a whole member table and the value (TCP in a real node, not datagrams).
+  uint64_t push_pull_bytes = 0;
 };
 
 /// How a cluster starts.

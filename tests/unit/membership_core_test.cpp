@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <set>
 
 using namespace onevalue;
 using namespace onevalue::test;
@@ -508,15 +510,51 @@ TEST_CASE_FIXTURE(fixture,
   CHECK(times == std::vector<long>{2000, 6000, 14000, 30000, 60000});
 }
 
-TEST_CASE("a preloaded core waits a whole push-pull interval for its first exchange") {
+TEST_CASE("a preloaded core exchanges once per push-pull interval, first at a random offset") {
   auto t0 = time_point{} + std::chrono::hours{1};
   swim_settings settings;
-  membership_core core{node_info("n0"), settings, {}, 42, t0};
-  core.preload({node_info("n1")}, t0);
-  auto times = push_pull_times(core, t0, std::chrono::seconds{31});
-  CAPTURE(describe(times));
-  CHECK(times == std::vector<long>{30000});
-  CHECK(core.check_invariants() == "");
+  std::set<long> first_exchanges;
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    membership_core core{node_info("n0"), settings, {}, seed, t0};
+    core.preload({node_info("n1")}, t0);
+    auto times = push_pull_times(core, t0, std::chrono::seconds{91});
+    CAPTURE(seed);
+    CAPTURE(describe(times));
+    REQUIRE(times.size() == 3);
+    CHECK(times[0] > 0);
+    CHECK(times[0] <= 30000);
+    // Then every 30 s, give or take the 100 ms step of the driver.
+    CHECK(std::abs(times[1] - times[0] - 30000) <= 100);
+    CHECK(std::abs(times[2] - times[1] - 30000) <= 100);
+    first_exchanges.insert(times[0]);
+    CHECK(core.check_invariants() == "");
+  }
+  // Cores that start together do not exchange in lockstep.
+  CHECK(first_exchanges.size() >= 6);
+}
+
+TEST_CASE("above 32 members the push-pull interval stretches with log2 of the cluster size") {
+  auto t0 = time_point{} + std::chrono::hours{1};
+  swim_settings settings;
+  struct row {
+    std::size_t peers;
+    long interval_ms;
+  };
+  for (auto r : {row{1, 30000}, row{31, 30000}, row{32, 60000}, row{99, 90000}}) {
+    CAPTURE(r.peers);
+    membership_core core{node_info("n0"), settings, {}, 7, t0};
+    std::vector<member_info> table;
+    for (std::size_t i = 1; i <= r.peers; ++i)
+      table.push_back(member_info{"n" + std::to_string(i),
+                                  "10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256),
+                                  7946, 8080, member_state::alive, 0});
+    core.preload(table, t0);
+    CHECK(core.push_pull_interval().count() == r.interval_ms);
+    auto times = push_pull_times(core, t0, std::chrono::seconds{2 * r.interval_ms / 1000 + 1});
+    CAPTURE(describe(times));
+    REQUIRE(times.size() == 2);
+    CHECK(std::abs(times[1] - times[0] - r.interval_ms) <= 100);
+  }
 }
 
 TEST_CASE("the catch-up exchanges start when a node joins, not when it starts") {

@@ -53,6 +53,21 @@ TEST_CASE("retransmit limit is mult * ceil(log10(n + 1))") {
   }
 }
 
+TEST_CASE("push-pull interval is base up to 32 members, then base * (ceil(log2(n / 32)) + 1)") {
+  struct row {
+    std::size_t n;
+    long long expected_ms;
+  };
+  for (auto r : {row{0, 30000}, row{1, 30000}, row{32, 30000}, row{33, 60000},
+                 row{64, 60000}, row{65, 90000}, row{128, 90000}, row{129, 120000},
+                 row{1000, 180000}, row{1024, 180000}, row{1025, 210000},
+                 row{10000, 300000}}) {
+    CAPTURE(r.n);
+    CHECK(scaled_push_pull_interval(milliseconds{30000}, r.n).count() == r.expected_ms);
+  }
+  CHECK(scaled_push_pull_interval(milliseconds{5000}, 50).count() == 10000);
+}
+
 TEST_CASE("health delta is clamped to 0..max-1 and a max below 1 disables it") {
   struct row {
     int score;
