@@ -239,7 +239,7 @@ const member_info* membership_core::find(const std::string& name) const {
 std::vector<member_info> membership_core::sample_live_peers(std::size_t k,
                                                             std::mt19937_64& rng) const {
   std::vector<member_info> result;
-  for (auto slot : sample_live_slots(k, member_table::npos, rng))
+  for (auto slot : sample_slots(k, member_table::npos, sample_pool::live, rng))
     result.push_back(table_[slot].info);
   return result;
 }
@@ -250,25 +250,35 @@ std::size_t membership_core::live_peer_count() const {
   return is_live(self().state) ? live - 1 : live;
 }
 
-std::vector<uint32_t> membership_core::sample_live_slots(std::size_t k, uint32_t except,
-                                                         std::mt19937_64& rng) const {
+std::size_t membership_core::pool_size(sample_pool pool) const {
+  if (pool == sample_pool::live)
+    return live_peer_count();
+  auto alive = state_counts_[static_cast<std::size_t>(member_state::alive)];
+  return self().state == member_state::alive ? alive - 1 : alive;
+}
+
+std::vector<uint32_t> membership_core::sample_slots(std::size_t k, uint32_t except,
+                                                    sample_pool pool,
+                                                    std::mt19937_64& rng) const {
   std::vector<uint32_t> result;
-  auto live = live_peer_count();
+  auto eligible = pool_size(pool);
   if (except != member_table::npos && except != self_slot
-      && is_live(table_[except].info.state))
-    --live;
-  if (k == 0 || live == 0)
+      && in_pool(table_[except].info.state, pool))
+    --eligible;
+  if (k == 0 || eligible == 0)
     return result;
   auto n = table_.size();
-  if (n > 4 * k && live > k && 2 * live >= n) {
-    // Large tables, mostly live: draw slots until k distinct live ones came up
+  auto wanted = [&](uint32_t slot) {
+    return slot != self_slot && slot != except && in_pool(table_[slot].info.state, pool);
+  };
+  if (n > 4 * k && eligible > k && 2 * eligible >= n) {
+    // Large tables, mostly eligible: draw slots until k distinct eligible ones came up
     // (expected fewer than 4 draws each, as more than half the slots qualify). The
-    // draws are bounded, so even a wrong live count cannot make this spin forever.
+    // draws are bounded, so even a wrong count cannot make this spin forever.
     std::uniform_int_distribution<std::size_t> pick{0, n - 1};
     for (std::size_t draws = 0; result.size() < k && draws < 64 * k; ++draws) {
       auto slot = static_cast<uint32_t>(pick(rng));
-      if (slot == self_slot || slot == except || !is_live(table_[slot].info.state)
-          || std::find(result.begin(), result.end(), slot) != result.end())
+      if (!wanted(slot) || std::find(result.begin(), result.end(), slot) != result.end())
         continue;
       result.push_back(slot);
     }
@@ -276,10 +286,10 @@ std::vector<uint32_t> membership_core::sample_live_slots(std::size_t k, uint32_t
       return result;
     result.clear();
   }
-  // Small or mostly dead tables: shuffle every candidate.
-  result.reserve(live);
+  // Small or mostly ineligible tables: shuffle every candidate.
+  result.reserve(eligible);
   for (uint32_t slot = 0; slot < n; ++slot)
-    if (slot != self_slot && slot != except && is_live(table_[slot].info.state))
+    if (wanted(slot))
       result.push_back(slot);
   std::shuffle(result.begin(), result.end(), rng);
   result.resize(std::min(result.size(), k));

@@ -237,10 +237,24 @@ private:
   static bool is_live(member_state s) {
     return s == member_state::alive || s == member_state::suspect;
   }
-  /// Slots of up to `k` distinct random live members other than self and `except`
+  /// Which members a random sample is drawn from.
+  enum class sample_pool {
+    /// Alive or suspect: gossip and value pushes still reach a suspect.
+    live,
+    /// Alive only: the helpers of an indirect probe. A suspect may well be down, and a
+    /// helper that cannot answer would turn its missing nack into a health penalty for
+    /// us (memberlist, too, asks only alive members).
+    alive,
+  };
+  static bool in_pool(member_state s, sample_pool pool) {
+    return pool == sample_pool::live ? is_live(s) : s == member_state::alive;
+  }
+  /// Members of `pool` other than self (a count kept up to date, O(1)).
+  std::size_t pool_size(sample_pool pool) const;
+  /// Slots of up to `k` distinct random members of `pool` other than self and `except`
   /// (a slot or member_table::npos), in random order.
-  std::vector<uint32_t> sample_live_slots(std::size_t k, uint32_t except,
-                                          std::mt19937_64& rng) const;
+  std::vector<uint32_t> sample_slots(std::size_t k, uint32_t except, sample_pool pool,
+                                     std::mt19937_64& rng) const;
   endpoint endpoint_of(const member_info& m) const { return {m.address, m.cluster_port}; }
 
   member_info& self_info() { return table_[self_slot].info; }

@@ -42,8 +42,8 @@ void membership_core::check_probe(time_point now, swim_actions& out) {
   }
   if (!probe_->indirect_sent && now >= probe_->ack_deadline) {
     probe_->indirect_sent = true;
-    auto helpers = sample_live_slots(static_cast<std::size_t>(settings_.indirect_checks),
-                                     target_slot, rng_);
+    auto helpers = sample_slots(static_cast<std::size_t>(settings_.indirect_checks),
+                                target_slot, sample_pool::alive, rng_);
     auto count = helpers.size();
     auto& target = table_[target_slot].info;
     for (std::size_t i = 0; i < count; ++i) {

@@ -109,6 +109,43 @@ TEST_CASE_FIXTURE(fixture, "a silent member is probed, then indirectly, then sus
   CHECK(core.counters().suspicions_raised == 1);
 }
 
+TEST_CASE("indirect probes ask alive members only, never a suspect one") {
+  auto t0 = time_point{} + std::chrono::hours{1};
+  swim_settings settings;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    CAPTURE(seed);
+    membership_core core{node_info("n0"), settings, {}, seed, t0};
+    for (auto name : {"n1", "n2", "n3", "n4", "n5", "n6"})
+      core.merge_updates({member_update{node_info(name), "n9"}}, t0);
+    for (auto name : {"n1", "n2"})
+      core.merge_updates({member_update{node_info(name, 0, member_state::suspect), "n9"}}, t0);
+    auto probe = core.tick(t0 + settings.probe_interval);
+    const outgoing_message* ping = nullptr;
+    for (auto& send : probe.sends)
+      if (send.msg.kind == swim_kind::ping)
+        ping = &send;
+    REQUIRE(ping);
+    auto target = ping->msg.target;
+    auto indirect = core.tick(t0 + settings.probe_interval + settings.ack_timeout);
+    std::set<std::string> helpers;
+    for (auto& send : indirect.sends) {
+      if (send.msg.kind != swim_kind::ping_req)
+        continue;
+      CHECK(send.msg.target == target);
+      for (auto name : {"n1", "n2", "n3", "n4", "n5", "n6"})
+        if (send.to == endpoint_of_name(name))
+          helpers.insert(name);
+    }
+    CAPTURE(target);
+    CHECK(helpers.count("n1") == 0);
+    CHECK(helpers.count("n2") == 0);
+    CHECK(helpers.count(target) == 0);
+    // Four alive members, less the target if it is one of them: 3 helpers either way.
+    CHECK(helpers.size() == 3);
+    CHECK(core.check_invariants() == "");
+  }
+}
+
 TEST_CASE_FIXTURE(fixture, "an ack relayed by a helper ends the probe without suspicion") {
   add("n1");
   auto probe = core.tick(t0 + settings.probe_interval);
