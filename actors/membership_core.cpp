@@ -63,7 +63,7 @@ swim_actions membership_core::handle_message(const member_info& sender,
       on_ping_req(sender, msg, now, out);
       break;
     case swim_kind::nack:
-      on_nack(msg);
+      on_nack(sender, msg);
       break;
     case swim_kind::none:
       break;
@@ -144,10 +144,14 @@ void membership_core::on_ping_req(const member_info& sender, const swim_message&
                        now + wait};
 }
 
-void membership_core::on_nack(const swim_message& msg) {
+void membership_core::on_nack(const member_info& sender, const swim_message& msg) {
   ++counters_.nacks_received;
-  if (probe_ && probe_->seq == msg.seq && probe_->nacks < probe_->expected_nacks)
-    ++probe_->nacks;
+  if (!probe_ || probe_->seq != msg.seq)
+    return;
+  auto& awaiting = probe_->awaiting_nacks;
+  auto it = std::find(awaiting.begin(), awaiting.end(), sender.name);
+  if (it != awaiting.end())
+    awaiting.erase(it);
 }
 
 void membership_core::adjust_health(int delta) {

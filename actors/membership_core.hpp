@@ -173,9 +173,11 @@ private:
     time_point ack_deadline;
     time_point probe_deadline;
     bool indirect_sent = false;
-    /// Helpers asked by ping-req, and the nacks they sent back (Lifeguard).
+    /// Names of the helpers asked by ping-req that have not nacked yet (Lifeguard).
+    /// A nack counts once per helper asked: a duplicate, or one from a member we did
+    /// not ask, cannot hide a missing one.
+    std::vector<std::string> awaiting_nacks;
     std::size_t expected_nacks = 0;
-    std::size_t nacks = 0;
   };
 
   struct relay {
@@ -196,7 +198,7 @@ private:
               swim_actions& out);
   void on_ping_req(const member_info& sender, const swim_message& msg, time_point now,
                    swim_actions& out);
-  void on_nack(const swim_message& msg);
+  void on_nack(const member_info& sender, const swim_message& msg);
   void adjust_health(int delta);
 
   // -- timers (membership_timers.cpp) --

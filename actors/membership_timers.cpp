@@ -54,6 +54,7 @@ void membership_core::check_probe(time_point now, swim_actions& out) {
       req.target_address = target.address;
       req.target_port = target.cluster_port;
       out.sends.push_back({endpoint_of(table_[helpers[i]].info), req});
+      probe_->awaiting_nacks.push_back(table_[helpers[i]].info.name);
       ++counters_.indirect_probes_sent;
     }
     probe_->expected_nacks = count;
@@ -62,7 +63,7 @@ void membership_core::check_probe(time_point now, swim_actions& out) {
     auto& e = table_[target_slot];
     // Lifeguard: every helper that did not even nack hints that our own network or
     // CPU is the problem; with no helpers, the missed ack itself counts.
-    auto missing = probe_->expected_nacks - probe_->nacks;
+    auto missing = probe_->awaiting_nacks.size();
     ++counters_.probes_failed;
     counters_.nacks_missed += missing;
     adjust_health(probe_->expected_nacks > 0 ? static_cast<int>(missing) : 1);
@@ -104,7 +105,7 @@ void membership_core::start_probe(time_point now, swim_actions& out) {
       out.sends.push_back({endpoint_of(target), ping});
       ++counters_.probes_sent;
       probe_ = pending_probe{target.name, ping.seq, now + scaled_ack_timeout(),
-                             now + interval, false, 0, 0};
+                             now + interval, false, {}, 0};
       return;
     }
     probe_order_.clear();
