@@ -5,7 +5,9 @@ and prints Markdown tables.
 """
 
 import os
+import re
 import statistics
+import subprocess
 import sys
 import time
 
@@ -65,3 +67,35 @@ def median(values):
 def settle(seconds):
     """A benchmark waits for load to settle; never used to synchronize tests."""
     time.sleep(seconds)
+
+
+def cluster_tcp_sent(cluster_port):
+    """Bytes sent so far on every TCP connection of the cluster port (push-pull links over
+    CAF's BASP, with their heartbeats), by owning process: {pid: {connection: bytes}}.
+    Read from `ss -tinp`; HTTP connections (the benchmark's own requests) are left out."""
+    out = subprocess.run(["ss", "-tinpH"], capture_output=True, text=True,
+                         check=True).stdout
+    result = {}
+    for block in re.split(r"\n(?=\S)", out):
+        fields = block.split()
+        pid = re.search(r"pid=(\d+)", block)
+        if len(fields) < 5 or not pid:
+            continue
+        local, peer = fields[3], fields[4]  # State, Recv-Q, Send-Q, Local, Peer
+        if not (local.endswith(f":{cluster_port}") or peer.endswith(f":{cluster_port}")):
+            continue
+        sent = re.search(r"bytes_sent:(\d+)", block)
+        result.setdefault(int(pid.group(1)), {})[f"{local}-{peer}"] = \
+            int(sent.group(1)) if sent else 0
+    return result
+
+
+def tcp_rates(before, after, pids, seconds):
+    """Per process: (TCP bytes sent per second between two `cluster_tcp_sent` samples,
+    open cluster links at the end). A link opened in between counts from zero."""
+    rates = []
+    for pid in pids:
+        links = after.get(pid, {})
+        sent = sum(v - before.get(pid, {}).get(k, 0) for k, v in links.items())
+        rates.append((sent / seconds, len(links)))
+    return rates

@@ -5,7 +5,9 @@ runs (default 5) as a Markdown table:
   - kill -9 of one node until every other node lists it `failed`;
   - SIGTERM of one node until every other node lists it `left`;
   - datagrams and bytes sent per node per second at steady state, from the counters
-    each node prints once per second in its `traffic:` status line.
+    each node prints once per second in its `traffic:` status line;
+  - TCP bytes sent per node per second on the cluster port over the same window
+    (push-pull exchanges and BASP heartbeats, from `ss -tinp`).
 
     ONEVALUE_BIN=build/onevalue python3 tests/bench/failure_detection.py [RUNS] [SIZES] [PROFILES]
     e.g. python3 tests/bench/failure_detection.py 5 5,10 lan,local
@@ -20,6 +22,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from cluster import Cluster, wait_until  # noqa: E402
+from benchlib import cluster_tcp_sent, tcp_rates  # noqa: E402
 
 TRAFFIC = re.compile(r"^(\S+) .*traffic: packets_sent=(\d+) bytes_sent=(\d+)")
 
@@ -64,8 +67,12 @@ def one_run(n, profile, first_ip):
                  extra_args=extra) as c:
         c.wait_formed(timeout=90)
         window = 10
+        pids = [x.proc.pid for x in c.nodes]
+        tcp0, t0 = cluster_tcp_sent(18546), time.monotonic()
         time.sleep(window + 1.5)  # a benchmark: let load settle and the counters tick
         msgs, octets = steady_rates(c.nodes, window)
+        tcp = tcp_rates(tcp0, cluster_tcp_sent(18546), pids, time.monotonic() - t0)
+        tcp_octets = statistics.median(r for r, _ in tcp)
         victim = c.nodes[-1]
         killed = time.monotonic()
         victim.kill()
@@ -76,7 +83,7 @@ def one_run(n, profile, first_ip):
         leaver.proc.send_signal(15)
         wait_all(c.nodes[:-2], leaver.name, "left", 60)
         left_s = time.monotonic() - stopped
-        return kill_s, left_s, msgs, octets
+        return kill_s, left_s, msgs, octets, tcp_octets
 
 
 def main():
@@ -87,18 +94,19 @@ def main():
     for profile in profiles:
         for n in sizes:
             results = [one_run(n, profile, 60) for _ in range(runs)]
-            med = [statistics.median(r[i] for r in results) for i in range(4)]
+            med = [statistics.median(r[i] for r in results) for i in range(5)]
             rows.append((n, profile, *med))
             print(f"{n} nodes, {profile}: kill->failed {med[0]:.2f} s, SIGTERM->left "
-                  f"{med[1]:.2f} s, {med[2]:.1f} datagrams/s, {med[3]:.0f} B/s per node",
+                  f"{med[1]:.2f} s, {med[2]:.1f} datagrams/s, {med[3]:.0f} B/s UDP, "
+                  f"{med[4]:.0f} B/s TCP per node",
                   file=sys.stderr, flush=True)
     print(f"\nmedians of {runs} runs\n")
     print("| nodes | profile | kill -9 → all see failed | SIGTERM → all see left "
-          "| datagrams/s per node | bytes/s per node |")
-    print("|---|---|---|---|---|---|")
-    for n, profile, kill_s, left_s, msgs, octets in rows:
+          "| datagrams/s per node | UDP bytes/s per node | TCP bytes/s per node |")
+    print("|---|---|---|---|---|---|---|")
+    for n, profile, kill_s, left_s, msgs, octets, tcp_octets in rows:
         print(f"| {n} | {profile} | {kill_s:.2f} s | {left_s:.2f} s | {msgs:.1f} "
-              f"| {octets:.0f} |")
+              f"| {octets:.0f} | {tcp_octets:.0f} |")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@
 - CPU (utime+stime from /proc/PID/stat) per node of an idle N-node cluster (default 10) at
   the lan profile over SECONDS (default 30), in % of one core;
 - datagrams/s and bytes/s sent per node at steady state, from the `traffic:` line each node
-  logs every status-interval (1 s here).
+  logs every status-interval (1 s here);
+- TCP bytes/s sent per node on the cluster port over the same window (push-pull exchanges
+  and the BASP heartbeats of every open link, from `ss -tinp`), and the open links.
 
     ONEVALUE_BIN=build-rel/onevalue python3 tests/bench/footprint.py [N=10] [SECONDS=30]
 """
@@ -13,8 +15,8 @@
 import sys
 import time
 
-from benchlib import (Cluster, cpu_seconds, median, rss_kb, settle, table, threads,
-                      wait_synchronized)
+from benchlib import (Cluster, cluster_tcp_sent, cpu_seconds, median, rss_kb, settle,
+                      table, tcp_rates, threads, wait_synchronized)
 from failure_detection import steady_rates
 
 
@@ -29,13 +31,15 @@ def idle_cluster(n, seconds, profile="lan"):
         pids = [x.proc.pid for x in c.nodes]
         t0 = time.monotonic()
         cpu0 = [cpu_seconds(p) for p in pids]
+        tcp0 = cluster_tcp_sent(18746)
         settle(seconds)
         span = time.monotonic() - t0
         cpu = [(cpu_seconds(p) - c0) / span * 100 for p, c0 in zip(pids, cpu0)]
+        tcp = tcp_rates(tcp0, cluster_tcp_sent(18746), pids, span)
         rss = [rss_kb(p) for p in pids]
         thr = [threads(p) for p in pids]
         msgs, octets = steady_rates(c.nodes, seconds - 2)
-    return cpu, rss, thr, msgs, octets
+    return cpu, rss, thr, msgs, octets, tcp
 
 
 def main():
@@ -46,14 +50,16 @@ def main():
                  extra_args=['--onevalue.data-dir=""']) as c:
         settle(2)
         pid = c.nodes[0].proc.pid
-        rows.append(("1 node, idle", f"{rss_kb(pid) / 1024:.1f}", threads(pid), "-", "-", "-"))
-    cpu, rss, thr, msgs, octets = idle_cluster(n, seconds)
+        rows.append(("1 node, idle", f"{rss_kb(pid) / 1024:.1f}", threads(pid), "-", "-", "-",
+                     "-"))
+    cpu, rss, thr, msgs, octets, tcp = idle_cluster(n, seconds)
     rows.append((f"{n} nodes, lan, idle {seconds} s (median per node)",
                  f"{median(rss) / 1024:.1f}", median(thr),
-                 f"{median(cpu):.2f} (max {max(cpu):.2f})", f"{msgs:.1f}", f"{octets:.0f}"))
+                 f"{median(cpu):.2f} (max {max(cpu):.2f})", f"{msgs:.1f}", f"{octets:.0f}",
+                 f"{median([r for r, _ in tcp]):.0f} ({median([k for _, k in tcp]):.0f})"))
     print("\n### Footprint\n")
     print(table(["setup", "RSS (MB)", "threads", "CPU % of a core", "datagrams/s",
-                 "bytes/s sent"], rows))
+                 "UDP bytes/s sent", "TCP bytes/s sent (open links)"], rows))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@
 For each N (default 5,10,20,50), at the lan profile: time to form (every node lists every
 member alive, including process start), dissemination latency of WRITES writes (blocking
 reads on every node, as in dissemination.py), datagrams and bytes sent per node per second
-at steady state, median RSS; for the largest N also kill -9 of one node until every other
+at steady state, TCP bytes sent per node per second on the cluster port from synchronization
+to the end of the window (push-pull exchanges and BASP heartbeats; `ss -tinp`) with the
+open links per node, median RSS; for the largest N also kill -9 of one node until every other
 node lists it failed.
 
     ONEVALUE_BIN=build-rel/onevalue python3 tests/bench/scale.py [SIZES=5,10,20,50] [WRITES=50]
@@ -13,8 +15,8 @@ node lists it failed.
 import sys
 import time
 
-from benchlib import (Cluster, median, percentile, rss_kb, settle, table,
-                      wait_synchronized, wait_until)
+from benchlib import (Cluster, cluster_tcp_sent, median, percentile, rss_kb, settle, table,
+                      tcp_rates, wait_synchronized, wait_until)
 from dissemination import measure
 from failure_detection import steady_rates
 
@@ -28,9 +30,12 @@ def run(n, writes, detect):
         c.wait_formed(timeout=300)
         formed = time.monotonic() - start
         wait_synchronized(c, timeout=120)
+        pids = [x.proc.pid for x in c.nodes]
+        tcp0, t0 = cluster_tcp_sent(18846), time.monotonic()
         _, slowest = measure(c, writes)
         settle(8)
         msgs, octets = steady_rates(c.nodes, 6)
+        tcp = tcp_rates(tcp0, cluster_tcp_sent(18846), pids, time.monotonic() - t0)
         rss = median([rss_kb(x.proc.pid) for x in c.nodes]) / 1024
         detected = "-"
         if detect:
@@ -42,8 +47,9 @@ def run(n, writes, detect):
                        300, "kill -9 seen everywhere", interval=0.05)
             detected = f"{time.monotonic() - killed:.2f}"
     return (n, f"{formed:.1f}", f"{percentile(slowest, 50):.2f}",
-            f"{percentile(slowest, 99):.2f}", f"{msgs:.1f}", f"{octets:.0f}", f"{rss:.1f}",
-            detected)
+            f"{percentile(slowest, 99):.2f}", f"{msgs:.1f}", f"{octets:.0f}",
+            f"{median([r for r, _ in tcp]):.0f} ({median([k for _, k in tcp]):.0f})",
+            f"{rss:.1f}", detected)
 
 
 def main():
@@ -55,7 +61,8 @@ def main():
         print(rows[-1], file=sys.stderr, flush=True)
     print(f"\n### Scale (lan profile, {writes} writes per size)\n")
     print(table(["nodes", "form (s, incl. start)", "write → all nodes p50 (ms)",
-                 "write → all nodes p99 (ms)", "datagrams/s per node", "bytes/s per node",
+                 "write → all nodes p99 (ms)", "datagrams/s per node",
+                 "UDP bytes/s per node", "TCP bytes/s per node (open links)",
                  "RSS per node (MB)", "kill -9 → all see failed (s)"], rows))
 
 

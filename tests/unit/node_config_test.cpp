@@ -413,10 +413,10 @@ TEST_CASE("CAF defaults for the cluster are set unless the user set them") {
   CHECK(*ids == std::vector<std::string>{"onevalue"});
   CHECK(
       caf::get_or(defaults.cfg.content, "middleman.heartbeat-interval", caf::timespan{0})
-      == std::chrono::seconds(1));
+      == std::chrono::seconds(5));
   CHECK(
       caf::get_or(defaults.cfg.content, "middleman.connection-timeout", caf::timespan{0})
-      == std::chrono::seconds(5));
+      == std::chrono::seconds(15));
   auto half_the_cores = std::max(1u, std::thread::hardware_concurrency() / 2);
   CHECK(caf::get_or(defaults.cfg.content, "scheduler.max-threads", size_t{0})
         == half_the_cores);
