@@ -7,6 +7,12 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace onevalue;
 using namespace std::chrono_literals;
@@ -22,6 +28,67 @@ bool all_hold(sim::cluster& c, int64_t value) {
     if (c.at(i).up && c.at(i).value.current().value != value)
       return false;
   return true;
+}
+
+/// Every member state change any node of a cluster makes, recorded through
+/// `cluster::on_event` from construction on. Not copyable: the cluster calls back into it.
+class event_log {
+public:
+  explicit event_log(sim::cluster& c) {
+    c.on_event = [this](std::size_t observer, const member_event& e) {
+      events_.push_back({observer, e});
+    };
+  }
+  event_log(const event_log&) = delete;
+  event_log& operator=(const event_log&) = delete;
+
+  /// How many times any node moved `name` (any member if empty) to `to`.
+  std::size_t count_to(member_state to, const std::string& name = {}) const {
+    return static_cast<std::size_t>(
+        std::count_if(events_.begin(), events_.end(), [&](const auto& r) {
+          return r.second.to == to && (name.empty() || r.second.name == name);
+        }));
+  }
+
+  /// The distinct (member, incarnation) pairs some node moved to `to`: one verdict,
+  /// however many nodes adopted it.
+  std::set<std::pair<std::string, uint64_t>> verdicts(member_state to) const {
+    std::set<std::pair<std::string, uint64_t>> result;
+    for (auto& r : events_)
+      if (r.second.to == to)
+        result.emplace(r.second.name, r.second.incarnation);
+    return result;
+  }
+
+  /// The highest incarnation at which some node moved `name` to `to`, if any did.
+  std::optional<uint64_t> highest_incarnation(member_state to, const std::string& name) const {
+    std::optional<uint64_t> result;
+    for (auto& r : events_)
+      if (r.second.to == to && r.second.name == name)
+        result = std::max(result.value_or(0), r.second.incarnation);
+    return result;
+  }
+
+private:
+  std::vector<std::pair<std::size_t, member_event>> events_;
+};
+
+/// The protocol counters of all cores of `c`, summed.
+swim_counters total_counters(sim::cluster& c) {
+  swim_counters sum;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    auto& k = c.at(i).core->counters();
+    sum.probes_sent += k.probes_sent;
+    sum.acks_received += k.acks_received;
+    sum.indirect_probes_sent += k.indirect_probes_sent;
+    sum.nacks_received += k.nacks_received;
+    sum.suspicions_raised += k.suspicions_raised;
+    sum.suspicions_refuted += k.suspicions_refuted;
+    sum.members_failed += k.members_failed;
+    sum.probes_failed += k.probes_failed;
+    sum.nacks_missed += k.nacks_missed;
+  }
+  return sum;
 }
 
 }  // namespace
@@ -46,48 +113,105 @@ TEST_CASE("a crashed node is detected as failed by all within the suspicion boun
   CHECK(c.check_invariants() == "");
 }
 
-TEST_CASE("no false positives over thousands of probe rounds without loss") {
-  sim::cluster c{20, fast(), 3};
+TEST_CASE("no suspicion and no failure among 20 nodes over 2,000 probe intervals without loss") {
+  auto s = fast();
+  sim::cluster c{20, s, 3};
+  event_log events{c};
   REQUIRE(c.run_until([&] { return c.converged(); }, 30s));
-  for (int i = 0; i < 20; ++i) {
-    c.run_for(100 * fast().probe_interval);  // 2000 rounds in all
-    for (std::size_t n = 0; n < c.size(); ++n)
-      for (std::size_t m = 0; m < c.size(); ++m)
-        REQUIRE(c.state_in(n, c.at(m).name) == member_state::alive);
-  }
+  auto before = total_counters(c);
+  c.run_for(2000 * s.probe_interval);
+  auto after = total_counters(c);
+  // Each node probes one member per probe interval: 2,000 probes each, 40,000 in all
+  // (about 105 rounds through its 19 peers).
+  CHECK(after.probes_sent - before.probes_sent >= 20 * 1999);
+  // Over the whole run, joining included, not just at sampled moments: no probe went
+  // unanswered, nobody was suspected (even briefly, then refuted), nobody was failed.
+  CHECK(after.probes_failed == 0);
+  CHECK(after.suspicions_raised == 0);
+  CHECK(after.suspicions_refuted == 0);
+  CHECK(after.members_failed == 0);
+  CHECK(events.count_to(member_state::suspect) == 0);
+  CHECK(events.count_to(member_state::failed) == 0);
+  CHECK(events.count_to(member_state::left) == 0);
+  CHECK(c.converged());
   CHECK(c.check_invariants() == "");
 }
 
-/// Runs 25 nodes under `loss` for two minutes: suspicions must be raised and refuted,
-/// and the member list must heal once the loss stops.
-void refute_under_loss(double loss, uint64_t seed) {
-  sim::cluster c{25, fast(), seed};
+/// The chance that one probe of a live member fails when each datagram is lost with
+/// probability `loss`: the direct ping or its ack is lost, and so is one of the four
+/// datagrams (ping-req, ping, ack, relayed ack) on the path through every helper.
+double probe_failure_chance(double loss, int helpers) {
+  auto direct = 1.0 - (1.0 - loss) * (1.0 - loss);
+  auto through_helper = 1.0 - std::pow(1.0 - loss, 4);
+  return direct * std::pow(through_helper, helpers);
+}
+
+/// Runs 25 live nodes under `loss` for `duration` and bounds what the loss may cost.
+///
+/// Suspicions: a probe fails only if the direct and all `indirect_checks` indirect
+/// paths lost a datagram, so failed probes stay near probes * `probe_failure_chance`.
+///
+/// False failures (distinct member-incarnation pairs any node declared failed; every
+/// node is up, so each is false): a suspicion ends that way only if the suspect never
+/// hears of it in time to refute. It hears only by gossip (pings to a suspect do not
+/// carry the suspicion, as Lifeguard's buddy system would). Each node that holds the suspicion passes it on in at
+/// most L = retransmit_limit datagrams to random peers, and sends them within a few
+/// gossip intervals, well inside even the shortest suspicion timeout (about 22 gossip
+/// intervals here). With 24 nodes sending L copies each, the suspect can expect about
+/// L * (1 - loss) of them, and misses all with a chance of about exp(-L * (1 - loss)).
+/// Expected false failures: suspicions * exp(-L * (1 - loss)); the test allows three
+/// times that, as the copies are not independent (a node's copies leave together).
+/// Over seeds 1-10, 41 and 43 the runs below counted 0-1 false failures at 10 % (only
+/// seed 8 had one), 1-8 at 20 % (expected about 6) and 5-27 at 30 % (expected about 13;
+/// seed 43, kept from before, is the 27).
+/// Under 10 % loss for two minutes that is below one: no live member may be failed.
+/// A broken refutation would fail nearly every suspicion (hundreds to thousands).
+///
+/// Then the member list must heal once the loss stops.
+void refute_under_loss(double loss, uint64_t seed, std::chrono::milliseconds duration) {
+  auto s = fast();
+  sim::cluster c{25, s, seed};
   REQUIRE(c.run_until([&] { return c.converged(); }, 30s));
+  event_log events{c};
+  auto before = total_counters(c);
   c.loss = loss;
-  c.run_for(120s);
+  c.run_for(duration);
   c.loss = 0.0;
-  uint64_t raised = 0, refuted = 0;
-  for (std::size_t i = 0; i < c.size(); ++i) {
-    raised += c.at(i).core->counters().suspicions_raised;
-    refuted += c.at(i).core->counters().suspicions_refuted;
-  }
-  CHECK(raised > 0);
-  CHECK(refuted > 0);
+  auto after = total_counters(c);
+  CHECK(after.suspicions_raised > before.suspicions_raised);
+  CHECK(after.suspicions_refuted > before.suspicions_refuted);
+
+  auto probes = static_cast<double>(after.probes_sent - before.probes_sent);
+  auto failed_probes = after.probes_failed - before.probes_failed;
+  auto probe_bound = 1.25 * probes * probe_failure_chance(loss, s.indirect_checks);
+  CHECK(static_cast<double>(failed_probes) <= probe_bound);
+
   // Whatever was wrongly declared failed under loss heals once the loss stops.
   CHECK(c.run_until([&] { return c.converged(); }, 120s));
   CHECK(c.check_invariants() == "");
+
+  auto suspicions = events.verdicts(member_state::suspect).size();
+  auto false_failures = events.verdicts(member_state::failed).size();
+  auto copies = static_cast<double>(retransmit_limit(s.retransmit_mult, c.size())) * (1.0 - loss);
+  auto expected = static_cast<double>(suspicions) * std::exp(-copies);
+  auto failure_bound = static_cast<std::size_t>(3.0 * expected);
+  CHECK(false_failures <= failure_bound);
+  MESSAGE((loss * 100) << " % loss: " << failed_probes << " of " << probes
+                     << " probes failed (bound " << probe_bound << "), " << suspicions
+                     << " suspicions, " << false_failures << " false failures (expected "
+                     << expected << ", bound " << failure_bound << ")");
 }
 
-TEST_CASE("under 10 percent loss suspected nodes refute and stay members") {
-  refute_under_loss(0.1, 41);
+TEST_CASE("under 10 percent loss suspected nodes refute and none is declared failed") {
+  refute_under_loss(0.1, 41, 120s);
 }
 
-TEST_CASE("under 20 percent loss suspected nodes refute and stay members") {
-  refute_under_loss(0.2, 4);
+TEST_CASE("under 20 percent loss suspected nodes refute and few false failures occur") {
+  refute_under_loss(0.2, 4, 600s);
 }
 
-TEST_CASE("under 30 percent loss suspected nodes refute and stay members") {
-  refute_under_loss(0.3, 43);
+TEST_CASE("under 30 percent loss suspected nodes refute and few false failures occur") {
+  refute_under_loss(0.3, 43, 600s);
 }
 
 TEST_CASE("a write on one node reaches all 50 nodes") {
@@ -146,14 +270,69 @@ TEST_CASE("a graceful leave shows as left everywhere, a restart rejoins alive") 
   CHECK(c.check_invariants() == "");
 }
 
-TEST_CASE("a crashed node restarted before detection keeps its membership") {
+TEST_CASE("a crashed node restarted before anyone declared it failed is never failed") {
+  sim::cluster c{10, fast(), 9};
+  REQUIRE(c.run_until([&] { return c.converged(); }, 30s));
+  event_log events{c};
+  c.crash(5);
+  SUBCASE("restarted within one probe interval") {
+    c.run_for(fast().probe_interval);
+  }
+  SUBCASE("restarted as soon as a node suspects it") {
+    REQUIRE(c.run_until(
+        [&] {
+          for (std::size_t i = 0; i < c.size(); ++i)
+            if (c.state_in(i, "n5") == member_state::suspect)
+              return true;
+          return false;
+        },
+        10s));
+  }
+  REQUIRE(events.count_to(member_state::failed, "n5") == 0);
+  // A fresh core at incarnation 0 that joins through n0 (see cluster::restart).
+  c.restart(5);
+  REQUIRE(c.at(5).core->self().incarnation == 0);
+  CHECK(c.run_until([&] { return c.converged(); }, 30s));
+  CHECK(events.count_to(member_state::failed, "n5") == 0);
+  // Whoever suspected it at incarnation i made it refute above i; all hold its own
+  // incarnation.
+  auto incarnation = c.at(5).core->self().incarnation;
+  if (auto suspected = events.highest_incarnation(member_state::suspect, "n5"))
+    CHECK(incarnation > *suspected);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    REQUIRE(c.at(i).core->find("n5") != nullptr);
+    CHECK(c.at(i).core->find("n5")->incarnation == incarnation);
+  }
+  MESSAGE("n5 suspected " << events.count_to(member_state::suspect, "n5")
+                          << " times, ends at incarnation " << incarnation);
+  CHECK(c.check_invariants() == "");
+}
+
+TEST_CASE("a crashed node restarted after all declared it failed rejoins at a higher incarnation") {
   sim::cluster c{10, fast(), 9};
   REQUIRE(c.run_until([&] { return c.converged(); }, 30s));
   c.crash(5);
-  c.run_for(60s);
-  REQUIRE(c.state_in(0, "n5") == member_state::failed);
+  REQUIRE(c.run_until(
+      [&] {
+        for (std::size_t i = 0; i < c.size(); ++i)
+          if (i != 5 && c.state_in(i, "n5") != member_state::failed)
+            return false;
+        return true;
+      },
+      60s));
+  uint64_t remembered = 0;
+  for (std::size_t i = 0; i < c.size(); ++i)
+    if (i != 5)
+      remembered = std::max(remembered, c.at(i).core->find("n5")->incarnation);
   c.restart(5);
+  REQUIRE(c.at(5).core->self().incarnation == 0);
   CHECK(c.run_until([&] { return c.converged(); }, 60s));
+  auto incarnation = c.at(5).core->self().incarnation;
+  CHECK(incarnation > remembered);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    CHECK(c.state_in(i, "n5") == member_state::alive);
+    CHECK(c.at(i).core->find("n5")->incarnation == incarnation);
+  }
   CHECK(c.check_invariants() == "");
 }
 
