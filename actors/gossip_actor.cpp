@@ -269,9 +269,11 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
       push_now(self, leaving ? st.members.size()
                              : static_cast<std::size_t>(st.settings.gossip_nodes));
     },
-    [self](send_atom, const std::string& host, uint16_t port, const swim_message& msg) {
+    [self](send_atom, const std::string& host, uint16_t port, const swim_message& msg,
+           const std::vector<member_update>& attached) {
       packet p;
       p.swim = msg;
+      p.members = attached;
       send_packet(self, host, port, std::move(p));
     },
     [self](push_pull_atom, const std::string& host, uint16_t port) {

@@ -39,7 +39,7 @@ void carry_out(self_ptr self, swim_actions actions) {
   for (auto& b : actions.broadcasts)
     self->send(st.gossip, broadcast_atom::value, b);
   for (auto& s : actions.sends)
-    self->send(st.gossip, send_atom::value, s.to.host, s.to.port, s.msg);
+    self->send(st.gossip, send_atom::value, s.to.host, s.to.port, s.msg, s.attached);
   for (auto& p : actions.push_pulls)
     self->send(st.gossip, push_pull_atom::value, p.host, p.port);
   auto incarnation = st.core->self().incarnation;

@@ -42,6 +42,11 @@ inline bool operator==(const endpoint& a, const endpoint& b) {
 struct outgoing_message {
   endpoint to;
   swim_message msg;
+  /// Updates that must travel in this very datagram, ahead of the broadcast queue's:
+  /// a ping to a member we hold as suspect carries that suspicion (Lifeguard's buddy
+  /// system), so the suspect learns of it at once and can refute, instead of waiting
+  /// for random gossip to reach it.
+  std::vector<member_update> attached = {};
 };
 
 /// A member's state change, for the log and for metrics.

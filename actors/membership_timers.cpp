@@ -102,7 +102,10 @@ void membership_core::start_probe(time_point now, swim_actions& out) {
       ping.kind = swim_kind::ping;
       ping.seq = next_seq();
       ping.target = target.name;
-      out.sends.push_back({endpoint_of(target), ping});
+      outgoing_message probe{endpoint_of(target), ping};
+      if (target.state == member_state::suspect)
+        probe.attached.push_back(member_update{target, self_name_});
+      out.sends.push_back(std::move(probe));
       ++counters_.probes_sent;
       probe_ = pending_probe{target.name, ping.seq, now + scaled_ack_timeout(),
                              now + interval, false, {}, 0};

@@ -143,7 +143,7 @@ using gossip_actor = caf::typed_actor<
   // From membership: queue a member update for piggybacking.
   caf::reacts_to<broadcast_atom, member_update>,
   // From membership: send a SWIM message to a member, with piggybacked gossip.
-  caf::reacts_to<send_atom, std::string, uint16_t, swim_message>,
+  caf::reacts_to<send_atom, std::string, uint16_t, swim_message, std::vector<member_update>>,
   // From membership: start a push-pull exchange with a member that answered recently.
   caf::reacts_to<push_pull_atom, std::string, uint16_t>,
   // From the datagram broker: one raw datagram.

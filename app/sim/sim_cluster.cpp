@@ -139,6 +139,7 @@ void cluster::apply(std::size_t i, swim_actions actions) {
   for (auto& s : actions.sends) {
     packet p;
     p.swim = s.msg;
+    p.members = s.attached;
     send(i, s.to, std::move(p));
   }
   for (auto& e : actions.push_pulls)

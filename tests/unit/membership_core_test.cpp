@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <set>
 
 using namespace onevalue;
@@ -144,6 +145,29 @@ TEST_CASE("indirect probes ask alive members only, never a suspect one") {
     CHECK(helpers.size() == 3);
     CHECK(core.check_invariants() == "");
   }
+}
+
+TEST_CASE_FIXTURE(fixture, "a ping to a suspect member carries the suspicion, others carry none") {
+  add("n1");
+  add("n2");
+  core.merge_updates({member_update{node_info("n1", 3, member_state::suspect), "n9"}}, t0);
+  REQUIRE(find("n1")->state == member_state::suspect);
+  std::map<std::string, std::vector<member_update>> attached;
+  for (auto t = t0; t <= t0 + 3 * settings.probe_interval; t += 100ms) {
+    for (auto& send : core.tick(t).sends) {
+      if (send.msg.kind != swim_kind::ping)
+        continue;
+      attached.emplace(send.msg.target, send.attached);
+      core.handle_message(node_info(send.msg.target), msg(swim_kind::ack, send.msg.seq), t);
+    }
+  }
+  REQUIRE(attached.count("n1") == 1);
+  REQUIRE(attached.count("n2") == 1);
+  REQUIRE(attached["n1"].size() == 1);
+  CHECK(attached["n1"][0].member.name == "n1");
+  CHECK(attached["n1"][0].member.state == member_state::suspect);
+  CHECK(attached["n1"][0].member.incarnation == 3);
+  CHECK(attached["n2"].empty());
 }
 
 TEST_CASE_FIXTURE(fixture, "an ack relayed by a helper ends the probe without suspicion") {

@@ -391,3 +391,20 @@ TEST_CASE("a prejoined cluster starts converged and stays so without loss") {
   CHECK(c.run_until([&] { return all_hold(c, 7); }, 10s));
   CHECK(c.check_invariants() == "");
 }
+
+TEST_CASE("a suspect that no gossip reaches refutes through the suspicion its prober attaches") {
+  sim::cluster c{3, fast(), 21, sim::start_mode::prejoined};
+  event_log log{c};
+  // Only n0 suspects n2, and the suspicion is not queued for gossip (the actions the
+  // core returns are dropped): the one way n2 can learn of it is n0's next ping to it.
+  auto n2 = *c.at(0).core->find("n2");
+  n2.state = member_state::suspect;
+  c.at(0).core->merge_updates({member_update{n2, "n1"}}, c.now());
+  REQUIRE(c.state_in(0, "n2") == member_state::suspect);
+  // n0 probes each of its two peers once per two probe intervals.
+  CHECK(c.run_until([&] { return c.at(2).core->self().incarnation > n2.incarnation; },
+                    3 * fast().probe_interval));
+  CHECK(c.run_until([&] { return c.converged(); }, 10s));
+  CHECK(log.count_to(member_state::failed, "n2") == 0);
+  CHECK(c.check_invariants() == "");
+}
