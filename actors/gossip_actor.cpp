@@ -263,11 +263,10 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
     [self](broadcast_atom, const member_update& u) {
       auto& st = self->state;
       st.queue.push(u);
-      // A leave must reach everyone before the process exits; anything else goes to a
-      // few members now and spreads from there.
-      bool leaving = u.member.name == st.self_info.name && u.member.state == member_state::left;
-      push_now(self, leaving ? st.members.size()
-                             : static_cast<std::size_t>(st.settings.gossip_nodes));
+      // Where to is `member_push_scope`'s rule (actors/value_push.hpp).
+      bool to_all = member_push_scope(u, st.self_info.name) == push_scope::all;
+      push_now(self, to_all ? st.members.size()
+                            : static_cast<std::size_t>(st.settings.gossip_nodes));
     },
     [self](send_atom, const std::string& host, uint16_t port, const swim_message& msg,
            const std::vector<member_update>& attached) {

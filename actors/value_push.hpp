@@ -1,9 +1,12 @@
 #pragma once
 
-// Who gets a newly accepted value at once, before any gossip tick: the rule the gossip
-// broadcaster follows and the simulator reproduces. Pure: no I/O.
+// Who gets a newly accepted value or member update at once, before any gossip tick:
+// the rules the gossip broadcaster follows and the simulator reproduces. Pure: no I/O.
+
+#include "actors/wire.hpp"
 
 #include <cstddef>
+#include <string>
 
 namespace onevalue {
 
@@ -30,5 +33,12 @@ enum class push_scope {
 /// The push for a value this node accepted, with `live_peers` live members besides
 /// itself; `written_here` if this node is the value's writer.
 push_scope value_push_scope(std::size_t live_peers, bool written_here);
+
+/// The push for a member update this node queued (it also stays in the broadcast queue,
+/// and the push counts against its retransmit budget): this node's own leave goes to
+/// every live member, since the process exits shortly after; anything else to
+/// `gossip-nodes` random live members, so that a suspicion or refutation starts
+/// spreading at once instead of at the next gossip tick.
+push_scope member_push_scope(const member_update& update, const std::string& self_name);
 
 } // namespace onevalue

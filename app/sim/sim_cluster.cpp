@@ -115,17 +115,15 @@ void cluster::step_node(std::size_t i) {
     apply(i, nd.core->tick(now_));
   if (now_ >= nd.next_gossip) {
     nd.next_gossip = now_ + settings_.gossip_interval;
-    gossip(i);
+    gossip(i, static_cast<std::size_t>(settings_.gossip_nodes));
   }
 }
 
-void cluster::gossip(std::size_t i) {
+void cluster::gossip(std::size_t i, std::size_t count) {
   auto& nd = nodes_[i];
   if (nd.queue.empty())
     return;
-  auto targets = nd.core->sample_live_peers(static_cast<std::size_t>(settings_.gossip_nodes),
-                                           rng_);
-  for (auto& t : targets)
+  for (auto& t : nd.core->sample_live_peers(count, rng_))
     send(i, endpoint{t.address, t.cluster_port}, packet{});
 }
 
@@ -134,8 +132,13 @@ void cluster::apply(std::size_t i, swim_actions actions) {
   if (on_event)
     for (auto& e : actions.events)
       on_event(i, e);
-  for (auto& b : actions.broadcasts)
+  for (auto& b : actions.broadcasts) {
     nd.queue.push(b);
+    // Like the real broadcaster: pushed at once to whom `member_push_scope` says.
+    bool to_all = member_push_scope(b, nd.name) == push_scope::all;
+    gossip(i, to_all ? nd.core->live_peer_count()
+                     : static_cast<std::size_t>(settings_.gossip_nodes));
+  }
   for (auto& s : actions.sends) {
     packet p;
     p.swim = s.msg;

@@ -128,7 +128,8 @@ private:
   /// Sends `p`, with the queue's items piggybacked unless `piggyback` is false.
   void send(std::size_t from, const endpoint& to, packet p, bool piggyback = true);
   void deliver(const delivery& d);
-  void gossip(std::size_t i);
+  /// Sends node `i`'s queued broadcasts to `count` random live members.
+  void gossip(std::size_t i, std::size_t count);
   void push_pull(std::size_t from, const endpoint& to);
   void accept_value(std::size_t i, const versioned_value& v);
   std::optional<std::size_t> index_of(const endpoint& e) const;

@@ -22,3 +22,14 @@ TEST_CASE("a node without live peers pushes to nobody it could reach") {
   CHECK(value_push_scope(0, true) == push_scope::all);
   CHECK(value_push_scope(0, false) == push_scope::none);
 }
+
+TEST_CASE("a node's own leave goes to every live member, any other update to a few") {
+  auto update = [](const std::string& name, member_state state) {
+    return member_update{member_info{name, "10.0.0.1", 7946, 8080, state, 2}, "n1"};
+  };
+  CHECK(member_push_scope(update("n1", member_state::left), "n1") == push_scope::all);
+  CHECK(member_push_scope(update("n2", member_state::left), "n1") == push_scope::random);
+  CHECK(member_push_scope(update("n1", member_state::alive), "n1") == push_scope::random);
+  CHECK(member_push_scope(update("n2", member_state::suspect), "n1") == push_scope::random);
+  CHECK(member_push_scope(update("n2", member_state::failed), "n1") == push_scope::random);
+}
