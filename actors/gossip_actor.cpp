@@ -16,8 +16,16 @@ namespace {
 
 using self_ptr = gossip_actor::stateful_pointer<gossip_state>;
 
-/// How long a push-pull may take, connect and exchange each.
+/// How long a push-pull may take, connect and exchange each. Long enough for a table
+/// of thousands of members over a slow link; a peer that does not answer in time holds
+/// up the exchanges queued behind it for this long (they run one at a time, because
+/// CAF's middleman connects on one thread).
 constexpr auto push_pull_timeout = std::chrono::seconds{5};
+
+/// Push-pulls waiting for the one in progress, at most (each peer at most once). The
+/// core asks for one per push-pull interval, so the line only grows while peers time
+/// out; beyond this, new requests are dropped and the next interval asks again.
+constexpr std::size_t push_pull_queue_limit = 16;
 
 std::vector<std::pair<std::string, uint16_t>> live_targets(const gossip_state& st) {
   std::vector<std::pair<std::string, uint16_t>> result;
@@ -278,7 +286,7 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
     [self](push_pull_atom, const std::string& host, uint16_t port) {
       auto& q = self->state.push_pull_queue;
       auto peer = std::make_pair(host, port);
-      if (std::find(q.begin(), q.end(), peer) == q.end() && q.size() < 16)
+      if (std::find(q.begin(), q.end(), peer) == q.end() && q.size() < push_pull_queue_limit)
         q.push_back(peer);
       start_next_push_pull(self);
     },
