@@ -112,10 +112,11 @@ void push_latest_value(self_ptr self) {
   auto& st = self->state;
   auto targets = live_targets(st);
   auto scope = value_push_scope(targets.size(), st.latest.ver.node == st.self_info.name);
-  if (scope == push_scope::none)
-    return;
-  if (scope == push_scope::random)
-    targets = random_live_targets(self, static_cast<std::size_t>(st.settings.gossip_nodes));
+  auto count = push_count(scope, targets.size(), st.settings.gossip_nodes);
+  if (count < targets.size()) {
+    std::shuffle(targets.begin(), targets.end(), st.rng);
+    targets.resize(count);
+  }
   for (auto& [host, port] : targets) {
     packet p;
     p.values.push_back(st.latest);
@@ -272,9 +273,9 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
       auto& st = self->state;
       st.queue.push(u);
       // Where to is `member_push_scope`'s rule (actors/value_push.hpp).
-      bool to_all = member_push_scope(u, st.self_info.name) == push_scope::all;
-      push_now(self, to_all ? st.members.size()
-                            : static_cast<std::size_t>(st.settings.gossip_nodes));
+      // st.members counts self and dead members too; push_now sends to live ones only.
+      push_now(self, push_count(member_push_scope(u, st.self_info.name), st.members.size(),
+                                st.settings.gossip_nodes));
     },
     [self](send_atom, const std::string& host, uint16_t port, const swim_message& msg,
            const std::vector<member_update>& attached) {

@@ -41,4 +41,8 @@ push_scope value_push_scope(std::size_t live_peers, bool written_here);
 /// spreading at once instead of at the next gossip tick.
 push_scope member_push_scope(const member_update& update, const std::string& self_name);
 
+/// How many of `live_peers` live members a push of `scope` goes to: none, all of them,
+/// or `gossip_nodes` (at most all of them).
+std::size_t push_count(push_scope scope, std::size_t live_peers, int gossip_nodes);
+
 } // namespace onevalue

@@ -135,9 +135,8 @@ void cluster::apply(std::size_t i, swim_actions actions) {
   for (auto& b : actions.broadcasts) {
     nd.queue.push(b);
     // Like the real broadcaster: pushed at once to whom `member_push_scope` says.
-    bool to_all = member_push_scope(b, nd.name) == push_scope::all;
-    gossip(i, to_all ? nd.core->live_peer_count()
-                     : static_cast<std::size_t>(settings_.gossip_nodes));
+    gossip(i, push_count(member_push_scope(b, nd.name), nd.core->live_peer_count(),
+                         settings_.gossip_nodes));
   }
   for (auto& s : actions.sends) {
     packet p;
@@ -209,13 +208,9 @@ void cluster::accept_value(std::size_t i, const versioned_value& v) {
   // Like the real broadcaster: a newly accepted value is pushed at once, outside the
   // queue's retransmit budget, to whom `value_push_scope` says.
   auto live = nd.core->live_peer_count();
-  auto scope = value_push_scope(live, v.ver.node == nd.name);
-  if (scope == push_scope::none)
-    return;
-  auto count = scope == push_scope::all ? live
-                                        : static_cast<std::size_t>(settings_.gossip_nodes);
-  auto targets = nd.core->sample_live_peers(count, rng_);
-  for (auto& t : targets) {
+  auto count = push_count(value_push_scope(live, v.ver.node == nd.name), live,
+                          settings_.gossip_nodes);
+  for (auto& t : nd.core->sample_live_peers(count, rng_)) {
     packet p;
     p.values.push_back(v);
     send(i, endpoint{t.address, t.cluster_port}, std::move(p), false);

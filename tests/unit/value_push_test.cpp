@@ -33,3 +33,11 @@ TEST_CASE("a node's own leave goes to every live member, any other update to a f
   CHECK(member_push_scope(update("n2", member_state::suspect), "n1") == push_scope::random);
   CHECK(member_push_scope(update("n2", member_state::failed), "n1") == push_scope::random);
 }
+
+TEST_CASE("a push goes to no member, to every live member or to gossip-nodes of them") {
+  CHECK(push_count(push_scope::none, 10, 3) == 0);
+  CHECK(push_count(push_scope::all, 10, 3) == 10);
+  CHECK(push_count(push_scope::random, 10, 3) == 3);
+  CHECK(push_count(push_scope::random, 2, 3) == 2);
+  CHECK(push_count(push_scope::all, 0, 3) == 0);
+}
