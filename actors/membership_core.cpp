@@ -25,8 +25,7 @@ membership_core::membership_core(member_info self, swim_settings settings,
   next_join_at_ = now;
   next_probe_at_ = now + settings_.probe_interval;
   next_failed_probe_at_ = now + settings_.failed_probe_interval;
-  push_pull_wait_ = std::min(2 * settings_.probe_interval, settings_.push_pull_interval);
-  next_push_pull_at_ = now + push_pull_wait_;
+  start_catch_up_exchanges(now);
 }
 
 const member_info& membership_core::self() const {
@@ -324,6 +323,10 @@ void membership_core::preload(const std::vector<member_info>& table, time_point 
 void membership_core::mark_joined(time_point now) {
   joined_ = true;
   // The catch-up exchanges count from joining: before, there was nobody to ask.
+  start_catch_up_exchanges(now);
+}
+
+void membership_core::start_catch_up_exchanges(time_point now) {
   push_pull_wait_ = std::min(2 * settings_.probe_interval, settings_.push_pull_interval);
   next_push_pull_at_ = now + push_pull_wait_;
 }

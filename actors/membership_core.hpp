@@ -237,6 +237,9 @@ private:
   member_entry& insert_member(member_info info, time_point now);
   /// Marks this node joined and restarts the push-pull catch-up schedule from `now`.
   void mark_joined(time_point now);
+  /// Schedules the first push-pull of the catch-up schedule (`push_pull_wait_`) at
+  /// 2 probe intervals from `now`.
+  void start_catch_up_exchanges(time_point now);
   void erase_name(const std::string& name);
   uint32_t next_seq() { return ++seq_; }
   /// Alive or suspect members other than self: all of them take part in probing and

@@ -111,12 +111,8 @@ void membership_core::start_probe(time_point now, swim_actions& out) {
                              now + interval, false, {}, 0};
       return;
     }
-    probe_order_.clear();
-    probe_order_.reserve(live_peer_count());
-    for (uint32_t slot = 0; slot < table_.size(); ++slot)
-      if (slot != self_slot && is_live(table_[slot].info.state))
-        probe_order_.push_back(slot);
-    std::shuffle(probe_order_.begin(), probe_order_.end(), rng_);
+    // A new round: every live member, shuffled.
+    probe_order_ = sample_slots(live_peer_count(), member_table::npos, sample_pool::live, rng_);
     probe_index_ = 0;
     if (probe_order_.empty())
       return;
