@@ -109,6 +109,13 @@ public:
             == static_cast<ssize_t>(bytes.size()));
   }
 
+  /// Reads one complete response; fails the test if the connection ends first.
+  std::string read_response() {
+    auto responses = read_responses(1);
+    REQUIRE(responses.size() == 1);
+    return responses[0];
+  }
+
   /// Reads until `n` complete responses (framed by Content-Length) are in, or EOF.
   std::vector<std::string> read_responses(std::size_t n) {
     std::vector<std::string> out;
@@ -293,11 +300,10 @@ TEST_CASE_FIXTURE(server_fixture,
   REQUIRE(server.start() == "");
   raw_client c{server.port()};
   c.send("BLAH\r\n\r\n");
-  auto responses = c.read_responses(1);
-  REQUIRE(responses.size() == 1);
-  CHECK(responses[0].find("HTTP/1.1 400 Bad Request") == 0);
-  CHECK(responses[0].find("Connection: close") != std::string::npos);
-  CHECK(responses[0].find("{\"error\":") != std::string::npos);
+  auto response = c.read_response();
+  CHECK(response.find("HTTP/1.1 400 Bad Request") == 0);
+  CHECK(response.find("Connection: close") != std::string::npos);
+  CHECK(response.find("{\"error\":") != std::string::npos);
   CHECK(c.closed_by_server());
 }
 
@@ -306,9 +312,8 @@ TEST_CASE_FIXTURE(server_fixture,
   REQUIRE(server.start() == "");
   raw_client c{server.port()};
   c.send("GET /get HTTP/1.0\r\n\r\n");
-  auto responses = c.read_responses(1);
-  REQUIRE(responses.size() == 1);
-  CHECK(responses[0].find("Connection: close") != std::string::npos);
+  auto response = c.read_response();
+  CHECK(response.find("Connection: close") != std::string::npos);
   CHECK(c.closed_by_server());
 }
 
@@ -323,9 +328,8 @@ TEST_CASE_FIXTURE(server_fixture,
   REQUIRE(res);
   CHECK(res->body == "42");
   backend.snapshots.publish_value({43, {8, "n1"}});
-  auto responses = waiting.read_responses(1);
-  REQUIRE(responses.size() == 1);
-  CHECK(responses[0].find("\"value\":43") != std::string::npos);
+  auto response = waiting.read_response();
+  CHECK(response.find("\"value\":43") != std::string::npos);
 }
 
 TEST_CASE_FIXTURE(server_fixture, "Expect: 100-continue gets 100 before the body") {
@@ -333,13 +337,11 @@ TEST_CASE_FIXTURE(server_fixture, "Expect: 100-continue gets 100 before the body
   raw_client c{server.port()};
   c.send("PUT /v1/value HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
          "Expect: 100-continue\r\n\r\n");
-  auto interim = c.read_responses(1);
-  REQUIRE(interim.size() == 1);
-  CHECK(interim[0] == "HTTP/1.1 100 Continue\r\n\r\n");
+  auto interim = c.read_response();
+  CHECK(interim == "HTTP/1.1 100 Continue\r\n\r\n");
   c.send("9");
-  auto final_response = c.read_responses(1);
-  REQUIRE(final_response.size() == 1);
-  CHECK(final_response[0].find("HTTP/1.1 200 OK") == 0);
+  auto final_response = c.read_response();
+  CHECK(final_response.find("HTTP/1.1 200 OK") == 0);
   CHECK(backend.last_write() == 9);
 }
 
@@ -351,9 +353,8 @@ TEST_CASE("a request that does not arrive within the read timeout gets 408") {
   REQUIRE(server.start() == "");
   raw_client c{server.port()};
   c.send("GET /get HTTP/1.1\r\nHost:");
-  auto responses = c.read_responses(1);
-  REQUIRE(responses.size() == 1);
-  CHECK(responses[0].find("HTTP/1.1 408 Request Timeout") == 0);
+  auto response = c.read_response();
+  CHECK(response.find("HTTP/1.1 408 Request Timeout") == 0);
   CHECK(c.closed_by_server());
 }
 
@@ -367,9 +368,8 @@ TEST_CASE("past max_connections a new connection gets 503 and is closed") {
   first.set_keep_alive(true);
   REQUIRE(first.Get("/get"));
   raw_client second{server.port()};
-  auto responses = second.read_responses(1);
-  REQUIRE(responses.size() == 1);
-  CHECK(responses[0].find("HTTP/1.1 503") == 0);
+  auto response = second.read_response();
+  CHECK(response.find("HTTP/1.1 503") == 0);
   CHECK(second.closed_by_server());
 }
 
@@ -406,9 +406,8 @@ TEST_CASE_FIXTURE(server_fixture,
   backend.snapshots.stop_watchers();
   server.stop();
   CHECK(std::chrono::steady_clock::now() - before < std::chrono::milliseconds{2500});
-  auto responses = waiting.read_responses(1);
-  REQUIRE(responses.size() == 1);
-  CHECK(responses[0].find("HTTP/1.1 200 OK") == 0);
+  auto response = waiting.read_response();
+  CHECK(response.find("HTTP/1.1 200 OK") == 0);
   CHECK(waiting.closed_by_server());
 }
 
@@ -437,14 +436,12 @@ TEST_CASE("a request whose handling throws gets one JSON 500 and the server stay
   REQUIRE(server.start() == "");
   raw_client c{server.port()};
   c.send("GET /get HTTP/1.1\r\nHost: x\r\n\r\n");
-  auto responses = c.read_responses(1);
-  REQUIRE(responses.size() == 1);
-  CHECK(responses[0].find("HTTP/1.1 500 Internal Server Error") == 0);
-  CHECK(responses[0].find("{\"error\":\"internal error\"}") != std::string::npos);
+  auto response = c.read_response();
+  CHECK(response.find("HTTP/1.1 500 Internal Server Error") == 0);
+  CHECK(response.find("{\"error\":\"internal error\"}") != std::string::npos);
   CHECK(c.closed_by_server());
   raw_client again{server.port()};
   again.send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
-  auto later = again.read_responses(1);
-  REQUIRE(later.size() == 1);
-  CHECK(later[0].find("HTTP/1.1 404") == 0);
+  auto later = again.read_response();
+  CHECK(later.find("HTTP/1.1 404") == 0);
 }

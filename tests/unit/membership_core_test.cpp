@@ -37,6 +37,17 @@ struct fixture {
     core.merge_updates({member_update{node_info(name, inc), "n9"}}, t0);
   }
 
+  /// Adds n1..n5: with this node, a table of 6 (3 expected confirmations).
+  void add_five_peers() {
+    for (auto name : {"n1", "n2", "n3", "n4", "n5"})
+      add(name);
+  }
+
+  /// `reporter`'s word that n1 is suspect at incarnation 0, merged at t0.
+  swim_actions n1_suspected_by(const std::string& reporter) {
+    return core.merge_updates({{node_info("n1", 0, member_state::suspect), reporter}}, t0);
+  }
+
   const outgoing_message* find_send(const swim_actions& a, swim_kind kind) {
     for (auto& s : a.sends)
       if (s.msg.kind == kind)
@@ -305,14 +316,13 @@ TEST_CASE_FIXTURE(fixture, "failed and left members are reaped after reap-after"
 }
 
 TEST_CASE_FIXTURE(fixture, "independent confirmations shorten a suspicion") {
-  for (auto name : {"n1", "n2", "n3", "n4", "n5"})
-    add(name);
+  add_five_peers();
   // n = 6: the minimum timeout is 4 s, the maximum 24 s, 3 confirmations reach the
   // minimum. n2 accuses n1 (not a confirmation); n3, n4 and n5 confirm.
   for (auto reporter : {"n2", "n3", "n4", "n5"})
-    core.merge_updates({{node_info("n1", 0, member_state::suspect), reporter}}, t0);
+    n1_suspected_by(reporter);
   core.merge_updates({{node_info("n5", 0, member_state::suspect), "n2"}}, t0);
-  auto again = core.merge_updates({{node_info("n1", 0, member_state::suspect), "n4"}}, t0);
+  auto again = n1_suspected_by("n4");
   CHECK(again.broadcasts.empty());
   core.tick(t0 + 4s);
   CHECK(find("n1")->state == member_state::failed);
@@ -324,15 +334,14 @@ TEST_CASE_FIXTURE(fixture, "independent confirmations shorten a suspicion") {
 }
 
 TEST_CASE_FIXTURE(fixture, "a relayed suspicion keeps its accuser and never confirms itself") {
-  for (auto name : {"n1", "n2", "n3", "n4", "n5"})
-    add(name);
-  auto first = core.merge_updates({{node_info("n1", 0, member_state::suspect), "n2"}}, t0);
+  add_five_peers();
+  auto first = n1_suspected_by("n2");
   REQUIRE(first.broadcasts.size() == 1);
   CHECK(first.broadcasts[0].reporter == "n2");
   // The same accusation arriving again through other relays changes nothing, and the
   // suspect cannot confirm its own suspicion.
   for (auto reporter : {"n2", "n2", "n1"}) {
-    auto out = core.merge_updates({{node_info("n1", 0, member_state::suspect), reporter}}, t0);
+    auto out = n1_suspected_by(reporter);
     CHECK(out.broadcasts.empty());
   }
   core.tick(t0 + 24s - 1ms);
@@ -342,24 +351,22 @@ TEST_CASE_FIXTURE(fixture, "a relayed suspicion keeps its accuser and never conf
 }
 
 TEST_CASE_FIXTURE(fixture, "this node's own suspicion confirms another's and is passed on") {
-  for (auto name : {"n1", "n2", "n3", "n4", "n5"})
-    add(name);
-  core.merge_updates({{node_info("n1", 0, member_state::suspect), "n2"}}, t0);
-  auto own = core.merge_updates({{node_info("n1", 0, member_state::suspect), "n0"}}, t0);
+  add_five_peers();
+  n1_suspected_by("n2");
+  auto own = n1_suspected_by("n0");
   REQUIRE(own.broadcasts.size() == 1);
   CHECK(own.broadcasts[0].reporter == "n0");
 }
 
 TEST_CASE_FIXTURE(fixture, "confirmations beyond the expected number are not re-broadcast") {
-  for (auto name : {"n1", "n2", "n3", "n4", "n5"})
-    add(name);
+  add_five_peers();
   // n = 6 with 3 indirect checks: the accuser n2, then 3 confirmations bring the timeout
   // to its minimum; a fourth (this node's own) is neither counted nor passed on.
   for (auto reporter : {"n2", "n3", "n4", "n5"}) {
-    auto out = core.merge_updates({{node_info("n1", 0, member_state::suspect), reporter}}, t0);
+    auto out = n1_suspected_by(reporter);
     CHECK(out.broadcasts.size() == 1);
   }
-  auto fourth = core.merge_updates({{node_info("n1", 0, member_state::suspect), "n0"}}, t0);
+  auto fourth = n1_suspected_by("n0");
   CHECK(fourth.broadcasts.empty());
   core.tick(t0 + 4s - 1ms);
   CHECK(find("n1")->state == member_state::suspect);
@@ -649,9 +656,8 @@ TEST_CASE("the catch-up exchanges start when a node joins, not when it starts") 
 
 TEST_CASE_FIXTURE(fixture,
                   "a failed probe of a member someone else suspects confirms it in our name") {
-  for (auto name : {"n1", "n2", "n3", "n4", "n5"})
-    add(name);
-  core.merge_updates({{node_info("n1", 0, member_state::suspect), "n2"}}, t0);
+  add_five_peers();
+  n1_suspected_by("n2");
   bool confirmed = false;
   for (auto t = t0; t <= t0 + 10s && !confirmed; t += 100ms) {
     auto out = core.tick(t);
