@@ -30,6 +30,14 @@ bool all_hold(sim::cluster& c, int64_t value) {
   return true;
 }
 
+/// True when every node but node `k` itself lists node `k` in `state`.
+bool all_others_hold(sim::cluster& c, std::size_t k, member_state state) {
+  for (std::size_t i = 0; i < c.size(); ++i)
+    if (i != k && c.state_in(i, c.at(k).name) != state)
+      return false;
+  return true;
+}
+
 /// Every member state change any node of a cluster makes, recorded through
 /// `cluster::on_event` from construction on. Not copyable: the cluster calls back into it.
 class event_log {
@@ -256,14 +264,7 @@ TEST_CASE("a graceful leave shows as left everywhere, a restart rejoins alive") 
   c.leave(3);
   c.run_for(1ms);
   c.crash(3);
-  CHECK(c.run_until(
-      [&] {
-        for (std::size_t i = 0; i < c.size(); ++i)
-          if (i != 3 && c.state_in(i, "n3") != member_state::left)
-            return false;
-        return true;
-      },
-      10s));
+  CHECK(c.run_until([&] { return all_others_hold(c, 3, member_state::left); }, 10s));
   c.restart(3);
   CHECK(c.run_until([&] { return c.converged(); }, 60s));
   CHECK(c.at(3).core->self().incarnation > 1);
@@ -312,14 +313,7 @@ TEST_CASE("a crashed node restarted after all declared it failed rejoins at a hi
   sim::cluster c{10, fast(), 9};
   REQUIRE(c.run_until([&] { return c.converged(); }, 30s));
   c.crash(5);
-  REQUIRE(c.run_until(
-      [&] {
-        for (std::size_t i = 0; i < c.size(); ++i)
-          if (i != 5 && c.state_in(i, "n5") != member_state::failed)
-            return false;
-        return true;
-      },
-      60s));
+  REQUIRE(c.run_until([&] { return all_others_hold(c, 5, member_state::failed); }, 60s));
   uint64_t remembered = 0;
   for (std::size_t i = 0; i < c.size(); ++i)
     if (i != 5)
@@ -352,13 +346,7 @@ TEST_CASE("with local health on and 5 percent loss a crash is detected by all wi
   auto max_suspicion = suspicion_timeout(s.suspicion_mult, n, s.probe_interval)
                        * s.suspicion_max_mult;
   auto bound = s.probe_interval * static_cast<int>(n) + max_suspicion + 20 * s.gossip_interval;
-  auto all_failed = [&] {
-    for (std::size_t i = 0; i < n; ++i)
-      if (i != 11 && c.state_in(i, "n11") != member_state::failed)
-        return false;
-    return true;
-  };
-  CHECK(c.run_until(all_failed, bound));
+  CHECK(c.run_until([&] { return all_others_hold(c, 11, member_state::failed); }, bound));
   int worst = 0;
   for (std::size_t i = 0; i < n; ++i)
     worst = std::max(worst, c.at(i).core->health_score());
