@@ -90,12 +90,28 @@ def cluster_tcp_sent(cluster_port):
     return result
 
 
-def tcp_rates(before, after, pids, seconds):
-    """Per process: (TCP bytes sent per second between two `cluster_tcp_sent` samples,
-    open cluster links at the end). A link opened in between counts from zero."""
-    rates = []
-    for pid in pids:
-        links = after.get(pid, {})
-        sent = sum(v - before.get(pid, {}).get(k, 0) for k, v in links.items())
-        rates.append((sent / seconds, len(links)))
-    return rates
+class TcpMeter:
+    """TCP bytes each node of `cluster` sends on its cluster port, from the meter's
+    creation to `per_node()`. A link opened in between counts from zero."""
+
+    def __init__(self, cluster):
+        self.port = cluster.nodes[0].cluster_port
+        self.pids = [x.proc.pid for x in cluster.nodes]
+        self.start = cluster_tcp_sent(self.port)
+        self.started_at = time.monotonic()
+
+    def per_node(self):
+        """[(bytes sent per second, open links at the end)] per node."""
+        seconds = time.monotonic() - self.started_at
+        end = cluster_tcp_sent(self.port)
+        rates = []
+        for pid in self.pids:
+            links = end.get(pid, {})
+            sent = sum(v - self.start.get(pid, {}).get(k, 0) for k, v in links.items())
+            rates.append((sent / seconds, len(links)))
+        return rates
+
+    def medians(self):
+        """(median bytes/s, median open links) over the nodes."""
+        rates = self.per_node()
+        return median([r for r, _ in rates]), median([k for _, k in rates])

@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from cluster import Cluster, wait_until  # noqa: E402
-from benchlib import cluster_tcp_sent, tcp_rates  # noqa: E402
+from benchlib import TcpMeter  # noqa: E402
 
 TRAFFIC = re.compile(r"^(\S+) .*traffic: packets_sent=(\d+) bytes_sent=(\d+)")
 
@@ -67,12 +67,10 @@ def one_run(n, profile, first_ip):
                  extra_args=extra) as c:
         c.wait_formed(timeout=90)
         window = 10
-        pids = [x.proc.pid for x in c.nodes]
-        tcp0, t0 = cluster_tcp_sent(18546), time.monotonic()
+        tcp = TcpMeter(c)
         time.sleep(window + 1.5)  # a benchmark: let load settle and the counters tick
         msgs, octets = steady_rates(c.nodes, window)
-        tcp = tcp_rates(tcp0, cluster_tcp_sent(18546), pids, time.monotonic() - t0)
-        tcp_octets = statistics.median(r for r, _ in tcp)
+        tcp_octets, _ = tcp.medians()
         victim = c.nodes[-1]
         killed = time.monotonic()
         victim.kill()

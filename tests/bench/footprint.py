@@ -15,8 +15,8 @@
 import sys
 import time
 
-from benchlib import (Cluster, cluster_tcp_sent, cpu_seconds, median, rss_kb, settle,
-                      table, tcp_rates, threads, wait_synchronized)
+from benchlib import (Cluster, TcpMeter, cpu_seconds, median, rss_kb, settle, table,
+                      threads, wait_synchronized)
 from failure_detection import steady_rates
 
 
@@ -31,15 +31,15 @@ def idle_cluster(n, seconds, profile="lan"):
         pids = [x.proc.pid for x in c.nodes]
         t0 = time.monotonic()
         cpu0 = [cpu_seconds(p) for p in pids]
-        tcp0 = cluster_tcp_sent(18746)
+        tcp = TcpMeter(c)
         settle(seconds)
         span = time.monotonic() - t0
         cpu = [(cpu_seconds(p) - c0) / span * 100 for p, c0 in zip(pids, cpu0)]
-        tcp = tcp_rates(tcp0, cluster_tcp_sent(18746), pids, span)
+        tcp_rate, tcp_links = tcp.medians()
         rss = [rss_kb(p) for p in pids]
         thr = [threads(p) for p in pids]
         msgs, octets = steady_rates(c.nodes, seconds - 2)
-    return cpu, rss, thr, msgs, octets, tcp
+    return cpu, rss, thr, msgs, octets, tcp_rate, tcp_links
 
 
 def main():
@@ -52,11 +52,11 @@ def main():
         pid = c.nodes[0].proc.pid
         rows.append(("1 node, idle", f"{rss_kb(pid) / 1024:.1f}", threads(pid), "-", "-", "-",
                      "-"))
-    cpu, rss, thr, msgs, octets, tcp = idle_cluster(n, seconds)
+    cpu, rss, thr, msgs, octets, tcp_rate, tcp_links = idle_cluster(n, seconds)
     rows.append((f"{n} nodes, lan, idle {seconds} s (median per node)",
                  f"{median(rss) / 1024:.1f}", median(thr),
                  f"{median(cpu):.2f} (max {max(cpu):.2f})", f"{msgs:.1f}", f"{octets:.0f}",
-                 f"{median([r for r, _ in tcp]):.0f} ({median([k for _, k in tcp]):.0f})"))
+                 f"{tcp_rate:.0f} ({tcp_links:.0f})"))
     print("\n### Footprint\n")
     print(table(["setup", "RSS (MB)", "threads", "CPU % of a core", "datagrams/s",
                  "UDP bytes/s sent", "TCP bytes/s sent (open links)"], rows))

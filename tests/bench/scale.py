@@ -15,8 +15,8 @@ node lists it failed.
 import sys
 import time
 
-from benchlib import (Cluster, cluster_tcp_sent, median, percentile, rss_kb, settle, table,
-                      tcp_rates, wait_synchronized, wait_until)
+from benchlib import (Cluster, TcpMeter, median, percentile, rss_kb, settle, table,
+                      wait_synchronized, wait_until)
 from dissemination import measure
 from failure_detection import steady_rates
 
@@ -30,12 +30,11 @@ def run(n, writes, detect):
         c.wait_formed(timeout=300)
         formed = time.monotonic() - start
         wait_synchronized(c, timeout=120)
-        pids = [x.proc.pid for x in c.nodes]
-        tcp0, t0 = cluster_tcp_sent(18846), time.monotonic()
+        tcp = TcpMeter(c)
         _, slowest = measure(c, writes)
         settle(8)
         msgs, octets = steady_rates(c.nodes, 6)
-        tcp = tcp_rates(tcp0, cluster_tcp_sent(18846), pids, time.monotonic() - t0)
+        tcp_rate, tcp_links = tcp.medians()
         rss = median([rss_kb(x.proc.pid) for x in c.nodes]) / 1024
         detected = "-"
         if detect:
@@ -48,7 +47,7 @@ def run(n, writes, detect):
             detected = f"{time.monotonic() - killed:.2f}"
     return (n, f"{formed:.1f}", f"{percentile(slowest, 50):.2f}",
             f"{percentile(slowest, 99):.2f}", f"{msgs:.1f}", f"{octets:.0f}",
-            f"{median([r for r, _ in tcp]):.0f} ({median([k for _, k in tcp]):.0f})",
+            f"{tcp_rate:.0f} ({tcp_links:.0f})",
             f"{rss:.1f}", detected)
 
 
