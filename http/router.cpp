@@ -116,10 +116,18 @@ bool match_path(std::string_view path, method_set& methods) {
   return false;
 }
 
-/// Writes `n`, conditionally if the request has `If-Match`, and hands the outcome to
-/// `done`; answers 400 itself for a malformed `If-Match` (then nothing is written).
+/// Writes `n`, conditionally if the request has `If-Match`, and hands the written value
+/// to `written`. Answers failures itself: 400 for a malformed `If-Match` (then nothing
+/// is written), and the write's own failure (`write_failure`).
+template <class OnWritten>
 void write_with_precondition(const http_request& req, int64_t n, gateway_backend& backend,
-                             const responder& respond, write_callback done) {
+                             const responder& respond, OnWritten written) {
+  write_callback done = [respond, written = std::move(written)](const write_outcome& out) {
+    if (out.outcome != write_outcome::kind::ok)
+      respond(write_failure(out));
+    else
+      written(out.value);
+  };
   auto header = req.headers.find("if-match");
   if (header == req.headers.end()) {
     backend.write(n, std::move(done));
@@ -144,11 +152,8 @@ void handle_set(const http_request& req, std::string_view segment,
     return;
   }
   write_with_precondition(req, parsed.value, backend, respond,
-                          [respond](const write_outcome& out) {
-                            if (out.outcome != write_outcome::kind::ok)
-                              respond(write_failure(out));
-                            else
-                              respond(text(std::to_string(out.value.value)));
+                          [respond](const versioned_value& v) {
+                            respond(text(std::to_string(v.value)));
                           });
 }
 
@@ -160,13 +165,9 @@ void handle_put_value(const http_request& req, gateway_backend& backend,
     return;
   }
   write_with_precondition(req, parsed.value, backend, respond,
-                          [respond](const write_outcome& out) {
-                            if (out.outcome != write_outcome::kind::ok) {
-                              respond(write_failure(out));
-                              return;
-                            }
-                            auto res = json(nlohmann::json(out.value));
-                            add_version_headers(res, out.value);
+                          [respond](const versioned_value& v) {
+                            auto res = json(nlohmann::json(v));
+                            add_version_headers(res, v);
                             respond(std::move(res));
                           });
 }
