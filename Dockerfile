@@ -20,11 +20,11 @@ FROM ${BASE_IMAGE} AS builder
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       g++ cmake make pkg-config \
-      libcaf-dev libcpp-httplib-dev doctest-dev nlohmann-json3-dev libspdlog-dev \
+      libcaf-dev nlohmann-json3-dev libspdlog-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release \
+RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
  && make -C /build -j"$(nproc)" onevalue \
  && strip /build/onevalue
 

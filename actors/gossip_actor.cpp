@@ -1,9 +1,9 @@
 #include "actors/gossip_actor.hpp"
 
 #include "actors/log.hpp"
-#include "actors/swim_formulas.hpp"
+#include "actors/core/swim_formulas.hpp"
 #include "actors/udp_transport.hpp"
-#include "actors/value_push.hpp"
+#include "actors/core/value_push.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "actors/broadcast_queue.hpp"
+#include "actors/core/broadcast_queue.hpp"
 #include "actors/protocol.hpp"
-#include "actors/swim_settings.hpp"
+#include "actors/core/swim_settings.hpp"
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>

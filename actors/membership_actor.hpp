@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/membership_core.hpp"
+#include "actors/core/membership_core.hpp"
 #include "actors/protocol.hpp"
 
 #include <caf/stateful_actor.hpp>

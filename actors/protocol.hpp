@@ -4,10 +4,10 @@
 // interface that flows between the store, membership, gossip broadcaster and HTTP
 // gateway, locally or across the middleman. A reader sees every message here.
 
-#include "actors/member.hpp"
-#include "actors/swim_metrics.hpp"
-#include "actors/version.hpp"
-#include "actors/wire.hpp"
+#include "actors/core/member.hpp"
+#include "actors/core/swim_metrics.hpp"
+#include "actors/core/version.hpp"
+#include "actors/core/wire.hpp"
 
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
@@ -45,9 +45,6 @@ using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using sync_atom = caf::atom_constant<caf::atom("synced")>;
 
 // -- messages -----------------------------------------------------------------------
-
-/// The member table as one node sees it, itself included.
-using member_list = std::vector<member_info>;
 
 /// Everything a push-pull exchange carries: the sender's full member table and value.
 struct cluster_state {

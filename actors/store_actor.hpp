@@ -17,9 +17,9 @@
 // the value is already durable on the node that accepted the write, and anti-entropy
 // brings it back if this node crashes before its save.
 
-#include "actors/file_layer.hpp"
-#include "actors/group_commit.hpp"
-#include "actors/persistence.hpp"
+#include "actors/core/file_layer.hpp"
+#include "actors/core/group_commit.hpp"
+#include "actors/core/persistence.hpp"
 #include "actors/protocol.hpp"
 
 #include <caf/stateful_actor.hpp>

@@ -6,10 +6,10 @@
 #include "actors/membership_actor.hpp"
 #include "actors/store_actor.hpp"
 #include "app/config/node_loader.hpp"
-#include "http/gateway_actor.hpp"
-#include "http/http_server.hpp"
-#include "http/snapshot_store.hpp"
-#include "http/store_backend.hpp"
+#include "http/bridge/gateway_actor.hpp"
+#include "http/server/http_server.hpp"
+#include "http/api/snapshot_store.hpp"
+#include "http/bridge/store_backend.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -154,7 +154,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   hs.max_body_bytes = opts.max_body_bytes;
   hs.max_connections = opts.max_connections;
   hs.keep_alive_timeout = opts.keep_alive_timeout;
-  http_server http{backend, hs};
+  http_server http{api_handler(backend, router_limits{opts.max_body_bytes}), hs};
   if (auto err = http.start(); !err.empty()) {
     OV_LOG_ERROR("{}", err);
     stop_actors(caf::actor_cast<caf::actor_addr>(membership_hdl));

@@ -8,7 +8,7 @@
 // Clusters start pre-joined (sim::start_mode::prejoined): measuring a formed cluster
 // does not need N joins, and memory grows with N^2 either way.
 
-#include "actors/swim_formulas.hpp"
+#include "actors/core/swim_formulas.hpp"
 #include "app/sim/sim_cluster.hpp"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #include "app/config/node_config.hpp"
 
-#include "actors/swim_settings.hpp"
+#include "actors/core/swim_settings.hpp"
 #include "app/config/config_checks.hpp"
 
 #include <caf/config_option.hpp>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/swim_settings.hpp"
+#include "actors/core/swim_settings.hpp"
 
 #include <cstddef>
 #include <cstdint>

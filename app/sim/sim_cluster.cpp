@@ -1,7 +1,7 @@
 #include "app/sim/sim_cluster.hpp"
 
-#include "actors/swim_formulas.hpp"
-#include "actors/value_push.hpp"
+#include "actors/core/swim_formulas.hpp"
+#include "actors/core/value_push.hpp"
 
 #include <algorithm>
 

@@ -5,9 +5,9 @@
 // datagrams, delay them, partition nodes one way or both ways, crash and restart nodes.
 // Used by the unit tests and the simulator; touches no socket and never sleeps.
 
-#include "actors/broadcast_queue.hpp"
-#include "actors/membership_core.hpp"
-#include "actors/value_register.hpp"
+#include "actors/core/broadcast_queue.hpp"
+#include "actors/core/membership_core.hpp"
+#include "actors/core/value_register.hpp"
 
 #include <chrono>
 #include <functional>

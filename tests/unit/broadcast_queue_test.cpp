@@ -1,4 +1,4 @@
-#include "actors/broadcast_queue.hpp"
+#include "actors/core/broadcast_queue.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "http/completion_inbox.hpp"
+#include "http/server/completion_inbox.hpp"
 
 #include <doctest/doctest.h>
 

@@ -2,7 +2,7 @@
 
 // An in-memory file layer for unit tests that can fail at any named step.
 
-#include "actors/file_layer.hpp"
+#include "actors/core/file_layer.hpp"
 
 #include <map>
 #include <set>

@@ -1,4 +1,4 @@
-#include "http/gateway_actor.hpp"
+#include "http/bridge/gateway_actor.hpp"
 
 #include <caf/all.hpp>
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-#include "actors/group_commit.hpp"
+#include "actors/core/group_commit.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "http/http_parser.hpp"
+#include "http/server/http_parser.hpp"
 
 #include <doctest/doctest.h>
 

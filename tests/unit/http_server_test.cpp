@@ -1,4 +1,6 @@
-#include "http/http_server.hpp"
+#include "http/server/http_server.hpp"
+
+#include "http/api/router.hpp"
 
 #include <doctest/doctest.h>
 #include <httplib.h>
@@ -156,7 +158,7 @@ private:
 
 struct server_fixture {
   loopback_backend backend;
-  http_server server{backend, settings()};
+  http_server server{api_handler(backend, router_limits{settings().max_body_bytes}), settings()};
 
   static http_server_settings settings() {
     http_server_settings s;
@@ -232,7 +234,7 @@ TEST_CASE_FIXTURE(server_fixture,
   loopback_backend other_backend;
   auto s = settings();
   s.port = server.port();
-  http_server second{other_backend, s};
+  http_server second{api_handler(other_backend, router_limits{}), s};
   auto message = second.start();
   CHECK(message.find("cannot bind HTTP on 127.0.0.1:" + std::to_string(server.port()))
         == 0);
@@ -349,7 +351,7 @@ TEST_CASE("a request that does not arrive within the read timeout gets 408") {
   loopback_backend backend;
   auto s = server_fixture::settings();
   s.read_timeout = std::chrono::milliseconds{100};
-  http_server server{backend, s};
+  http_server server{api_handler(backend, router_limits{}), s};
   REQUIRE(server.start() == "");
   raw_client c{server.port()};
   c.send("GET /get HTTP/1.1\r\nHost:");
@@ -362,7 +364,7 @@ TEST_CASE("past max_connections a new connection gets 503 and is closed") {
   loopback_backend backend;
   auto s = server_fixture::settings();
   s.max_connections = 1;
-  http_server server{backend, s};
+  http_server server{api_handler(backend, router_limits{}), s};
   REQUIRE(server.start() == "");
   httplib::Client first{"127.0.0.1", server.port()};
   first.set_keep_alive(true);
@@ -432,7 +434,7 @@ public:
 
 TEST_CASE("a request whose handling throws gets one JSON 500 and the server stays up") {
   throwing_backend backend;
-  http_server server{backend, server_fixture::settings()};
+  http_server server{api_handler(backend, router_limits{}), server_fixture::settings()};
   REQUIRE(server.start() == "");
   raw_client c{server.port()};
   c.send("GET /get HTTP/1.1\r\nHost: x\r\n\r\n");

@@ -1,4 +1,4 @@
-#include "http/json_codec.hpp"
+#include "http/api/json_codec.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "actors/member_table.hpp"
+#include "actors/core/member_table.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "actors/membership_core.hpp"
+#include "actors/core/membership_core.hpp"
 #include "tests/unit/swim_test_messages.hpp"
 
 #include <doctest/doctest.h>

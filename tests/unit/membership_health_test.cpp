@@ -1,7 +1,7 @@
 // Lifeguard local health awareness in membership_core: what raises and lowers the
 // health score, and how it stretches this node's own probing.
 
-#include "actors/membership_core.hpp"
+#include "actors/core/membership_core.hpp"
 #include "tests/unit/swim_test_messages.hpp"
 
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-#include "actors/persistence.hpp"
+#include "actors/core/persistence.hpp"
 #include "tests/unit/fake_file_layer.hpp"
 
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-#include "http/query_parsing.hpp"
+#include "http/api/query_parsing.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "http/request_parsing.hpp"
+#include "http/api/request_parsing.hpp"
 
 #include <doctest/doctest.h>
 

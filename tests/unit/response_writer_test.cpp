@@ -1,4 +1,4 @@
-#include "http/response_writer.hpp"
+#include "http/server/response_writer.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "http/router.hpp"
+#include "http/api/router.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

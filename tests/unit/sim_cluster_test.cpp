@@ -2,7 +2,7 @@
 
 #include "app/sim/sim_cluster.hpp"
 
-#include "actors/swim_formulas.hpp"
+#include "actors/core/swim_formulas.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,10 +1,11 @@
-#include "http/snapshot_store.hpp"
+#include "http/api/snapshot_store.hpp"
 
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <ostream>  // doctest prints the shared_ptrs it compares
 #include <thread>
 #include <vector>
 

@@ -1,4 +1,4 @@
-#include "http/store_backend.hpp"
+#include "http/bridge/store_backend.hpp"
 
 #include <caf/all.hpp>
 #include <doctest/doctest.h>

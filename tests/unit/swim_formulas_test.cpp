@@ -1,4 +1,4 @@
-#include "actors/swim_formulas.hpp"
+#include "actors/core/swim_formulas.hpp"
 
 #include <doctest/doctest.h>
 

@@ -3,8 +3,8 @@
 // Members and SWIM messages for the membership core's unit tests: node "nK" lives at
 // 10.0.0.(K+1):7946.
 
-#include "actors/member.hpp"
-#include "actors/wire.hpp"
+#include "actors/core/member.hpp"
+#include "actors/core/wire.hpp"
 
 #include <cstdint>
 #include <string>

@@ -1,4 +1,4 @@
-#include "http/text_util.hpp"
+#include "http/server/text_util.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "actors/value_push.hpp"
+#include "actors/core/value_push.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "actors/value_register.hpp"
+#include "actors/core/value_register.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,0 +1,131 @@
+#include "actors/core/file_layer.hpp"
+
+#include <cerrno>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace onevalue {
+
+file_layer::~file_layer() = default;
+
+namespace {
+
+std::error_code last_error() {
+  return {errno, std::generic_category()};
+}
+
+/// The real file system. Stateless, so any thread may use it.
+class posix_layer final : public file_layer {
+public:
+  std::error_code open_for_write(const std::string& path, int& fd) override {
+    auto result = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (result < 0)
+      return last_error();
+    fd = result;
+    return {};
+  }
+
+  std::error_code write(int fd, const char* data, std::size_t size) override {
+    while (size > 0) {
+      auto written = ::write(fd, data, size);
+      if (written < 0) {
+        if (errno == EINTR)
+          continue;
+        return last_error();
+      }
+      data += written;
+      size -= static_cast<std::size_t>(written);
+    }
+    return {};
+  }
+
+  std::error_code fsync(int fd) override {
+    // Not retried on EINTR or EIO: after a failed fsync the page cache state is
+    // unknown, so the caller must treat the whole save as failed.
+    return ::fsync(fd) == 0 ? std::error_code{} : last_error();
+  }
+
+  std::error_code close(int fd) override {
+    return ::close(fd) == 0 ? std::error_code{} : last_error();
+  }
+
+  std::error_code rename(const std::string& from, const std::string& to) override {
+    return ::rename(from.c_str(), to.c_str()) == 0 ? std::error_code{} : last_error();
+  }
+
+  std::error_code fsync_dir(const std::string& dir) override {
+    auto fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+      return last_error();
+    std::error_code result;
+    if (::fsync(fd) != 0)
+      result = last_error();
+    ::close(fd);
+    return result;
+  }
+
+  std::error_code remove(const std::string& path) override {
+    return ::unlink(path.c_str()) == 0 ? std::error_code{} : last_error();
+  }
+
+  std::error_code read_all(const std::string& path, std::string& out) override {
+    auto fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      return last_error();
+    std::string content;
+    char buf[4096];
+    for (;;) {
+      auto n = ::read(fd, buf, sizeof(buf));
+      if (n < 0) {
+        if (errno == EINTR)
+          continue;
+        auto err = last_error();
+        ::close(fd);
+        return err;
+      }
+      if (n == 0)
+        break;
+      content.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    out = std::move(content);
+    return {};
+  }
+
+  std::error_code make_dir(const std::string& dir) override {
+    if (::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST)
+      return {};
+    return last_error();
+  }
+
+  std::error_code lock(const std::string& path, int& fd) override {
+    auto result = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (result < 0)
+      return last_error();
+    // flock locks belong to the open file description, so a second open of the same
+    // file conflicts even inside one process.
+    if (::flock(result, LOCK_EX | LOCK_NB) != 0) {
+      auto err = last_error();
+      ::close(result);
+      return err;
+    }
+    fd = result;
+    return {};
+  }
+
+  void unlock(int fd) override {
+    ::flock(fd, LOCK_UN);
+    ::close(fd);
+  }
+};
+
+} // namespace
+
+std::shared_ptr<file_layer> posix_file_layer() {
+  return std::make_shared<posix_layer>();
+}
+
+} // namespace onevalue

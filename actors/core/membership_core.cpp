@@ -1,0 +1,401 @@
+#include "actors/core/membership_core.hpp"
+
+#include "actors/core/swim_formulas.hpp"
+
+#include <algorithm>
+
+namespace onevalue {
+
+membership_core::membership_core(member_info self, swim_settings settings,
+                                 std::vector<endpoint> seeds, uint64_t random_seed,
+                                 time_point now)
+  : self_name_(self.name),
+    settings_(settings),
+    seeds_(std::move(seeds)),
+    rng_(random_seed) {
+  self.state = member_state::alive;
+  insert_member(std::move(self), now);
+  // A seed list that names only this node is the same as none.
+  seeds_.erase(std::remove_if(seeds_.begin(), seeds_.end(),
+                              [this](const endpoint& s) {
+                                return s == endpoint_of(table_[self_slot].info);
+                              }),
+               seeds_.end());
+  joined_ = seeds_.empty();
+  next_join_at_ = now;
+  next_probe_at_ = now + settings_.probe_interval;
+  next_failed_probe_at_ = now + settings_.failed_probe_interval;
+  start_catch_up_exchanges(now);
+}
+
+const member_info& membership_core::self() const {
+  return table_[self_slot].info;
+}
+
+std::vector<member_info> membership_core::members() const {
+  std::vector<uint32_t> order(table_.size());
+  for (uint32_t slot = 0; slot < order.size(); ++slot)
+    order[slot] = slot;
+  std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+    return table_[a].info.name < table_[b].info.name;
+  });
+  std::vector<member_info> result;
+  result.reserve(order.size());
+  for (auto slot : order)
+    result.push_back(table_[slot].info);
+  return result;
+}
+
+swim_actions membership_core::handle_message(const member_info& sender,
+                                             const swim_message& msg, time_point now) {
+  swim_actions out;
+  if (sender.name.empty() || sender.name == self_name_)
+    return out;
+  switch (msg.kind) {
+    case swim_kind::ping:
+      on_ping(sender, msg, now, out);
+      break;
+    case swim_kind::ack:
+      on_ack(sender, msg, now, out);
+      break;
+    case swim_kind::ping_req:
+      on_ping_req(sender, msg, now, out);
+      break;
+    case swim_kind::nack:
+      on_nack(sender, msg);
+      break;
+    case swim_kind::none:
+      break;
+  }
+  return out;
+}
+
+void membership_core::on_ping(const member_info& sender, const swim_message& msg,
+                              time_point now, swim_actions& out) {
+  // A ping meant for a previous owner of our address must not keep a dead name alive.
+  if (!msg.target.empty() && msg.target != self_name_)
+    return;
+  swim_message ack;
+  ack.kind = swim_kind::ack;
+  ack.seq = msg.seq;
+  out.sends.push_back({endpoint_of(sender), ack});
+  auto* known = table_.get(sender.name);
+  if (known && sender.incarnation <= known->info.incarnation
+      && (known->info.state == member_state::failed || known->info.state == member_state::left))
+    // It is talking to us, yet we hold it suspect or gone: exchange tables so it
+    // learns that and refutes.
+    out.push_pulls.push_back(endpoint_of(sender));
+  apply_alive(sender, sender.name, now, out);
+  mark_heard(sender.name, now);
+  if (!joined_) {
+    mark_joined(now);
+    out.notes.push_back("joined the cluster: pinged by " + sender.name);
+    out.push_pulls.push_back(endpoint_of(sender));
+  }
+}
+
+void membership_core::on_ack(const member_info& sender, const swim_message& msg,
+                             time_point now, swim_actions& out) {
+  ++counters_.acks_received;
+  auto relay_it = relays_.find(msg.seq);
+  if (relay_it != relays_.end()) {
+    swim_message relayed;
+    relayed.kind = swim_kind::ack;
+    relayed.seq = relay_it->second.requester_seq;
+    out.sends.push_back({relay_it->second.requester, relayed});
+    relays_.erase(relay_it);
+  }
+  auto* known = table_.get(sender.name);
+  bool was_down = known
+                  && (known->info.state == member_state::failed
+                      || known->info.state == member_state::left);
+  apply_alive(sender, sender.name, now, out);
+  mark_heard(sender.name, now);
+  if (probe_ && probe_->seq == msg.seq) {
+    probe_.reset();
+    adjust_health(-1);
+  }
+  if (join_seqs_.erase(msg.seq) > 0 || was_down) {
+    // A seed answered, or a member we gave up on is reachable again (a healed
+    // partition): exchange full state so both sides learn what they missed.
+    if (!joined_) {
+      out.notes.push_back("joined the cluster through " + sender.name + " at "
+                          + sender.address + ":" + std::to_string(sender.cluster_port));
+      mark_joined(now);
+    }
+    out.push_pulls.push_back(endpoint_of(sender));
+  }
+}
+
+void membership_core::on_ping_req(const member_info& sender, const swim_message& msg,
+                                  time_point now, swim_actions& out) {
+  if (leaving_)
+    return;
+  mark_heard(sender.name, now);
+  auto seq = next_seq();
+  swim_message ping;
+  ping.kind = swim_kind::ping;
+  ping.seq = seq;
+  ping.target = msg.target;
+  out.sends.push_back({endpoint{msg.target_address, msg.target_port}, ping});
+  auto wait = scaled_ack_timeout();
+  relays_[seq] = relay{endpoint_of(sender), msg.seq, msg.target, now + wait * 4 / 5, false,
+                       now + wait};
+}
+
+void membership_core::on_nack(const member_info& sender, const swim_message& msg) {
+  ++counters_.nacks_received;
+  if (!probe_ || probe_->seq != msg.seq)
+    return;
+  auto& awaiting = probe_->awaiting_nacks;
+  auto it = std::find(awaiting.begin(), awaiting.end(), sender.name);
+  if (it != awaiting.end())
+    awaiting.erase(it);
+}
+
+void membership_core::adjust_health(int delta) {
+  health_ = apply_health_delta(health_, delta, settings_.awareness_max_multiplier);
+}
+
+std::chrono::milliseconds membership_core::push_pull_interval() const {
+  return scaled_push_pull_interval(settings_.push_pull_interval, table_.size());
+}
+
+std::chrono::milliseconds membership_core::scaled_probe_interval() const {
+  return scale_by_health(settings_.probe_interval, health_);
+}
+
+std::chrono::milliseconds membership_core::scaled_ack_timeout() const {
+  return scale_by_health(settings_.ack_timeout, health_);
+}
+
+swim_actions membership_core::merge_updates(const std::vector<member_update>& updates,
+                                            time_point now) {
+  swim_actions out;
+  for (auto& u : updates)
+    apply_update(u, now, out);
+  return out;
+}
+
+swim_actions membership_core::merge_table(const std::vector<member_info>& table,
+                                          const std::string& reporter, time_point now) {
+  swim_actions out;
+  for (auto& m : table)
+    apply_update(member_update{m, reporter}, now, out);
+  return out;
+}
+
+swim_actions membership_core::tick(time_point now) {
+  swim_actions out;
+  if (leaving_)
+    return out;
+  retry_join(now, out);
+  expire_relays(now, out);
+  check_probe(now, out);
+  start_probe(now, out);
+  expire_suspicions(now, out);
+  probe_failed_members(now, out);
+  schedule_push_pull(now, out);
+  reap(now, out);
+  return out;
+}
+
+swim_actions membership_core::leave(time_point now) {
+  swim_actions out;
+  if (leaving_)
+    return out;
+  auto& me = table_[self_slot];
+  set_state(me, member_state::left, me.info.incarnation + 1, "graceful leave", now, out);
+  broadcast(me.info, out);
+  leaving_ = true;
+  probe_.reset();
+  return out;
+}
+
+time_point membership_core::next_deadline() const {
+  if (leaving_)
+    return time_point::max();
+  auto next = std::min({next_probe_at_, next_failed_probe_at_, next_push_pull_at_});
+  if (!joined_ || !seeds_.empty())
+    next = std::min(next, next_join_at_);
+  if (probe_)
+    next = std::min(next, probe_->indirect_sent ? probe_->probe_deadline : probe_->ack_deadline);
+  for (auto& [seq, r] : relays_)
+    next = std::min(next, r.nacked ? r.deadline : r.nack_at);
+  return std::min({next, earliest_suspicion_, earliest_reap_});
+}
+
+member_counts membership_core::counts() const {
+  member_counts c;
+  c.alive = state_counts_[static_cast<std::size_t>(member_state::alive)];
+  c.suspect = state_counts_[static_cast<std::size_t>(member_state::suspect)];
+  c.failed = state_counts_[static_cast<std::size_t>(member_state::failed)];
+  c.left = state_counts_[static_cast<std::size_t>(member_state::left)];
+  return c;
+}
+
+const member_info* membership_core::find(const std::string& name) const {
+  auto* e = table_.get(name);
+  return e ? &e->info : nullptr;
+}
+
+std::vector<member_info> membership_core::sample_live_peers(std::size_t k,
+                                                            std::mt19937_64& rng) const {
+  std::vector<member_info> result;
+  for (auto slot : sample_slots(k, member_table::npos, sample_pool::live, rng))
+    result.push_back(table_[slot].info);
+  return result;
+}
+
+std::size_t membership_core::live_peer_count() const {
+  auto live = state_counts_[static_cast<std::size_t>(member_state::alive)]
+              + state_counts_[static_cast<std::size_t>(member_state::suspect)];
+  return is_live(self().state) ? live - 1 : live;
+}
+
+std::size_t membership_core::pool_size(sample_pool pool) const {
+  if (pool == sample_pool::live)
+    return live_peer_count();
+  auto alive = state_counts_[static_cast<std::size_t>(member_state::alive)];
+  return self().state == member_state::alive ? alive - 1 : alive;
+}
+
+std::vector<uint32_t> membership_core::sample_slots(std::size_t k, uint32_t except,
+                                                    sample_pool pool,
+                                                    std::mt19937_64& rng) const {
+  std::vector<uint32_t> result;
+  auto eligible = pool_size(pool);
+  if (except != member_table::npos && except != self_slot
+      && in_pool(table_[except].info.state, pool))
+    --eligible;
+  if (k == 0 || eligible == 0)
+    return result;
+  auto n = table_.size();
+  auto wanted = [&](uint32_t slot) {
+    return slot != self_slot && slot != except && in_pool(table_[slot].info.state, pool);
+  };
+  if (n > 4 * k && eligible > k && 2 * eligible >= n) {
+    // Large tables, mostly eligible: draw slots until k distinct eligible ones came up
+    // (expected fewer than 4 draws each, as more than half the slots qualify). The
+    // draws are bounded, so even a wrong count cannot make this spin forever.
+    std::uniform_int_distribution<std::size_t> pick{0, n - 1};
+    for (std::size_t draws = 0; result.size() < k && draws < 64 * k; ++draws) {
+      auto slot = static_cast<uint32_t>(pick(rng));
+      if (!wanted(slot) || std::find(result.begin(), result.end(), slot) != result.end())
+        continue;
+      result.push_back(slot);
+    }
+    if (result.size() == k)
+      return result;
+    result.clear();
+  }
+  // Small or mostly ineligible tables: shuffle every candidate.
+  result.reserve(eligible);
+  for (uint32_t slot = 0; slot < n; ++slot)
+    if (wanted(slot))
+      result.push_back(slot);
+  std::shuffle(result.begin(), result.end(), rng);
+  result.resize(std::min(result.size(), k));
+  return result;
+}
+
+void membership_core::preload(const std::vector<member_info>& table, time_point now) {
+  table_.reserve(table_.size() + table.size());
+  for (auto& m : table) {
+    if (m.name.empty() || m.name == self_name_ || table_.find(m.name) != member_table::npos)
+      continue;
+    auto info = m;
+    if (info.state == member_state::suspect)
+      info.state = member_state::alive;
+    if (info.state == member_state::failed || info.state == member_state::left)
+      earliest_reap_ = std::min(earliest_reap_, now + settings_.reap_after);
+    insert_member(std::move(info), now);
+  }
+  joined_ = true;
+  // A preloaded table is a formed cluster: no quick catch-up exchanges. The first one
+  // comes at a random point of the interval, so that the cores of a simulation that
+  // all start at once do not exchange in lockstep.
+  push_pull_wait_ = push_pull_interval();
+  std::uniform_int_distribution<long long> offset{1, push_pull_wait_.count()};
+  next_push_pull_at_ = now + std::chrono::milliseconds{offset(rng_)};
+}
+
+void membership_core::mark_joined(time_point now) {
+  joined_ = true;
+  // The catch-up exchanges count from joining: before, there was nobody to ask.
+  start_catch_up_exchanges(now);
+}
+
+void membership_core::start_catch_up_exchanges(time_point now) {
+  push_pull_wait_ = std::min(2 * settings_.probe_interval, settings_.push_pull_interval);
+  next_push_pull_at_ = now + push_pull_wait_;
+}
+
+membership_core::member_entry& membership_core::insert_member(member_info info,
+                                                              time_point now) {
+  ++state_counts_[static_cast<std::size_t>(info.state)];
+  return table_.insert(member_entry{std::move(info), now, time_point::min()});
+}
+
+void membership_core::erase_name(const std::string& name) {
+  auto slot = table_.find(name);
+  if (slot == member_table::npos || slot == self_slot)
+    return;
+  auto state = table_[slot].info.state;
+  --state_counts_[static_cast<std::size_t>(state)];
+  if (state == member_state::suspect)
+    suspicions_.erase(name);
+  auto moved_from = table_.erase(slot);
+  // Keep this round's probe order pointing at the same members.
+  for (auto& x : probe_order_) {
+    if (x == slot)
+      x = member_table::npos;
+    else if (x == moved_from)
+      x = slot;
+  }
+}
+
+void membership_core::mark_heard(const std::string& name, time_point now) {
+  if (auto* e = table_.get(name))
+    e->last_heard = now;
+}
+
+std::string membership_core::check_invariants() const {
+  if (table_.size() == 0 || table_[self_slot].info.name != self_name_)
+    return "self is not at slot 0 of the member table";
+  auto self_state = self().state;
+  if (self_state != member_state::alive && self_state != member_state::left)
+    return "self is " + std::string{to_string(self_state)} + " in its own table";
+  if (self_state == member_state::left && !leaving_)
+    return "self is left but not leaving";
+  if (auto broken = table_.check(); !broken.empty())
+    return broken;
+  std::array<std::size_t, 4> recount{};
+  for (auto& e : table_) {
+    ++recount[static_cast<std::size_t>(e.info.state)];
+    if (e.info.state == member_state::suspect && suspicions_.count(e.info.name) == 0)
+      return e.info.name + " is suspect without a suspicion deadline";
+  }
+  if (recount != state_counts_)
+    return "the members-by-state counts disagree with the table";
+  for (auto& [name, s] : suspicions_) {
+    auto* e = table_.get(name);
+    if (!e || e->info.state != member_state::suspect)
+      return name + " has a suspicion deadline but is "
+             + (e ? to_string(e->info.state) : "not in the table");
+    if (s.deadline < earliest_suspicion_)
+      return name + "'s suspicion deadline is before the earliest one tracked";
+    if (s.confirmations.count(s.accuser) > 0 || s.confirmations.count(name) > 0)
+      return name + "'s suspicion counts its accuser or the suspect as a confirmation";
+  }
+  for (auto slot : probe_order_)
+    if (slot != member_table::npos && slot >= table_.size())
+      return "the probe order points past the table";
+  if (health_ < 0 || health_ >= std::max(settings_.awareness_max_multiplier, 1))
+    return "health score " + std::to_string(health_) + " out of range";
+  if (probe_ && probe_->target == self_name_)
+    return "probing self";
+  return {};
+}
+
+}  // namespace onevalue

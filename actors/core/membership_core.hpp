@@ -1,0 +1,316 @@
+#pragma once
+
+// The SWIM failure detector as a pure state machine: it takes events (a message
+// arrived, gossip arrived, time passed) and returns what to do (datagrams to send,
+// updates to broadcast, peers to exchange full state with). No sockets, no clocks, no
+// threads: the membership actor feeds it, tests drive it on simulated time.
+//
+//   not joined ──ack/ping from anyone──▶ joined ──leave()──▶ leaving
+//      ▲   │ ping seeds every join_retry_interval   │
+//      │   ▼                                         │ every other member failed/left
+//      └───────── (seeds are pinged again) ◀─────────┘
+
+#include "actors/core/member.hpp"
+#include "actors/core/member_table.hpp"
+#include "actors/core/swim_metrics.hpp"
+#include "actors/core/swim_settings.hpp"
+#include "actors/core/wire.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace onevalue {
+
+/// A host and port to send to.
+struct endpoint {
+  std::string host;
+  uint16_t port = 0;
+};
+
+inline bool operator==(const endpoint& a, const endpoint& b) {
+  return a.host == b.host && a.port == b.port;
+}
+
+/// A SWIM message to send to `to`.
+struct outgoing_message {
+  endpoint to;
+  swim_message msg;
+  /// Updates that must travel in this very datagram, ahead of the broadcast queue's:
+  /// a ping to a member we hold as suspect carries that suspicion (Lifeguard's buddy
+  /// system), so the suspect learns of it at once and can refute, instead of waiting
+  /// for random gossip to reach it.
+  std::vector<member_update> attached = {};
+};
+
+/// A member's state change, for the log and for metrics.
+struct member_event {
+  std::string name;
+  std::optional<member_state> from;  ///< nothing if the member is new
+  member_state to = member_state::alive;
+  uint64_t incarnation = 0;
+  std::string reason;
+};
+
+/// What the core asks its adapter to do after an event.
+struct swim_actions {
+  std::vector<outgoing_message> sends;
+  std::vector<member_update> broadcasts;
+  std::vector<endpoint> push_pulls;
+  std::vector<member_event> events;
+  std::vector<std::string> notes;  ///< decisions worth a log line (e.g. join retries)
+  bool members_changed = false;
+};
+
+/// The SWIM membership state of one node.
+///
+/// Owned by the membership actor and touched only from it (or from one test thread).
+/// Invariants (see `check_invariants`): the node itself is always in the table (at slot
+/// 0) and never suspect or failed in its own eyes; a member is suspect exactly when it
+/// has a suspicion record; at most one direct probe is outstanding.
+///
+/// Every node holds every member, so the table is kept compact (see member_table) and
+/// no per-message or per-tick work scans a mostly live table. Only a new probe round
+/// (once per N probes), choosing a push-pull peer (once per push-pull interval), probing
+/// failed members (once per failed-probe interval, while there are some) and reaping do.
+/// A 10,000-node simulation holds 10^8 entries and calls `tick` 10^4 times per probe
+/// interval.
+class membership_core {
+public:
+  /// Creates the table with only `self`. `seeds` are pinged until one answers; with no
+  /// seeds the node is a cluster of its own and counts as joined. `random_seed` makes
+  /// probe order and helper choice reproducible.
+  membership_core(member_info self, swim_settings settings, std::vector<endpoint> seeds,
+                  uint64_t random_seed, time_point now);
+
+  /// A SWIM message from `sender` (who describes itself, incarnation included).
+  swim_actions handle_message(const member_info& sender, const swim_message& msg,
+                              time_point now);
+
+  /// Member updates that arrived by gossip.
+  swim_actions merge_updates(const std::vector<member_update>& updates, time_point now);
+
+  /// A full member table that arrived by push-pull from `reporter`.
+  swim_actions merge_table(const std::vector<member_info>& table,
+                           const std::string& reporter, time_point now);
+
+  /// Runs every timer due at `now`: join retries, probe timeouts, the next probe,
+  /// suspicion expiry, push-pull, reaping.
+  swim_actions tick(time_point now);
+
+  /// Announces a graceful leave: raises the incarnation and broadcasts `left`. After
+  /// this the node no longer probes or refutes.
+  swim_actions leave(time_point now);
+
+  /// The earliest time at which `tick` has something to do.
+  time_point next_deadline() const;
+
+  /// The member table, sorted by name, self included.
+  std::vector<member_info> members() const;
+
+  /// Number of members in the table, self included.
+  std::size_t member_count() const { return table_.size(); }
+
+  /// Members by state, self included.
+  member_counts counts() const;
+
+  /// The entry for `name`, or null if unknown. Valid until the next call that changes
+  /// the table.
+  const member_info* find(const std::string& name) const;
+
+  /// Up to `k` distinct random alive or suspect members other than self, drawn with
+  /// `rng` (for gossip targets); cheap for large tables.
+  std::vector<member_info> sample_live_peers(std::size_t k, std::mt19937_64& rng) const;
+
+  /// Alive or suspect members other than self (kept as a count, O(1)).
+  std::size_t live_peer_count() const;
+
+  /// Puts `table` into the member table as if learned at `now`, without broadcasting
+  /// and without events, and counts the node as joined. For simulations that start
+  /// from an already formed cluster; a real node learns members through the protocol.
+  void preload(const std::vector<member_info>& table, time_point now);
+
+  /// Lifeguard local health score, 0..awareness_max_multiplier-1 (0: healthy).
+  int health_score() const { return health_; }
+
+  /// The time between periodic push-pulls: `push-pull-interval`, stretched
+  /// logarithmically above 32 known members (`scaled_push_pull_interval`).
+  std::chrono::milliseconds push_pull_interval() const;
+
+  /// The probe interval and ack timeout as stretched by the health score.
+  std::chrono::milliseconds scaled_probe_interval() const;
+  std::chrono::milliseconds scaled_ack_timeout() const;
+
+  const member_info& self() const;
+  bool joined() const { return joined_; }
+  const swim_counters& counters() const { return counters_; }
+  const swim_settings& settings() const { return settings_; }
+
+  /// Returns an empty string if all invariants hold, else a description of the first
+  /// broken one.
+  std::string check_invariants() const;
+
+private:
+  using member_entry = member_table::entry;
+
+  /// What only a suspect member needs: kept apart from the table, which holds every
+  /// member, because few members are suspect at a time.
+  struct suspicion {
+    time_point start;
+    time_point deadline;
+    /// The member whose suspicion started it (this node's name if our probe failed).
+    std::string accuser;
+    /// Other members (this node included, unless it is the accuser) that suspected it
+    /// at this incarnation on their own, at most `expected_confirmations()` of them.
+    /// A relay of someone's suspicion names that someone, so relays never count.
+    std::set<std::string> confirmations;
+  };
+
+  struct pending_probe {
+    std::string target;
+    uint32_t seq = 0;
+    time_point ack_deadline;
+    time_point probe_deadline;
+    bool indirect_sent = false;
+    /// Names of the helpers asked by ping-req that have not nacked yet (Lifeguard).
+    /// A nack counts once per helper asked: a duplicate, or one from a member we did
+    /// not ask, cannot hide a missing one.
+    std::vector<std::string> awaiting_nacks;
+    std::size_t expected_nacks = 0;
+  };
+
+  struct relay {
+    endpoint requester;
+    uint32_t requester_seq = 0;
+    std::string target;
+    /// When to nack if no ack came (80 % of the ack timeout, so the nack reaches the
+    /// requester before its own probe ends), and when to forget the relay.
+    time_point nack_at;
+    bool nacked = false;
+    time_point deadline;
+  };
+
+  // -- message handlers (membership_core.cpp) --
+  void on_ping(const member_info& sender, const swim_message& msg, time_point now,
+               swim_actions& out);
+  void on_ack(const member_info& sender, const swim_message& msg, time_point now,
+              swim_actions& out);
+  void on_ping_req(const member_info& sender, const swim_message& msg, time_point now,
+                   swim_actions& out);
+  void on_nack(const member_info& sender, const swim_message& msg);
+  void adjust_health(int delta);
+
+  // -- timers (membership_timers.cpp) --
+  void retry_join(time_point now, swim_actions& out);
+  void check_probe(time_point now, swim_actions& out);
+  void start_probe(time_point now, swim_actions& out);
+  void expire_suspicions(time_point now, swim_actions& out);
+  void expire_relays(time_point now, swim_actions& out);
+  void probe_failed_members(time_point now, swim_actions& out);
+  void schedule_push_pull(time_point now, swim_actions& out);
+  void reap(time_point now, swim_actions& out);
+
+  // -- state merging (membership_merge.cpp) --
+  void apply_update(const member_update& update, time_point now, swim_actions& out);
+  void apply_alive(const member_info& m, const std::string& reporter, time_point now,
+                   swim_actions& out);
+  void apply_suspect(const member_info& m, const std::string& reporter, time_point now,
+                     swim_actions& out);
+  void apply_dead(const member_info& m, const std::string& reporter, time_point now,
+                  swim_actions& out);
+  void refute(uint64_t seen_incarnation, const std::string& reason, swim_actions& out);
+  void set_state(member_entry& e, member_state to, uint64_t incarnation,
+                 const std::string& reason, time_point now, swim_actions& out);
+  void broadcast(const member_info& m, swim_actions& out);
+  std::chrono::milliseconds suspicion_duration(const suspicion& s) const;
+  /// How many independent confirmations bring a suspicion down to its minimum timeout.
+  std::size_t expected_confirmations() const;
+
+  // -- helpers --
+  void mark_heard(const std::string& name, time_point now);
+  member_entry& insert_member(member_info info, time_point now);
+  /// Marks this node joined and restarts the push-pull catch-up schedule from `now`.
+  void mark_joined(time_point now);
+  /// Schedules the first push-pull of the catch-up schedule (`push_pull_wait_`) at
+  /// 2 probe intervals from `now`.
+  void start_catch_up_exchanges(time_point now);
+  void erase_name(const std::string& name);
+  uint32_t next_seq() { return ++seq_; }
+  /// Alive or suspect members other than self: all of them take part in probing and
+  /// gossip.
+  static bool is_live(member_state s) {
+    return s == member_state::alive || s == member_state::suspect;
+  }
+  /// Which members a random sample is drawn from.
+  enum class sample_pool {
+    /// Alive or suspect: gossip and value pushes still reach a suspect.
+    live,
+    /// Alive only: the helpers of an indirect probe. A suspect may well be down, and a
+    /// helper that cannot answer would turn its missing nack into a health penalty for
+    /// us (memberlist, too, asks only alive members).
+    alive,
+  };
+  static bool in_pool(member_state s, sample_pool pool) {
+    return pool == sample_pool::live ? is_live(s) : s == member_state::alive;
+  }
+  /// Members of `pool` other than self (a count kept up to date, O(1)).
+  std::size_t pool_size(sample_pool pool) const;
+  /// Slots of up to `k` distinct random members of `pool` other than self and `except`
+  /// (a slot or member_table::npos), in random order.
+  std::vector<uint32_t> sample_slots(std::size_t k, uint32_t except, sample_pool pool,
+                                     std::mt19937_64& rng) const;
+  endpoint endpoint_of(const member_info& m) const { return {m.address, m.cluster_port}; }
+
+  member_info& self_info() { return table_[self_slot].info; }
+
+  /// The node itself is inserted first and never erased, so it stays at slot 0.
+  static constexpr uint32_t self_slot = 0;
+
+  std::string self_name_;
+  swim_settings settings_;
+  std::vector<endpoint> seeds_;
+  std::mt19937_64 rng_;
+  member_table table_;
+  /// Exactly the suspect members, by name.
+  std::map<std::string, suspicion> suspicions_;
+  /// Members by state (`member_state` as index), self included.
+  std::array<std::size_t, 4> state_counts_{};
+  swim_counters counters_;
+  int health_ = 0;
+  /// Lower bounds of the earliest suspicion expiry and reap time: `tick` scans the
+  /// table only once one is reached (and then recomputes both), which keeps ticks
+  /// O(1) in large clusters. A bound may be early, never late.
+  time_point earliest_suspicion_ = time_point::max();
+  time_point earliest_reap_ = time_point::max();
+
+  bool joined_ = false;
+  bool leaving_ = false;
+  uint32_t seq_ = 0;
+  uint32_t join_attempts_ = 0;
+  std::set<uint32_t> join_seqs_;
+  time_point next_join_at_;
+  time_point next_probe_at_;
+  time_point next_failed_probe_at_;
+  time_point next_push_pull_at_;
+  /// The wait before the next periodic push-pull. It starts at 2 probe intervals and
+  /// doubles up to `push_pull_interval()`: a node that just started exchanges tables at
+  /// 2, 6, 14, ... s (lan), so a member it missed while many nodes joined at once is
+  /// filled in within seconds instead of after a whole push-pull interval (50 nodes
+  /// started together: one node lacked one member for 30 s, issue 6). Costs about
+  /// log2(push-pull-interval / 2 probe intervals) extra exchanges per start.
+  std::chrono::milliseconds push_pull_wait_{};
+  std::optional<pending_probe> probe_;
+  /// Slots of this round's probe targets, shuffled; `member_table::npos` for a member
+  /// erased since (erasing fixes up the slot of the member that moved).
+  std::vector<uint32_t> probe_order_;
+  std::size_t probe_index_ = 0;
+  std::map<uint32_t, relay> relays_;
+};
+
+}  // namespace onevalue

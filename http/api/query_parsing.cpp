@@ -1,0 +1,166 @@
+#include "http/api/query_parsing.hpp"
+
+#include "http/server/text_util.hpp"
+
+#include <cstddef>
+#include <limits>
+
+namespace onevalue {
+
+namespace {
+
+std::optional<uint64_t> parse_uint64(std::string_view text) {
+  if (text.empty() || text.size() > 20)
+    return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    auto digit = static_cast<uint64_t>(c - '0');
+    if (value > (std::numeric_limits<uint64_t>::max() - digit) / 10)
+      return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0
+               && hex_digit(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+
+} // namespace
+
+std::string format_etag(const version& v) {
+  return "\"" + std::to_string(v.counter) + "-" + v.node + "\"";
+}
+
+if_match parse_if_match(std::string_view text) {
+  if_match out;
+  text = trim_blanks(text);
+  if (text == "*") {
+    out.ok = true;
+    return out;
+  }
+  if (text.substr(0, 2) == "W/") {
+    out.error = "If-Match: weak entity tags are not accepted";
+    return out;
+  }
+  if (text.size() < 2 || text.front() != '"' || text.back() != '"') {
+    out.error = "If-Match: expected * or one quoted ETag such as \"7-n2\", got "
+                + std::string{text};
+    return out;
+  }
+  auto inner = text.substr(1, text.size() - 2);
+  auto dash = inner.find('-');
+  auto counter =
+      dash == std::string_view::npos ? std::nullopt : parse_uint64(inner.substr(0, dash));
+  if (inner.find('"') != std::string_view::npos || !counter) {
+    out.error =
+        "If-Match: expected one ETag \"<counter>-<node>\", got " + std::string{text};
+    return out;
+  }
+  out.ok = true;
+  out.expected = version{*counter, std::string{inner.substr(dash + 1)}};
+  return out;
+}
+
+std::optional<std::chrono::milliseconds> parse_wait(std::string_view text) {
+  if (text.empty())
+    return std::nullopt;
+  using ms = std::chrono::milliseconds;
+  constexpr uint64_t limit = uint64_t{1} << 50; // far above any sane wait, no overflow
+  uint64_t total = 0;
+  while (!text.empty()) {
+    std::size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9')
+      ++digits;
+    auto number = parse_uint64(text.substr(0, digits));
+    if (!number || *number > limit)
+      return std::nullopt;
+    text.remove_prefix(digits);
+    uint64_t unit = 0;
+    if (text.substr(0, 2) == "ms") {
+      unit = 1;
+      text.remove_prefix(2);
+    } else if (!text.empty() && text.front() == 's') {
+      unit = 1000;
+      text.remove_prefix(1);
+    } else if (!text.empty() && text.front() == 'm') {
+      unit = uint64_t{60} * 1000;
+      text.remove_prefix(1);
+    } else if (!text.empty() && text.front() == 'h') {
+      unit = uint64_t{3600} * 1000;
+      text.remove_prefix(1);
+    } else {
+      return std::nullopt;
+    }
+    total += *number * unit;
+    if (total > limit)
+      return std::nullopt;
+  }
+  return ms{static_cast<ms::rep>(total)};
+}
+
+blocking_query parse_blocking_query(const std::map<std::string, std::string>& params) {
+  blocking_query out;
+  auto index = params.find("index");
+  if (index == params.end()) {
+    out.ok = true;
+    return out;
+  }
+  auto parsed_index = parse_uint64(index->second);
+  if (!parsed_index) {
+    out.error = "index: expected a decimal counter (0..18446744073709551615), got \""
+                + index->second + "\"";
+    return out;
+  }
+  out.blocking = true;
+  out.index = *parsed_index;
+  out.wait = default_blocking_wait;
+  if (auto wait = params.find("wait"); wait != params.end()) {
+    auto parsed_wait = parse_wait(wait->second);
+    if (!parsed_wait) {
+      out.error = "wait: expected a duration such as 500ms, 10s, 1m or 1m30s, got \""
+                  + wait->second + "\"";
+      return out;
+    }
+    out.wait = *parsed_wait;
+  }
+  if (out.wait > max_blocking_wait)
+    out.wait = max_blocking_wait;
+  out.ok = true;
+  return out;
+}
+
+std::map<std::string, std::string> parse_query_string(std::string_view query) {
+  std::map<std::string, std::string> out;
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (pair.empty())
+      continue;
+    auto eq = pair.find('=');
+    auto key = percent_decode(pair.substr(0, eq));
+    auto value = eq == std::string_view::npos ? std::string{}
+                                              : percent_decode(pair.substr(eq + 1));
+    out.emplace(std::move(key), std::move(value));
+  }
+  return out;
+}
+
+} // namespace onevalue

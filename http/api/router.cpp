@@ -1,0 +1,293 @@
+#include "http/api/router.hpp"
+
+#include "http/api/json_codec.hpp"
+#include "http/api/query_parsing.hpp"
+#include "http/api/request_parsing.hpp"
+
+#include <optional>
+#include <string_view>
+
+namespace onevalue {
+
+namespace {
+
+constexpr const char* text_type = "text/plain; charset=utf-8";
+constexpr const char* json_type = "application/json";
+
+/// The methods a known path accepts.
+enum method_set : unsigned {
+  get_only = 1,
+  get_put = 2,
+  get_post_put = 3,
+};
+
+std::string allow_header(method_set methods) {
+  switch (methods) {
+  case get_only:
+    return "GET, HEAD, OPTIONS";
+  case get_put:
+    return "GET, HEAD, PUT, OPTIONS";
+  case get_post_put:
+    // No HEAD: on /set/{n} GET writes (the blog's API), and HEAD must stay safe.
+    return "GET, POST, PUT, OPTIONS";
+  }
+  return "";
+}
+
+bool allows(method_set methods, const std::string& method) {
+  if (method == "GET" || method == "OPTIONS")
+    return true;
+  if (method == "HEAD")
+    return methods != get_post_put;
+  if (method == "PUT")
+    return methods == get_put || methods == get_post_put;
+  if (method == "POST")
+    return methods == get_post_put;
+  return false;
+}
+
+http_response error(int status, const std::string& message) {
+  return {status, json_type, error_body(message), {}};
+}
+
+http_response text(const std::string& body) {
+  return {200, text_type, body, {}};
+}
+
+http_response json(const nlohmann::json& body) {
+  return {200, json_type, dump_json(body), {}};
+}
+
+http_response not_ready() {
+  auto res = error(503, "node is starting; no value published yet");
+  res.headers.emplace_back("Retry-After", "1");
+  return res;
+}
+
+/// Adds `ETag` and `X-Onevalue-Index` for `v` to `res`.
+void add_version_headers(http_response& res, const versioned_value& v) {
+  res.headers.emplace_back("ETag", format_etag(v.ver));
+  res.headers.emplace_back("X-Onevalue-Index", std::to_string(v.ver.counter));
+}
+
+/// Turns a failed write into its response; `ok` outcomes are handled by callers.
+http_response write_failure(const write_outcome& out) {
+  switch (out.outcome) {
+  case write_outcome::kind::not_synchronized: {
+    auto res = error(503, "node has not synchronized with the cluster yet; write not "
+                          "applied, retry later");
+    res.headers.emplace_back("Retry-After", "1");
+    return res;
+  }
+  case write_outcome::kind::precondition_failed: {
+    auto res = json(nlohmann::json(out.value));
+    res.status = 412;
+    add_version_headers(res, out.value);
+    return res;
+  }
+  case write_outcome::kind::timeout: {
+    auto res = error(503, "write timed out: " + out.message);
+    res.headers.emplace_back("Retry-After", "1");
+    return res;
+  }
+  case write_outcome::kind::persistence_failed:
+    return error(500, "write not durable, not applied: " + out.message);
+  case write_outcome::kind::failed:
+  case write_outcome::kind::ok:
+    break;
+  }
+  return error(500, "write failed: " + out.message);
+}
+
+/// Which known path `path` is, and the methods it accepts; false for unknown paths.
+bool match_path(std::string_view path, method_set& methods) {
+  if (path == "/get" || path == "/v1/members" || path == "/health") {
+    methods = get_only;
+    return true;
+  }
+  if (path == "/v1/value") {
+    methods = get_put;
+    return true;
+  }
+  if (path.substr(0, 5) == "/set/") {
+    methods = get_post_put;
+    return true;
+  }
+  return false;
+}
+
+/// Writes `n`, conditionally if the request has `If-Match`, and hands the written value
+/// to `written`. Answers failures itself: 400 for a malformed `If-Match` (then nothing
+/// is written), and the write's own failure (`write_failure`).
+template <class OnWritten>
+void write_with_precondition(const http_request& req, int64_t n, gateway_backend& backend,
+                             const responder& respond, OnWritten written) {
+  write_callback done = [respond, written = std::move(written)](const write_outcome& out) {
+    if (out.outcome != write_outcome::kind::ok)
+      respond(write_failure(out));
+    else
+      written(out.value);
+  };
+  auto header = req.headers.find("if-match");
+  if (header == req.headers.end()) {
+    backend.write(n, std::move(done));
+    return;
+  }
+  auto condition = parse_if_match(header->second);
+  if (!condition.ok) {
+    respond(error(400, condition.error));
+    return;
+  }
+  if (!condition.expected)
+    backend.write(n, std::move(done));
+  else
+    backend.write_if(n, *condition.expected, std::move(done));
+}
+
+void handle_set(const http_request& req, std::string_view segment,
+                gateway_backend& backend, const responder& respond) {
+  auto parsed = parse_int64_strict(segment);
+  if (!parsed.ok) {
+    respond(error(400, "/set/{n}: " + parsed.error));
+    return;
+  }
+  write_with_precondition(req, parsed.value, backend, respond,
+                          [respond](const versioned_value& v) {
+                            respond(text(std::to_string(v.value)));
+                          });
+}
+
+void handle_put_value(const http_request& req, gateway_backend& backend,
+                      const responder& respond) {
+  auto parsed = parse_value_body(req.body, req.content_type);
+  if (!parsed.ok) {
+    respond(error(400, parsed.error));
+    return;
+  }
+  write_with_precondition(req, parsed.value, backend, respond,
+                          [respond](const versioned_value& v) {
+                            auto res = json(nlohmann::json(v));
+                            add_version_headers(res, v);
+                            respond(std::move(res));
+                          });
+}
+
+const char* flag(bool b) {
+  return b ? "true" : "false";
+}
+
+http_response value_response(const node_view& view) {
+  auto body = nlohmann::json(view.value);
+  body["synchronized"] = view.synchronized;
+  auto res = json(body);
+  add_version_headers(res, view.value);
+  res.headers.emplace_back("X-Onevalue-Synchronized", flag(view.synchronized));
+  res.headers.emplace_back(
+      "X-Onevalue-Applied-At",
+      std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
+                         view.applied_at.time_since_epoch())
+                         .count()));
+  return res;
+}
+
+http_response handle_read(std::string_view path, const node_view& view) {
+  if (path == "/get") {
+    auto res = text(std::to_string(view.value.value));
+    res.headers.emplace_back("X-Onevalue-Synchronized", flag(view.synchronized));
+    return res;
+  }
+  if (path == "/v1/members")
+    return json(members_to_json(view.members));
+  if (path == "/health")
+    return json(health_to_json(view));
+  return value_response(view);
+}
+
+/// `GET /v1/value?index=N&wait=D`: waits for a counter above N, then answers as a
+/// plain read; 429 when too many reads already wait.
+void handle_blocking_read(const blocking_query& query, gateway_backend& backend,
+                          const responder& respond) {
+  backend.watch(query.index, query.wait, [respond](const watch_result& result) {
+    if (result.status == watch_status::too_many_watchers) {
+      auto res = error(429, "too many blocking reads on this node (limit reached); retry "
+                            "later or read without index");
+      res.headers.emplace_back("Retry-After", "1");
+      respond(std::move(res));
+      return;
+    }
+    if (!result.view)
+      respond(not_ready());
+    else
+      respond(value_response(*result.view));
+  });
+}
+
+/// Everything `route` does but calling `respond` for the requests answered at once.
+std::optional<http_response> route_now(const http_request& request,
+                                       gateway_backend& backend,
+                                       const router_limits& limits,
+                                       const responder& respond) {
+  std::string_view path = request.path;
+  auto params = request.query;
+  if (auto query = path.find('?'); query != std::string_view::npos) {
+    for (auto& [key, value] : parse_query_string(path.substr(query + 1)))
+      params.emplace(key, value);
+    path = path.substr(0, query);
+  }
+  if (request.body.size() > limits.max_body_bytes)
+    return error(413, "request body of " + std::to_string(request.body.size())
+                          + " bytes exceeds the limit of "
+                          + std::to_string(limits.max_body_bytes) + " bytes");
+  method_set methods = get_only;
+  if (!match_path(path, methods))
+    return error(404, "no such path: " + std::string{path});
+  if (!allows(methods, request.method)) {
+    auto res =
+        error(405, "method " + request.method + " not allowed on " + std::string{path}
+                       + "; allowed: " + allow_header(methods));
+    res.headers.emplace_back("Allow", allow_header(methods));
+    return res;
+  }
+  if (request.method == "OPTIONS") {
+    http_response res{204, "", "", {}};
+    res.headers.emplace_back("Allow", allow_header(methods));
+    return res;
+  }
+  if (path.substr(0, 5) == "/set/") {
+    handle_set(request, path.substr(5), backend, respond);
+    return std::nullopt;
+  }
+  if (request.method == "PUT") {
+    handle_put_value(request, backend, respond);
+    return std::nullopt;
+  }
+  if (path == "/v1/value") {
+    auto query = parse_blocking_query(params);
+    if (!query.ok)
+      return error(400, query.error);
+    if (query.blocking) {
+      handle_blocking_read(query, backend, respond);
+      return std::nullopt;
+    }
+  }
+  auto view = backend.view();
+  if (!view)
+    return not_ready();
+  return handle_read(path, *view);
+}
+
+} // namespace
+
+void route(const http_request& request, gateway_backend& backend,
+           const router_limits& limits, responder respond) {
+  if (auto res = route_now(request, backend, limits, respond))
+    respond(std::move(*res));
+}
+
+request_handler api_handler(gateway_backend& backend, router_limits limits) {
+  return [&backend, limits](const http_request& request, responder respond) {
+    route(request, backend, limits, std::move(respond));
+  };
+}
+
+} // namespace onevalue

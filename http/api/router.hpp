@@ -1,0 +1,113 @@
+#pragma once
+
+// The HTTP API as a pure function: request in, response out. No sockets and no CAF,
+// so every route, status code and error shape is unit-tested without a server.
+
+#include "http/api/snapshot_store.hpp"
+#include "http/server/http_message.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace onevalue {
+
+/// How a write through the backend ended.
+struct write_outcome {
+  enum class kind {
+    /// Durable on this node; `value` holds the new value and version.
+    ok,
+    /// The store did not answer in time (overloaded or stuck): 503, retry later.
+    timeout,
+    /// The store could not make the write durable; it was not applied: 500.
+    persistence_failed,
+    /// The store is gone or answered with an unexpected error: 500.
+    failed,
+    /// The node has not synchronized with the cluster yet; nothing was written: 503.
+    not_synchronized,
+    /// A conditional write whose expected version was not the current one; nothing
+    /// was written and `value` holds the current value: 412.
+    precondition_failed,
+  };
+  kind outcome = kind::ok;
+  versioned_value value;
+  /// Describes the failure for the client ("" on success).
+  std::string message;
+
+  static write_outcome success(versioned_value v) { return {kind::ok, std::move(v), {}}; }
+  static write_outcome failure(kind k, std::string message) {
+    return {k, {}, std::move(message)};
+  }
+  static write_outcome mismatch(versioned_value current) {
+    return {kind::precondition_failed, std::move(current), {}};
+  }
+};
+
+/// Receives the outcome of a write; called exactly once.
+using write_callback = std::function<void(write_outcome)>;
+
+/// What the router needs from the node: the latest view and a way to write.
+///
+/// Implementations are called concurrently from the HTTP event loops and must never
+/// block them: writes and blocking reads report through a callback, which may run on
+/// the calling thread before the call returns or later on any other thread.
+class gateway_backend {
+public:
+  virtual ~gateway_backend() = default;
+
+  /// The latest published view; null only if nothing was published yet.
+  virtual std::shared_ptr<const node_view> view() const = 0;
+
+  /// Writes `n` as this node's new value; `done` gets the outcome once the store
+  /// answered or the request timed out. Never throws.
+  virtual void write(int64_t n, write_callback done) = 0;
+
+  /// Writes `n` only if the node's latest version is `expected` (If-Match), checked
+  /// atomically by the store; `precondition_failed` with the current value otherwise.
+  /// Reports like `write`. Never throws.
+  virtual void write_if(int64_t n, const version& expected, write_callback done) = 0;
+
+  /// Blocking read: `done` gets the view as soon as its counter exceeds `index`, or
+  /// after `wait` (see `snapshot_store::watch`). Never throws.
+  virtual void watch(uint64_t index, std::chrono::milliseconds wait,
+                     watch_callback done) = 0;
+};
+
+/// Limits the router enforces itself (the HTTP library enforces them too, but the
+/// router must not depend on that).
+struct router_limits {
+  /// Largest accepted request body in bytes; larger ones get 413. The API's bodies
+  /// are tiny, so a small limit costs nothing and caps memory per connection.
+  std::size_t max_body_bytes = 4096;
+};
+
+/// Maps one request to its response.
+///
+/// Routes: `GET /get`, `GET|POST|PUT /set/{n}`, `GET|PUT /v1/value`,
+/// `GET /v1/members`, `GET /health`; HEAD is served like GET (but not on /set/{n})
+/// and OPTIONS answers 204 with `Allow`. `GET /v1/value` carries `ETag`,
+/// `X-Onevalue-Index`, `X-Onevalue-Synchronized` and `X-Onevalue-Applied-At` (the
+/// CLOCK_MONOTONIC microsecond at which this node published the value, comparable
+/// between nodes on one host) and blocks with `?index=N[&wait=D]`; writes honour
+/// `If-Match`. Errors are JSON `{"error": ...}`: 400 bad input, 404 unknown path,
+/// 405 wrong method (with `Allow`), 412 If-Match mismatch (body: the current value),
+/// 413 body too large, 429 too many blocking reads, 503 write timeout, not yet
+/// synchronized or no view yet (with `Retry-After: 1`), 500 store failure. Never
+/// throws for bad input.
+///
+/// `respond` is called exactly once: before `route` returns for everything but
+/// writes and blocking reads, whose response comes from the backend's callback (on
+/// whichever thread the backend calls it).
+void route(const http_request& request, gateway_backend& backend,
+           const router_limits& limits, responder respond);
+
+/// `route` as the HTTP server's request handler; `backend` must outlive the handler.
+request_handler api_handler(gateway_backend& backend, router_limits limits);
+
+} // namespace onevalue

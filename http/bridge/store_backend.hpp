@@ -1,0 +1,68 @@
+#pragma once
+
+#include "actors/protocol.hpp"
+#include "http/api/router.hpp"
+#include "http/api/snapshot_store.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/timespan.hpp>
+
+#include <memory>
+
+namespace onevalue {
+
+struct write_job;
+struct write_inbox;
+
+/// The real gateway backend: reads from the snapshot store, writes through the store
+/// actor.
+///
+/// Owned by main next to the http_server that calls it; called concurrently from the
+/// HTTP event loops, which it never blocks. Writes go through a bridge: an
+/// event-based actor this backend spawns. The loops append writes to a shared inbox
+/// and wake the bridge with one message per batch; the bridge sends each write to the
+/// store (`request(...).then`) and calls its callback from the reply, on a CAF worker
+/// thread, or with `timeout` once the request timeout passed. Many writes are in
+/// flight at once.
+class store_backend : public gateway_backend {
+public:
+  /// `timeout` bounds every write; the actor system and the store must outlive this.
+  store_backend(caf::actor_system& sys, store_actor store,
+                std::shared_ptr<snapshot_store> snapshots, caf::timespan timeout);
+
+  /// Stops the bridge; writes still in flight or queued are answered with `failed`
+  /// (asynchronously, by the bridge on its way out).
+  ~store_backend() override;
+
+  store_backend(const store_backend&) = delete;
+  store_backend& operator=(const store_backend&) = delete;
+
+  std::shared_ptr<const node_view> view() const override;
+
+  /// Sends `(set_atom, n)` to the store with the timeout. On success also publishes the new value to the snapshot store, so a read on this node right
+  /// after the write sees it (the store's push to the gateway actor may lag).
+  /// Maps `request_timeout` to `timeout`, the store's `persistence_failed` and
+  /// `not_synchronized` to the outcomes of the same name, anything else (store down,
+  /// unexpected reply) to `failed`.
+  void write(int64_t n, write_callback done) override;
+
+  /// Sends `(set_atom, n, expected)` to the store (which checks the version and
+  /// stages the write in one step) like `write`; a mismatch becomes
+  /// `precondition_failed` with the store's current value.
+  void write_if(int64_t n, const version& expected, write_callback done) override;
+
+  /// Waits on the snapshot store (no actor, no thread involved).
+  void watch(uint64_t index, std::chrono::milliseconds wait,
+             watch_callback done) override;
+
+private:
+  /// Hands `job` to the bridge.
+  void enqueue(write_job job);
+
+  std::shared_ptr<snapshot_store> snapshots_;
+  std::shared_ptr<write_inbox> inbox_;
+  caf::actor bridge_;
+};
+
+} // namespace onevalue
