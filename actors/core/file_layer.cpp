@@ -96,9 +96,30 @@ public:
   }
 
   std::error_code make_dir(const std::string& dir) override {
-    if (::mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST)
-      return {};
-    return last_error();
+    // Every prefix ending before a '/', then the whole path: "a/b/c" makes a, a/b, a/b/c.
+    for (std::size_t end = dir.find('/', 1);; end = dir.find('/', end + 1)) {
+      auto prefix = dir.substr(0, end);
+      if (!prefix.empty() && prefix.back() != '/' && prefix != ".") {
+        if (::mkdir(prefix.c_str(), 0755) == 0) {
+          auto slash = prefix.find_last_of('/');
+          auto parent = slash == std::string::npos ? std::string{"."}
+                        : slash == 0             ? std::string{"/"}
+                                                 : prefix.substr(0, slash);
+          if (auto ec = fsync_dir(parent))
+            return ec;
+        } else if (errno != EEXIST) {
+          return last_error();
+        } else {
+          struct stat st {};
+          if (::stat(prefix.c_str(), &st) != 0)
+            return last_error();
+          if (!S_ISDIR(st.st_mode))
+            return std::make_error_code(std::errc::not_a_directory);
+        }
+      }
+      if (end == std::string::npos)
+        return {};
+    }
   }
 
   std::error_code lock(const std::string& path, int& fd) override {

@@ -47,7 +47,9 @@ public:
   /// `errc::no_such_file_or_directory` so callers can tell "new" from "unreadable".
   virtual std::error_code read_all(const std::string& path, std::string& out) = 0;
 
-  /// Creates directory `dir` (one level) if it does not exist yet.
+  /// Creates directory `dir` and any missing parents (like `mkdir -p`); each directory
+  /// it creates is made durable in its parent (fsync). An existing directory is fine;
+  /// a path component that exists but is not a directory is ENOTDIR.
   virtual std::error_code make_dir(const std::string& dir) = 0;
 
   /// Takes an exclusive, non-blocking lock on `path` (created if missing) and stores

@@ -1,5 +1,6 @@
 #include "actors/core/persistence.hpp"
 #include "tests/unit/fake_file_layer.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,27 +10,12 @@
 
 using namespace onevalue;
 using onevalue::testing::fake_file_layer;
+using onevalue::testing::temp_dir;
 
 namespace {
 
 const durable_state old_state{{5, {7, "n2"}}, 9, 3};
 const durable_state new_state{{-11, {10, "n1"}}, 10, 3};
-
-/// A fresh directory under the system temp dir, removed with everything in it.
-struct temp_dir {
-  std::filesystem::path path;
-  temp_dir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "onevalue-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::string str() const { return path.string(); }
-};
 
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in{p, std::ios::binary};
