@@ -13,6 +13,17 @@ import subprocess
 import tempfile
 import time
 
+# The first three octets of the loopback addresses the tests use (127.0.0 by default).
+# Test runs that share a machine (several checkouts at once) set ONEVALUE_TEST_NET to
+# e.g. 127.3.0 so their nodes never meet.
+NET = os.environ.get("ONEVALUE_TEST_NET", "127.0.0")
+
+
+def ip(host):
+    """The loopback address `host` (1..254) of this test run's /24."""
+    return f"{NET}.{host}"
+
+
 ONEVALUE_BIN = os.environ.get("ONEVALUE_BIN") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build", "onevalue")
 
@@ -128,16 +139,15 @@ class Node:
 
 
 class Cluster:
-    """N nodes on 127.0.0.{first}.. with the same ports; node i>0 seeds from node 0."""
+    """N nodes on NET.{first}.. with the same ports; node i>0 seeds from node 0."""
 
     def __init__(self, n, first_ip=1, http_port=18080, cluster_port=17946, extra_args=()):
         self.workdir = tempfile.mkdtemp(prefix="onevalue-it-")
-        seed = f"127.0.0.{first_ip}:{cluster_port}"
+        seed = f"{ip(first_ip)}:{cluster_port}"
         self.nodes = []
         for i in range(n):
-            ip = f"127.0.0.{first_ip + i}"
             seeds = [] if i == 0 else [seed]
-            self.nodes.append(Node(f"n{i + 1}", ip, http_port, cluster_port, self.workdir,
+            self.nodes.append(Node(f"n{i + 1}", ip(first_ip + i), http_port, cluster_port, self.workdir,
                                    seeds, extra_args))
 
     def __enter__(self):

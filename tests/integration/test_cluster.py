@@ -1,11 +1,11 @@
-"""Multi-process tests: real nodes on 127.0.0.1-5 forming a cluster."""
+"""Multi-process tests: real nodes on NET.1-5 (127.0.0.1-5 by default) forming a cluster."""
 
 import signal
 import threading
 import time
 import unittest
 
-from cluster import Cluster, wait_until
+from cluster import Cluster, ip, wait_until
 
 
 class ClusterTest(unittest.TestCase):
@@ -74,7 +74,7 @@ class ClusterTest(unittest.TestCase):
         # One without seeds, one whose seed never answers: neither ever hears a peer.
         with Cluster(1, first_ip=51) as c:
             from cluster import Node
-            orphan = Node("n2", "127.0.0.52", 18080, 17946, c.workdir, ["127.0.0.53:17946"])
+            orphan = Node("n2", ip(52), 18080, 17946, c.workdir, [f"{ip(53)}:17946"])
             c.nodes.append(orphan)
             orphan.start()
             for node in c.nodes:
@@ -104,7 +104,7 @@ class ClusterTest(unittest.TestCase):
         with Cluster(2) as c:
             c.wait_formed()
             from cluster import Node
-            extra = Node("n3", "127.0.0.3", 18080, 17946, c.workdir, ["127.0.0.2:17946"])
+            extra = Node("n3", ip(3), 18080, 17946, c.workdir, [f"{ip(2)}:17946"])
             c.nodes.append(extra)
             extra.start()
             c.wait_formed()

@@ -7,7 +7,7 @@ import threading
 import time
 import unittest
 
-from cluster import Cluster, Node, wait_until
+from cluster import Cluster, Node, ip, wait_until
 
 HTTP_PORT = 28680
 CLUSTER_PORT = 28546
@@ -144,8 +144,8 @@ class ConditionalAndBlockingTest(unittest.TestCase):
 
     def test_a_node_whose_seeds_never_answer_serves_reads_but_refuses_writes(self):
         with Cluster(1, first_ip=161, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
-            lonely = Node("n2", "127.0.0.162", HTTP_PORT, CLUSTER_PORT, c.workdir,
-                          [f"127.0.0.169:{CLUSTER_PORT}"])  # nothing runs there
+            lonely = Node("n2", ip(162), HTTP_PORT, CLUSTER_PORT, c.workdir,
+                          [f"{ip(169)}:{CLUSTER_PORT}"])  # nothing runs there
             c.nodes.append(lonely)
             lonely.start()
             status, headers, body = lonely.request("GET", "/v1/value")

@@ -6,7 +6,7 @@ import os
 import subprocess
 import unittest
 
-from cluster import Cluster, Node
+from cluster import Cluster, Node, ip
 
 HTTP_PORT = 28580
 CLUSTER_PORT = 28446
@@ -43,7 +43,7 @@ class DurableStateTest(unittest.TestCase):
         with Cluster(1, first_ip=151, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
             first = c.nodes[0]
             self.assertEqual(first.request("PUT", "/v1/value", body="8")[0], 200)
-            second = Node("n1b", "127.0.0.152", HTTP_PORT, CLUSTER_PORT, c.workdir, [])
+            second = Node("n1b", ip(152), HTTP_PORT, CLUSTER_PORT, c.workdir, [])
             second.data_dir = first.data_dir
             rc, output = run_to_exit(second)
             self.assertNotEqual(rc, 0, output)

@@ -3,7 +3,7 @@
 import json
 import unittest
 
-from cluster import Cluster
+from cluster import Cluster, ip
 
 
 class HttpApiTest(unittest.TestCase):
@@ -53,7 +53,7 @@ class HttpApiTest(unittest.TestCase):
             self.assertEqual(set(m), {"name", "address", "cluster_port", "http_port", "state",
                                       "incarnation"} | set(m))
             self.assertEqual(m["state"], "alive")
-        self.assertEqual(members[1]["address"], "127.0.0.12")
+        self.assertEqual(members[1]["address"], ip(12))
         self.assertEqual(members[1]["cluster_port"], 18046)
         self.assertEqual(members[1]["http_port"], 18180)
         health = self.node.get_json("/health")

@@ -6,7 +6,7 @@ import time
 import unittest
 
 from checker import Checker, version_key
-from cluster import Cluster, Node, wait_until
+from cluster import Cluster, Node, ip, wait_until
 
 HTTP_PORT = 28480
 CLUSTER_PORT = 28346
@@ -75,8 +75,8 @@ class NoLostWritesTest(unittest.TestCase):
             for k in range(50):
                 self.assertIsNotNone(checker.write(c.nodes[k % 2], k))
             high = version_key(checker.winner()[2])
-            fresh = Node("n3", "127.0.0.143", HTTP_PORT, CLUSTER_PORT, c.workdir,
-                         [f"127.0.0.141:{CLUSTER_PORT}"])
+            fresh = Node("n3", ip(143), HTTP_PORT, CLUSTER_PORT, c.workdir,
+                         [f"{ip(141)}:{CLUSTER_PORT}"])
             c.nodes.append(fresh)
             fresh.start()
             # Writes are refused (503) until n3 synchronized, then acknowledged.
