@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs what building and testing onevalue needs on Debian 12 (run as root).
+# Installs what building onevalue needs on Debian 12 (run as root); with --test also
+# what its tests need (doctest, the cpp-httplib client, clang for the fuzz targets and
+# clang-tidy, iptables and iproute2 for the network tests).
 # Idempotent: installs only the packages that are missing.
 set -euo pipefail
 
-packages=(g++ make cmake pkg-config libcaf-dev libcpp-httplib-dev doctest-dev
-          nlohmann-json3-dev libspdlog-dev python3 curl iptables iproute2 clang-tidy
-          gnuplot-nox)
+packages=(g++ make cmake pkg-config libcaf-dev nlohmann-json3-dev libspdlog-dev curl)
+if [[ "${1:-}" == --test ]]; then
+  packages+=(doctest-dev libcpp-httplib-dev python3 iptables iproute2 clang-tidy clang
+             libclang-rt-14-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,7 +5,7 @@
 # which tests/compose/docker_setup.sh installs and starts).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/app/install_deps.sh"
+"$root/app/install_deps.sh" --test
 "$root/app/build.sh"
 (cd "$root/build" && ctest --output-on-failure)
 if [[ "${ONEVALUE_SKIP_COMPOSE:-0}" != 1 ]]; then

@@ -25,23 +25,6 @@ std::optional<uint64_t> parse_uint64(std::string_view text) {
 }
 
 
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0
-               && hex_digit(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-
 } // namespace
 
 std::string format_etag(const version& v) {
@@ -143,23 +126,6 @@ blocking_query parse_blocking_query(const std::map<std::string, std::string>& pa
   if (out.wait > max_blocking_wait)
     out.wait = max_blocking_wait;
   out.ok = true;
-  return out;
-}
-
-std::map<std::string, std::string> parse_query_string(std::string_view query) {
-  std::map<std::string, std::string> out;
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    auto pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (pair.empty())
-      continue;
-    auto eq = pair.find('=');
-    auto key = percent_decode(pair.substr(0, eq));
-    auto value = eq == std::string_view::npos ? std::string{}
-                                              : percent_decode(pair.substr(eq + 1));
-    out.emplace(std::move(key), std::move(value));
-  }
   return out;
 }
 

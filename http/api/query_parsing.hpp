@@ -1,9 +1,9 @@
 #pragma once
 
 // Pure parsing of the HTTP API's conditional and blocking-read parameters: ETags
-// (`"<counter>-<node>"`), the `index` and `wait` query parameters of a blocking read
-// and raw query strings. No I/O, no CAF; every rejection carries a reason for the
-// client.
+// (`"<counter>-<node>"`) and the `index` and `wait` query parameters of a blocking read
+// (the query string itself is split by http/server/url_decoding.hpp). No I/O, no CAF;
+// every rejection carries a reason for the client.
 
 #include "actors/core/version.hpp"
 
@@ -61,9 +61,5 @@ std::optional<std::chrono::milliseconds> parse_wait(std::string_view text);
 /// does not block (`wait` alone is ignored, as in Consul). Fails on an `index` that
 /// is not a decimal uint64 or a `wait` that `parse_wait` refuses.
 blocking_query parse_blocking_query(const std::map<std::string, std::string>& params);
-
-/// Splits a raw query string (`a=1&b=%32`) into decoded parameters; '+' is a space,
-/// a key without '=' gets "", a repeated key keeps its first value.
-std::map<std::string, std::string> parse_query_string(std::string_view query);
 
 } // namespace onevalue

@@ -2,6 +2,7 @@
 
 #include "http/api/json_codec.hpp"
 #include "http/api/query_parsing.hpp"
+#include "http/server/url_decoding.hpp"
 #include "http/api/request_parsing.hpp"
 
 #include <optional>

@@ -1,7 +1,7 @@
 #include "http/server/http_parser.hpp"
 
-#include "http/api/query_parsing.hpp"
 #include "http/server/text_util.hpp"
+#include "http/server/url_decoding.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -164,28 +164,6 @@ std::size_t decode_chunked(std::string_view rest, std::string& body,
 }
 
 } // namespace
-
-bool percent_decode_path(std::string_view in, std::string& out) {
-  out.clear();
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size())
-      return false;
-    int hi = hex_digit(in[i + 1]);
-    int lo = hex_digit(in[i + 2]);
-    // NUL and an encoded '?' are refused: the router would read the latter as the start
-    // of a query string.
-    if (hi < 0 || lo < 0 || (hi == 0 && lo == 0) || (hi == 3 && lo == 15))
-      return false;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return true;
-}
 
 http_parse_result parse_http_request(std::string_view input,
                                      const http_parser_limits& limits) {

@@ -54,8 +54,4 @@ struct http_parse_result {
 /// headers (431) and bodies (413). Bare LF line endings are accepted.
 http_parse_result parse_http_request(std::string_view input, const http_parser_limits& limits);
 
-/// Percent-decodes a path; false (and `out` unspecified) for a bad or truncated
-/// escape, a decoded NUL byte or an encoded '?' (%3F).
-bool percent_decode_path(std::string_view in, std::string& out);
-
 } // namespace onevalue

@@ -15,7 +15,7 @@ if ! command -v wrk >/dev/null; then
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk
 fi
-cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
 make -C build-rel -j2 onevalue >/dev/null
 export ONEVALUE_BIN="$PWD/build-rel/onevalue"
 cd tests/bench

@@ -84,12 +84,3 @@ TEST_CASE("a bad index or wait is an error naming the parameter") {
   CHECK_FALSE(bad_wait.ok);
   CHECK(bad_wait.error.rfind("wait:", 0) == 0);
 }
-
-TEST_CASE(
-    "query strings are split and percent-decoded; the first of a repeated key wins") {
-  auto q = parse_query_string("index=%37&wait=1m&flag&&index=9&a+b=c%2");
-  CHECK(q.at("index") == "7");
-  CHECK(q.at("wait") == "1m");
-  CHECK(q.at("flag").empty());
-  CHECK(q.at("a b") == "c%2");
-}
