@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building onevalue needs on Debian 12 (run as root); with --test also
-# what its tests need (doctest, the cpp-httplib client, clang for the fuzz targets and
+# what its tests need (doctest, python3, clang for the fuzz targets and
 # clang-tidy, iptables and iproute2 for the network tests).
 # Idempotent: installs only the packages that are missing.
 set -euo pipefail
 
-packages=(g++ make cmake pkg-config libcaf-dev nlohmann-json3-dev libspdlog-dev curl)
+packages=(g++ make cmake pkg-config libcaf-dev nlohmann-json3-dev libspdlog-dev
+          libcpp-httplib-dev curl)
 if [[ "${1:-}" == --test ]]; then
-  packages+=(doctest-dev libcpp-httplib-dev python3 iptables iproute2 clang-tidy clang
+  packages+=(doctest-dev python3 iptables iproute2 clang-tidy clang
              libclang-rt-14-dev)
 fi
 missing=()

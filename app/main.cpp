@@ -5,6 +5,7 @@
 #include "actors/log.hpp"
 #include "actors/membership_actor.hpp"
 #include "actors/store_actor.hpp"
+#include "app/cli/cli_commands.hpp"
 #include "app/config/node_loader.hpp"
 #include "http/bridge/gateway_actor.hpp"
 #include "http/server/http_server.hpp"
@@ -198,6 +199,9 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `onevalue get`, `onevalue members`, ...: a client of a running node, not a node.
+  if (argc > 1 && cli::is_client_command(argv[1]))
+    return cli::run_client({argv + 1, argv + argc});
   auto signals = termination_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 

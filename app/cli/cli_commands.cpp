@@ -1,0 +1,269 @@
+#include "app/cli/cli_commands.hpp"
+
+#include "app/cli/cli_format.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+extern char** environ;
+
+namespace onevalue::cli {
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_refused = 1;
+constexpr int exit_usage = 2;
+
+/// How long one blocking read asks the node to wait, and how much longer the client
+/// waits for its answer.
+constexpr std::chrono::minutes watch_wait{5};
+constexpr std::chrono::seconds watch_slack{10};
+
+/// Prints why a request failed and returns its exit code: 2 without an answer, 1 for an
+/// answer that refused (with the node's JSON error message when there is one).
+int report_failure(const http_reply& r, std::ostream& err) {
+  if (!r.answered) {
+    err << "onevalue: " << r.error << "\n";
+    return exit_usage;
+  }
+  std::string message = r.body;
+  auto parsed = nlohmann::json::parse(r.body, nullptr, false);
+  if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_string())
+    message = parsed["error"].get<std::string>();
+  while (!message.empty() && (message.back() == '\n' || message.back() == '\r'))
+    message.pop_back();
+  err << "onevalue: the node answered " << r.status << ": " << message << "\n";
+  return exit_refused;
+}
+
+/// Parses a JSON body, or reports a malformed answer (exit 2: not what a node sends).
+bool parse_body(const http_reply& r, nlohmann::json& out, std::ostream& err) {
+  out = nlohmann::json::parse(r.body, nullptr, false);
+  if (out.is_discarded()) {
+    err << "onevalue: the node's answer is not JSON: " << r.body.substr(0, 200) << "\n";
+    return false;
+  }
+  return true;
+}
+
+int cmd_get(const invocation& inv, api_client& client, std::ostream& out, std::ostream& err) {
+  auto timeout = inv.connection.timeout;
+  if (!inv.has("detailed")) {
+    auto r = client.send("GET", "/get", "", {}, timeout);
+    if (!r.answered || r.status != 200)
+      return report_failure(r, err);
+    out << r.body;
+    if (r.body.empty() || r.body.back() != '\n')
+      out << "\n";
+    return exit_ok;
+  }
+  auto r = client.send("GET", "/v1/value", "", {}, timeout);
+  if (!r.answered || r.status != 200)
+    return report_failure(r, err);
+  nlohmann::json body;
+  if (!parse_body(r, body, err))
+    return exit_usage;
+  try {
+    out << format_value_detailed(body);
+  } catch (const nlohmann::json::exception& e) {
+    err << "onevalue: unexpected answer from the node: " << e.what() << "\n";
+    return exit_usage;
+  }
+  return exit_ok;
+}
+
+int cmd_set(const invocation& inv, api_client& client, std::ostream& out, std::ostream& err) {
+  const auto& text = inv.positional.at(0);
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size()) {
+    err << "onevalue: set: \"" << text << "\" is not a signed 64-bit integer\n";
+    return exit_usage;
+  }
+  std::map<std::string, std::string> headers;
+  if (inv.has("cas")) {
+    auto tag = inv.flag("cas");
+    if (tag.empty()) {
+      err << "onevalue: set: -cas needs a version such as 7-n2, or *\n";
+      return exit_usage;
+    }
+    headers["If-Match"] = tag == "*" || tag.front() == '"' ? tag : "\"" + tag + "\"";
+  }
+  nlohmann::json body{{"value", n}};
+  auto r = client.send("PUT", "/v1/value", body.dump(), headers, inv.connection.timeout);
+  if (r.answered && r.status == 412) {
+    nlohmann::json current;
+    if (parse_body(r, current, err) && current.contains("version")) {
+      err << "onevalue: set: the node's version is " << format_version(current)
+          << ", not " << inv.flag("cas") << "; nothing was written\n";
+      out << current.value("value", int64_t{0}) << "\n";
+    } else {
+      report_failure(r, err);
+    }
+    return exit_refused;
+  }
+  if (!r.answered || r.status != 200)
+    return report_failure(r, err);
+  nlohmann::json written;
+  if (!parse_body(r, written, err))
+    return exit_usage;
+  out << written.value("value", n) << "\n";
+  return exit_ok;
+}
+
+int cmd_members(const invocation& inv, api_client& client, std::ostream& out,
+                std::ostream& err) {
+  auto format = inv.flag("format", "table");
+  if (format != "table" && format != "json") {
+    err << "onevalue: members: -format takes table or json, not \"" << format << "\"\n";
+    return exit_usage;
+  }
+  auto status = inv.flag("status");
+  if (!status.empty() && status != "alive" && status != "suspect" && status != "failed"
+      && status != "left") {
+    err << "onevalue: members: -status takes alive, suspect, failed or left, not \"" << status
+        << "\"\n";
+    return exit_usage;
+  }
+  auto r = client.send("GET", "/v1/members", "", {}, inv.connection.timeout);
+  if (!r.answered || r.status != 200)
+    return report_failure(r, err);
+  nlohmann::json members;
+  if (!parse_body(r, members, err) || !members.is_array()) {
+    err << "onevalue: members: the node's answer is not a list\n";
+    return exit_usage;
+  }
+  out << (format == "json" ? format_members_json(members, status)
+                           : format_members_table(members, status));
+  return exit_ok;
+}
+
+int cmd_health(const invocation& inv, api_client& client, std::ostream& out,
+               std::ostream& err) {
+  auto r = client.send("GET", "/health", "", {}, inv.connection.timeout);
+  if (!r.answered)
+    return report_failure(r, err);
+  auto body = nlohmann::json::parse(r.body, nullptr, false);
+  out << (body.is_discarded() ? r.body : body.dump(2)) << "\n";
+  return r.status == 200 ? exit_ok : exit_refused;
+}
+
+/// Prints one value, or hands it to the -handler command (reporting a failed run).
+void deliver(const invocation& inv, const nlohmann::json& value, std::ostream& out,
+             std::ostream& err, const watch_hooks& hooks) {
+  auto v = std::to_string(value.at("value").get<int64_t>());
+  if (!inv.has("handler")) {
+    out << v << std::endl;
+    return;
+  }
+  std::map<std::string, std::string> env{
+    {"ONEVALUE_VALUE", v},
+    {"ONEVALUE_VERSION", format_version(value)},
+    {"ONEVALUE_INDEX", std::to_string(value.at("index").get<uint64_t>())}};
+  int status = hooks.run_handler(inv.flag("handler"), v + "\n", env);
+  if (status != 0)
+    err << "onevalue: watch: handler exited with status " << status << " for value " << v
+        << "\n";
+}
+
+int cmd_watch(const invocation& inv, api_client& client, std::ostream& out, std::ostream& err,
+              const watch_hooks& hooks) {
+  bool first = true;
+  uint64_t index = 0;
+  while (!hooks.stop()) {
+    std::string path = "/v1/value";
+    auto timeout = inv.connection.timeout;
+    if (!first) {
+      path += "?index=" + std::to_string(index) + "&wait="
+              + std::to_string(watch_wait.count()) + "m";
+      timeout = watch_wait + watch_slack;
+    }
+    auto r = client.send("GET", path, "", {}, timeout);
+    nlohmann::json value;
+    if (!r.answered || r.status != 200 || !parse_body(r, value, err)) {
+      if (r.answered && r.status != 200)
+        report_failure(r, err);
+      else if (!r.answered)
+        err << "onevalue: watch: " << r.error << "; retrying\n";
+      hooks.pause(std::chrono::seconds{1});
+      continue;
+    }
+    try {
+      auto got = value.at("index").get<uint64_t>();
+      if (first || got > index) {
+        index = got;
+        deliver(inv, value, out, err, hooks);
+      }
+      first = false;
+    } catch (const nlohmann::json::exception& e) {
+      err << "onevalue: watch: unexpected answer from the node: " << e.what() << "\n";
+      return exit_usage;
+    }
+  }
+  return exit_ok;
+}
+
+int run_with_shell(const std::string& command, const std::string& input,
+                   const std::map<std::string, std::string>& env) {
+  for (const auto& [k, v] : env)
+    ::setenv(k.c_str(), v.c_str(), 1);
+  FILE* pipe = ::popen(command.c_str(), "w");
+  if (!pipe)
+    return 127;
+  std::fwrite(input.data(), 1, input.size(), pipe);
+  int status = ::pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+} // namespace
+
+watch_hooks default_watch_hooks() {
+  return {[](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
+          [] { return false; }, run_with_shell};
+}
+
+int run_command(const invocation& inv, api_client& client, std::ostream& out,
+                std::ostream& err, const watch_hooks& hooks) {
+  if (inv.command == "get")
+    return cmd_get(inv, client, out, err);
+  if (inv.command == "set")
+    return cmd_set(inv, client, out, err);
+  if (inv.command == "members")
+    return cmd_members(inv, client, out, err);
+  if (inv.command == "health")
+    return cmd_health(inv, client, out, err);
+  if (inv.command == "watch")
+    return cmd_watch(inv, client, out, err, hooks);
+  err << "onevalue: unknown command " << inv.command << "\n";
+  return exit_usage;
+}
+
+int run_client(const std::vector<std::string>& args) {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv{*e};
+    auto eq = kv.find('=');
+    if (eq != std::string::npos && kv.rfind("ONEVALUE_", 0) == 0)
+      env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  auto parsed = parse_arguments(args, env);
+  if (parsed.help) {
+    std::cout << usage(parsed.parsed ? parsed.parsed->command : "");
+    return exit_ok;
+  }
+  if (!parsed.parsed) {
+    std::cerr << "onevalue: " << parsed.error << "\n\n"
+              << usage(args.empty() ? "" : args[0]);
+    return exit_usage;
+  }
+  auto client = make_http_client(parsed.parsed->connection);
+  return run_command(*parsed.parsed, *client, std::cout, std::cerr, default_watch_hooks());
+}
+
+} // namespace onevalue::cli
