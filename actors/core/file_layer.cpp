@@ -28,6 +28,21 @@ public:
     return {};
   }
 
+  std::error_code open_private_for_write(const std::string& path, int& fd) override {
+    auto result = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (result < 0)
+      return last_error();
+    // The mode given to open applies only to a file it creates; a leftover file with
+    // wider permissions is narrowed before any secret is written to it.
+    if (::fchmod(result, 0600) != 0) {
+      auto err = last_error();
+      ::close(result);
+      return err;
+    }
+    fd = result;
+    return {};
+  }
+
   std::error_code write(int fd, const char* data, std::size_t size) override {
     while (size > 0) {
       auto written = ::write(fd, data, size);
@@ -92,6 +107,14 @@ public:
     }
     ::close(fd);
     out = std::move(content);
+    return {};
+  }
+
+  std::error_code permissions(const std::string& path, unsigned& mode) override {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+      return last_error();
+    mode = static_cast<unsigned>(st.st_mode) & 07777u;
     return {};
   }
 

@@ -1,7 +1,8 @@
 #pragma once
 
-// The file-system calls persistence makes, behind an interface so tests can inject a
-// layer that fails at any step (write, fsync, rename, directory fsync, lock).
+// The file-system calls persistence and the keyring file make, behind an interface so
+// tests can inject a layer that fails at any step (write, fsync, rename, directory fsync,
+// lock).
 
 #include <cstddef>
 #include <memory>
@@ -23,6 +24,11 @@ public:
   /// Creates or truncates `path` for writing (mode 0644) and stores its descriptor in
   /// `fd`. On failure `fd` is untouched and the error says why.
   virtual std::error_code open_for_write(const std::string& path, int& fd) = 0;
+
+  /// Like `open_for_write`, but the file is readable and writable by its owner only
+  /// (mode 0600, even if it existed with wider permissions): for files that hold
+  /// secrets, such as the keyring file.
+  virtual std::error_code open_private_for_write(const std::string& path, int& fd) = 0;
 
   /// Writes all `size` bytes of `data` to `fd`, retrying short writes. On failure part
   /// of the data may have been written.
@@ -46,6 +52,10 @@ public:
   /// Reads the whole file `path` into `out`. A missing file is reported as
   /// `errc::no_such_file_or_directory` so callers can tell "new" from "unreadable".
   virtual std::error_code read_all(const std::string& path, std::string& out) = 0;
+
+  /// Stores the permission bits of `path` (e.g. 0600) in `mode`. A missing file is
+  /// reported as `errc::no_such_file_or_directory`.
+  virtual std::error_code permissions(const std::string& path, unsigned& mode) = 0;
 
   /// Creates directory `dir` and any missing parents (like `mkdir -p`); each directory
   /// it creates is made durable in its parent (fsync). An existing directory is fine;

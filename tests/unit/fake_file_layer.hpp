@@ -14,13 +14,17 @@ namespace onevalue::testing {
 ///
 /// Owned by a test through a shared pointer; single-threaded (the store tests spawn
 /// the save worker on the test coordinator, never detached). Set `fail_on` to one of
-/// "open", "write", "fsync", "close", "rename", "fsync_dir", "read", "lock" to make that
-/// step return EIO (EWOULDBLOCK for "lock") until cleared. A failing write still
-/// writes half its bytes, as a real short write before an error would.
+/// "open" (also for private files), "write", "fsync", "close", "rename", "fsync_dir",
+/// "read", "lock" to make that step return EIO (EWOULDBLOCK for "lock") until cleared. A
+/// failing write still writes half its bytes, as a real short write before an error
+/// would.
 class fake_file_layer : public file_layer {
 public:
   std::map<std::string, std::string> files;
   std::set<std::string> held_locks;
+  /// Permission bits of each file: 0644 from `open_for_write`, 0600 from
+  /// `open_private_for_write`; a test may widen them.
+  std::map<std::string, unsigned> modes;
   std::string fail_on;
   int fsync_calls = 0;
   int renames = 0;
@@ -29,9 +33,17 @@ public:
     if (fail_on == "open")
       return io_error();
     files[path].clear();
+    modes[path] = 0644;
     fd = next_fd_++;
     open_[fd] = path;
     return {};
+  }
+
+  std::error_code open_private_for_write(const std::string& path, int& fd) override {
+    auto ec = open_for_write(path, fd);
+    if (!ec)
+      modes[path] = 0600;
+    return ec;
   }
 
   std::error_code write(int fd, const char* data, std::size_t size) override {
@@ -62,6 +74,8 @@ public:
       return std::make_error_code(std::errc::no_such_file_or_directory);
     files[to] = i->second;
     files.erase(from);
+    modes[to] = modes[from];
+    modes.erase(from);
     ++renames;
     return {};
   }
@@ -72,6 +86,7 @@ public:
   }
 
   std::error_code remove(const std::string& path) override {
+    modes.erase(path);
     return files.erase(path) ? std::error_code{}
                              : std::make_error_code(std::errc::no_such_file_or_directory);
   }
@@ -83,6 +98,14 @@ public:
     if (i == files.end())
       return std::make_error_code(std::errc::no_such_file_or_directory);
     out = i->second;
+    return {};
+  }
+
+  std::error_code permissions(const std::string& path, unsigned& mode) override {
+    auto i = modes.find(path);
+    if (i == modes.end())
+      return std::make_error_code(std::errc::no_such_file_or_directory);
+    mode = i->second;
     return {};
   }
 
