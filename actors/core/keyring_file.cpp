@@ -2,6 +2,7 @@
 
 #include "actors/core/key_encoding.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 
@@ -63,8 +64,16 @@ std::optional<keyring> parse_keys(const std::vector<std::string_view>& lines,
       error = "line " + std::to_string(i + 1) + " is not a key=... line";
       return std::nullopt;
     }
+    auto text = lines[i].substr(key_prefix.size());
+    // parse_key forgives whitespace around a pasted key; a file this build wrote has
+    // none, so any is damage (and the file must read back byte for byte).
+    if (text.empty() || std::isspace(static_cast<unsigned char>(text.front()))
+        || std::isspace(static_cast<unsigned char>(text.back()))) {
+      error = "line " + std::to_string(i + 1) + ": empty key or whitespace around it";
+      return std::nullopt;
+    }
     std::string why;
-    auto key = parse_key(lines[i].substr(key_prefix.size()), why);
+    auto key = parse_key(text, why);
     if (!key) {
       error = "line " + std::to_string(i + 1) + ": " + why;
       return std::nullopt;
@@ -117,15 +126,19 @@ std::optional<keyring> decode_keyring_file(std::string_view content,
   if (lines.size() < 2 || !starts_with(lines[1], format_prefix)
       || !parse_number(lines[1].substr(format_prefix.size()), format))
     return fail(complete ? "malformed format line" : "keyring file is truncated");
+  if (lines[1].substr(format_prefix.size()) != std::to_string(format))
+    return fail("malformed format line (not a plain decimal number)");
   if (format != keyring_file_format_version)
     return fail("unknown keyring format version " + std::to_string(format)
                 + " (this build reads " + std::to_string(keyring_file_format_version)
                 + ")");
   if (!complete || !starts_with(lines.back(), checksum_prefix))
     return fail("keyring file is truncated (no checksum line)");
+  // Exactly as written (8 lower-case hex digits), so one keyring has one file.
   uint32_t stored = 0;
-  if (!parse_number(lines.back().substr(checksum_prefix.size()), stored, 16))
-    return fail("malformed checksum line");
+  auto checksum = lines.back().substr(checksum_prefix.size());
+  if (!parse_number(checksum, stored, 16) || checksum != hex32(stored))
+    return fail("malformed checksum line (not 8 lower-case hex digits)");
   auto covered = content.size() - lines.back().size() - 1;
   if (stored != crc32(content.data(), covered))
     return fail("checksum mismatch: the keyring file is corrupt");

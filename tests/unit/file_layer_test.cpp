@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sys/stat.h>
+
 using namespace onevalue;
 using onevalue::testing::temp_dir;
 
@@ -39,4 +41,42 @@ TEST_CASE("make_dir refuses a path through a regular file with ENOTDIR") {
   CHECK(ec == std::make_error_code(std::errc::not_a_directory));
   ec = files->make_dir((dir.path / "file").string());
   CHECK(ec == std::make_error_code(std::errc::not_a_directory));
+}
+
+TEST_CASE(
+    "a private file is mode 0600, even where a wider file stood, whatever the umask") {
+  temp_dir dir;
+  auto files = posix_file_layer();
+  auto path = (dir.path / "secret").string();
+  std::ofstream{path} << "old";
+  std::filesystem::permissions(path, std::filesystem::perms::all);
+  auto old_umask = ::umask(0);
+  int fd = -1;
+  auto ec = files->open_private_for_write(path, fd);
+  ::umask(old_umask);
+  REQUIRE_FALSE(ec);
+  CHECK_FALSE(files->write(fd, "new", 3));
+  CHECK_FALSE(files->close(fd));
+  unsigned mode = 0;
+  REQUIRE_FALSE(files->permissions(path, mode));
+  CHECK(mode == 0600u);
+  std::string content;
+  REQUIRE_FALSE(files->read_all(path, content));
+  CHECK(content == "new");
+}
+
+TEST_CASE("permissions reports the mode bits, and a missing file as ENOENT") {
+  temp_dir dir;
+  auto files = posix_file_layer();
+  auto path = (dir.path / "plain").string();
+  int fd = -1;
+  REQUIRE_FALSE(files->open_for_write(path, fd));
+  CHECK_FALSE(files->close(fd));
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read
+                                         | std::filesystem::perms::group_read);
+  unsigned mode = 0;
+  REQUIRE_FALSE(files->permissions(path, mode));
+  CHECK(mode == 0440u);
+  CHECK(files->permissions((dir.path / "missing").string(), mode)
+        == std::make_error_code(std::errc::no_such_file_or_directory));
 }

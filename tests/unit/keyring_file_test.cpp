@@ -133,10 +133,28 @@ TEST_CASE("each defect of a keyring file gets its own message, never quoting a k
   CHECK(bad_key.find("c2VjcmV0") == std::string::npos);
   CHECK(refusal(file_with_crc(header + "primary=x\n")).find("line 3")
         != std::string::npos);
+  CHECK(refusal(file_with_crc(header + "key= " + format_key(old_key) + "\n"))
+            .find("whitespace")
+        != std::string::npos);
+  CHECK(refusal(file_with_crc(header + "key=\n")).find("empty key") != std::string::npos);
   CHECK(refusal(header + good + "crc32=zz\n").find("checksum") != std::string::npos);
   CHECK(refusal(header + good + "crc32=00000000\n").find("checksum mismatch")
         != std::string::npos);
   CHECK(refusal(std::string(max_keyring_file_bytes + 1, 'k')).find("larger than")
+        != std::string::npos);
+}
+
+TEST_CASE("only the canonical spelling of a checksum and format version is accepted") {
+  // Found by fuzzing: an upper-case checksum or a padded version was accepted, so one
+  // keyring had several files (this one's checksum is cf172bba).
+  const std::string found =
+      "onevalue-keyring\nformat=1\nkey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n";
+  persistence_error error;
+  REQUIRE(decode_keyring_file(found + "crc32=cf172bba\n", path, error));
+  CHECK(refusal(found + "crc32=cf172bBa\n").find("lower-case hex") != std::string::npos);
+  CHECK(refusal(found + "crc32=0cf172bba\n").find("lower-case hex") != std::string::npos);
+  const std::string good = "key=" + format_key(old_key) + "\n";
+  CHECK(refusal(file_with_crc("onevalue-keyring\nformat=01\n" + good)).find("format line")
         != std::string::npos);
 }
 
