@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(g++ make cmake pkg-config libcaf-dev nlohmann-json3-dev libspdlog-dev
-          libcpp-httplib-dev curl)
+          libcpp-httplib-dev libssl-dev curl)
 if [[ "${1:-}" == --test ]]; then
   packages+=(doctest-dev python3 iptables iproute2 clang-tidy clang
              libclang-rt-14-dev)

@@ -146,7 +146,8 @@ TEST_CASE("each defect of a keyring file gets its own message, never quoting a k
 
 TEST_CASE("only the canonical spelling of a checksum and format version is accepted") {
   // Found by fuzzing: an upper-case checksum or a padded version was accepted, so one
-  // keyring had several files (this one's checksum is cf172bba).
+  // keyring had several files. `found` is what app/make_keyring.sh writes for the key
+  // of bytes 0..31 (tests/integration/test_make_keyring.py checks the same bytes).
   const std::string found =
       "onevalue-keyring\nformat=1\nkey=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n";
   persistence_error error;
