@@ -40,6 +40,12 @@ std::optional<std::string> check_envelope_settings(const envelope_settings& sett
   return std::nullopt;
 }
 
+std::optional<std::string_view> sealed_nonce(std::string_view message) {
+  if (message.size() < sealed_overhead || message.front() != sealed_byte)
+    return std::nullopt;
+  return message.substr(1, gcm_nonce_bytes);
+}
+
 std::optional<envelope> envelope::create(std::shared_ptr<const keyring> keys,
                                          envelope_settings settings, std::string& error) {
   if (auto problem = check_envelope_settings(settings)) {

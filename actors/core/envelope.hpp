@@ -50,6 +50,11 @@ constexpr std::size_t sealed_overhead = 1 + gcm_nonce_bytes + gcm_tag_bytes;
 /// Longest cluster label: its length is one byte of the authenticated data.
 constexpr std::size_t max_label_bytes = 255;
 
+/// Replay window for the node's datagrams: nonces of the last 16,384 authenticated
+/// datagrams, about 1 MB. A node receives a few tens of datagrams a second whatever
+/// the cluster size (SWIM's load per node is constant), so this covers minutes.
+constexpr std::size_t datagram_replay_window = 16384;
+
 /// Why an incoming message was dropped.
 enum class drop_reason : uint8_t {
   too_large,         ///< longer than `max_message_bytes`; not even looked at
@@ -85,7 +90,8 @@ struct envelope_settings {
   /// is refused before any work (no allocation, no decryption).
   std::size_t max_message_bytes = 65507;
   /// Nonces of authenticated messages remembered to drop replays (0: no filter). For
-  /// datagrams; a stream exchange binds its frames to a fresh challenge instead.
+  /// datagrams (`datagram_replay_window`); a stream exchange binds its frames to a
+  /// fresh challenge instead.
   std::size_t replay_window = 0;
 };
 
@@ -118,6 +124,11 @@ struct open_result {
 
   explicit operator bool() const { return !dropped; }
 };
+
+/// The nonce of a sealed message (`gcm_nonce_bytes` bytes into `message`), or nullopt
+/// if `message` is not long enough to be sealed. A stream exchange binds its response
+/// to the request by putting the request's nonce into the response's context.
+std::optional<std::string_view> sealed_nonce(std::string_view message);
 
 /// Seals outgoing and opens incoming messages of one channel (the node's datagrams,
 /// or its push-pull frames) according to the settings and the current keyring.

@@ -5,7 +5,7 @@
 
 namespace onevalue {
 
-std::size_t replay_filter::nonce_hash::operator()(const nonce& n) const {
+std::size_t replay_filter::nonce_hash::operator()(const nonce& n) const noexcept {
   uint64_t h = 0;
   std::memcpy(&h, n.data(), sizeof(h));
   return static_cast<std::size_t>(h);

@@ -36,7 +36,7 @@ public:
 private:
   using nonce = std::array<unsigned char, gcm_nonce_bytes>;
   struct nonce_hash {
-    std::size_t operator()(const nonce& n) const;
+    std::size_t operator()(const nonce& n) const noexcept;
   };
 
   std::size_t capacity_;
