@@ -57,6 +57,10 @@ cipher_ctx keyed_context(const secret_key& key, const unsigned char* nonce,
 
 } // namespace
 
+bool aes_gcm_available(std::size_t key_size) {
+  return gcm_cipher(key_size) != nullptr;
+}
+
 std::optional<secret_key> secret_key::from_bytes(std::string_view bytes) {
   if (bytes.size() != 16 && bytes.size() != 24 && bytes.size() != 32)
     return std::nullopt;

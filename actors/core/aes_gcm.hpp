@@ -53,6 +53,10 @@ private:
   std::size_t size_ = 0;
 };
 
+/// True if OpenSSL provides AES-GCM for keys of `key_size` bytes (it does unless its
+/// configuration restricts the providers); without it nothing could be sealed or opened.
+bool aes_gcm_available(std::size_t key_size);
+
 /// Encrypts `plaintext` under `key` with the `gcm_nonce_bytes` bytes at `nonce`,
 /// authenticating `aad` with it, and writes the ciphertext followed by the tag
 /// (`plaintext.size() + gcm_tag_bytes` bytes) to `out`.

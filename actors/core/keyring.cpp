@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <climits>
 
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 namespace onevalue {
@@ -51,6 +50,12 @@ std::optional<keyring> keyring::create(std::vector<secret_key> keys, std::string
             + std::to_string(keys.size());
     return std::nullopt;
   }
+  for (const auto& key : keys)
+    if (!aes_gcm_available(key.size())) {
+      error = "OpenSSL provides no AES-" + std::to_string(key.size() * 8)
+              + "-GCM here (check the OpenSSL configuration's providers)";
+      return std::nullopt;
+    }
   for (std::size_t i = 0; i < keys.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (keys[i] == keys[j]) {

@@ -112,6 +112,12 @@ TEST_CASE("the keyring seals the known-answer vectors as nonce, ciphertext and t
   }
 }
 
+TEST_CASE("OpenSSL provides AES-GCM for each key size and no other") {
+  for (std::size_t size : {16, 24, 32})
+    CHECK(aes_gcm_available(size));
+  CHECK_FALSE(aes_gcm_available(20));
+}
+
 TEST_CASE("a secret key is 16, 24 or 32 bytes and nothing else") {
   for (std::size_t size : {0, 1, 15, 17, 20, 23, 25, 31, 33, 64}) {
     CAPTURE(size);
