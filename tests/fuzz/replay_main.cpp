@@ -34,9 +34,12 @@ int main(int argc, char** argv) {
           run_file(entry.path());
           ++count;
         }
-    } else {
+    } else if (std::filesystem::is_regular_file(arg)) {
       run_file(arg);
       ++count;
+    } else {
+      std::cerr << "no such input file or directory: " << arg << "\n";
+      return 1;
     }
   }
   if (count == 0) {
