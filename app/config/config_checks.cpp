@@ -131,13 +131,4 @@ std::string nearest_name(const std::string& name,
   return best;
 }
 
-std::string format_duration(millis value) {
-  auto ms = value.count();
-  if (ms != 0 && ms % 60000 == 0)
-    return std::to_string(ms / 60000) + "min";
-  if (ms != 0 && ms % 1000 == 0)
-    return std::to_string(ms / 1000) + "s";
-  return std::to_string(ms) + "ms";
-}
-
 } // namespace onevalue::config

@@ -1,7 +1,7 @@
 #pragma once
 
 // Small pure helpers behind config validation: address syntax, seed parsing,
-// "did you mean" suggestions and duration formatting. No CAF, no I/O.
+// and "did you mean" suggestions. No CAF, no I/O.
 
 #include "app/config/node_options.hpp"
 
@@ -35,8 +35,5 @@ std::vector<std::string> split_list(const std::string& text, char separator);
 /// to be a likely typo (distance <= max(2, size/3)), else "".
 std::string nearest_name(const std::string& name,
                          const std::vector<std::string>& candidates);
-
-/// Renders a duration the way the config file spells it: "250ms", "2s", "10min".
-std::string format_duration(millis value);
 
 } // namespace onevalue::config

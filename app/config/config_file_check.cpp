@@ -1,6 +1,7 @@
 #include "app/config/config_file_check.hpp"
 
 #include "app/config/config_checks.hpp"
+#include "app/config/duration_text.hpp"
 
 #include <caf/config_option.hpp>
 #include <caf/config_value.hpp>
@@ -56,13 +57,6 @@ void check_section(const caf::settings& section, const std::string& category,
 
 std::string expectation(const caf::config_option& option) {
   auto type = to_std(option.type_name());
-  auto category = to_std(option.category());
-  auto name = to_std(option.long_name());
-  if (category == "onevalue" && (name == "cluster-port" || name == "http-port"))
-    return "an integer in 1..65535";
-  if (category == "onevalue" && name == "seeds")
-    return "a list of \"host\" or \"host:port\" strings, such as [\"10.0.0.2\", "
-           "\"10.0.0.3:7946\"]";
   if (type == "uint16")
     return "an integer in 0..65535";
   if (type == "int32" || type == "int64")
@@ -70,7 +64,7 @@ std::string expectation(const caf::config_option& option) {
   if (type == "uint32" || type == "uint64")
     return "a non-negative integer";
   if (type == "timespan")
-    return "a timespan with a unit, such as 250ms, 2s or 1min";
+    return std::string{"a duration, "} + duration_syntax;
   if (type == "string")
     return "a string in double quotes";
   if (type == "atom")
@@ -146,7 +140,7 @@ std::string describe_parse_error(const caf::error& err,
   return "config error in " + file + ": line " + std::to_string(line) + ", column "
          + std::to_string(column) + ": syntax error (" + caf::to_string(code)
          + "); comments start with ';' ('#' is not allowed), strings need \"double "
-           "quotes\", timespans a unit (250ms)";
+           "quotes\", durations a unit (250ms, 10m)";
 }
 
 } // namespace onevalue::config

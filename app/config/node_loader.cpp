@@ -1,8 +1,12 @@
 #include "app/config/node_loader.hpp"
 
+#include "app/config/caf_defaults.hpp"
 #include "app/config/config_checks.hpp"
 #include "app/config/config_file_check.hpp"
-#include "app/config/option_validation.hpp"
+#include "app/config/duration_text.hpp"
+#include "app/config/node_help.hpp"
+#include "app/config/option_parsing.hpp"
+#include "app/config/option_table.hpp"
 
 #include <caf/config_option.hpp>
 #include <caf/config_value.hpp>
@@ -15,12 +19,13 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
-#include <set>
-#include <thread>
+#include <sstream>
 
 namespace onevalue {
 
 namespace {
+
+const std::string category = "onevalue";
 
 std::string system_host_name() {
   char buf[256] = {};
@@ -42,76 +47,104 @@ std::optional<std::string> system_resolve_ipv4(const std::string& host) {
   return std::string{text};
 }
 
-bool is_help_flag(const std::string& arg) {
-  return arg == "--help" || arg == "-h" || arg == "-?";
-}
-
-load_result fail(std::string message) {
+load_result finish(load_status status, int exit_code, std::string message = {}) {
   load_result result;
-  result.status = load_status::exit_error;
-  result.exit_code = 2;
+  result.status = status;
+  result.exit_code = exit_code;
   result.message = std::move(message);
   return result;
 }
 
 load_result fail(const std::vector<std::string>& errors) {
   std::string message;
-  for (const auto& line : errors) {
-    if (!message.empty())
-      message += '\n';
-    message += line;
+  for (const auto& line : errors)
+    message += (message.empty() ? "" : "\n") + line;
+  return finish(load_status::exit_error, 2, std::move(message));
+}
+
+/// The text a documentation flag asks for, or nullopt if none was given.
+std::optional<std::string> documentation(const std::vector<std::string>& args,
+                                         const node_config& cfg) {
+  auto has = [&](std::initializer_list<const char*> flags) {
+    return std::any_of(args.begin(), args.end(), [&](const std::string& arg) {
+      return std::find(flags.begin(), flags.end(), arg) != flags.end();
+    });
+  };
+  if (has({"--help", "-h", "-?"}))
+    return node_help_text(cfg.option_set(), false);
+  if (has({"--long-help"}))
+    return node_help_text(cfg.option_set(), true);
+  if (has({"--options-markdown"}))
+    return node_options_markdown();
+  return std::nullopt;
+}
+
+const node_option_row* row_of(const std::string& key) {
+  const auto& table = node_option_table();
+  auto found = std::find_if(table.begin(), table.end(),
+                            [&](const node_option_row& row) { return row.key == key; });
+  return found == table.end() ? nullptr : &*found;
+}
+
+void report(std::vector<std::string>& errors, const std::string& source,
+            const std::string& key, const std::string& what) {
+  errors.push_back("config error in " + source + ": " + category + "." + key + ": "
+                   + what);
+}
+
+/// The defaults that need the host: the name from the host name, the advertised
+/// address from bind or the host name's address; and a given host name must resolve.
+void complete_identity(node_options& out, const config::option_origins& origins,
+                       const load_context& ctx, std::vector<std::string>& errors) {
+  auto host = ctx.host_name ? ctx.host_name() : std::string{};
+  auto resolve = [&](const std::string& name) {
+    return ctx.resolve_ipv4 && !name.empty() ? ctx.resolve_ipv4(name) : std::nullopt;
+  };
+  if (!origins.given("name") && origins.rejected.count("name") == 0) {
+    // A host name may be long or carry a domain; the node name is its first label.
+    out.name = host.substr(0, std::min(host.find('.'), std::size_t{64}));
+    if (out.name.empty())
+      report(errors, "defaults", "name",
+             "not set and the host name is unknown; set onevalue.name");
+    else if (auto why = row_of("name")->check(out.name); !why.empty())
+      report(errors, "defaults", "name", why);
   }
-  return fail(std::move(message));
-}
-
-/// The full names ("onevalue.http-port") of every option given on the command line.
-std::set<std::string> keys_on_command_line(const std::vector<std::string>& args,
-                                           const caf::config_option_set& options) {
-  std::set<std::string> result;
-  for (const auto& arg : args) {
-    if (arg.compare(0, 2, "--") != 0)
-      continue;
-    auto name = arg.substr(2, arg.find('=') - 2);
-    if (auto opt = options.cli_long_name_lookup(name))
-      result.emplace(opt->full_name().begin(), opt->full_name().end());
+  if (origins.given("advertise")) {
+    if (!config::is_ipv4_address(out.advertise) && !resolve(out.advertise))
+      report(errors, origins.of("advertise"), "advertise",
+             "host name \"" + out.advertise + "\" does not resolve to an IPv4 address");
+  } else if (origins.rejected.count("advertise") == 0) {
+    if (out.bind != "0.0.0.0")
+      out.advertise = out.bind;
+    else if (auto address = resolve(host))
+      out.advertise = *address;
+    else
+      report(errors, "defaults", "advertise",
+             "not set, bind is 0.0.0.0 and the host name \"" + host
+                 + "\" does not resolve; set onevalue.advertise or ADVERTISE_ADDR");
   }
-  return result;
 }
 
-/// Sets `key` to `value` unless the file or the command line already set it.
-template <class T>
-void set_default(node_config& cfg, const std::string& key, T value) {
-  if (caf::get_if(&cfg.content, key) == nullptr)
-    cfg.set(key, std::move(value));
-}
-
-void apply_caf_defaults(node_config& cfg) {
-  if (caf::get_if(&cfg.content, std::string{"middleman.app-identifier"}) == nullptr)
-    set_default(cfg, "middleman.app-identifiers", std::vector<std::string>{"onevalue"});
-  // Every node must use the same heartbeat settings (CAF-NOTES §3): a node with a
-  // connection timeout drops idle links to a node that sends no heartbeats. The
-  // timeout drops a BASP link to a hung peer, so that the next push-pull connects
-  // afresh. Heartbeats cost about 45 bytes per open link per interval, and a node keeps
-  // a link to every member it exchanged state with (up to N-1): at 1 s that was 160-380
-  // bytes/s per node in an idle 10-node cluster, more than its UDP gossip; every 5 s it
-  // is a fifth of that, and a hung link is dropped after 15 s instead of 5 s.
-  set_default(cfg, "middleman.heartbeat-interval",
-              caf::timespan{std::chrono::seconds(5)});
-  set_default(cfg, "middleman.connection-timeout",
-              caf::timespan{std::chrono::seconds(15)});
-  // CAF's default is max(cores, 4) workers. The HTTP event loops (http-threads) need
-  // cores of their own, so the actors get half the cores. On 2 cores that is one
-  // worker: every actor hop stays on one thread instead of waking the other worker
-  // through the shared queue's condition variable. Measured with wrk -c32 on one node
-  // of three (issue 6): /set/{n} 68k -> 78k req/s, PUT 52k -> 74k, GET 131k -> 153k.
-  auto cores = std::max(1u, std::thread::hardware_concurrency());
-  set_default(cfg, "scheduler.max-threads", static_cast<uint64_t>(std::max(1u, cores / 2)));
-  // CAF's default work-stealing workers poll for work even when idle (relaxed polling
-  // wakes every 10 ms): an idle node used 3.5 % of a core; with the sharing policy
-  // (one queue, workers sleep on a condition variable) 0.1 % (issue 6). Sharing has one
-  // lock for all workers, which costs on many cores; `scheduler.policy` in the file or
-  // on the command line overrides it.
-  set_default(cfg, "scheduler.policy", caf::atom("sharing"));
+/// Rules between options; the option the user set is blamed (a default pair is
+/// always consistent).
+void check_relations(const node_options& out, const config::option_origins& origins,
+                     std::vector<std::string>& errors) {
+  if (out.cluster_port == out.http_port) {
+    auto key = origins.given("http-port") ? "http-port" : "cluster-port";
+    report(errors, origins.of(key), key,
+           "cluster-port and http-port must differ (both are "
+               + std::to_string(out.http_port) + ")");
+  }
+  const auto& s = out.swim;
+  if (s.ack_timeout >= s.probe_interval) {
+    auto key = origins.given("ack-timeout") || !origins.given("probe-interval")
+                   ? "ack-timeout"
+                   : "probe-interval";
+    report(errors, origins.of(key), key,
+           "ack-timeout (" + config::format_duration(s.ack_timeout)
+               + ") must be below probe-interval ("
+               + config::format_duration(s.probe_interval) + ")");
+  }
 }
 
 } // namespace
@@ -132,16 +165,10 @@ load_result load_node_options(node_config& cfg, int argc, char** argv,
 
 load_result load_node_options(node_config& cfg, int argc, char** argv,
                               const load_context& ctx) {
-  std::vector<std::string> args;
-  for (int i = 1; i < argc; ++i)
-    args.emplace_back(argv[i]);
-  if (std::any_of(args.begin(), args.end(), is_help_flag)) {
-    auto& out = ctx.help_out != nullptr ? *ctx.help_out : std::cout;
-    out << cfg.help_text() << std::flush;
-    load_result result;
-    result.status = load_status::exit_ok;
-    result.exit_code = 0;
-    return result;
+  std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+  if (auto text = documentation(args, cfg)) {
+    (ctx.help_out != nullptr ? *ctx.help_out : std::cout) << *text << std::flush;
+    return finish(load_status::exit_ok, 0);
   }
   // The last --config-file wins, as in CAF.
   std::string file = "caf-application.ini";
@@ -151,45 +178,47 @@ load_result load_node_options(node_config& cfg, int argc, char** argv,
       file = arg.substr(14);
       explicit_file = true;
     }
-  bool file_exists = std::ifstream{file}.good();
-  if (explicit_file && !file_exists)
-    return fail("config error in " + file
-                + ": cannot open the config file given by --config-file");
-  if (auto err = cfg.parse(args))
-    return fail(config::describe_parse_error(err, cfg.option_set(), file));
-  if (cfg.cli_helptext_printed) {
-    load_result result;
-    result.status = load_status::exit_ok;
-    result.exit_code = 0;
-    return result;
-  }
+  std::ifstream in{file};
+  if (explicit_file && !in)
+    return fail({"config error in " + file
+                 + ": cannot open the config file given by --config-file"});
+  std::ostringstream text;
+  text << in.rdbuf();
+  // CAF would print the dump before onevalue validated anything; it comes at the end.
+  auto dump = std::find(args.begin(), args.end(), "--dump-config");
+  bool dump_requested = dump != args.end();
+  if (dump_requested)
+    args.erase(dump);
+  auto parsed =
+      config::parse_options(cfg, cfg.option_set(), config::specs_of(node_option_table()),
+                            category, args, file, bool{in}, text.str(), ctx.getenv);
+  if (parsed.error)
+    return fail({config::describe_parse_error(parsed.error, cfg.option_set(), file)});
   std::vector<std::string> errors;
   for (const auto& extra : cfg.remainder)
     errors.push_back("config error in command line: unexpected argument \"" + extra
                      + "\" (options look like --onevalue.KEY=VALUE)");
-  std::set<std::string> file_keys;
-  if (file_exists) {
-    auto raw = node_config::parse_config_file(file.c_str());
-    if (!raw)
-      return fail(config::describe_parse_error(raw.error(), cfg.option_set(), file));
-    config::check_config_file(*raw, cfg.option_set(), file, errors);
-    if (auto section = caf::get_if<caf::settings>(&*raw, "onevalue"))
-      for (const auto& entry : *section)
-        file_keys.insert("onevalue." + entry.first);
+  if (in) {
+    // CAF drops a value of the wrong type in its own sections and keeps unknown keys
+    // silently; the file read without options shows both.
+    std::istringstream again{parsed.ini};
+    if (auto raw = node_config::parse_config(again))
+      config::check_config_file(*raw, cfg.option_set(), file, errors);
   }
-  config::option_sources sources;
-  sources.file = file;
-  sources.command_line_keys = keys_on_command_line(args, cfg.option_set());
-  sources.file_keys = std::move(file_keys);
-  auto options = config::validate_options(cfg, sources, ctx, errors);
+  load_result result = finish(load_status::run, 0);
+  auto origins = config::resolve_options(node_option_table(), parsed.sources,
+                                         result.options, errors);
+  complete_identity(result.options, origins, ctx, errors);
+  check_relations(result.options, origins, errors);
   if (!errors.empty())
     return fail(errors);
-  apply_caf_defaults(cfg);
-  options.config_file = file_exists ? file : std::string{};
-  load_result result;
-  result.status = load_status::run;
-  result.exit_code = 0;
-  result.options = std::move(options);
+  config::apply_caf_defaults(cfg);
+  result.options.config_file = in ? file : std::string{};
+  if (dump_requested) {
+    std::istringstream nothing_more{""};
+    static_cast<void>(cfg.parse({"--dump-config"}, nothing_more)); // prints to stdout
+    return finish(load_status::exit_ok, 0);
+  }
   return result;
 }
 

@@ -24,7 +24,7 @@ struct load_context {
   std::function<std::string()> host_name;
   /// Resolves a host name to one IPv4 address; nullopt if it does not resolve.
   std::function<std::optional<std::string>(const std::string&)> resolve_ipv4;
-  /// Where --help goes (stdout in production).
+  /// Where --help and the other texts go (stdout in production).
   std::ostream* help_out = nullptr;
 };
 
@@ -55,13 +55,14 @@ struct load_result {
 };
 
 /// Parses `--config-file` (or caf-application.ini), the environment and the command
-/// line into `cfg` (file < environment < command line), validates every value and
-/// returns the node's options. Also sets CAF defaults the cluster relies on, unless
-/// the user set them: middleman.app-identifiers=["onevalue"], heartbeat-interval 1s,
-/// connection-timeout 5s, and scheduler.max-threads for the machine's cores.
+/// line into `cfg` (file < environment < command line), validates every value against
+/// node_option_table() and returns the node's options. Durations may use onevalue's
+/// syntax (10m) in the file and on the command line, also for CAF's own options. Sets
+/// the CAF settings of config::caf_defaults() the user did not set.
 ///
-/// On --help/-h prints the onevalue options to `ctx.help_out` and returns exit_ok;
-/// --long-help and --dump-config behave as in CAF (stdout) and return exit_ok.
+/// On --help/-h, --long-help or --options-markdown prints that text to `ctx.help_out`;
+/// --dump-config prints CAF's dump to stdout once the options are valid. Each returns
+/// exit_ok.
 /// On any invalid input returns exit_error with every problem found, not only the
 /// first. Never throws for bad input. `cfg` must be freshly constructed; after
 /// `run`, create the caf::actor_system from it.

@@ -19,30 +19,31 @@ inline bool operator==(const peer_address& a, const peer_address& b) {
   return a.host == b.host && a.port == b.port;
 }
 
-/// The validated settings of one node, built from the config file, the environment
-/// and the command line (see app/config/node_config.hpp for each option's meaning).
+/// The validated settings of one node, built by the loader (app/config/node_loader.hpp)
+/// from the config file, the environment and the command line. Each field is an option
+/// of app/config/option_table.cpp, where its meaning, unit, range and default are
+/// declared; a default-constructed node_options is not a valid configuration.
 struct node_options {
   std::string name;
-  std::string bind = "0.0.0.0";
+  std::string bind;
   std::string advertise;
-  uint16_t cluster_port = 7946;
-  uint16_t http_port = 8080;
+  uint16_t cluster_port = 0;
+  uint16_t http_port = 0;
   std::vector<peer_address> seeds;
   std::string data_dir;
-  std::string log_level = "info";
-  millis status_interval{10000};
-  int http_threads = 2;
-  std::size_t max_body_bytes = 4096;
-  std::size_t max_connections = 10000;
-  millis keep_alive_timeout{30000};
-  millis request_timeout{2000};
-  std::size_t max_watchers = 64;
-  /// Command-line flag: move a corrupt state file aside and start as a new node.
+  std::string log_level;
+  millis status_interval{};
+  int http_threads = 0;
+  std::size_t max_body_bytes = 0;
+  std::size_t max_connections = 0;
+  millis keep_alive_timeout{};
+  millis request_timeout{};
+  std::size_t max_watchers = 0;
   bool reset_state = false;
-  std::string profile = "lan";
+  std::string profile;
   swim_settings swim;
-  /// The config file the options came from ("" when none), for error messages.
+  /// Not an option: the config file the options came from ("" when none).
   std::string config_file;
 };
 
-}  // namespace onevalue
+} // namespace onevalue

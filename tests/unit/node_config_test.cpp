@@ -1,14 +1,13 @@
 #include "app/config/config_checks.hpp"
 #include "app/config/node_config.hpp"
+#include "app/config/node_help.hpp"
 #include "app/config/node_loader.hpp"
+#include "app/config/option_table.hpp"
 
 #include <caf/config_value.hpp>
 #include <caf/settings.hpp>
 
 #include <doctest/doctest.h>
-
-#include <algorithm>
-#include <thread>
 
 #include <algorithm>
 #include <cctype>
@@ -17,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 using namespace onevalue;
 namespace fs = std::filesystem;
@@ -108,9 +108,19 @@ TEST_CASE("each validation rule of the [onevalue] section reports its key") {
        "onevalue.cluster-port: expected an integer in 1..65535, got -1"},
       {"cluster-port=8080",
        "onevalue.cluster-port: cluster-port and http-port must differ"},
-      {"probe-interval=250", "onevalue.probe-interval: expected a timespan with a unit"},
-      {"probe-interval=0s", "onevalue.probe-interval: expected a positive timespan"},
-      {"gossip-interval=500us", "onevalue.gossip-interval: expected at least 1ms"},
+      {"probe-interval=250",
+       "onevalue.probe-interval: expected a duration (at least 1ms), a number with a "
+       "unit: ms, s, m or min, h (also us, ns), e.g. 250ms, 10m, 1m30s, got 250"},
+      {"probe-interval=0s",
+       "onevalue.probe-interval: expected a duration of at least 1ms, got 0s"},
+      {"gossip-interval=500us",
+       "onevalue.gossip-interval: expected a duration of at least 1ms, got 500us"},
+      {"reap-after=10x", "onevalue.reap-after: expected a duration (at least 1ms), a "
+                         "number with a unit: ms, s, m or min, h (also us, ns), e.g. "
+                         "250ms, 10m, 1m30s, got 10x"},
+      {"reap-after=10 m", "onevalue.reap-after: expected a duration"},
+      {"reap-after=\"ten\"", "onevalue.reap-after: expected a duration"},
+      {"status-interval=-1s", "onevalue.status-interval: expected a duration"},
       {"ack-timeout=1s",
        "onevalue.ack-timeout: ack-timeout (1s) must be below probe-interval (1s)"},
       {"probe-interval=400ms",
@@ -136,13 +146,19 @@ TEST_CASE("each validation rule of the [onevalue] section reports its key") {
       {"seeds=[\"bad_host!\"]", "is not a host name or IPv4 address"},
       {"log-level=\"verbose\"", "onevalue.log-level: expected one of"},
       {"log-level='debug'",
-       "onevalue.log-level: expected a string in double quotes, got 'debug'"},
-      {"profile=\"wan\"", "onevalue.profile: expected \"lan\" or \"local\", got \"wan\""},
+       "onevalue.log-level: expected one of \"trace\", \"debug\", \"info\", \"warning\", "
+       "\"error\", \"off\", got 'debug'"},
+      {"data-dir=42", "onevalue.data-dir: expected a string in double quotes, got 42"},
+      {"profile=\"wan\"",
+       "onevalue.profile: expected one of \"lan\", \"local\", got \"wan\""},
+      {"reset-state=\"yes\"",
+       "onevalue.reset-state: expected true or false, got \"yes\""},
       {"http-threads=0", "onevalue.http-threads: expected an integer in 1..256, got 0"},
       {"max-body-bytes=1",
        "onevalue.max-body-bytes: expected an integer in 16..1048576, got 1"},
       {"max-body-bytes=-5",
-       "onevalue.max-body-bytes: expected a non-negative integer, got -5"},
+       "onevalue.max-body-bytes: expected an integer in 16..1048576, got -5"},
+      {"http-threads=2.5", "onevalue.http-threads: expected an integer in 1..256"},
       {"max-connections=0",
        "onevalue.max-connections: expected an integer in 1..1000000, got 0"},
       {"keep-alive-timeout=0s", "onevalue.keep-alive-timeout:"},
@@ -153,10 +169,12 @@ TEST_CASE("each validation rule of the [onevalue] section reports its key") {
       {"gossip-nodes=0", "onevalue.gossip-nodes: expected an integer in 1..64, got 0"},
       {"awareness-max-multiplier=0",
        "onevalue.awareness-max-multiplier: expected an integer in 1..100, got 0"},
-      {"leave-propagation=2s", "onevalue.leave-propagation: expected at most 1500ms"},
+      {"leave-propagation=2s",
+       "onevalue.leave-propagation: expected a duration of 1ms..1500ms, got 2s"},
       {"max-packet-bytes=100",
        "onevalue.max-packet-bytes: expected an integer in 512..65507"},
-      {"request-timeout=0s", "onevalue.request-timeout: expected a positive timespan"},
+      {"request-timeout=0s",
+       "onevalue.request-timeout: expected a duration of at least 1ms, got 0s"},
       {"max-watchers=0", "onevalue.max-watchers: expected an integer in 1..4096, got 0"},
       {"max-watchers=5000",
        "onevalue.max-watchers: expected an integer in 1..4096, got 5000"},
@@ -186,6 +204,14 @@ TEST_CASE("unknown sections and keys in CAF's own sections are reported too") {
 
 TEST_CASE("every problem in a file is reported, one line each") {
   auto [result, file] = load_section("http-port=\"abc\"\nbind=\"x\"\nprofile=\"wan\"");
+  CHECK(result.status == load_status::exit_error);
+  CHECK(std::count(result.message.begin(), result.message.end(), '\n') == 2);
+}
+
+TEST_CASE("every problem on the command line and in the environment is reported") {
+  loader load;
+  load.env["CLUSTER_ADDR"] = "a:x";
+  auto result = load({"--onevalue.http-port=abc", "--onevalue.bind=x"});
   CHECK(result.status == load_status::exit_error);
   CHECK(std::count(result.message.begin(), result.message.end(), '\n') == 2);
 }
@@ -228,7 +254,17 @@ TEST_CASE("command line errors name the command line and the key") {
        "1..65535, got abc"},
       {{"--onevalue.http-port=70000"},
        "onevalue.http-port: expected an integer in 1..65535"},
-      {{"--onevalue.probe-interval=250"}, "onevalue.probe-interval: expected a timespan"},
+      {{"--onevalue.probe-interval=250"},
+       "config error in command line: onevalue.probe-interval: expected a duration (at "
+       "least 1ms), a number with a unit: ms, s, m or min, h (also us, ns), e.g. 250ms, "
+       "10m, 1m30s, got 250"},
+      {{"--onevalue.reset-state=maybe"},
+       "config error in command line: onevalue.reset-state: expected true or false, got "
+       "maybe"},
+      {{"--onevalue.http-port"},
+       "config error in command line: onevalue.http-port: needs a value"},
+      {{"--onevalue.seeds=a,b:x"},
+       "config error in command line: onevalue.seeds: \"b:x\" is not host or host:port"},
       {{"--onevalue.htp-port=1"},
        "config error in command line: onevalue.htp-port: not an option (did you mean "
        "onevalue.http-port?)"},
@@ -374,20 +410,26 @@ TEST_CASE("every example config under config/ loads") {
 }
 
 TEST_CASE("--help prints every onevalue option to the help stream and exits 0") {
-  for (const char* flag : {"--help", "-h"}) {
+  for (const char* flag : {"--help", "-h", "--long-help"}) {
     loader load;
     auto result = load({flag});
     CHECK(result.status == load_status::exit_ok);
     CHECK(result.exit_code == 0);
     auto text = load.help.str();
-    auto names = load.cfg.onevalue_option_names();
-    CHECK(names.size() == 32);
-    for (const auto& name : names) {
-      CAPTURE(name);
-      CHECK(text.find("--onevalue." + name + "=") != std::string::npos);
+    CHECK(node_option_table().size() == 32);
+    for (const auto& row : node_option_table()) {
+      CAPTURE(row.key);
+      bool listed = text.find("--onevalue." + row.key + "=") != std::string::npos
+                    || text.find("--onevalue." + row.key + "[=") != std::string::npos;
+      CHECK(listed);
     }
-    CHECK(text.find("ADVERTISE_ADDR") != std::string::npos);
-    CHECK(text.find("CLUSTER_ADDR") != std::string::npos);
+    CHECK(text.find("ADVERTISE_ADDR sets onevalue.advertise") != std::string::npos);
+    CHECK(text.find("CLUSTER_ADDR adds to onevalue.seeds") != std::string::npos);
+    bool long_help = std::string{flag} == "--long-help";
+    CHECK((text.find("--middleman.heartbeat-interval") != std::string::npos)
+          == long_help);
+    CHECK((text.find("middleman.heartbeat-interval=5s") != std::string::npos)
+          == long_help);
   }
 }
 
@@ -395,13 +437,78 @@ TEST_CASE("the help text states both profile defaults of a protocol interval") {
   node_config cfg;
   // Undo the line wrapping: collapse every run of blanks and newlines to one space.
   std::string text;
-  for (char c : cfg.help_text())
+  for (char c : node_help_text(cfg.option_set(), false))
     if (!std::isspace(static_cast<unsigned char>(c)))
       text += c;
     else if (text.empty() || text.back() != ' ')
       text += ' ';
   CHECK(text.find("Default: 1s (profile lan), 200ms (profile local).")
         != std::string::npos);
+  CHECK(text.find("Default: 10m (every profile).") != std::string::npos);
+}
+
+TEST_CASE("durations take m for minutes in the file and on the command line") {
+  auto [from_file, file] = load_section("reap-after = 10m ; ten minutes\n"
+                                        "failed-probe-interval=1m30s\n"
+                                        "status-interval = 0s\n"
+                                        "join-retry-interval=\"2s\"");
+  REQUIRE(from_file.status == load_status::run);
+  CHECK(from_file.options.swim.reap_after == std::chrono::minutes(10));
+  CHECK(from_file.options.swim.failed_probe_interval == std::chrono::seconds(90));
+  CHECK(from_file.options.status_interval == millis{0});
+  CHECK(from_file.options.swim.join_retry_interval == std::chrono::seconds(2));
+  loader cli;
+  auto from_cli = cli({"--onevalue.reap-after=20m", "--onevalue.push-pull-interval=1min",
+                       "--onevalue.gossip-interval=1500us"});
+  REQUIRE(from_cli.status == load_status::run);
+  CHECK(from_cli.options.swim.reap_after == std::chrono::minutes(20));
+  CHECK(from_cli.options.swim.push_pull_interval == std::chrono::minutes(1));
+  CHECK(from_cli.options.swim.gossip_interval == millis{1}); // whole milliseconds
+}
+
+TEST_CASE("CAF's own durations take m too, in the file and on the command line") {
+  temp_dir dir;
+  auto file = dir.write("node.ini", "[middleman]\nheartbeat-interval = 1m\n");
+  loader load;
+  REQUIRE(load({"--config-file=" + file, "--middleman.connection-timeout=3m"}).status
+          == load_status::run);
+  CHECK(caf::get_or(load.cfg.content, "middleman.heartbeat-interval", caf::timespan{0})
+        == std::chrono::minutes(1));
+  CHECK(caf::get_or(load.cfg.content, "middleman.connection-timeout", caf::timespan{0})
+        == std::chrono::minutes(3));
+  loader bad;
+  auto refused = bad({"--config-file="
+                      + dir.write("bad.ini", "[middleman]\n"
+                                             "heartbeat-interval=\"x\"\n")});
+  CHECK(
+      refused.message.find("middleman.heartbeat-interval: expected a duration, a number "
+                           "with a unit")
+      != std::string::npos);
+}
+
+TEST_CASE("a flag is bare or takes true or false, in the file and on the command line") {
+  auto [file_on, file] = load_section("reset-state=true");
+  CHECK(file_on.options.reset_state);
+  auto [cli_off, file2] =
+      load_section("reset-state=true", {"--onevalue.reset-state=false"});
+  REQUIRE(cli_off.status == load_status::run);
+  CHECK_FALSE(cli_off.options.reset_state);
+  loader bare;
+  CHECK(bare({"--onevalue.reset-state"}).options.reset_state);
+}
+
+TEST_CASE("--dump-config checks the configuration first") {
+  auto [result, file] = load_section("http-port=\"abc\"", {"--dump-config"});
+  CHECK(result.status == load_status::exit_error);
+  CHECK(result.message.find("onevalue.http-port: expected an integer")
+        != std::string::npos);
+}
+
+TEST_CASE("a seed list without brackets on the command line is comma-separated") {
+  loader load;
+  auto result = load({"--onevalue.seeds=a, b:7000"});
+  REQUIRE(result.status == load_status::run);
+  CHECK(result.options.seeds == std::vector<peer_address>{{"a", 7946}, {"b", 7000}});
 }
 
 TEST_CASE("CAF defaults for the cluster are set unless the user set them") {
@@ -428,13 +535,10 @@ TEST_CASE("CAF defaults for the cluster are set unless the user set them") {
         == std::chrono::seconds(2));
 }
 
-TEST_CASE("helpers: list splitting, typo suggestions and duration formatting") {
+TEST_CASE("helpers: list splitting and typo suggestions") {
   CHECK(config::split_list(" a, b ,,c ", ',') == std::vector<std::string>{"a", "b", "c"});
   CHECK(config::split_list("", ',').empty());
   CHECK(config::nearest_name("probe-intervall", {"probe-interval", "gossip-interval"})
         == "probe-interval");
   CHECK(config::nearest_name("zzz", {"probe-interval"}) == "");
-  CHECK(config::format_duration(millis{250}) == "250ms");
-  CHECK(config::format_duration(millis{2000}) == "2s");
-  CHECK(config::format_duration(millis{600000}) == "10min");
 }
