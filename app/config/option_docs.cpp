@@ -43,6 +43,10 @@ std::string values_of(const option_spec& spec) {
   return unit + ", " + allowed;
 }
 
+std::string code(const std::string& text) {
+  return "`" + text + "`";
+}
+
 std::string cell(std::string text) {
   std::string out;
   for (char c : text)
@@ -107,9 +111,11 @@ std::string options_markdown(const spec_list& specs) {
   for (const auto* spec : specs) {
     out += "| `" + spec->key + "` | " + cell(values_of(*spec)) + " |";
     if (profiles.empty())
-      out += " " + cell(spec->default_text) + " |";
+      out += " "
+             + (spec->default_in_words ? spec->default_text : code(spec->default_text))
+             + " |";
     for (const auto& profile : spec->profile_defaults)
-      out += " " + cell(profile.second) + " |";
+      out += " " + code(profile.second) + " |";
     out +=
         " " + cell(spec->meaning + env_sentence(*spec) + " " + spec->tradeoff) + " |\n";
   }

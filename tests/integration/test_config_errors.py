@@ -23,7 +23,7 @@ class ConfigErrorTest(unittest.TestCase):
 
     def assert_refused(self, args, *fragments):
         result = run(args)
-        self.assertNotEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
         for fragment in fragments:
             self.assertIn(fragment, result.stderr)
 
@@ -45,7 +45,28 @@ class ConfigErrorTest(unittest.TestCase):
 
     def test_unknown_key(self):
         path = self.write_config('http_port=8080')
-        self.assert_refused([f"--config-file={path}"], "http_port", path)
+        self.assert_refused([f"--config-file={path}"], "http_port", path,
+                            "did you mean onevalue.http-port?")
+
+    def test_durations_take_m_for_minutes(self):
+        path = self.write_config("reap-after = 10m ; ten minutes\nfailed-probe-interval=1m30s")
+        result = run([f"--config-file={path}", "--onevalue.push-pull-interval=2m",
+                      "--dump-config"])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("reap-after = 10min", result.stdout)
+        self.assertIn("failed-probe-interval = 90s", result.stdout)
+        self.assertIn("push-pull-interval = ", result.stdout)
+
+    def test_bad_duration_names_key_file_and_syntax(self):
+        path = self.write_config("reap-after=10x")
+        self.assert_refused([f"--config-file={path}"], f"config error in {path}: "
+                            "onevalue.reap-after: expected a duration", "ms, s, m or min, h",
+                            "got 10x")
+
+    def test_dump_config_checks_first(self):
+        path = self.write_config('http-port="abc"')
+        self.assert_refused([f"--config-file={path}", "--dump-config"],
+                            "onevalue.http-port", path)
 
     def test_missing_file(self):
         self.assert_refused(["--config-file=/nonexistent/onevalue.ini"],
@@ -54,12 +75,21 @@ class ConfigErrorTest(unittest.TestCase):
     def test_bad_command_line_value(self):
         self.assert_refused(["--onevalue.http-port=abc"], "http-port")
 
-    def test_help_lists_every_option(self):
+    def test_help_lists_every_option_of_the_tables(self):
+        tables = run(["--options-markdown"])
+        self.assertEqual(tables.returncode, 0)
+        keys = [line.split("`")[1] for line in tables.stdout.splitlines()
+                if line.startswith("| `")]
+        self.assertEqual(len(keys), 32)
         result = run(["--help"])
         self.assertEqual(result.returncode, 0)
-        for key in ("name", "bind", "advertise", "cluster-port", "http-port", "seeds",
-                    "data-dir", "probe-interval", "gossip-interval", "log-level"):
-            self.assertIn(f"--onevalue.{key}=", result.stdout)
+        for key in keys:
+            self.assertRegex(result.stdout, rf"--onevalue\.{key}(=|\[=)")
+        self.assertNotIn("--middleman.", result.stdout)
+        long_help = run(["--long-help"])
+        self.assertEqual(long_help.returncode, 0)
+        self.assertIn("--middleman.heartbeat-interval", long_help.stdout)
+        self.assertIn("middleman.heartbeat-interval=5s", long_help.stdout)
 
     def test_example_configs_are_valid(self):
         root = os.path.join(os.path.dirname(__file__), "..", "..", "config")
