@@ -13,6 +13,14 @@ bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r';
 }
 
+/// CAF ends a value at a NUL byte and refuses control characters in strings: a value
+/// with any is left for CAF to report, as quoting it would turn accepted text into an
+/// error (found by fuzz_config_durations).
+bool is_control(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return (u < 0x20 && c != '\t') || u == 0x7f;
+}
+
 bool is_name_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
 }
@@ -51,7 +59,8 @@ std::string respell_line(std::string_view line, std::string_view section,
   std::string replacement;
   if (auto parsed = parse_duration(value))
     replacement = format_duration(*parsed, true);
-  else if (kind == duration_key::onevalue)
+  else if (kind == duration_key::onevalue
+           && std::none_of(value.begin(), value.end(), is_control))
     replacement = quoted(value);
   else
     return std::string{line};

@@ -185,10 +185,9 @@ load_result load_node_options(node_config& cfg, int argc, char** argv,
   std::ostringstream text;
   text << in.rdbuf();
   // CAF would print the dump before onevalue validated anything; it comes at the end.
-  auto dump = std::find(args.begin(), args.end(), "--dump-config");
+  auto dump = std::remove(args.begin(), args.end(), "--dump-config");
   bool dump_requested = dump != args.end();
-  if (dump_requested)
-    args.erase(dump);
+  args.erase(dump, args.end());
   auto parsed =
       config::parse_options(cfg, cfg.option_set(), config::specs_of(node_option_table()),
                             category, args, file, bool{in}, text.str(), ctx.getenv);

@@ -179,10 +179,10 @@ std::optional<option_value> read_given(const option_spec& spec, const option_sou
   bool use_env = env != nullptr && *env != '\0' && (spec.env_adds || !on_cli);
   std::optional<option_value> result;
   auto raw = in.values == nullptr ? nullptr : caf::get_if(in.values, spec.key);
-  if (raw != nullptr && (on_cli || !use_env || spec.env_adds))
-    result = on_cli ? take(value_from_text(spec.kind, cli->second), "command line",
-                           cli->second)
-                    : take(*raw, in.file, shown(spec, *raw));
+  if (on_cli) // CAF kept the text for this key in `values`; convert it as typed
+    result = take(value_from_text(spec.kind, cli->second), "command line", cli->second);
+  else if (raw != nullptr && (!use_env || spec.env_adds))
+    result = take(*raw, in.file, shown(spec, *raw));
   if (use_env) {
     auto added = take(value_from_text(spec.kind, env), "environment " + spec.env, env);
     if (added && result && spec.env_adds) {

@@ -5,6 +5,7 @@
 #include <string>
 
 using namespace onevalue::config;
+using namespace std::string_literals;
 
 namespace {
 
@@ -49,6 +50,8 @@ TEST_CASE("bare durations of duration keys are respelled for CAF, the rest stays
             "[onevalue]\nseeds=[\n[\"a\"],\n]\nreap-after=5min\n"},
            {"[onevalue]\r\nreap-after=5m\r\n", "[onevalue]\r\nreap-after=5min\r\n"},
            {"", ""},
+           {"[onevalue]\nreap-after=6\0x\n"s, "[onevalue]\nreap-after=6\0x\n"s},
+           {"[onevalue]\nreap-after=6\x01\n", "[onevalue]\nreap-after=6\x01\n"},
        }) {
     CAPTURE(r.in);
     CHECK(respell_ini_durations(r.in, lookup) == r.out);
