@@ -48,10 +48,8 @@ std::string respell_line(std::string_view line, std::string_view section,
   if (equals == std::string_view::npos || key.empty()
       || std::find_if_not(key.begin(), key.end(), is_name_char) != key.end())
     return std::string{line};
-  auto start = line.find_first_not_of(" \t", equals + 1);
-  auto value =
-      trimmed(line.substr(std::min(start, line.size()),
-                          line.find(';', equals) - std::min(start, line.size())));
+  auto rest = line.substr(equals + 1);
+  auto value = trimmed(rest.substr(0, rest.find(';')));
   auto kind = lookup(section, key);
   if (kind == duration_key::no || value.empty()
       || std::string_view{"\"'[{"}.find(value.front()) != std::string_view::npos)
@@ -64,6 +62,7 @@ std::string respell_line(std::string_view line, std::string_view section,
     replacement = quoted(value);
   else
     return std::string{line};
+  auto start = static_cast<std::size_t>(value.data() - line.data()); // a view into line
   return std::string{line.substr(0, start)} + replacement
          + std::string{line.substr(start + value.size())};
 }

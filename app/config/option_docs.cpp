@@ -29,18 +29,13 @@ std::string env_sentence(const option_spec& spec) {
          + ".";
 }
 
-/// "port, 1..65535", "duration, at least 1ms", "level: \"trace\" or ..."
+/// "port, 1..65535", "duration, at least 1ms", "level, \"trace\" or ..."
 std::string values_of(const option_spec& spec) {
-  auto allowed = allowed_values(spec);
-  if (spec.kind == option_kind::text && spec.choices.empty())
-    return spec.unit.empty() ? "text" : spec.unit;
   if (spec.kind == option_kind::text_list || spec.kind == option_kind::boolean)
-    return allowed;
-  auto unit =
-      spec.unit.empty()
-          ? std::string{spec.kind == option_kind::duration ? "duration" : "integer"}
-          : spec.unit;
-  return unit + ", " + allowed;
+    return allowed_values(spec);
+  if (spec.kind == option_kind::text && spec.choices.empty())
+    return spec.unit;
+  return spec.unit + ", " + allowed_values(spec);
 }
 
 std::string code(const std::string& text) {

@@ -8,7 +8,6 @@
 #include <caf/config_value.hpp>
 #include <caf/settings.hpp>
 
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 
@@ -206,41 +205,20 @@ void add_to_caf(caf::config_option_set& set, const std::string& category,
 }
 
 caf::config_value value_from_text(option_kind kind, const std::string& text) {
-  switch (kind) {
-  case option_kind::integer: {
-    int64_t number = 0;
-    auto end = text.data() + text.size();
-    auto [stop, ec] = std::from_chars(text.data(), end, number);
-    if (ec == std::errc{} && stop == end && !text.empty())
-      return caf::config_value{number};
-    break;
-  }
-  case option_kind::duration:
+  if (kind == option_kind::duration)
     if (auto span = parse_duration(text))
       return caf::config_value{caf::timespan{*span}};
-    break;
-  case option_kind::boolean:
-    if (text == "true" || text == "false")
-      return caf::config_value{text == "true"};
-    break;
-  case option_kind::text_list: {
-    if (!text.empty() && text.front() == '[') {
-      auto parsed = caf::config_value::parse(text);
-      return parsed ? *parsed : caf::config_value{text};
-    }
+  if (kind == option_kind::text_list && (text.empty() || text.front() != '[')) {
     caf::config_value::list items;
     for (auto& item : split_list(text, ','))
       items.emplace_back(std::move(item));
     return caf::config_value{std::move(items)};
   }
-  case option_kind::text:
-    if (!text.empty() && text.front() == '"') {
-      auto parsed = caf::config_value::parse(text);
-      if (parsed && caf::holds_alternative<std::string>(*parsed))
-        return *parsed;
-    }
-    break;
-  }
+  // Integers, true/false, ["a", "b"] and "quoted text" as CAF writes them; any other
+  // text (and all of a text option's unquoted value) stays the string it is.
+  if (kind != option_kind::text || (!text.empty() && text.front() == '"'))
+    if (auto parsed = caf::config_value::parse(text))
+      return *parsed;
   return caf::config_value{text};
 }
 

@@ -79,26 +79,17 @@ option_value to_option_value(const T& value) {
     return std::string{value}; // string literals
 }
 
-/// The kind of a field type: bool, integers, milliseconds, string lists, text.
-template <class T>
-constexpr option_kind kind_of() {
-  if constexpr (std::is_same_v<T, bool>)
-    return option_kind::boolean;
-  else if constexpr (std::is_integral_v<T>)
-    return option_kind::integer;
-  else if constexpr (std::is_same_v<T, std::chrono::milliseconds>)
-    return option_kind::duration;
-  else if constexpr (std::is_same_v<T, std::vector<std::string>>)
-    return option_kind::text_list;
-  else
-    return option_kind::text;
-}
-
-/// Maps a field type to its kind and a value back to the field type. Specialize it
-/// for a field type that is stored differently (such as a list of parsed addresses).
+/// Maps a field type to its kind (bool, integers, milliseconds, string lists, text)
+/// and a value back to the field type. Specialize it for a field type that is stored
+/// differently (such as a list of parsed addresses).
 template <class T>
 struct option_traits {
-  static constexpr option_kind kind = kind_of<T>();
+  static constexpr option_kind kind =
+      std::is_same_v<T, bool>                        ? option_kind::boolean
+      : std::is_integral_v<T>                        ? option_kind::integer
+      : std::is_same_v<T, std::chrono::milliseconds> ? option_kind::duration
+      : std::is_same_v<T, std::vector<std::string>>  ? option_kind::text_list
+                                                     : option_kind::text;
   static T from(const option_value& v) {
     if constexpr (kind == option_kind::integer)
       return static_cast<T>(std::get<int64_t>(v));
@@ -120,7 +111,6 @@ struct option_row : option_spec {
   /// every given one); empty when the loader computes it itself.
   std::function<option_value(const Target&)> default_of;
 
-  option_row& in_unit(std::string words) { return unit = std::move(words), *this; }
   option_row& range(int64_t lo, int64_t hi) { return min = lo, max = hi, *this; }
   /// Durations: at most `limit` (at least 1ms stays).
   option_row& at_most(std::chrono::milliseconds limit) {
@@ -168,9 +158,11 @@ struct option_row : option_spec {
 namespace detail {
 
 template <class Target, class T>
-option_row<Target> make_row(std::string key) {
+option_row<Target> bound_row(std::string key, std::string unit,
+                             std::function<T&(Target&)> field) {
   option_row<Target> row;
   row.key = std::move(key);
+  row.unit = std::move(unit);
   row.kind = option_traits<T>::kind;
   if constexpr (option_traits<T>::kind == option_kind::integer) {
     row.min = std::max<int64_t>(std::numeric_limits<T>::min(), row.min);
@@ -179,29 +171,36 @@ option_row<Target> make_row(std::string key) {
   } else if constexpr (option_traits<T>::kind == option_kind::duration) {
     row.min = 1;
   }
+  row.store = [field](Target& t, const option_value& v) {
+    field(t) = option_traits<T>::from(v);
+  };
   return row;
 }
 
 } // namespace detail
 
-/// A row whose value goes into `field`.
+/// A row for `field`, whose unit (in words) is `unit`; its default comes from a
+/// builder (fallback, derived, computed) or, if none, stays the field's own.
 template <class Target, class T>
-option_row<Target> option(std::string key, T Target::*field) {
-  auto row = detail::make_row<Target, T>(std::move(key));
-  row.store = [field](Target& t, const option_value& v) {
-    t.*field = option_traits<T>::from(v);
-  };
-  return row;
+option_row<Target> option(std::string key, T Target::*field, std::string unit) {
+  return detail::bound_row<Target, T>(std::move(key), std::move(unit),
+                                      [field](Target& t) -> T& { return t.*field; });
 }
 
-/// A row whose value goes into `field` of the member struct `group`.
+/// A row for `field` with the fixed default `fallback`.
+template <class Target, class T, class V>
+option_row<Target> option(std::string key, T Target::*field, std::string unit,
+                          const V& fallback) {
+  return option(std::move(key), field, std::move(unit)).fallback(fallback);
+}
+
+/// A row for `field` of the member struct `group` (such as the protocol settings).
 template <class Target, class Group, class T>
-option_row<Target> option(std::string key, Group Target::*group, T Group::*field) {
-  auto row = detail::make_row<Target, T>(std::move(key));
-  row.store = [group, field](Target& t, const option_value& v) {
-    (t.*group).*field = option_traits<T>::from(v);
-  };
-  return row;
+option_row<Target> option(std::string key, Group Target::*group, T Group::*field,
+                          std::string unit) {
+  return detail::bound_row<Target, T>(
+      std::move(key), std::move(unit),
+      [group, field](Target& t) -> T& { return (t.*group).*field; });
 }
 
 using spec_list = std::vector<const option_spec*>;

@@ -61,8 +61,8 @@ std::string seed(const std::string& text) {
 
 /// A protocol option: its default comes from the profile (actors/core/swim_settings.cpp).
 template <class T>
-node_option_row swim(std::string key, T swim_settings::*field) {
-  auto row = option(std::move(key), &node_options::swim, field);
+node_option_row swim(std::string key, T swim_settings::*field, std::string unit) {
+  auto row = option(std::move(key), &node_options::swim, field, std::move(unit));
   row.default_of = [field](const node_options& o) {
     return config::to_option_value(profile_settings(o.profile).*field);
   };
@@ -75,153 +75,123 @@ node_option_row swim(std::string key, T swim_settings::*field) {
 
 std::vector<node_option_row> make_table() {
   const auto default_port = std::to_string(config::default_cluster_port);
+  using strings = std::vector<std::string>;
   return {
-      option("name", &node_options::name)
-          .in_unit("name")
+      option("name", &node_options::name, "name")
           .checked_by(valid_name)
           .computed("the host name up to its first dot")
           .doc("Unique node name, shown in logs, versions and /v1/members: 1 to 64 "
                "letters, digits, '.', '_' or '-'.",
                "Two live nodes with the same name overwrite each other's entry."),
-      option("bind", &node_options::bind)
-          .in_unit("IPv4 address")
+      option("bind", &node_options::bind, "IPv4 address", "0.0.0.0")
           .checked_by(ipv4)
-          .fallback("0.0.0.0")
           .doc("Address to listen on, for the cluster port (UDP and TCP) and HTTP.",
                "0.0.0.0 is every interface; a specific address such as 127.0.0.2 lets "
                "several nodes share one host with the same ports."),
-      option("advertise", &node_options::advertise)
-          .in_unit("address")
+      option("advertise", &node_options::advertise, "address")
           .checked_by(reachable_host)
           .from_env("ADVERTISE_ADDR")
           .computed("bind unless it is 0.0.0.0, else the address the host name "
                     "resolves to")
           .doc("Address peers use to reach this node: IPv4 or a resolvable name.",
                "Must be reachable from every peer, or they mark this node failed."),
-      option("cluster-port", &node_options::cluster_port)
-          .in_unit("port")
+      option("cluster-port", &node_options::cluster_port, "port",
+             config::default_cluster_port)
           .range(1, 65535)
-          .fallback(config::default_cluster_port)
           .doc("Port of the membership protocol: UDP for probes and gossip, TCP for "
                "state exchange.",
                "0 (any port) is not allowed: peers and seeds must know it in advance."),
-      option("http-port", &node_options::http_port)
-          .in_unit("port")
+      option("http-port", &node_options::http_port, "port", 8080)
           .range(1, 65535)
-          .fallback(8080)
           .doc("Port of the REST API.",
                "0 is not allowed: peers publish each other's HTTP port in /v1/members."),
-      option("seeds", &node_options::seeds)
+      option("seeds", &node_options::seeds, "list", strings{})
           .each("\"host\" or \"host:port\" strings", seed)
           .from_env("CLUSTER_ADDR", true)
-          .fallback(std::vector<std::string>{})
           .doc("Peers to join through, e.g. [\"10.0.0.2\", \"10.0.0.3:7000\"] (port "
                    + default_port + " if omitted); none starts a new cluster.",
                "One reachable seed is enough; listing several survives the loss of "
                "some. Joining retries in the background until one answers."),
-      option("data-dir", &node_options::data_dir)
-          .in_unit("path")
+      option("data-dir", &node_options::data_dir, "path", "")
           .checked_by(config::directory_or_absent)
-          .fallback("")
           .doc("Directory of the durable state (value, version, clock) and its lock, "
                "created with its parents.",
                "\"\" keeps the value in memory only: a restarted node relearns it from "
                "its peers, and a whole-cluster restart loses it."),
-      option("log-level", &node_options::log_level)
-          .in_unit("level")
+      option("log-level", &node_options::log_level, "level", "info")
           .one_of({"trace", "debug", "info", "warning", "error", "off"})
-          .fallback("info")
           .doc("Log level: info logs membership changes, remote values and status "
                "lines.",
                "debug and trace add a line per message: for diagnosis, costly under "
                "load."),
-      option("status-interval", &node_options::status_interval)
+      option("status-interval", &node_options::status_interval, "duration", 10s)
           .zero_is("off")
-          .fallback(10s)
           .doc("Time between two status log lines (members, value, traffic).",
                "Shorter shows changes in the log sooner and writes more lines."),
-      option("http-threads", &node_options::http_threads)
-          .in_unit("threads")
+      option("http-threads", &node_options::http_threads, "threads", 2)
           .range(1, 256)
-          .fallback(2)
           .doc("HTTP event-loop threads; each serves any number of connections (idle "
                "keep-alive connections and blocking reads hold no thread).",
                "About cores, not clients: more loops use more cores under load but "
                "compete with the actors on a small machine."),
-      option("max-body-bytes", &node_options::max_body_bytes)
-          .in_unit("bytes")
+      option("max-body-bytes", &node_options::max_body_bytes, "bytes", 4096)
           .range(16, 1048576)
-          .fallback(4096)
           .doc("Largest accepted request body; a larger one gets 413.",
                "A value is one integer, so a large body is a mistake or abuse."),
-      option("max-connections", &node_options::max_connections)
-          .in_unit("connections")
+      option("max-connections", &node_options::max_connections, "connections", 10000)
           .range(1, 1000000)
-          .fallback(10000)
           .doc("Open HTTP connections at most (lowered to the descriptor limit "
                "RLIMIT_NOFILE minus 64); past it a new connection gets 503.",
                "Each idle connection costs a file descriptor and a few hundred bytes."),
-      option("keep-alive-timeout", &node_options::keep_alive_timeout)
-          .fallback(30s)
+      option("keep-alive-timeout", &node_options::keep_alive_timeout, "duration", 30s)
           .doc("How long an idle keep-alive HTTP connection stays open.",
                "Longer saves clients reconnects after pauses; shorter frees idle "
                "connections' descriptors sooner."),
-      option("request-timeout", &node_options::request_timeout)
-          .fallback(2s)
+      option("request-timeout", &node_options::request_timeout, "duration", 2s)
           .doc("How long an HTTP request waits for the node's actors before it fails "
                "with an error status.",
                "Lower fails faster under overload; higher rides out stalls."),
-      option("max-watchers", &node_options::max_watchers)
-          .in_unit("reads")
+      option("max-watchers", &node_options::max_watchers, "reads", 64)
           .range(1, 4096)
-          .fallback(64)
           .doc("Blocking reads (GET /v1/value?index=N&wait=D) that may wait at once; "
                "past it a blocking read gets 429 at once.",
                "A waiting read holds no thread, but every new value scans the waiting "
                "reads, so very many cost time per write."),
-      option("reset-state", &node_options::reset_state)
-          .in_unit("flag")
-          .fallback(false)
+      option("reset-state", &node_options::reset_state, "flag", false)
           .doc("If the state file in data-dir is corrupt, move it to state.corrupt and "
                "start as a new node that relearns the value (command line: "
                "--onevalue.reset-state).",
                "Off, a corrupt file stops the node with an error naming it: never a "
                "silent reset."),
-      option("profile", &node_options::profile)
-          .in_unit("preset")
+      option("profile", &node_options::profile, "preset", profile_names().front())
           .one_of(profile_names())
-          .fallback(profile_names().front())
           .doc("Preset for the protocol options: lan follows memberlist's LAN timings, "
                "local is about 5x faster, for one host or one fast switch.",
                "local detects failures in about a second and sends five times the "
                "datagrams. An option given explicitly overrides its preset."),
-      swim("probe-interval", &swim_settings::probe_interval)
+      swim("probe-interval", &swim_settings::probe_interval, "duration")
           .doc("Time between two probes, one member per interval (shuffled "
                "round-robin).",
                "Shorter detects failures sooner; each probe costs a ping and an ack."),
-      swim("ack-timeout", &swim_settings::ack_timeout)
+      swim("ack-timeout", &swim_settings::ack_timeout, "duration")
           .doc("Wait for a direct ack before asking helpers to probe indirectly; must "
                "stay below probe-interval.",
                "Too low on a slow link causes needless indirect probes."),
-      swim("indirect-checks", &swim_settings::indirect_checks)
-          .in_unit("members")
+      swim("indirect-checks", &swim_settings::indirect_checks, "members")
           .range(0, 16)
           .doc("Helpers (alive members only) asked to probe a silent member for us.",
                "More means fewer false suspicions under loss, more datagrams per miss."),
-      swim("suspicion-mult", &swim_settings::suspicion_mult)
-          .in_unit("factor")
+      swim("suspicion-mult", &swim_settings::suspicion_mult, "factor")
           .range(1, 100)
           .doc("Suspicion timeout = suspicion-mult x max(1, log10 N) x probe-interval "
                "(4s at lan up to 10 nodes): the time a suspect has to refute.",
                "Higher means fewer false failures on a slow network, slower detection."),
-      swim("suspicion-max-mult", &swim_settings::suspicion_max_mult)
-          .in_unit("factor")
+      swim("suspicion-max-mult", &swim_settings::suspicion_max_mult, "factor")
           .range(1, 100)
           .doc("A suspicion starts at this multiple of the timeout and shrinks toward "
                "it as independent confirmations arrive (Lifeguard).",
                "Higher is more patient with a lone accuser."),
-      swim("awareness-max-multiplier", &swim_settings::awareness_max_multiplier)
-          .in_unit("factor")
+      swim("awareness-max-multiplier", &swim_settings::awareness_max_multiplier, "factor")
           .range(1, 100)
           .doc("Lifeguard local health: missed acks, missing nacks and refuted "
                "suspicions raise a score (up to this - 1) that multiplies this node's "
@@ -229,47 +199,44 @@ std::vector<node_option_row> make_table() {
                "it.",
                "Higher tolerates more local trouble and may slow this node's own "
                "detection by up to that factor."),
-      swim("gossip-interval", &swim_settings::gossip_interval)
+      swim("gossip-interval", &swim_settings::gossip_interval, "duration")
           .doc("Time between periodic gossip rounds, the safety net behind immediate "
                "pushes.",
                "Shorter converges faster after loss and sends more datagrams."),
-      swim("gossip-nodes", &swim_settings::gossip_nodes)
-          .in_unit("members")
+      swim("gossip-nodes", &swim_settings::gossip_nodes, "members")
           .range(1, 64)
           .doc("Members each gossip round and each immediate push goes to.",
                "More spreads faster and costs more datagrams."),
-      swim("retransmit-mult", &swim_settings::retransmit_mult)
-          .in_unit("factor")
+      swim("retransmit-mult", &swim_settings::retransmit_mult, "factor")
           .range(1, 100)
           .doc("Each broadcast is sent at most retransmit-mult x ceil(log10(N+1)) "
                "times (8 at 10 nodes with 4).",
                "Higher survives more loss and keeps the queue busier."),
-      swim("push-pull-interval", &swim_settings::push_pull_interval)
+      swim("push-pull-interval", &swim_settings::push_pull_interval, "duration")
           .doc("Time between full-state exchanges (TCP) with one random member: after "
                "a start at 2, 6, 14 ... probe intervals, and above 32 members "
                "stretched by ceil(log2(N/32)) + 1.",
                "Shorter repairs lost gossip and partitions sooner; each exchange costs "
                "a TCP round trip with the member table."),
-      swim("join-retry-interval", &swim_settings::join_retry_interval)
+      swim("join-retry-interval", &swim_settings::join_retry_interval, "duration")
           .doc("Time between join attempts while no seed has answered.",
                "Shorter joins sooner after the seeds come up, at a datagram per seed "
                "per attempt."),
-      swim("reap-after", &swim_settings::reap_after)
+      swim("reap-after", &swim_settings::reap_after, "duration")
           .doc("How long failed and left members stay listed (their state keeps "
                "spreading, a partition can merge) before they are forgotten.",
                "Longer remembers more, and the member table keeps their entries."),
-      swim("failed-probe-interval", &swim_settings::failed_probe_interval)
+      swim("failed-probe-interval", &swim_settings::failed_probe_interval, "duration")
           .doc("How often a failed member's address is still probed until it is "
                "reaped, so a healed partition merges again.",
                "Shorter merges sooner, at a datagram per failed member per interval."),
-      swim("leave-propagation", &swim_settings::leave_propagation)
+      swim("leave-propagation", &swim_settings::leave_propagation, "duration")
           .at_most(1500ms)
           .doc("How long a graceful leave (SIGTERM/SIGINT), sent at once to every live "
                "member, keeps gossiping before the process exits.",
                "Longer survives more loss and delays shutdown, which must stay within "
                "2s."),
-      swim("max-packet-bytes", &swim_settings::max_packet_bytes)
-          .in_unit("bytes")
+      swim("max-packet-bytes", &swim_settings::max_packet_bytes, "bytes")
           .range(512, 65507)
           .doc("Largest datagram; piggybacked gossip fills what the probe leaves.",
                "Above the path MTU (about 1400 on Ethernet) datagrams fragment and are "

@@ -50,6 +50,7 @@ TEST_CASE("bare durations of duration keys are respelled for CAF, the rest stays
             "[onevalue]\nseeds=[\n[\"a\"],\n]\nreap-after=5min\n"},
            {"[onevalue]\r\nreap-after=5m\r\n", "[onevalue]\r\nreap-after=5min\r\n"},
            {"", ""},
+           {"[onevalue]\nreap-after=\r5m\n", "[onevalue]\nreap-after=\r5min\n"},
            {"[onevalue]\nreap-after=6\0x\n"s, "[onevalue]\nreap-after=6\0x\n"s},
            {"[onevalue]\nreap-after=6\x01\n", "[onevalue]\nreap-after=6\x01\n"},
        }) {

@@ -32,42 +32,33 @@ struct future_options {
 };
 
 using row = config::option_row<future_options>;
+using strings = std::vector<std::string>;
 
 const std::vector<row>& future_table() {
   static const std::vector<row> rows{
-      option("read-tokens", &future_options::read_tokens)
+      option("read-tokens", &future_options::read_tokens, "tokens", strings{})
           .from_env("TEST_READ_TOKENS")
-          .fallback(std::vector<std::string>{})
           .doc("Tokens that may read.", "More tokens, more to rotate."),
-      option("keys", &future_options::keys)
-          .fallback(std::vector<std::string>{})
+      option("keys", &future_options::keys, "keys", strings{})
           .doc("Gossip keys.", "None sends gossip in the clear."),
-      option("verify-incoming", &future_options::verify_incoming)
+      option("verify-incoming", &future_options::verify_incoming, "flag")
           .derived("true when keys are set",
                    [](const future_options& o) { return !o.keys.empty(); })
           .doc("Refuse unsigned gossip.", "Off eases a rolling key change."),
-      option("cert", &future_options::cert)
-          .in_unit("path")
+      option("cert", &future_options::cert, "path", "")
           .checked_by(config::readable_file)
-          .fallback("")
           .doc("Certificate file.", "None serves no HTTPS."),
-      option("consistency", &future_options::consistency)
+      option("consistency", &future_options::consistency, "mode", "eventual")
           .one_of({"eventual", "linearizable"})
-          .fallback("eventual")
           .doc("Read and write mode.", "linearizable costs a round trip."),
-      option("header-timeout", &future_options::header_timeout)
-          .fallback(10s)
+      option("header-timeout", &future_options::header_timeout, "duration", 10s)
           .doc("Time to send the request head.", "Shorter drops slow clients sooner."),
-      option("per-client", &future_options::per_client)
-          .in_unit("connections")
+      option("per-client", &future_options::per_client, "connections", 100)
           .range(1, 1000)
-          .fallback(100)
           .doc("Connections per client address.", "Lower limits one client's share."),
-      option("https-port", &future_options::https_port)
-          .in_unit("port")
+      option("https-port", &future_options::https_port, "port", 0)
           .range(0, 65535)
           .zero_is("off")
-          .fallback(0)
           .doc("Port of the HTTPS API.", "Another port to open in firewalls."),
   };
   return rows;
