@@ -34,9 +34,10 @@ std::optional<ns> parse_duration(std::string_view text) {
     int64_t number = 0;
     std::size_t digits = 0;
     for (; digits < text.size() && text[digits] >= '0' && text[digits] <= '9'; ++digits) {
-      number = number * 10 + (text[digits] - '0');
-      if (number > limit)
+      int64_t digit = text[digits] - '0';
+      if (number > (limit - digit) / 10) // checked before it could overflow
         return std::nullopt;
+      number = number * 10 + digit;
     }
     if (digits == 0)
       return std::nullopt;
