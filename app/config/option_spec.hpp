@@ -102,7 +102,8 @@ struct option_traits {
 std::string format_value(option_kind kind, const option_value& value);
 
 /// One option of a table whose values go into a `Target` (such as node_options).
-/// Built once by `option(...)` and the builders below; read-only afterwards.
+/// Built by `option(...)` and the builders below when its table is first used (a
+/// function-local static); read-only afterwards, so any thread may read it.
 template <class Target>
 struct option_row : option_spec {
   /// Stores a converted value into its field.
@@ -229,7 +230,9 @@ std::string readable_file(const std::string& path);
 /// something else.
 std::string directory_or_absent(const std::string& path);
 
-/// Where the values of one option category come from.
+/// Where the values of one option category come from, for one load. Made by
+/// parse_options, owned by the loader's stack frame; `values` points into the CAF
+/// config it parsed, which must outlive it.
 struct option_sources {
   /// The category in CAF's settings and in messages ("onevalue").
   std::string category;
