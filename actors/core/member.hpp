@@ -1,18 +1,20 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace onevalue {
 
 /// Where a member is in its life cycle, as this node believes.
 enum class member_state : uint8_t {
-  alive,    ///< answers probes (directly or through others)
-  suspect,  ///< missed a probe; declared failed unless it refutes in time
-  failed,   ///< suspicion expired without a refutation
-  left,     ///< announced a graceful leave
+  alive,   ///< answers probes (directly or through others)
+  suspect, ///< missed a probe; declared failed unless it refutes in time
+  failed,  ///< suspicion expired without a refutation
+  left,    ///< announced a graceful leave
 };
 
 /// Returns "alive", "suspect", "failed" or "left".
@@ -50,4 +52,61 @@ typename Inspector::result_type inspect(Inspector& f, member_info& x) {
 /// The member table as one node sees it, itself included.
 using member_list = std::vector<member_info>;
 
-}  // namespace onevalue
+// -- what a well-formed member looks like ------------------------------------------
+// Every name and address that arrives from outside (datagrams, push-pull, the state
+// file) is checked against these before it is used: a name ends up in log lines, HTTP
+// headers (ETag) and the state file, so it must never carry CR, LF, NUL or spaces.
+
+/// Longest node name, in bytes.
+constexpr std::size_t max_node_name_size = 64;
+
+/// Longest host name (the DNS limit), in bytes.
+constexpr std::size_t max_host_size = 253;
+
+/// True for 1 to 64 letters, digits, '.', '_' or '-' (the same rule as `onevalue.name`).
+bool valid_node_name(std::string_view name);
+
+/// True for an IPv4 address in dotted-quad form ("10.0.0.1", no leading zeros) or a
+/// host name: dot-separated labels of letters, digits, '-' and '_', each 1..63 bytes,
+/// not starting or ending with '-', at most 253 bytes in all and not all digits.
+bool valid_host(std::string_view host);
+
+/// What is wrong with a member description, if anything.
+enum class member_defect : uint8_t {
+  none,
+  name,    ///< not a valid node name
+  address, ///< not a valid host
+  port,    ///< a port is 0
+  state,   ///< not one of the four states
+};
+
+/// Checks the syntax of `m`: name, address, both ports (1..65535) and state. Says
+/// nothing about whether the claim is believable; the membership core decides that.
+member_defect check_member(const member_info& m);
+
+// -- incarnation bounds --------------------------------------------------------------
+// Only a member raises its own incarnation, by one per refutation or restart, so an
+// honest incarnation stays far below 2^62 (a million refutations a second would take
+// 146,000 years to get there). Any claim up to 2^62 is taken as SWIM says; above it,
+// a claim may be at most 2^20 above what this node holds for the member (itself
+// included), and anything beyond is refused and counted. A forged claim can therefore
+// push a member's incarnation up by at most 2^20 per message once past 2^62, the
+// member can always refute (exhausting 64 bits takes 2^42 forged messages), and no
+// refutation ever wraps around to 0 (one forged `left` at 2^64-1 once ejected a member
+// for good that way).
+
+/// Every incarnation up to this one is plausible (2^62).
+constexpr uint64_t incarnation_free_range = uint64_t{1} << 62;
+
+/// Largest step above both `incarnation_free_range` and the incarnation this node holds
+/// that a claim may take (2^20).
+constexpr uint64_t max_incarnation_step = uint64_t{1} << 20;
+
+/// True if `claimed` is a believable incarnation for a member held at `held` (0 for a
+/// member this node does not hold).
+inline bool plausible_incarnation(uint64_t claimed, uint64_t held) {
+  auto base = held > incarnation_free_range ? held : incarnation_free_range;
+  return claimed <= base || claimed - base <= max_incarnation_step;
+}
+
+} // namespace onevalue

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "actors/core/member.hpp"
+
 #include <cstdint>
 #include <string>
 #include <tuple>
@@ -23,12 +25,22 @@ inline bool operator<(const version& a, const version& b) {
 inline bool operator==(const version& a, const version& b) {
   return a.counter == b.counter && a.node == b.node;
 }
-inline bool operator!=(const version& a, const version& b) { return !(a == b); }
-inline bool operator>(const version& a, const version& b) { return b < a; }
+inline bool operator!=(const version& a, const version& b) {
+  return !(a == b);
+}
+inline bool operator>(const version& a, const version& b) {
+  return b < a;
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, version& x) {
   return f(x.counter, x.node);
+}
+
+/// True for the initial version (counter 0, no writer) or a written one (counter above
+/// 0 and a valid node name). A version from outside that is neither is refused.
+inline bool valid_version(const version& v) {
+  return v.counter == 0 ? v.node.empty() : valid_node_name(v.node);
 }
 
 /// The one value of the database together with its version.
@@ -40,11 +52,13 @@ struct versioned_value {
 inline bool operator==(const versioned_value& a, const versioned_value& b) {
   return a.value == b.value && a.ver == b.ver;
 }
-inline bool operator!=(const versioned_value& a, const versioned_value& b) { return !(a == b); }
+inline bool operator!=(const versioned_value& a, const versioned_value& b) {
+  return !(a == b);
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, versioned_value& x) {
   return f(x.value, x.ver);
 }
 
-}  // namespace onevalue
+} // namespace onevalue
