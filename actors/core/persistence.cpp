@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
+#include <limits>
 #include <vector>
 
 namespace onevalue {
@@ -86,7 +87,7 @@ std::string lock_file_path(const std::string& data_dir) {
 
 std::optional<std::string> encode_state(const durable_state& state) {
   const auto& node = state.value.ver.node;
-  if (node.find('\n') != std::string::npos || node.find('\0') != std::string::npos)
+  if (!valid_version(state.value.ver))
     return std::nullopt;
   std::string body;
   body += magic_line;
@@ -142,8 +143,15 @@ std::optional<durable_state> decode_state(const std::string& content,
     return fail("malformed clock field");
   if (!field(lines, 6, "incarnation", text) || !parse_number(text, state.incarnation))
     return fail("malformed incarnation field");
+  if (!valid_version(state.value.ver))
+    return fail(state.value.ver.counter == 0
+                    ? "node field must be empty for counter 0 (the initial value)"
+                    : "node field is not a valid node name (1 to 64 letters, digits, "
+                      "'.', '_' or '-')");
   if (state.clock < state.value.ver.counter)
     return fail("clock is behind the value's counter");
+  if (state.incarnation == std::numeric_limits<uint64_t>::max())
+    return fail("incarnation is at its maximum; a restart could not raise it");
   return state;
 }
 
@@ -158,8 +166,8 @@ save_state(file_layer& files, const std::string& data_dir, const durable_state& 
   };
   auto content = encode_state(state);
   if (!content)
-    return persistence_error{"cannot save state to " + path
-                             + ": the node name contains a newline or NUL"};
+    return persistence_error{"cannot save state to " + path + ": the writer's name \""
+                             + state.value.ver.node + "\" is not a valid node name"};
   int fd = -1;
   if (auto ec = files.open_for_write(tmp, fd))
     return failed("open", tmp, ec);

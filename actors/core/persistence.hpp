@@ -10,7 +10,7 @@
 //   format=1                  <- format version; other versions are refused
 //   value=5
 //   counter=7
-//   node=n2                   <- writer's name, rest of the line (no newline allowed)
+//   node=n2                   <- writer (a valid node name; empty for counter 0)
 //   clock=9
 //   incarnation=3
 //   crc32=89abcdef            <- CRC-32 (IEEE) of every byte before this line
@@ -67,12 +67,15 @@ std::string state_file_path(const std::string& data_dir);
 std::string lock_file_path(const std::string& data_dir);
 
 /// Renders `state` in the file format above. Fails (returns nullopt) only if the
-/// writer's node name contains a newline or NUL, which the format cannot hold.
+/// value's version is not valid (`valid_version`: e.g. a writer's name with a newline),
+/// which no state this node accepted can hold.
 std::optional<std::string> encode_state(const durable_state& state);
 
 /// Parses a state file's contents. On any defect (bad magic, unknown format version,
-/// truncation, checksum mismatch, malformed field) returns an error whose message
-/// starts with `path` and says what is wrong.
+/// truncation, checksum mismatch, malformed field, a writer's name that is no valid
+/// node name, a clock behind the value's counter, an incarnation of 2^64-1 that a
+/// restart could not raise) returns an error whose message starts with `path` and
+/// says what is wrong.
 std::optional<durable_state> decode_state(const std::string& content,
                                           const std::string& path,
                                           persistence_error& error);

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -48,14 +49,57 @@ TEST_CASE("a saved state loads back unchanged from a real directory") {
   CHECK(*load_state(*files, dir.str()).state == new_state);
 }
 
-TEST_CASE("extreme values and an empty writer name survive the round trip") {
-  durable_state extreme{{INT64_MIN, {UINT64_MAX, ""}}, UINT64_MAX, UINT64_MAX};
-  auto text = encode_state(extreme);
-  REQUIRE(text);
+TEST_CASE("extreme values and the initial version survive the round trip") {
+  // The highest incarnation a file may hold is 2^64-2: a restart raises it by one.
+  for (const auto& extreme :
+       {durable_state{{INT64_MIN, {UINT64_MAX, "n1"}}, UINT64_MAX, UINT64_MAX - 1},
+        durable_state{{INT64_MAX, {0, ""}}, 0, 0}}) {
+    auto text = encode_state(extreme);
+    REQUIRE(text);
+    persistence_error error;
+    auto back = decode_state(*text, "x", error);
+    REQUIRE(back);
+    CHECK(*back == extreme);
+  }
+}
+
+namespace {
+
+/// A state file with the given fields and a correct checksum, so that only the fields
+/// can be wrong.
+std::string state_file(const std::string& node, const std::string& counter = "7",
+                       const std::string& incarnation = "3") {
+  std::string body = "onevalue-state\nformat=1\nvalue=5\ncounter=" + counter
+                     + "\nnode=" + node + "\nclock=9\nincarnation=" + incarnation + "\n";
+  char crc[9];
+  std::snprintf(crc, sizeof(crc), "%08x", crc32(body.data(), body.size()));
+  return body + "crc32=" + crc + "\n";
+}
+
+} // namespace
+
+TEST_CASE("a state file whose writer is no valid node name is refused") {
   persistence_error error;
-  auto back = decode_state(*text, "x", error);
-  REQUIRE(back);
-  CHECK(*back == extreme);
+  REQUIRE(decode_state(state_file("n2"), "/d/state", error));
+  for (std::string bad :
+       {std::string{"n2\r"}, std::string{"n 2"}, std::string{}, std::string(65, 'a'),
+        std::string{"n2\x01"}, std::string{"\xc3\xa9"}}) {
+    CAPTURE(bad);
+    error = {};
+    CHECK_FALSE(decode_state(state_file(bad), "/d/state", error));
+    CHECK(error.message.find("/d/state: node field") == 0);
+  }
+}
+
+TEST_CASE(
+    "a state file with a writer but counter 0, or an incarnation of 2^64-1, is refused") {
+  persistence_error error;
+  CHECK_FALSE(decode_state(state_file("n2", "0"), "/d/state", error));
+  CHECK(error.message.find("counter 0") != std::string::npos);
+  CHECK_FALSE(
+      decode_state(state_file("n2", "7", "18446744073709551615"), "/d/state", error));
+  CHECK(error.message.find("incarnation") != std::string::npos);
+  CHECK(decode_state(state_file("n2", "7", "18446744073709551614"), "/d/state", error));
 }
 
 TEST_CASE("a missing state file means a new node, not an error") {
@@ -141,11 +185,15 @@ TEST_CASE("a save that fails at any step returns an error and leaves a loadable 
   }
 }
 
-TEST_CASE("a node name with a newline cannot be saved") {
-  fake_file_layer files;
-  durable_state bad{{1, {1, "n1\nvalue=9"}}, 1, 1};
-  CHECK(save_state(files, "/d", bad));
-  CHECK(files.files.empty());
+TEST_CASE("a node name with a newline, or any invalid name, cannot be saved") {
+  for (std::string bad : {"n1\nvalue=9", "n1\r\nX: y", "has space"}) {
+    fake_file_layer files;
+    durable_state state{{1, {1, bad}}, 1, 1};
+    auto error = save_state(files, "/d", state);
+    REQUIRE(error);
+    CHECK(error->message.find("not a valid node name") != std::string::npos);
+    CHECK(files.files.empty());
+  }
 }
 
 TEST_CASE("a data dir locked once cannot be locked again until released") {
