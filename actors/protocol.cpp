@@ -12,6 +12,8 @@ const char* to_string(store_error x) {
       return "persistence_failed";
     case store_error::not_synchronized:
       return "not_synchronized";
+    case store_error::version_exhausted:
+      return "version_exhausted";
   }
   return "unknown";
 }

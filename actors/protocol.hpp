@@ -68,6 +68,9 @@ enum class store_error : uint8_t {
   /// The node has not synchronized with the cluster yet (no completed push-pull with a
   /// live member); the write was refused so it cannot lose to older data it never saw.
   not_synchronized,
+  /// The version counter is at 2^64-1: no write can be ordered after the value this
+  /// node holds, so the write was refused (never acknowledged). See value_register.hpp.
+  version_exhausted,
 };
 
 const char* to_string(store_error x);
@@ -88,8 +91,9 @@ using member_listener_actor = caf::typed_actor<caf::reacts_to<update_atom, membe
 using store_actor = caf::typed_actor<
   // Current value and version.
   caf::replies_to<get_atom>::with<versioned_value>,
-  // Local write: durable before the reply; error `persistence_failed` otherwise, or
-  // `not_synchronized` before the node synchronized with the cluster.
+  // Local write: durable before the reply; error `persistence_failed` otherwise,
+  // `not_synchronized` before the node synchronized with the cluster, or
+  // `version_exhausted` if no version can be ordered after the current one.
   caf::replies_to<set_atom, int64_t>::with<versioned_value>,
   // Conditional local write (If-Match): applied only if the store's latest version
   // (including writes still being saved) equals the given one, checked and staged in

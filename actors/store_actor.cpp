@@ -92,10 +92,56 @@ void start_batch(store_pointer self) {
             });
 }
 
+/// `via` came from the network: only a valid name goes into the log.
+std::string printable_sender(const std::string& via) {
+  return valid_node_name(via) ? via : std::string{"a sender with an invalid name"};
+}
+
+/// True for 1, 2, 4, 8, ...: refusals are logged at these counts only, so a flood of
+/// bad values cannot flood the log.
+bool worth_a_log_line(uint64_t count) {
+  return count != 0 && (count & (count - 1)) == 0;
+}
+
+/// Counts (and now and then logs) a remote value the store refused.
+void count_refusal(store_pointer self, merge_result result, const versioned_value& v,
+                   const std::string& via) {
+  auto& c = *self->state.counters;
+  auto& count = result == merge_result::invalid ? c.remote_values_invalid
+                                                : c.remote_values_too_far_ahead;
+  if (!worth_a_log_line(++count))
+    return;
+  auto from = printable_sender(via);
+  if (result == merge_result::invalid)
+    OV_LOG_WARN("{}: refused a value via {}: malformed version ({} such so far)",
+                self->state.config.node, from, count);
+  else
+    OV_LOG_WARN(
+        "{}: refused value {} (counter {}) via {}: more than 2^32 above this node's "
+        "clock {} past 2^63; the clock moved towards it ({} such so far)",
+        self->state.config.node, v.value, v.ver.counter, from,
+        self->state.commit->clock(), count);
+}
+
+/// Refuses a local write that no counter can order after the current value.
+caf::error refuse_exhausted(store_pointer self) {
+  ++self->state.counters->writes_refused_exhausted;
+  OV_LOG_ERROR(
+      "{}: write refused: the version counter is at 2^64-1 (value counter {}); no "
+      "write can be ordered after it",
+      self->state.config.node, self->state.commit->current().ver.counter);
+  return make_error(store_error::version_exhausted);
+}
+
 } // namespace
 
 store_open_result open_store(store_config config, bool reset_state) {
   store_open_result result;
+  if (!valid_node_name(config.node)) {
+    result.error = "node name \"" + config.node
+                   + "\" is not valid: expected 1 to 64 letters, digits, '.', '_' or '-'";
+    return result;
+  }
   const durable_state fresh{{config.initial_value, {}}, 0, 0};
   if (config.data_dir.empty()) {
     config.restored = fresh;
@@ -177,6 +223,14 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
     self->attach_functor([counters = st.counters, node = st.config.node] {
       OV_LOG_INFO("{}: store stopped: {} writes acknowledged in {} saves", node,
                   counters->writes_acked, counters->saves);
+      auto refused = counters->writes_refused_exhausted + counters->remote_values_invalid
+                     + counters->remote_values_too_far_ahead;
+      if (refused > 0)
+        OV_LOG_WARN("{}: refused {} writes (counter exhausted), {} remote values with a "
+                    "malformed version, {} with a counter too far ahead",
+                    node, counters->writes_refused_exhausted,
+                    counters->remote_values_invalid,
+                    counters->remote_values_too_far_ahead);
     });
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& listeners = self->state.listeners;
@@ -193,9 +247,10 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
         if (!st.synchronized)
           return make_error(store_error::not_synchronized);
         auto id = st.next_ticket++;
+        if (!st.commit->stage_write(id, value))
+          return refuse_exhausted(self);
         auto promise = self->make_response_promise<versioned_value>();
         st.write_promises.emplace(id, promise);
-        st.commit->stage_write(id, value);
         start_batch(self);
         return promise;
       },
@@ -208,9 +263,10 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
         if (st.commit->latest_version() != expected)
           return {false, st.commit->current()};
         auto id = st.next_ticket++;
+        if (!st.commit->stage_write(id, value))
+          return refuse_exhausted(self);
         auto promise = self->make_response_promise<bool, versioned_value>();
         st.conditional_promises.emplace(id, promise);
-        st.commit->stage_write(id, value);
         start_batch(self);
         return promise;
       },
@@ -226,12 +282,16 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
       },
       [self](merge_atom, const versioned_value& incoming, const std::string& via) {
         auto& st = self->state;
-        if (!st.commit->merge_remote(incoming))
+        auto result = st.commit->merge_remote(incoming);
+        if (result == merge_result::invalid || result == merge_result::too_far_ahead)
+          count_refusal(self, result, incoming, via);
+        if (result != merge_result::accepted)
           return false;
         // One info line per accepted remote value (issue 2). Under heavy write load
         // that is one line per write on every peer; raise log-level to "warning" there.
         OV_LOG_INFO("{}: value {} (counter {}, from {}) via {}", st.config.node,
-                    incoming.value, incoming.ver.counter, incoming.ver.node, via);
+                    incoming.value, incoming.ver.counter, incoming.ver.node,
+                    printable_sender(via));
         notify_listeners(self);
         start_batch(self);
         return true;

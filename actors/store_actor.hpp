@@ -78,7 +78,9 @@ struct store_open_result {
 /// Prepares a store: creates the data dir if missing, locks it, loads the state file,
 /// raises the incarnation by one and saves it (which also proves the dir is writable).
 ///
-/// Fails with a message naming the dir or file if the dir cannot be created or locked
+/// Fails if `config.node` is not a valid node name (the store stamps it on every write;
+/// it ends up in HTTP headers and the state file). Fails with a message naming the dir
+/// or file if the dir cannot be created or locked
 /// (e.g. another process holds it), if the state file is unreadable or corrupt, or if
 /// the new state cannot be saved. With `reset_state`, a corrupt state file is renamed
 /// to `state.corrupt` and the node starts as a new one instead (the operator's explicit
@@ -94,10 +96,17 @@ using state_saver_actor =
     caf::typed_actor<caf::replies_to<save_atom, durable_state>::with<bool>>;
 
 /// Batches saved and writes acknowledged since start: saves / writes is the number of
-/// fsync rounds per write under group commit. Logged when the store stops.
+/// fsync rounds per write under group commit. Logged when the store stops, with the
+/// refusals (for the metrics endpoint).
 struct store_counters {
   uint64_t saves = 0;
   uint64_t writes_acked = 0;
+  /// Local writes refused because the version counter is at its end.
+  uint64_t writes_refused_exhausted = 0;
+  /// Remote values with a malformed version (`merge_result::invalid`).
+  uint64_t remote_values_invalid = 0;
+  /// Remote values whose counter was too far ahead (`merge_result::too_far_ahead`).
+  uint64_t remote_values_too_far_ahead = 0;
 };
 
 /// State of the store actor. Owned by it; touched only from its handlers.

@@ -8,21 +8,24 @@ group_commit::group_commit(const durable_state& restored, std::string node)
     : node_(std::move(node)), visible_(restored.value, restored.clock),
       durable_(restored), incarnation_(restored.incarnation) {}
 
-versioned_value group_commit::stage_write(uint64_t id, int64_t value) {
-  auto stamped = visible_.prepare_write(value, node_);
+std::optional<versioned_value> group_commit::stage_write(uint64_t id, int64_t value) {
+  auto stamped = visible_.next_write(value, node_);
+  if (!stamped)
+    return std::nullopt;
+  auto floor = latest_version();
   // Reserve the counter now so the next write, staged or not, is ordered after it.
-  visible_.observe(stamped.ver.counter);
-  pending_.push_back(commit_ticket{id, true, stamped});
+  visible_.observe(stamped->ver.counter);
+  pending_.push_back(commit_ticket{id, true, *stamped, std::move(floor)});
   return stamped;
 }
 
 void group_commit::stage_incarnation(uint64_t id, uint64_t incarnation) {
   incarnation_ = std::max(incarnation_, incarnation);
-  pending_.push_back(commit_ticket{id, false, {}});
+  pending_.push_back(commit_ticket{id, false, {}, {}});
 }
 
-bool group_commit::merge_remote(const versioned_value& incoming) {
-  return visible_.merge(incoming);
+merge_result group_commit::merge_remote(const versioned_value& incoming) {
+  return visible_.offer(incoming);
 }
 
 std::optional<durable_state> group_commit::next_batch() {
@@ -80,14 +83,15 @@ bool group_commit::check_invariants() const {
     return false;
   if (incarnation_ < durable_.incarnation)
     return false;
-  auto behind_clock = [&](const commit_ticket& t) {
-    return t.write && t.stamped.ver.counter > visible_.clock();
+  // A write stamped above the clock, or not above what the node held when stamped.
+  auto misstamped = [&](const commit_ticket& t) {
+    return t.write
+           && (t.stamped.ver.counter > visible_.clock() || !(t.floor < t.stamped.ver));
   };
-  if (std::any_of(pending_.begin(), pending_.end(), behind_clock))
+  if (std::any_of(pending_.begin(), pending_.end(), misstamped))
     return false;
   if (in_flight_
-      && std::any_of(in_flight_->tickets.begin(), in_flight_->tickets.end(),
-                     behind_clock))
+      && std::any_of(in_flight_->tickets.begin(), in_flight_->tickets.end(), misstamped))
     return false;
   return true;
 }

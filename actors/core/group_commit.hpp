@@ -31,6 +31,10 @@ struct commit_ticket {
   bool write = false;
   /// A write's value with the version it was stamped with when it was staged.
   versioned_value stamped;
+  /// A write's floor: the latest version (visible or staged) when it was stamped. The
+  /// stamp is always above it, so an acknowledged write is never one that lost at once
+  /// to what the node already held (as writes did after a counter wrapped to 0).
+  version floor;
 };
 
 /// What finishing a batch means for the caller.
@@ -55,17 +59,19 @@ public:
 
   /// Stamps a local write with `counter = max(clock, highest seen) + 1` and queues it
   /// for the next batch. It is neither visible nor acknowledged until that batch's save
-  /// succeeded. Returns the stamped value.
-  versioned_value stage_write(uint64_t id, int64_t value);
+  /// succeeded. Returns the stamped value, or nothing if the counter is at 2^64-1 and
+  /// no write can be ordered after what the node holds: the write is then refused
+  /// (not queued, never acknowledged).
+  std::optional<versioned_value> stage_write(uint64_t id, int64_t value);
 
   /// Queues raising the persisted incarnation to at least `incarnation`; acknowledged
   /// like a write once a batch holding it is durable.
   void stage_incarnation(uint64_t id, uint64_t incarnation);
 
-  /// Merges a remote value into the visible state at once (returns true if it was
-  /// newer) and advances the clock. It is persisted by the next batch but nobody waits
-  /// for that: the value is durable on the node that accepted it.
-  bool merge_remote(const versioned_value& incoming);
+  /// Offers a remote value to the visible state at once (see `value_register::offer`
+  /// for what is refused) and advances the clock. An accepted value is persisted by the
+  /// next batch but nobody waits for that: it is durable on the node that accepted it.
+  merge_result merge_remote(const versioned_value& incoming);
 
   /// If no save is in flight and anything differs from the durable state (pending
   /// operations, merged remote values, a raised incarnation), seals the pending
@@ -101,7 +107,7 @@ public:
   /// The last state known to be on disk.
   const durable_state& durable() const { return durable_; }
 
-  /// Returns false if an invariant is broken.
+  /// Returns false if an invariant is broken (also: a staged write not above its floor).
   bool check_invariants() const;
 
 private:

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 using namespace onevalue;
 
 namespace {
@@ -27,17 +29,18 @@ TEST_CASE("nothing to save on a fresh register") {
 TEST_CASE("a staged write is invisible until its batch is saved") {
   group_commit gc{fresh, "n1"};
   auto stamped = gc.stage_write(1, 5);
-  CHECK(stamped.ver == version{1, "n1"});
+  REQUIRE(stamped);
+  CHECK(stamped->ver == version{1, "n1"});
   CHECK(gc.current().value == 42);
   auto state = gc.next_batch();
   REQUIRE(state);
-  CHECK(state->value == stamped);
+  CHECK(state->value == *stamped);
   CHECK(state->clock == 1);
   CHECK(gc.current().value == 42);
   auto outcome = gc.on_saved();
   CHECK(ids(outcome) == std::vector<uint64_t>{1});
   CHECK(outcome.value_changed);
-  CHECK(gc.current() == stamped);
+  CHECK(gc.current() == *stamped);
   CHECK(gc.durable() == *state);
   CHECK(gc.check_invariants());
 }
@@ -78,7 +81,7 @@ TEST_CASE(
   CHECK(gc.durable().value == gc.current());
   CHECK_FALSE(gc.next_batch()); // nothing left to retry
   // Counters of failed writes are never reused.
-  CHECK(gc.stage_write(4, 10).ver.counter == 4);
+  CHECK(gc.stage_write(4, 10)->ver.counter == 4);
   CHECK(gc.check_invariants());
 }
 
@@ -97,10 +100,10 @@ TEST_CASE("writes queued behind a failing save get their own attempt") {
 
 TEST_CASE("a remote value is visible at once and saved by the next batch") {
   group_commit gc{fresh, "n1"};
-  CHECK(gc.merge_remote({5, {9, "n2"}}));
+  CHECK(gc.merge_remote({5, {9, "n2"}}) == merge_result::accepted);
   CHECK(gc.current().value == 5);
   CHECK(gc.clock() == 9);
-  CHECK_FALSE(gc.merge_remote({4, {3, "n3"}}));
+  CHECK(gc.merge_remote({4, {3, "n3"}}) == merge_result::stale);
   auto state = gc.next_batch();
   REQUIRE(state);
   CHECK(state->value == versioned_value{5, {9, "n2"}});
@@ -114,11 +117,11 @@ TEST_CASE("a remote value newer than a staged write wins when the batch lands") 
   group_commit gc{fresh, "n1"};
   auto mine = gc.stage_write(1, 1);
   gc.next_batch();
-  CHECK(gc.merge_remote({2, {20, "n2"}}));
+  CHECK(gc.merge_remote({2, {20, "n2"}}) == merge_result::accepted);
   auto outcome = gc.on_saved();
   CHECK(outcome.tickets.at(0).stamped == mine);
   CHECK(gc.current().value == 2);
-  CHECK(gc.stage_write(2, 3).ver.counter == 21);
+  CHECK(gc.stage_write(2, 3)->ver.counter == 21);
   CHECK(gc.check_invariants());
 }
 
@@ -139,7 +142,7 @@ TEST_CASE("a raised incarnation is persisted and never lowered") {
 TEST_CASE("a restored register continues the persisted clock") {
   group_commit gc{durable_state{{8, {4, "n2"}}, 11, 2}, "n1"};
   CHECK(gc.current().value == 8);
-  CHECK(gc.stage_write(1, 9).ver == version{12, "n1"});
+  CHECK(gc.stage_write(1, 9)->ver == version{12, "n1"});
   CHECK(gc.check_invariants());
 }
 
@@ -162,4 +165,56 @@ TEST_CASE("after a failed save the dropped write no longer counts as latest") {
   REQUIRE(gc.next_batch());
   gc.on_save_failed();
   CHECK(gc.latest_version() == version{0, ""});
+}
+
+namespace {
+
+constexpr uint64_t top = std::numeric_limits<uint64_t>::max();
+
+} // namespace
+
+TEST_CASE("a write that no counter can order after the value is refused, never acked") {
+  group_commit gc{durable_state{{5, {top, "n2"}}, top, 1}, "n1"};
+  CHECK_FALSE(gc.stage_write(1, 9));
+  CHECK_FALSE(gc.has_pending());
+  CHECK_FALSE(gc.next_batch());
+  CHECK(gc.latest_version() == version{top, "n2"});
+  CHECK(gc.current().value == 5);
+  CHECK(gc.check_invariants());
+}
+
+TEST_CASE("a remote counter of 2^64-1 makes no later write wrap around or lose") {
+  // The attack of issue 10: one datagram at 2^64-1, then every write answered 200
+  // with counter 0 and never the value.
+  group_commit gc{fresh, "n1"};
+  CHECK(gc.merge_remote({666, {top, "evil"}}) == merge_result::too_far_ahead);
+  CHECK(gc.current().value == 42);
+  auto stamped = gc.stage_write(1, 7);
+  REQUIRE(stamped);
+  CHECK(stamped->ver.counter == counter_free_range + max_counter_step + 1);
+  REQUIRE(gc.next_batch());
+  auto outcome = gc.on_saved();
+  CHECK(ids(outcome) == std::vector<uint64_t>{1});
+  CHECK(gc.current() == *stamped);
+  CHECK(gc.check_invariants());
+}
+
+TEST_CASE("a malformed remote version is refused and moves nothing") {
+  group_commit gc{fresh, "n1"};
+  for (const auto& v : {versioned_value{1, {5, ""}}, versioned_value{1, {0, "n2"}},
+                        versioned_value{1, {5, "n2\r\nX-Injected: 1"}},
+                        versioned_value{1, {5, std::string(65, 'a')}}}) {
+    CAPTURE(v.ver.node);
+    CHECK(gc.merge_remote(v) == merge_result::invalid);
+  }
+  CHECK(gc.clock() == 0);
+  CHECK(gc.current() == fresh.value);
+  CHECK_FALSE(gc.next_batch());
+}
+
+TEST_CASE("the initial version offered again, twice, is stale and changes nothing") {
+  group_commit gc{fresh, "n1"};
+  CHECK(gc.merge_remote({42, {0, ""}}) == merge_result::stale);
+  CHECK(gc.merge_remote({42, {0, ""}}) == merge_result::stale);
+  CHECK_FALSE(gc.next_batch());
 }
