@@ -46,17 +46,7 @@ using sync_atom = caf::atom_constant<caf::atom("synced")>;
 
 // -- messages -----------------------------------------------------------------------
 
-/// Everything a push-pull exchange carries: the sender's full member table and value.
-struct cluster_state {
-  std::string sender;
-  member_list members;
-  versioned_value value;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, cluster_state& x) {
-  return f(x.sender, x.members, x.value);
-}
+// `cluster_state`, the push-pull message, is a wire struct: see actors/core/wire.hpp.
 
 // -- errors -------------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ std::size_t broadcast_queue::estimated_size(const std::vector<member_info>& tabl
 
 std::size_t broadcast_queue::estimated_size(const packet& p) {
   std::size_t total = 2 + size_of(p.sender) + 1 + 4 + p.swim.target.size()
-                      + p.swim.target_address.size() + 2 * string_overhead + 2
+                      + p.swim.conflict_address.size() + 2 * string_overhead + 2
                       + 2 * vector_overhead;
   for (auto& u : p.members)
     total += estimated_size(u);

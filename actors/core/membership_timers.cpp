@@ -51,8 +51,6 @@ void membership_core::check_probe(time_point now, swim_actions& out) {
       req.kind = swim_kind::ping_req;
       req.seq = probe_->seq;
       req.target = target.name;
-      req.target_address = target.address;
-      req.target_port = target.cluster_port;
       out.sends.push_back({endpoint_of(table_[helpers[i]].info), req});
       probe_->awaiting_nacks.push_back(table_[helpers[i]].info.name);
       ++counters_.indirect_probes_sent;

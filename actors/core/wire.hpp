@@ -1,7 +1,9 @@
 #pragma once
 
-// The datagram wire format. Append-only: new fields go at the end of a struct and
-// raise `wire_version`; a receiver drops packets whose version it does not know.
+// The messages nodes exchange: datagrams (`packet`) and push-pull state
+// (`cluster_state`). Their byte format is actors/core/wire_codec.hpp's. Append-only: a
+// new field goes at the end of a struct and raises `wire_version`; a receiver drops
+// packets whose version it does not know.
 
 #include "actors/core/member.hpp"
 #include "actors/core/version.hpp"
@@ -12,16 +14,17 @@
 
 namespace onevalue {
 
-/// Version of the datagram format this build speaks.
-constexpr uint16_t wire_version = 1;
+/// Version of the wire format this build speaks. 1 was CAF's binary serializer; 2 is
+/// wire_codec's own format (explicit bounds, no address in ping-req, conflict acks).
+constexpr uint16_t wire_version = 2;
 
 /// Kind of a SWIM failure-detector message.
 enum class swim_kind : uint8_t {
-  none,      ///< the packet carries only gossip
-  ping,      ///< direct probe; answered with an ack
-  ack,       ///< answer to a ping (direct or relayed)
-  ping_req,  ///< ask the receiver to probe `target` on the sender's behalf
-  nack,      ///< a helper of a ping_req got no ack from the target (Lifeguard)
+  none,     ///< the packet carries only gossip
+  ping,     ///< direct probe; answered with an ack
+  ack,      ///< answer to a ping (direct or relayed)
+  ping_req, ///< ask the receiver to probe `target` on the sender's behalf
+  nack,     ///< a helper of a ping_req got no ack from the target (Lifeguard)
 };
 
 /// A failure-detector message. `sender` is the full identity of the node that wrote it,
@@ -31,20 +34,24 @@ struct swim_message {
   /// Matches an ack to its ping; chosen by whoever expects the ack.
   uint32_t seq = 0;
   /// ping: the name the sender expects to reach (empty when joining through a seed
-  /// whose name is unknown). ping_req/nack: the member to probe.
+  /// whose name is unknown). ping_req/nack: the member to probe. A helper probes the
+  /// address it holds for that name, never one taken from the message.
   std::string target;
-  /// ping_req: where the target listens.
-  std::string target_address;
-  uint16_t target_port = 0;
+  /// ack only, "name already in use": the pinger's name belongs to a live member at
+  /// this address and port, so the receiver refused it (see membership_core's name
+  /// conflicts). Empty and 0 otherwise.
+  std::string conflict_address;
+  uint16_t conflict_port = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swim_message& x) {
-  return f(x.kind, x.seq, x.target, x.target_address, x.target_port);
+  return f(x.kind, x.seq, x.target, x.conflict_address, x.conflict_port);
 }
 
 /// A piggybacked member update: the member's state and incarnation as the reporter
-/// sees it. `reporter` lets suspicion count independent confirmations.
+/// sees it. `reporter` lets suspicion count independent confirmations; for `left` it
+/// is the member itself (the only one whose leave is believed).
 struct member_update {
   member_info member;
   std::string reporter;
@@ -69,4 +76,16 @@ typename Inspector::result_type inspect(Inspector& f, packet& x) {
   return f(x.version, x.sender, x.swim, x.members, x.values);
 }
 
-}  // namespace onevalue
+/// Everything a push-pull exchange carries: the sender's full member table and value.
+struct cluster_state {
+  std::string sender;
+  member_list members;
+  versioned_value value;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cluster_state& x) {
+  return f(x.sender, x.members, x.value);
+}
+
+} // namespace onevalue
