@@ -3,6 +3,7 @@
 #include "actors/core/swim_formulas.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace onevalue {
 
@@ -49,25 +50,49 @@ std::vector<member_info> membership_core::members() const {
 swim_actions membership_core::handle_message(const member_info& sender,
                                              const swim_message& msg, time_point now) {
   swim_actions out;
-  if (sender.name.empty() || sender.name == self_name_)
+  if (stopped_)
     return out;
+  if (!well_formed(sender, sender.name))
+    return out;
+  // A node describes itself as alive, or as left while it leaves; never otherwise.
+  if (sender.state == member_state::suspect || sender.state == member_state::failed) {
+    ++counters_.members_refused_malformed;
+    return out;
+  }
+  if (sender.name == self_name_) {
+    on_own_name(sender, msg, now, out);
+    return out;
+  }
   switch (msg.kind) {
-    case swim_kind::ping:
-      on_ping(sender, msg, now, out);
-      break;
-    case swim_kind::ack:
-      on_ack(sender, msg, now, out);
-      break;
-    case swim_kind::ping_req:
-      on_ping_req(sender, msg, now, out);
-      break;
-    case swim_kind::nack:
-      on_nack(sender, msg);
-      break;
-    case swim_kind::none:
-      break;
+  case swim_kind::ping:
+    on_ping(sender, msg, now, out);
+    break;
+  case swim_kind::ack:
+    on_ack(sender, msg, now, out);
+    break;
+  case swim_kind::ping_req:
+    on_ping_req(sender, msg, now, out);
+    break;
+  case swim_kind::nack:
+    on_nack(sender, msg);
+    break;
+  case swim_kind::none:
+    break;
   }
   return out;
+}
+
+void membership_core::on_own_name(const member_info& sender, const swim_message& msg,
+                                  time_point now, swim_actions& out) {
+  // Our own datagram come back (e.g. a seed list naming this node): nothing to do.
+  if (endpoint_of(sender) == endpoint_of(self()))
+    return;
+  if (msg.kind == swim_kind::ping && !leaving_)
+    send_conflict_ack(endpoint_of(sender), msg.seq, self(), now, out);
+  own_name_taken(endpoint_of(sender),
+                 sender.name + " at " + sender.address + ":"
+                     + std::to_string(sender.cluster_port),
+                 now, out);
 }
 
 void membership_core::on_ping(const member_info& sender, const swim_message& msg,
@@ -75,30 +100,68 @@ void membership_core::on_ping(const member_info& sender, const swim_message& msg
   // A ping meant for a previous owner of our address must not keep a dead name alive.
   if (!msg.target.empty() && msg.target != self_name_)
     return;
+  auto* known = table_.get(sender.name);
+  if (known && endpoint_of(known->info) != endpoint_of(sender)) {
+    if (is_live(known->info.state)) {
+      // "Node name already in use": the newcomer learns it from our answer.
+      refuse_address_claim(known->info, sender, sender.name, now, out);
+      send_conflict_ack(endpoint_of(sender), msg.seq, known->info, now, out);
+      return;
+    }
+    // A failed or left member back on a new address: it talks to us from there, so
+    // that is where it lives now. Its incarnation is taken once it refutes.
+    out.notes.push_back(sender.name + " is back at " + sender.address + ":"
+                        + std::to_string(sender.cluster_port) + " (was "
+                        + known->info.address + ":"
+                        + std::to_string(known->info.cluster_port) + ", "
+                        + to_string(known->info.state) + ")");
+    known->info.address = sender.address;
+    known->info.cluster_port = sender.cluster_port;
+    known->info.http_port = sender.http_port;
+    out.members_changed = true;
+  }
+  // Addressed to us by name: the pinger holds this node at this address.
+  if (msg.target == self_name_)
+    accepted_ = true;
+  bool was_down = known && sender.incarnation <= known->info.incarnation
+                  && (known->info.state == member_state::failed
+                      || known->info.state == member_state::left);
+  apply_update(member_update{sender, sender.name}, now, out);
+  // Acks go only to members, at the address held for them: a sender this node refused
+  // (table full, implausible incarnation) gets none.
+  known = table_.get(sender.name);
+  if (!known || endpoint_of(known->info) != endpoint_of(sender))
+    return;
   swim_message ack;
   ack.kind = swim_kind::ack;
   ack.seq = msg.seq;
-  out.sends.push_back({endpoint_of(sender), ack});
-  auto* known = table_.get(sender.name);
-  if (known && sender.incarnation <= known->info.incarnation
-      && (known->info.state == member_state::failed || known->info.state == member_state::left))
-    // It is talking to us, yet we hold it suspect or gone: exchange tables so it
+  out.sends.push_back({endpoint_of(known->info), ack});
+  if (was_down)
+    // It is talking to us, yet we hold it failed or left: exchange tables so it
     // learns that and refutes.
-    out.push_pulls.push_back(endpoint_of(sender));
-  apply_alive(sender, sender.name, now, out);
+    out.push_pulls.push_back(endpoint_of(known->info));
   mark_heard(sender.name, now);
   if (!joined_) {
     mark_joined(now);
     out.notes.push_back("joined the cluster: pinged by " + sender.name);
-    out.push_pulls.push_back(endpoint_of(sender));
+    out.push_pulls.push_back(endpoint_of(known->info));
   }
 }
 
 void membership_core::on_ack(const member_info& sender, const swim_message& msg,
                              time_point now, swim_actions& out) {
   ++counters_.acks_received;
+  if (msg.conflict_port != 0) {
+    // The sender refuses our name: a live member at conflict_address holds it. Only
+    // as the answer to a ping of ours, and only about another address.
+    endpoint holder{msg.conflict_address, msg.conflict_port};
+    bool answers_us = join_seqs_.count(msg.seq) > 0 || (probe_ && probe_->seq == msg.seq);
+    if (answers_us && holder != endpoint_of(self()))
+      own_name_taken(holder, sender.name, now, out);
+    return;
+  }
   auto relay_it = relays_.find(msg.seq);
-  if (relay_it != relays_.end()) {
+  if (relay_it != relays_.end() && relay_it->second.target == sender.name) {
     swim_message relayed;
     relayed.kind = swim_kind::ack;
     relayed.seq = relay_it->second.requester_seq;
@@ -109,7 +172,10 @@ void membership_core::on_ack(const member_info& sender, const swim_message& msg,
   bool was_down = known
                   && (known->info.state == member_state::failed
                       || known->info.state == member_state::left);
-  apply_alive(sender, sender.name, now, out);
+  apply_update(member_update{sender, sender.name}, now, out);
+  known = table_.get(sender.name);
+  if (!known || endpoint_of(known->info) != endpoint_of(sender))
+    return;
   mark_heard(sender.name, now);
   if (probe_ && probe_->seq == msg.seq) {
     probe_.reset();
@@ -123,7 +189,7 @@ void membership_core::on_ack(const member_info& sender, const swim_message& msg,
                           + sender.address + ":" + std::to_string(sender.cluster_port));
       mark_joined(now);
     }
-    out.push_pulls.push_back(endpoint_of(sender));
+    out.push_pulls.push_back(endpoint_of(known->info));
   }
 }
 
@@ -131,16 +197,36 @@ void membership_core::on_ping_req(const member_info& sender, const swim_message&
                                   time_point now, swim_actions& out) {
   if (leaving_)
     return;
+  // Only a member may ask, and the answer goes to the address held for it: a ping-req
+  // can never make this node send to an address taken from the datagram.
+  auto* requester = table_.get(sender.name);
+  if (!requester || endpoint_of(requester->info) != endpoint_of(sender)
+      || !is_live(requester->info.state) || relays_.size() >= max_relays) {
+    ++counters_.ping_reqs_refused;
+    return;
+  }
   mark_heard(sender.name, now);
+  auto to_requester = endpoint_of(requester->info);
+  auto* target = table_.get(msg.target);
+  if (!target || msg.target == self_name_) {
+    // Nothing we could probe: say so at once, so the requester does not take our
+    // silence for its own slowness (Lifeguard).
+    swim_message nack;
+    nack.kind = swim_kind::nack;
+    nack.seq = msg.seq;
+    nack.target = msg.target;
+    out.sends.push_back({to_requester, nack});
+    return;
+  }
   auto seq = next_seq();
   swim_message ping;
   ping.kind = swim_kind::ping;
   ping.seq = seq;
   ping.target = msg.target;
-  out.sends.push_back({endpoint{msg.target_address, msg.target_port}, ping});
+  out.sends.push_back({endpoint_of(target->info), ping});
   auto wait = scaled_ack_timeout();
-  relays_[seq] = relay{endpoint_of(sender), msg.seq, msg.target, now + wait * 4 / 5, false,
-                       now + wait};
+  relays_[seq] =
+      relay{to_requester, msg.seq, msg.target, now + wait * 4 / 5, false, now + wait};
 }
 
 void membership_core::on_nack(const member_info& sender, const swim_message& msg) {
@@ -173,7 +259,8 @@ swim_actions membership_core::merge_updates(const std::vector<member_update>& up
                                             time_point now) {
   swim_actions out;
   for (auto& u : updates)
-    apply_update(u, now, out);
+    if (!stopped_)
+      apply_update(u, now, out);
   return out;
 }
 
@@ -181,13 +268,14 @@ swim_actions membership_core::merge_table(const std::vector<member_info>& table,
                                           const std::string& reporter, time_point now) {
   swim_actions out;
   for (auto& m : table)
-    apply_update(member_update{m, reporter}, now, out);
+    if (!stopped_)
+      apply_update(member_update{m, reporter}, now, out);
   return out;
 }
 
 swim_actions membership_core::tick(time_point now) {
   swim_actions out;
-  if (leaving_)
+  if (leaving_ || stopped_)
     return out;
   retry_join(now, out);
   expire_relays(now, out);
@@ -202,10 +290,14 @@ swim_actions membership_core::tick(time_point now) {
 
 swim_actions membership_core::leave(time_point now) {
   swim_actions out;
-  if (leaving_)
+  if (leaving_ || stopped_)
     return out;
   auto& me = table_[self_slot];
-  set_state(me, member_state::left, me.info.incarnation + 1, "graceful leave", now, out);
+  // At the end of the incarnations, leave at the same one: left beats alive there too.
+  auto incarnation = me.info.incarnation == std::numeric_limits<uint64_t>::max()
+                         ? me.info.incarnation
+                         : me.info.incarnation + 1;
+  set_state(me, member_state::left, incarnation, "graceful leave", now, out);
   broadcast(me.info, out);
   leaving_ = true;
   probe_.reset();
@@ -213,7 +305,7 @@ swim_actions membership_core::leave(time_point now) {
 }
 
 time_point membership_core::next_deadline() const {
-  if (leaving_)
+  if (leaving_ || stopped_)
     return time_point::max();
   auto next = std::min({next_probe_at_, next_failed_probe_at_, next_push_pull_at_});
   if (!joined_ || !seeds_.empty())
@@ -300,9 +392,10 @@ std::vector<uint32_t> membership_core::sample_slots(std::size_t k, uint32_t exce
 }
 
 void membership_core::preload(const std::vector<member_info>& table, time_point now) {
-  table_.reserve(table_.size() + table.size());
+  table_.reserve(std::min(table_.size() + table.size(), settings_.max_members));
   for (auto& m : table) {
-    if (m.name.empty() || m.name == self_name_ || table_.find(m.name) != member_table::npos)
+    if (check_member(m) != member_defect::none || m.name == self_name_
+        || table_.find(m.name) != member_table::npos || table_full())
       continue;
     auto info = m;
     if (info.state == member_state::suspect)
@@ -368,6 +461,13 @@ std::string membership_core::check_invariants() const {
     return "self is " + std::string{to_string(self_state)} + " in its own table";
   if (self_state == member_state::left && !leaving_)
     return "self is left but not leaving";
+  if (table_.size() > std::max<std::size_t>(settings_.max_members, 1))
+    return "the table holds " + std::to_string(table_.size())
+           + " members, more than max-members";
+  if (relays_.size() > max_relays)
+    return "more relays than max_relays";
+  if (stopped_ && (probe_ || !relays_.empty()))
+    return "stopped by a name conflict, yet probing or relaying";
   if (auto broken = table_.check(); !broken.empty())
     return broken;
   std::array<std::size_t, 4> recount{};

@@ -37,6 +37,9 @@ struct endpoint {
 inline bool operator==(const endpoint& a, const endpoint& b) {
   return a.host == b.host && a.port == b.port;
 }
+inline bool operator!=(const endpoint& a, const endpoint& b) {
+  return !(a == b);
+}
 
 /// A SWIM message to send to `to`.
 struct outgoing_message {
@@ -58,6 +61,16 @@ struct member_event {
   std::string reason;
 };
 
+/// Another live node holds this node's name: this node refuses to take part.
+struct name_conflict {
+  std::string name;
+  /// This node's address, and the address of the node that holds the name.
+  endpoint ours;
+  endpoint theirs;
+  /// What to tell the operator: both addresses and what to do.
+  std::string message;
+};
+
 /// What the core asks its adapter to do after an event.
 struct swim_actions {
   std::vector<outgoing_message> sends;
@@ -65,10 +78,30 @@ struct swim_actions {
   std::vector<endpoint> push_pulls;
   std::vector<member_event> events;
   std::vector<std::string> notes;  ///< decisions worth a log line (e.g. join retries)
+  /// Problems worth an error line (e.g. another node claims this node's name).
+  std::vector<std::string> errors;
+  /// Set once, when this node learns that its name belongs to another live node and it
+  /// stops taking part: the adapter must stop the node with an error (never announce
+  /// a leave: the name's `left` would eject the node that holds it).
+  std::optional<name_conflict> conflict;
   bool members_changed = false;
 };
 
 /// The SWIM membership state of one node.
+///
+/// Everything it is told is validated first, even from an authenticated peer (see
+/// membership_merge.cpp): malformed members, implausible incarnations, a `left` not from
+/// the member itself, a `failed` about a member never suspected here, a live member
+/// claimed at another address and new names past `max_members` are refused and
+/// counted; ping-reqs and acks go only to members in the table, at the address held.
+///
+/// Name conflicts ("node name already in use", issue 17): a node whose name another
+/// live node holds at a different address refuses to take part. Third parties never
+/// move a live member to another address; they answer a ping from the newcomer with a
+/// conflict ack naming the holder's address. The newcomer, a node no member has
+/// acknowledged by name yet (`established()` is false), stops (`swim_actions::conflict`);
+/// an established node keeps its name and logs an error. Neither refutes, so there is
+/// no refutation loop.
 ///
 /// Owned by the membership actor and touched only from it (or from one test thread).
 /// Invariants (see `check_invariants`): the node itself is always in the table (at slot
@@ -105,7 +138,8 @@ public:
   swim_actions tick(time_point now);
 
   /// Announces a graceful leave: raises the incarnation and broadcasts `left`. After
-  /// this the node no longer probes or refutes.
+  /// this the node no longer probes or refutes. Does nothing once stopped by a name
+  /// conflict (the name is another node's).
   swim_actions leave(time_point now);
 
   /// The earliest time at which `tick` has something to do.
@@ -149,6 +183,15 @@ public:
 
   const member_info& self() const;
   bool joined() const { return joined_; }
+
+  /// True once another member showed that it holds this node by name at this node's
+  /// address (a ping addressed to it, or news about it from someone else), or from the
+  /// start for a node alone by configuration (no seeds). Decides who yields in a name
+  /// conflict: a node that is not established yet is the newcomer.
+  bool established() const { return accepted_ || seeds_.empty(); }
+
+  /// The name conflict this node stopped for, or null while it takes part.
+  const name_conflict* stopped() const { return stopped_ ? &*stopped_ : nullptr; }
   const swim_counters& counters() const { return counters_; }
   const swim_settings& settings() const { return settings_; }
 
@@ -197,6 +240,9 @@ private:
   };
 
   // -- message handlers (membership_core.cpp) --
+  /// A datagram from another node using this node's name.
+  void on_own_name(const member_info& sender, const swim_message& msg, time_point now,
+                   swim_actions& out);
   void on_ping(const member_info& sender, const swim_message& msg, time_point now,
                swim_actions& out);
   void on_ack(const member_info& sender, const swim_message& msg, time_point now,
@@ -224,7 +270,25 @@ private:
                      swim_actions& out);
   void apply_dead(const member_info& m, const std::string& reporter, time_point now,
                   swim_actions& out);
+  /// Turns a `failed` (or someone else's `left`) about a member held alive into a
+  /// suspicion, or into `failed` if the member is already suspect at that incarnation.
+  void apply_reported_dead(member_entry& e, const member_info& m,
+                           const std::string& reporter, time_point now,
+                           swim_actions& out);
   void refute(uint64_t seen_incarnation, const std::string& reason, swim_actions& out);
+  /// A live node at `theirs` claims this node's name (`via` told us): stops this node if
+  /// it is not established, else logs an error (rate-limited) and keeps going.
+  void own_name_taken(const endpoint& theirs, const std::string& via, time_point now,
+                      swim_actions& out);
+  /// `sender` claims the name of `held`, a live member at another address: refused,
+  /// counted, logged (rate-limited); a ping is answered with a conflict ack.
+  void refuse_address_claim(const member_info& held, const member_info& claim,
+                            const std::string& via, time_point now, swim_actions& out);
+  /// A conflict ack to `to` naming `holder`, at most one per probe interval.
+  void send_conflict_ack(const endpoint& to, uint32_t seq, const member_info& holder,
+                         time_point now, swim_actions& out);
+  /// True (and the next allowed time moved) if a rate-limited log line may go out.
+  bool conflict_note_due(time_point now);
   void set_state(member_entry& e, member_state to, uint64_t incarnation,
                  const std::string& reason, time_point now, swim_actions& out);
   void broadcast(const member_info& m, swim_actions& out);
@@ -233,6 +297,11 @@ private:
   std::size_t expected_confirmations() const;
 
   // -- helpers --
+  /// Syntax of a member and its reporter; counts and returns false if malformed.
+  bool well_formed(const member_info& m, const std::string& reporter);
+  /// Counts and returns false if `claimed` is implausible above `held`.
+  bool plausible(uint64_t claimed, uint64_t held);
+  bool table_full() const { return table_.size() >= settings_.max_members; }
   void mark_heard(const std::string& name, time_point now);
   member_entry& insert_member(member_info info, time_point now);
   /// Marks this node joined and restarts the push-pull catch-up schedule from `now`.
@@ -265,7 +334,9 @@ private:
   /// (a slot or member_table::npos), in random order.
   std::vector<uint32_t> sample_slots(std::size_t k, uint32_t except, sample_pool pool,
                                      std::mt19937_64& rng) const;
-  endpoint endpoint_of(const member_info& m) const { return {m.address, m.cluster_port}; }
+  static endpoint endpoint_of(const member_info& m) {
+    return {m.address, m.cluster_port};
+  }
 
   member_info& self_info() { return table_[self_slot].info; }
 
@@ -291,6 +362,13 @@ private:
 
   bool joined_ = false;
   bool leaving_ = false;
+  /// See `established()`.
+  bool accepted_ = false;
+  /// Set when a name conflict stopped this node; it then does nothing at all.
+  std::optional<name_conflict> stopped_;
+  /// Rate limits of conflict acks (one per probe interval) and conflict log lines.
+  time_point next_conflict_reply_ = time_point::min();
+  time_point next_conflict_note_ = time_point::min();
   uint32_t seq_ = 0;
   uint32_t join_attempts_ = 0;
   std::set<uint32_t> join_seqs_;
@@ -311,6 +389,10 @@ private:
   std::vector<uint32_t> probe_order_;
   std::size_t probe_index_ = 0;
   std::map<uint32_t, relay> relays_;
+
+  /// Ping-reqs being relayed at most; more are refused (each costs a ping and a map
+  /// entry for an ack timeout, and only members can ask).
+  static constexpr std::size_t max_relays = 256;
 };
 
 }  // namespace onevalue

@@ -22,13 +22,37 @@ struct swim_counters {
   uint64_t probes_failed = 0;
   /// Nacks that helpers of a failed probe were expected to send and did not.
   uint64_t nacks_missed = 0;
+
+  // Refusals: input that was validated and not believed (each is also a reason to look
+  // at who sends it).
+
+  /// Members (senders, gossiped updates, push-pull entries) with a malformed name,
+  /// address, port or state, or a reporter that is no valid name; or a sender that
+  /// calls itself suspect or failed.
+  uint64_t members_refused_malformed = 0;
+  /// Claims with an implausible incarnation (see `plausible_incarnation`).
+  uint64_t incarnations_refused = 0;
+  /// New names refused because the table held `max_members`.
+  uint64_t members_refused_table_full = 0;
+  /// Claims that a live member (or this node's name) lives at another address.
+  uint64_t address_conflicts = 0;
+  /// A `failed`, or a `left` not from the member itself, about a member not suspect
+  /// here: taken as a suspicion it can refute instead.
+  uint64_t dead_reports_suspected = 0;
+  /// Ping-reqs from a requester not in the table (at that address), or beyond the
+  /// relay limit.
+  uint64_t ping_reqs_refused = 0;
+  /// Refutations that could not raise the incarnation (at 2^64-1).
+  uint64_t refutations_exhausted = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swim_counters& x) {
   return f(x.probes_sent, x.acks_received, x.indirect_probes_sent, x.nacks_received,
            x.suspicions_raised, x.suspicions_refuted, x.members_failed, x.probes_failed,
-           x.nacks_missed);
+           x.nacks_missed, x.members_refused_malformed, x.incarnations_refused,
+           x.members_refused_table_full, x.address_conflicts, x.dead_reports_suspected,
+           x.ping_reqs_refused, x.refutations_exhausted);
 }
 
 /// Number of members per state in one node's table (self included).

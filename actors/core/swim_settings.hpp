@@ -60,6 +60,13 @@ struct swim_settings {
   /// Upper bound on a datagram's size; piggybacked gossip fills what the SWIM message
   /// leaves. Above the path MTU, datagrams fragment and lose more often.
   std::size_t max_packet_bytes = 1400;
+  /// Most members (this node included, failed and left ones too) the table holds; a new
+  /// name beyond it is refused and counted (`members_refused_table_full`), and a
+  /// push-pull table longer than it is refused whole. Bounds the memory a flood of
+  /// made-up members can take (40 bursts once took a node from 10 MB to 1 GB RSS). Set
+  /// it above the largest cluster you run: a member refused here is never probed or
+  /// gossiped to by this node until a failed or left member is reaped to make room.
+  std::size_t max_members = 10000;
 };
 
 /// The LAN profile above.
