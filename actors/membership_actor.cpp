@@ -36,6 +36,13 @@ void carry_out(self_ptr self, swim_actions actions) {
     log_event(e);
   for (auto& note : actions.notes)
     OV_LOG_INFO("{}", note);
+  for (auto& error : actions.errors)
+    OV_LOG_ERROR("{}", error);
+  if (actions.conflict) {
+    OV_LOG_ERROR("{}", actions.conflict->message);
+    if (st.on_name_conflict)
+      st.on_name_conflict(actions.conflict->message);
+  }
   for (auto& b : actions.broadcasts)
     self->send(st.gossip, broadcast_atom::value, b);
   for (auto& s : actions.sends)
@@ -67,42 +74,47 @@ membership_actor::behavior_type membership(self_ptr self, membership_config conf
   auto& st = self->state;
   st.gossip = config.gossip;
   st.store = config.store;
+  st.on_name_conflict = std::move(config.on_name_conflict);
   st.persisted_incarnation = config.self.incarnation;
   st.core = std::make_unique<membership_core>(config.self, config.settings, config.seeds,
                                               config.random_seed, self->clock().now());
   self->send(st.gossip, update_atom::value, st.core->members());
   carry_out(self, st.core->tick(self->clock().now()));
   return {
-    [self](packet_atom, const member_info& sender, const swim_message& msg) {
-      carry_out(self, self->state.core->handle_message(sender, msg, self->clock().now()));
-    },
-    [self](merge_atom, const std::vector<member_update>& updates) {
-      carry_out(self, self->state.core->merge_updates(updates, self->clock().now()));
-    },
-    [self](merge_atom, const member_list& table, const std::string& reporter) {
-      carry_out(self, self->state.core->merge_table(table, reporter, self->clock().now()));
-    },
-    [self](tick_atom) {
-      auto& st = self->state;
-      auto now = self->clock().now();
-      if (now >= st.scheduled_tick)
-        st.scheduled_tick = time_point::max();
-      carry_out(self, st.core->tick(now));
-    },
-    [self](get_atom) -> member_list { return self->state.core->members(); },
-    [self](subscribe_atom, const member_listener_actor& listener) {
-      self->state.listeners.push_back(listener);
-      self->send(listener, update_atom::value, self->state.core->members());
-    },
-    [self](get_atom, metrics_atom) -> membership_metrics {
-      auto& core = *self->state.core;
-      return membership_metrics{core.counters(), core.counts(), core.health_score()};
-    },
-    [self](leave_atom) -> bool {
-      OV_LOG_INFO("leaving the cluster");
-      carry_out(self, self->state.core->leave(self->clock().now()));
-      return true;
-    },
+      [self](packet_atom, const member_info& sender, const swim_message& msg) {
+        carry_out(self,
+                  self->state.core->handle_message(sender, msg, self->clock().now()));
+      },
+      [self](merge_atom, const std::vector<member_update>& updates) {
+        carry_out(self, self->state.core->merge_updates(updates, self->clock().now()));
+      },
+      [self](merge_atom, const member_list& table, const std::string& reporter) {
+        carry_out(self,
+                  self->state.core->merge_table(table, reporter, self->clock().now()));
+      },
+      [self](tick_atom) {
+        auto& st = self->state;
+        auto now = self->clock().now();
+        if (now >= st.scheduled_tick)
+          st.scheduled_tick = time_point::max();
+        carry_out(self, st.core->tick(now));
+      },
+      [self](get_atom) -> member_list { return self->state.core->members(); },
+      [self](subscribe_atom, const member_listener_actor& listener) {
+        self->state.listeners.push_back(listener);
+        self->send(listener, update_atom::value, self->state.core->members());
+      },
+      [self](get_atom, metrics_atom) -> membership_metrics {
+        auto& core = *self->state.core;
+        return membership_metrics{core.counters(), core.counts(), core.health_score()};
+      },
+      [self](leave_atom) -> bool {
+        if (self->state.core->stopped())
+          return false;
+        OV_LOG_INFO("leaving the cluster");
+        carry_out(self, self->state.core->leave(self->clock().now()));
+        return true;
+      },
   };
 }
 

@@ -6,7 +6,9 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace onevalue {
@@ -25,6 +27,8 @@ struct membership_state {
   /// Earliest pending timer message; a tick is scheduled only when the core needs one
   /// sooner than this.
   time_point scheduled_tick = time_point::max();
+  /// See `membership_config::on_name_conflict`.
+  std::function<void(const std::string&)> on_name_conflict;
 };
 
 /// Configuration of the membership actor.
@@ -36,6 +40,11 @@ struct membership_config {
   gossip_actor gossip;
   /// Optional: where raised incarnations are persisted (see `store_actor`).
   store_actor store;
+  /// Called once (from the actor's thread) when another live node holds this node's
+  /// name and this node stops taking part (`swim_actions::conflict`), with the message
+  /// for the operator. The node must then exit non-zero without leaving: a `left` in
+  /// this name would eject the node that holds it. Unset: only logged.
+  std::function<void(const std::string&)> on_name_conflict;
 };
 
 /// Behavior of the membership actor. Starts joining through `config.seeds` at once.

@@ -18,12 +18,19 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <random>
 #include <thread>
+
+#include <unistd.h>
 
 using namespace onevalue;
 
 namespace {
+
+/// Raised by the node itself (never by an operator) when it must stop with an error:
+/// its name belongs to another live node (see `name_conflict_exit`).
+constexpr int fatal_signal = SIGUSR2;
 
 /// The signals that stop the node. Blocked in every thread (they inherit the mask from
 /// main) and collected synchronously with sigtimedwait.
@@ -32,8 +39,34 @@ sigset_t termination_signals() {
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  sigaddset(&set, fatal_signal);
   return set;
 }
+
+/// The reason the node stops with an error, set from an actor's thread and read by
+/// main once `fatal_signal` arrived. Empty while the node runs normally.
+class name_conflict_exit {
+public:
+  /// Records `message` (the first one wins) and wakes main with `fatal_signal`.
+  void raise(const std::string& message) {
+    {
+      std::lock_guard<std::mutex> guard{mutex_};
+      if (!message_.empty())
+        return;
+      message_ = message;
+    }
+    kill(getpid(), fatal_signal);
+  }
+
+  std::string message() const {
+    std::lock_guard<std::mutex> guard{mutex_};
+    return message_;
+  }
+
+private:
+  mutable std::mutex mutex_;
+  std::string message_;
+};
 
 /// Waits up to `timeout` (forever if zero) for a termination signal; returns it, or 0.
 int wait_for_signal(const sigset_t& set, millis timeout) {
@@ -140,10 +173,13 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   std::vector<endpoint> seeds;
   for (auto& s : opts.seeds)
     seeds.push_back({s.host, s.port});
+  auto conflict = std::make_shared<name_conflict_exit>();
   auto membership_hdl = sys.spawn(
-    membership, membership_config{self_info, opts.swim, seeds,
-                                  (uint64_t{entropy()} << 32) | entropy(), gossip_hdl,
-                                  store_hdl});
+      membership, membership_config{self_info, opts.swim, seeds,
+                                    (uint64_t{entropy()} << 32) | entropy(), gossip_hdl,
+                                    store_hdl, [conflict](const std::string& message) {
+                                      conflict->raise(message);
+                                    }});
   caf::anon_send(gossip_hdl, attach_atom::value, membership_hdl);
   caf::anon_send(membership_hdl, subscribe_atom::value, member_listener_actor{gateway_hdl});
 
@@ -171,9 +207,21 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
               opts.data_dir.empty() ? "none (memory only)" : opts.data_dir);
 
   int sig = 0;
-  while ((sig = wait_for_signal(signals, opts.status_interval)) == 0) {
-    log_status(*snapshots);
-    log_traffic(sys, membership_hdl, gossip_hdl);
+  while ((sig = wait_for_signal(signals, opts.status_interval)) == 0
+         || (sig == fatal_signal && conflict->message().empty())) {
+    if (sig == 0) {
+      log_status(*snapshots);
+      log_traffic(sys, membership_hdl, gossip_hdl);
+    }
+  }
+  if (sig == fatal_signal) {
+    // No leave: the name's `left` would eject the node that holds it.
+    OV_LOG_ERROR("exiting with an error: this node's name is taken (see above); it did "
+                 "not take part in the cluster");
+    snapshots->stop_watchers();
+    http.stop();
+    stop_actors(caf::actor_cast<caf::actor_addr>(membership_hdl));
+    return EXIT_FAILURE;
   }
 
   OV_LOG_INFO("received {}: leaving the cluster", sig == SIGTERM ? "SIGTERM" : "SIGINT");
