@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -429,4 +430,54 @@ TEST_CASE_FIXTURE(
   CHECK_FALSE(replies[1].first);
   CHECK(get(hdl).value == 10);
   stop(hdl);
+}
+
+TEST_CASE_FIXTURE(
+    store_fixture,
+    "a write at counter 2^64-1 is refused as version_exhausted, nothing saved") {
+  constexpr uint64_t top = std::numeric_limits<uint64_t>::max();
+  files->files["/data/state"] = *encode_state({{5, {top, "n2"}}, top, 3});
+  auto hdl = spawn_durable();
+  auto on_disk = files->files["/data/state"];
+  auto reply = set(hdl, 6);
+  REQUIRE_FALSE(reply);
+  CHECK(is_store_error(reply.error(), store_error::version_exhausted));
+  auto conditional = set_if(hdl, 6, {top, "n2"});
+  REQUIRE_FALSE(conditional);
+  CHECK(is_store_error(conditional.error(), store_error::version_exhausted));
+  CHECK(get(hdl) == versioned_value{5, {top, "n2"}});
+  CHECK(files->files["/data/state"] == on_disk);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(
+    store_fixture,
+    "after a forged value at 2^64-1 every write is still the value it says") {
+  auto hdl = spawn_durable();
+  CHECK_FALSE(merge(hdl, {666, {std::numeric_limits<uint64_t>::max(), "evil"}}));
+  CHECK(get(hdl).value == 42);
+  for (int64_t n : {5, 6}) {
+    auto reply = set(hdl, n);
+    REQUIRE(reply);
+    CHECK(reply->ver.counter > counter_free_range);
+    CHECK(get(hdl) == *reply);
+  }
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture, "a remote value with a malformed writer is refused") {
+  auto hdl = spawn_durable();
+  CHECK_FALSE(merge(hdl, {1, {5, "n2\r\nX-Injected: 1"}}));
+  CHECK_FALSE(merge(hdl, {1, {0, "n2"}}));
+  CHECK(get(hdl) == versioned_value{42, {0, ""}});
+  CHECK(set(hdl, 3)->ver.counter == 1);
+  stop(hdl);
+}
+
+TEST_CASE("open_store refuses a node name that is not valid") {
+  store_config config;
+  config.node = "n1\r\nX: y";
+  auto opened = open_store(std::move(config));
+  CHECK_FALSE(opened.ok());
+  CHECK(opened.error.find("node name") != std::string::npos);
 }
