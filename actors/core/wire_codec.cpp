@@ -183,7 +183,7 @@ public:
   }
 
   template <class T>
-  decoded<T> result(T&& value) const {
+  decoded<T> result(T value) const {
     decoded<T> d;
     d.error = error_;
     d.offset = error_at_;
