@@ -147,7 +147,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   caf::anon_send(gossip_hdl, attach_atom::value, membership_hdl);
   caf::anon_send(membership_hdl, subscribe_atom::value, member_listener_actor{gateway_hdl});
 
-  store_backend backend{sys, store_hdl, snapshots, opts.request_timeout};
+  store_backend backend{sys, store_hdl, membership_hdl, snapshots, opts.request_timeout};
   http_server_settings hs;
   hs.bind_address = opts.bind;
   hs.port = opts.http_port;
