@@ -281,9 +281,12 @@ http_response handle_read(route_kind kind,
     return json(members_to_json(view.members));
   case route_kind::health:
     return handle_health(params, view);
-  default:
-    return value_response(view);
+  case route_kind::value:
+  case route_kind::set:          // answered by handle_set
+  case route_kind::member_leave: // answered by handle_member_leave
+    break;
   }
+  return value_response(view);
 }
 
 /// `GET /v1/value?index=N&wait=D`: waits for a counter above N, then answers as a

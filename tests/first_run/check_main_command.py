@@ -86,8 +86,11 @@ class MainCommand:
         self.log_path = os.path.join(root, "run_local_cluster.out")
         self.output = open(self.log_path, "wb")
         env = dict(os.environ)
-        # Cache hits across clones: ccache rewrites paths below the base dir.
+        # Cache hits across clones and checkouts: ccache rewrites paths below the base
+        # dir, and without hashing the build directory (only debug info names it) an
+        # object built in another checkout at the same relative paths is reused.
         env.setdefault("CCACHE_BASEDIR", root)
+        env.setdefault("CCACHE_NOHASHDIR", "1")
 
         def default_sigint():
             # A process started in the background of a non-interactive shell inherits
