@@ -254,8 +254,10 @@ void store_backend::watch(uint64_t index, std::chrono::milliseconds wait,
 
 void store_backend::force_leave(const std::string& name, leave_callback done) {
   using kind = leave_outcome::kind;
-  auto ask = [name, done = std::move(done), membership = membership_,
-              timeout = timeout_](caf::event_based_actor* self) {
+  // The name travels as the actor's argument: CAF 0.17.6 dereferences a null argument
+  // tuple when it spawns a function without arguments (UBSan reports it).
+  auto ask = [done = std::move(done), membership = membership_,
+              timeout = timeout_](caf::event_based_actor* self, const std::string& name) {
     self->request(membership, timeout, leave_atom::value, name)
         .then(
             [done](force_leave_status status, member_info& member) {
@@ -294,7 +296,7 @@ void store_backend::force_leave(const std::string& name, leave_callback done) {
               done(std::move(out));
             });
   };
-  sys_.spawn(std::move(ask));
+  sys_.spawn(std::move(ask), name);
 }
 
 } // namespace onevalue
