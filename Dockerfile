@@ -50,6 +50,12 @@ WORKDIR /var/lib/onevalue
 USER onevalue
 # 8080: HTTP API; 7946: cluster traffic (UDP probes/gossip, TCP push-pull).
 EXPOSE 8080 7946/tcp 7946/udp
+# "healthy" means the node takes writes: /health answers 200 only then, and 503 while
+# it has not synchronized with the cluster ("syncing") or when every other member it
+# knows has failed ("alone"), so `docker ps`, compose's `service_healthy` and proxies
+# that route on container health see whether a write would be taken. Where unhealthy
+# containers are restarted (Swarm), check liveness instead, as a restart cures neither
+# state: `--health-cmd 'curl -fsS --max-time 2 http://127.0.0.1:8080/health?live'`.
 # Checks the default HTTP port; a node configured with another http-port needs its own
 # check (e.g. compose `healthcheck:`).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \

@@ -108,6 +108,15 @@ membership_actor::behavior_type membership(self_ptr self, membership_config conf
         auto& core = *self->state.core;
         return membership_metrics{core.counters(), core.counts(), core.health_score()};
       },
+      [self](leave_atom, const std::string& name)
+        -> caf::result<force_leave_status, member_info> {
+        auto result = self->state.core->force_leave(name, self->clock().now());
+        carry_out(self, std::move(result.actions));
+        if (result.status != force_leave_status::left)
+          OV_LOG_INFO("forced leave of {} not applied: {}", name, to_string(result.status));
+        const auto* entry = self->state.core->find(name);
+        return {result.status, entry ? *entry : member_info{}};
+      },
       [self](leave_atom) -> bool {
         if (self->state.core->stopped())
           return false;

@@ -27,6 +27,7 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<versioned_value>("onevalue::versioned_value");
   cfg.add_message_type<member_state>("onevalue::member_state");
   cfg.add_message_type<member_info>("onevalue::member_info");
+  cfg.add_message_type<force_leave_status>("onevalue::force_leave_status");
   cfg.add_message_type<member_list>("onevalue::member_list");
   cfg.add_message_type<swim_message>("onevalue::swim_message");
   cfg.add_message_type<member_update>("onevalue::member_update");

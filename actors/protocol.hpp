@@ -5,6 +5,7 @@
 // gateway, locally or across the middleman. A reader sees every message here.
 
 #include "actors/core/member.hpp"
+#include "actors/core/membership_core.hpp"
 #include "actors/core/swim_metrics.hpp"
 #include "actors/core/version.hpp"
 #include "actors/core/wire.hpp"
@@ -117,6 +118,10 @@ using membership_actor = caf::typed_actor<
   caf::reacts_to<subscribe_atom, member_listener_actor>,
   // Graceful leave: announces `left` and replies once it had time to spread.
   caf::replies_to<leave_atom>::with<bool>,
+  // Forced leave of the named failed member (an operator's request, as `serf
+  // force-leave`, see membership_core::force_leave): replies what was done and the
+  // member's entry afterwards (an empty name if there is no such member).
+  caf::replies_to<leave_atom, std::string>::with<force_leave_status, member_info>,
   // Protocol counters, members by state and the Lifeguard health score.
   caf::replies_to<get_atom, metrics_atom>::with<membership_metrics>>;
 

@@ -7,10 +7,11 @@
 #include "actors/store_actor.hpp"
 #include "app/cli/cli_commands.hpp"
 #include "app/config/node_loader.hpp"
-#include "http/bridge/gateway_actor.hpp"
-#include "http/server/http_server.hpp"
+#include "http/api/health.hpp"
 #include "http/api/snapshot_store.hpp"
+#include "http/bridge/gateway_actor.hpp"
 #include "http/bridge/store_backend.hpp"
+#include "http/server/http_server.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -80,24 +81,24 @@ int wait_for_signal(const sigset_t& set, millis timeout) {
   return sig > 0 ? sig : 0;
 }
 
-void log_status(const snapshot_store& snapshots) {
+/// The status line: health, members by state, the value. Empty before the first view.
+std::string status_line(const snapshot_store& snapshots) {
   auto view = snapshots.load();
   if (!view)
-    return;
-  std::size_t counts[4] = {0, 0, 0, 0};
-  for (auto& m : view->members)
-    ++counts[static_cast<int>(m.state)];
-  OV_LOG_INFO("status: {} members ({} alive, {} suspect, {} failed, {} left); value {} "
-              "(counter {}, from {})",
-              view->members.size(), counts[0], counts[1], counts[2], counts[3],
-              view->value.value, view->value.ver.counter,
-              view->value.ver.node.empty() ? "initial" : view->value.ver.node);
+    return {};
+  auto report = assess_health(*view);
+  const auto& c = report.members;
+  return fmt::format("status: {}; {} members ({} alive, {} suspect, {} failed, {} left); "
+                     "value {} (counter {}, from {})",
+                     to_string(report.status), view->members.size(), c.alive, c.suspect,
+                     c.failed, c.left, view->value.value, view->value.ver.counter,
+                     view->value.ver.node.empty() ? "initial" : view->value.ver.node);
 }
 
 /// Logs the protocol and traffic counters (one line, `key=value` pairs, for the
 /// benchmark and for operators). Skipped if an actor does not answer within 1 s.
 void log_traffic(caf::actor_system& sys, const membership_actor& membership,
-                 const gossip_actor& gossip) {
+                 const gossip_actor& gossip, spdlog::level::level_enum level) {
   caf::scoped_actor self{sys};
   membership_metrics m;
   gossip_counters g;
@@ -109,15 +110,49 @@ void log_traffic(caf::actor_system& sys, const membership_actor& membership,
   if (!ok)
     return;
   auto& s = g.packets_sent_by_kind;
-  OV_LOG_INFO("traffic: packets_sent={} bytes_sent={} packets_received={} bytes_received={} "
-              "sent_ping={} sent_ack={} sent_ping_req={} sent_nack={} sent_gossip={} "
-              "updates_sent={} values_sent={} push_pulls={} probes={} probes_failed={} "
-              "suspicions={} refuted={} health={}",
-              g.packets_sent, g.bytes_sent, g.packets_received, g.bytes_received, s.ping, s.ack,
-              s.ping_req, s.nack, s.gossip_only, g.member_updates_sent, g.values_sent,
-              g.push_pulls_started, m.counters.probes_sent, m.counters.probes_failed,
-              m.counters.suspicions_raised, m.counters.suspicions_refuted, m.health_score);
+  spdlog::log(
+      level,
+      "traffic: packets_sent={} bytes_sent={} packets_received={} bytes_received={} "
+      "sent_ping={} sent_ack={} sent_ping_req={} sent_nack={} sent_gossip={} "
+      "updates_sent={} values_sent={} push_pulls={} probes={} probes_failed={} "
+      "suspicions={} refuted={} health={}",
+      g.packets_sent, g.bytes_sent, g.packets_received, g.bytes_received, s.ping, s.ack,
+      s.ping_req, s.nack, s.gossip_only, g.member_updates_sent, g.values_sent,
+      g.push_pulls_started, m.counters.probes_sent, m.counters.probes_failed,
+      m.counters.suspicions_raised, m.counters.suspicions_refuted, m.health_score);
 }
+
+/// Keeps the default log quiet on an idle node: the status line is logged when it
+/// changed since the last one, and repeated once a minute otherwise; the traffic line
+/// goes with it at info, and at every status interval at debug level (the benchmarks
+/// read it at `--onevalue.log-level=debug --onevalue.status-interval=1s`).
+class status_logger {
+public:
+  using clock = std::chrono::steady_clock;
+
+  /// An unchanged status line is repeated after this long.
+  static constexpr std::chrono::minutes repeat_after{1};
+
+  /// Called every status interval.
+  void tick(caf::actor_system& sys, const snapshot_store& snapshots,
+            const membership_actor& membership, const gossip_actor& gossip) {
+    auto line = status_line(snapshots);
+    auto now = clock::now();
+    bool due = line != last_line_ || now - last_logged_ >= repeat_after;
+    if (due && !line.empty()) {
+      OV_LOG_INFO("{}", line);
+      last_line_ = std::move(line);
+      last_logged_ = now;
+    }
+    auto level = due ? spdlog::level::info : spdlog::level::debug;
+    if (spdlog::should_log(level))
+      log_traffic(sys, membership, gossip, level);
+  }
+
+private:
+  std::string last_line_;
+  clock::time_point last_logged_;
+};
 
 std::string describe_seeds(const std::vector<peer_address>& seeds) {
   std::string out;
@@ -183,7 +218,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   caf::anon_send(gossip_hdl, attach_atom::value, membership_hdl);
   caf::anon_send(membership_hdl, subscribe_atom::value, member_listener_actor{gateway_hdl});
 
-  store_backend backend{sys, store_hdl, snapshots, opts.request_timeout};
+  store_backend backend{sys, store_hdl, membership_hdl, snapshots, opts.request_timeout};
   http_server_settings hs;
   hs.bind_address = opts.bind;
   hs.port = opts.http_port;
@@ -207,12 +242,11 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
               opts.data_dir.empty() ? "none (memory only)" : opts.data_dir);
 
   int sig = 0;
+  status_logger status;
   while ((sig = wait_for_signal(signals, opts.status_interval)) == 0
          || (sig == fatal_signal && conflict->message().empty())) {
-    if (sig == 0) {
-      log_status(*snapshots);
-      log_traffic(sys, membership_hdl, gossip_hdl);
-    }
+    if (sig == 0)
+      status.tick(sys, *snapshots, membership_hdl, gossip_hdl);
   }
   if (sig == fatal_signal) {
     // No leave: the name's `left` would eject the node that holds it.

@@ -69,12 +69,15 @@ for n in "${nodes[@]}"; do
   pids+=($!)
 done
 
+# /health answers 200 once a node takes writes (it has synchronized with the others);
+# before that 503 with its status and the reason, shown if the wait times out.
 deadline=$((SECONDS + 30))
 for n in "${nodes[@]}"; do
   until curl -fsS --max-time 1 "http://127.0.0.$n:8080/health" >/dev/null 2>&1; do
     check_running
     if ((SECONDS > deadline)); then
-      echo "node$n did not become healthy within 30 s" >&2
+      echo "node$n did not become ready (take writes) within 30 s:" >&2
+      curl -sS --max-time 1 "http://127.0.0.$n:8080/health" >&2 || true
       show_log "$n"
       trap - INT TERM
       stop_all || true

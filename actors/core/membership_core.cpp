@@ -304,6 +304,53 @@ swim_actions membership_core::leave(time_point now) {
   return out;
 }
 
+const char* to_string(force_leave_status status) {
+  switch (status) {
+  case force_leave_status::left:
+    return "left";
+  case force_leave_status::already_left:
+    return "already_left";
+  case force_leave_status::unknown:
+    return "unknown";
+  case force_leave_status::not_failed:
+    return "not_failed";
+  case force_leave_status::self:
+    return "self";
+  }
+  return "?";
+}
+
+force_leave_result membership_core::force_leave(const std::string& name, time_point now) {
+  force_leave_result result;
+  if (name == self_name_) {
+    result.status = force_leave_status::self;
+    return result;
+  }
+  auto* e = table_.get(name);
+  if (!e) {
+    result.status = force_leave_status::unknown;
+    return result;
+  }
+  switch (e->info.state) {
+  case member_state::alive:
+  case member_state::suspect:
+    result.status = force_leave_status::not_failed;
+    return result;
+  case member_state::left:
+    result.status = force_leave_status::already_left;
+    return result;
+  case member_state::failed:
+    break;
+  }
+  // The same incarnation: at equal incarnation `left` overrides `failed` on every node
+  // (apply_dead), and the member itself, should it be alive after all, refutes.
+  set_state(*e, member_state::left, e->info.incarnation, "forced to leave by an operator",
+            now, result.actions);
+  broadcast(e->info, result.actions);
+  result.status = force_leave_status::left;
+  return result;
+}
+
 time_point membership_core::next_deadline() const {
   if (leaving_ || stopped_)
     return time_point::max();

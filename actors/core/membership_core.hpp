@@ -87,6 +87,30 @@ struct swim_actions {
   bool members_changed = false;
 };
 
+/// What `membership_core::force_leave` did with the member it was asked about.
+enum class force_leave_status : uint8_t {
+  /// The member was failed and is now left; the change is broadcast.
+  left,
+  /// The member had already left; nothing changed.
+  already_left,
+  /// No member of that name is in the table (never known, or reaped already).
+  unknown,
+  /// The member is alive or suspect: it may still answer, so it is not forced out (it
+  /// would refute a forced leave at once anyway). Nothing changed.
+  not_failed,
+  /// The name is this node's own; a node leaves by being stopped (SIGTERM).
+  self,
+};
+
+/// "left", "already_left", "unknown", "not_failed" or "self".
+const char* to_string(force_leave_status status);
+
+/// The outcome of `membership_core::force_leave`.
+struct force_leave_result {
+  force_leave_status status = force_leave_status::unknown;
+  swim_actions actions;
+};
+
 /// The SWIM membership state of one node.
 ///
 /// Everything it is told is validated first, even from an authenticated peer (see
@@ -141,6 +165,14 @@ public:
   /// this the node no longer probes or refutes. Does nothing once stopped by a name
   /// conflict (the name is another node's).
   swim_actions leave(time_point now);
+
+  /// An operator's word that the failed member `name` will not return (as `serf
+  /// force-leave`): marks it `left` at its current incarnation and broadcasts that, so
+  /// every node stops pinging its address, lists it as left, stops counting it as
+  /// failed, and forgets it `reap-after` from now. A member that is in fact alive
+  /// refutes with a higher incarnation and is alive again. Refuses (changing nothing)
+  /// members that are alive or suspect, this node itself and unknown names, saying which.
+  force_leave_result force_leave(const std::string& name, time_point now);
 
   /// The earliest time at which `tick` has something to do.
   time_point next_deadline() const;

@@ -10,7 +10,9 @@
 // - a `left` that does not come from the member itself (memberlist's dead.From ==
 //   dead.Node): a relay keeps the member as reporter; any other `left`, and every
 //   `failed`, about a member this node does not hold suspect is taken as a suspicion,
-//   which the member can refute (memberlist's push-pull does the same for dead);
+//   which the member can refute (memberlist's push-pull does the same for dead); a
+//   relayed `left` about a member held failed at the same incarnation is an operator's
+//   forced leave and is taken;
 // - news about a live member at another address: a member moves only once it is failed
 //   or left here (a restart on a new address); otherwise it is a name conflict;
 // - a new name once the table holds `max_members`.
@@ -201,8 +203,18 @@ void membership_core::apply_dead(const member_info& m, const std::string& report
 void membership_core::apply_reported_dead(member_entry& e, const member_info& m,
                                           const std::string& reporter, time_point now,
                                           swim_actions& out) {
-  if (e.info.state == member_state::failed)
+  if (e.info.state == member_state::failed) {
+    // An operator's forced leave (`force_leave` on another node): a member this node
+    // holds failed at that very incarnation is dead anyway, so taking it as left only
+    // reaps it sooner; the member itself, if alive after all, refutes at a higher
+    // incarnation, which beats left (Serf's leave intent for a failed member).
+    if (m.state == member_state::left && m.incarnation == e.info.incarnation) {
+      set_state(e, member_state::left, m.incarnation,
+                "forced to leave, reported by " + reporter, now, out);
+      out.broadcasts.push_back(member_update{e.info, reporter});
+    }
     return;
+  }
   if (e.info.state == member_state::suspect && m.incarnation == e.info.incarnation) {
     // The reporter's suspicion of the same incarnation expired: so does ours.
     set_state(e, member_state::failed, m.incarnation,

@@ -34,37 +34,33 @@ nlohmann::json members_to_json(const member_list& members) {
   return out;
 }
 
-nlohmann::json health_to_json(const node_view& view) {
-  int alive = 0, suspect = 0, failed = 0, left = 0;
-  for (const auto& m : view.members) {
-    switch (m.state) {
-    case member_state::alive:
-      ++alive;
-      break;
-    case member_state::suspect:
-      ++suspect;
-      break;
-    case member_state::failed:
-      ++failed;
-      break;
-    case member_state::left:
-      ++left;
-      break;
-    }
-  }
-  return {{"status", "ok"},
-          {"node", view.node_name},
-          {"synchronized", view.synchronized},
-          {"members",
-           {{"alive", alive}, {"suspect", suspect}, {"failed", failed}, {"left", left}}}};
+nlohmann::json health_to_json(const node_view& view, const health_report& report) {
+  const auto& c = report.members;
+  nlohmann::json j{{"status", to_string(report.status)},
+                   {"node", view.node_name},
+                   {"synchronized", view.synchronized},
+                   {"members",
+                    {{"alive", c.alive},
+                     {"suspect", c.suspect},
+                     {"failed", c.failed},
+                     {"left", c.left}}}};
+  if (!report.reason.empty())
+    j["reason"] = report.reason;
+  return j;
 }
 
 std::string dump_json(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string json_body(const nlohmann::json& j) {
+  auto body = dump_json(j);
+  body += '\n';
+  return body;
+}
+
 std::string error_body(const std::string& message) {
-  return dump_json(nlohmann::json{{"error", message}});
+  return json_body(nlohmann::json{{"error", message}});
 }
 
 } // namespace onevalue

@@ -4,6 +4,7 @@
 
 #include "actors/core/member.hpp"
 #include "actors/core/version.hpp"
+#include "http/api/health.hpp"
 #include "http/api/snapshot_store.hpp"
 
 #include <nlohmann/json.hpp>
@@ -26,13 +27,19 @@ void to_json(nlohmann::json& j, const member_info& x);
 /// A JSON array of the members, sorted by name.
 nlohmann::json members_to_json(const member_list& members);
 
-/// `{"status":"ok","node":NAME,"synchronized":bool,"members":{"alive":a,"suspect":s,"failed":f,"left":l}}`.
-nlohmann::json health_to_json(const node_view& view);
+/// `{"status":"ok","node":NAME,"synchronized":bool,"members":{"alive":a,"suspect":s,
+/// "failed":f,"left":l}}` for `view` as `report` assessed it, plus `"reason"` when the
+/// status is not ok.
+nlohmann::json health_to_json(const node_view& view, const health_report& report);
 
 /// Serializes `j` compactly; invalid UTF-8 in strings is replaced, never thrown.
 std::string dump_json(const nlohmann::json& j);
 
-/// `{"error":"<message>"}` as text.
+/// `j` as an HTTP reply body: compact, ending with a newline, so a reply printed by
+/// curl does not run into the shell prompt.
+std::string json_body(const nlohmann::json& j);
+
+/// `{"error":"<message>"}` as an HTTP reply body (with `json_body`'s newline).
 std::string error_body(const std::string& message);
 
 } // namespace onevalue

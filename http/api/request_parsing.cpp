@@ -60,22 +60,13 @@ const char* json_type_name(const nlohmann::json& j) {
   return "a number";
 }
 
-parse_result parse_json_body(std::string_view body) {
-  auto doc = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
-  if (doc.is_discarded())
-    return parse_result::failure("malformed JSON body; expected {\"value\": <integer>}");
-  if (!doc.is_object())
-    return parse_result::failure(std::string{"JSON body must be an object like "
-                                             "{\"value\": <integer>}, got "}
-                                 + json_type_name(doc));
-  auto it = doc.find("value");
-  if (it == doc.end())
-    return parse_result::failure("JSON body has no \"value\" field");
-  const auto& v = *it;
+/// The integer in a JSON number `v` (the body itself or its "value" field, named
+/// `what` in errors): fails on fractions, exponents and numbers outside int64.
+parse_result json_integer(const nlohmann::json& v, const std::string& what) {
   if (v.is_number_unsigned()) {
     auto u = v.get<uint64_t>();
     if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-      return parse_result::failure("\"value\" " + std::to_string(u)
+      return parse_result::failure(what + " " + std::to_string(u)
                                    + " is out of int64 range");
     return parse_result::success(static_cast<int64_t>(u));
   }
@@ -86,12 +77,52 @@ parse_result parse_json_body(std::string_view body) {
     // errors and everything else (1.5, 2e3, 5.0) as not an integer.
     auto d = v.get<double>();
     if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) >= 9.2e18)
-      return parse_result::failure("\"value\" is out of int64 range");
-    return parse_result::failure("\"value\" must be an integer, got a fractional "
-                                 "or exponent number");
+      return parse_result::failure(what + " is out of int64 range");
+    return parse_result::failure(what
+                                 + " must be an integer, got a fractional or "
+                                   "exponent number");
   }
-  return parse_result::failure(std::string{"\"value\" must be an integer, got "}
-                               + json_type_name(v));
+  return parse_result::failure(what + " must be an integer, got " + json_type_name(v));
+}
+
+/// Names the fields of `doc` other than "value", quoted and comma-separated (at most
+/// a few, so the error stays small); "" if there are none.
+std::string unknown_fields(const nlohmann::json& doc) {
+  constexpr std::size_t max_named = 5;
+  std::string names;
+  std::size_t count = 0;
+  for (const auto& item : doc.items()) {
+    if (item.key() == "value")
+      continue;
+    if (++count <= max_named)
+      // Qualified: unqualified, argument-dependent lookup would find std::quoted.
+      names += (names.empty() ? "" : ", ") + onevalue::quoted(item.key());
+  }
+  if (count > max_named)
+    names += " and " + std::to_string(count - max_named) + " more";
+  return names;
+}
+
+parse_result parse_json_body(std::string_view body) {
+  auto doc = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+  if (doc.is_discarded())
+    return parse_result::failure("malformed JSON body; expected {\"value\": <integer>} "
+                                 "or a bare integer");
+  // A bare JSON number (`-d 13` with a JSON content type) is the value itself.
+  if (doc.is_number())
+    return json_integer(doc, "the JSON body");
+  if (!doc.is_object())
+    return parse_result::failure(std::string{"JSON body must be an object like "
+                                             "{\"value\": <integer>} or a bare integer, "
+                                             "got "}
+                                 + json_type_name(doc));
+  if (auto extra = unknown_fields(doc); !extra.empty())
+    return parse_result::failure("unknown field(s) in JSON body: " + extra
+                                 + "; expected only {\"value\": <integer>}");
+  auto it = doc.find("value");
+  if (it == doc.end())
+    return parse_result::failure("JSON body has no \"value\" field");
+  return json_integer(*it, "\"value\"");
 }
 
 } // namespace

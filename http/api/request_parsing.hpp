@@ -28,11 +28,13 @@ parse_result parse_int64_strict(std::string_view text);
 
 /// Parses the body of `PUT /v1/value`.
 ///
-/// JSON `{"value": <integer>}` when `content_type` mentions json or the body starts
-/// with a JSON delimiter (`{`, `[`, `"`); otherwise a plain decimal integer with
-/// optional surrounding whitespace (curl's trailing newline). Fails on malformed JSON,
-/// a non-object, a missing "value", a non-integer "value" (float, string, bool, null)
-/// and numbers outside int64. Other fields in the object are ignored.
+/// JSON when `content_type` mentions json or the body starts with a JSON delimiter
+/// (`{`, `[`, `"`): `{"value": <integer>}` or a bare JSON integer (`13`); otherwise a
+/// plain decimal integer with optional surrounding whitespace (curl's trailing
+/// newline). Fails on malformed JSON, a JSON array, string, boolean or null, an object
+/// without "value" or with any other field (the error names them: a typo such as
+/// `{"value": 1, "vlaue": 2}` must not pass unnoticed), a non-integer value (fraction,
+/// exponent, string, bool, null) and numbers outside int64.
 parse_result parse_value_body(std::string_view body, std::string_view content_type);
 
 } // namespace onevalue

@@ -1,9 +1,10 @@
 #include "http/api/router.hpp"
 
+#include "http/api/health.hpp"
 #include "http/api/json_codec.hpp"
 #include "http/api/query_parsing.hpp"
-#include "http/server/url_decoding.hpp"
 #include "http/api/request_parsing.hpp"
+#include "http/server/url_decoding.hpp"
 
 #include <optional>
 #include <string_view>
@@ -20,6 +21,7 @@ enum method_set : unsigned {
   get_only = 1,
   get_put = 2,
   get_post_put = 3,
+  post_only = 4,
 };
 
 std::string allow_header(method_set methods) {
@@ -31,32 +33,52 @@ std::string allow_header(method_set methods) {
   case get_post_put:
     // No HEAD: on /set/{n} GET writes (the blog's API), and HEAD must stay safe.
     return "GET, POST, PUT, OPTIONS";
+  case post_only:
+    return "POST, OPTIONS";
   }
   return "";
 }
 
 bool allows(method_set methods, const std::string& method) {
-  if (method == "GET" || method == "OPTIONS")
+  if (method == "OPTIONS")
     return true;
+  if (method == "GET")
+    return methods != post_only;
   if (method == "HEAD")
-    return methods != get_post_put;
+    return methods == get_only || methods == get_put;
   if (method == "PUT")
     return methods == get_put || methods == get_post_put;
   if (method == "POST")
-    return methods == get_post_put;
+    return methods == get_post_put || methods == post_only;
   return false;
 }
+
+/// The known paths.
+enum class route_kind {
+  get,
+  set,
+  value,
+  members,
+  health,
+  /// `/v1/members/{name}/leave`.
+  member_leave,
+};
+
+constexpr std::string_view members_prefix = "/v1/members/";
+constexpr std::string_view leave_suffix = "/leave";
 
 http_response error(int status, const std::string& message) {
   return {status, json_type, error_body(message), {}};
 }
 
+/// A plain-text reply ends with a newline (the blog's did not), so the shell prompt
+/// does not stick to the value curl prints.
 http_response text(const std::string& body) {
-  return {200, text_type, body, {}};
+  return {200, text_type, body + "\n", {}};
 }
 
 http_response json(const nlohmann::json& body) {
-  return {200, json_type, dump_json(body), {}};
+  return {200, json_type, json_body(body), {}};
 }
 
 http_response not_ready() {
@@ -100,21 +122,23 @@ http_response write_failure(const write_outcome& out) {
   return error(500, "write failed: " + out.message);
 }
 
-/// Which known path `path` is, and the methods it accepts; false for unknown paths.
-bool match_path(std::string_view path, method_set& methods) {
-  if (path == "/get" || path == "/v1/members" || path == "/health") {
-    methods = get_only;
-    return true;
-  }
-  if (path == "/v1/value") {
-    methods = get_put;
-    return true;
-  }
-  if (path.substr(0, 5) == "/set/") {
-    methods = get_post_put;
-    return true;
-  }
-  return false;
+/// Which known path `path` is, and the methods it accepts; nothing for unknown paths.
+std::optional<std::pair<route_kind, method_set>> match_path(std::string_view path) {
+  if (path == "/get")
+    return std::pair{route_kind::get, get_only};
+  if (path == "/v1/members")
+    return std::pair{route_kind::members, get_only};
+  if (path == "/health")
+    return std::pair{route_kind::health, get_only};
+  if (path == "/v1/value")
+    return std::pair{route_kind::value, get_put};
+  if (path.substr(0, 5) == "/set/")
+    return std::pair{route_kind::set, get_post_put};
+  if (path.size() >= members_prefix.size() + leave_suffix.size()
+      && path.substr(0, members_prefix.size()) == members_prefix
+      && path.substr(path.size() - leave_suffix.size()) == leave_suffix)
+    return std::pair{route_kind::member_leave, post_only};
+  return std::nullopt;
 }
 
 /// Writes `n`, conditionally if the request has `If-Match`, and hands the written value
@@ -123,7 +147,8 @@ bool match_path(std::string_view path, method_set& methods) {
 template <class OnWritten>
 void write_with_precondition(const http_request& req, int64_t n, gateway_backend& backend,
                              const responder& respond, OnWritten written) {
-  write_callback done = [respond, written = std::move(written)](const write_outcome& out) {
+  write_callback done = [respond,
+                         written = std::move(written)](const write_outcome& out) {
     if (out.outcome != write_outcome::kind::ok)
       respond(write_failure(out));
     else
@@ -152,10 +177,9 @@ void handle_set(const http_request& req, std::string_view segment,
     respond(error(400, "/set/{n}: " + parsed.error));
     return;
   }
-  write_with_precondition(req, parsed.value, backend, respond,
-                          [respond](const versioned_value& v) {
-                            respond(text(std::to_string(v.value)));
-                          });
+  write_with_precondition(
+      req, parsed.value, backend, respond,
+      [respond](const versioned_value& v) { respond(text(std::to_string(v.value))); });
 }
 
 void handle_put_value(const http_request& req, gateway_backend& backend,
@@ -171,6 +195,59 @@ void handle_put_value(const http_request& req, gateway_backend& backend,
                             add_version_headers(res, v);
                             respond(std::move(res));
                           });
+}
+
+/// `POST /v1/members/{name}/leave`: forces a failed member out (membership_core::
+/// force_leave). 200 with the member's entry, 404 for an unknown name, 409 for a live
+/// member or this node itself.
+void handle_member_leave(std::string_view name, gateway_backend& backend,
+                         const responder& respond) {
+  if (name.empty()) {
+    respond(error(400, "/v1/members/{name}/leave: the member name is empty"));
+    return;
+  }
+  backend.force_leave(std::string{name}, [respond, name = std::string{name}](
+                                             const leave_outcome& out) {
+    using kind = leave_outcome::kind;
+    switch (out.outcome) {
+    case kind::ok:
+      respond(json(nlohmann::json(out.member)));
+      return;
+    case kind::unknown_member:
+      respond(error(404, "no member named " + name
+                             + " (never known here, or forgotten after reap-after)"));
+      return;
+    case kind::not_failed:
+      respond(error(409, name + " is " + to_string(out.member.state)
+                             + ": only a failed member can be forced to leave (a live "
+                               "one would refute it at once); a running node leaves "
+                               "when it is stopped"));
+      return;
+    case kind::self:
+      respond(error(409, name + " is this node: it leaves when it is stopped (SIGTERM)"));
+      return;
+    case kind::timeout: {
+      auto res = error(503, "forced leave timed out: " + out.message);
+      res.headers.emplace_back("Retry-After", "1");
+      respond(std::move(res));
+      return;
+    }
+    case kind::failed:
+      break;
+    }
+    respond(error(500, "forced leave failed: " + out.message));
+  });
+}
+
+/// `GET /health`: 200 only when the node can take writes, else 503 with the status and
+/// the reason (`assess_health`); with `?live` 200 whenever it answers at all.
+http_response handle_health(const std::map<std::string, std::string>& params,
+                            const node_view& view) {
+  auto probe = params.count("live") > 0 ? health_probe::live : health_probe::ready;
+  auto report = assess_health(view);
+  auto res = json(health_to_json(view, report));
+  res.status = health_http_status(probe, report.status);
+  return res;
 }
 
 const char* flag(bool b) {
@@ -191,16 +268,24 @@ http_response value_response(const node_view& view) {
   return res;
 }
 
-http_response handle_read(std::string_view path, const node_view& view) {
-  if (path == "/get") {
+http_response handle_read(route_kind kind,
+                          const std::map<std::string, std::string>& params,
+                          const node_view& view) {
+  switch (kind) {
+  case route_kind::get: {
     auto res = text(std::to_string(view.value.value));
     res.headers.emplace_back("X-Onevalue-Synchronized", flag(view.synchronized));
     return res;
   }
-  if (path == "/v1/members")
+  case route_kind::members:
     return json(members_to_json(view.members));
-  if (path == "/health")
-    return json(health_to_json(view));
+  case route_kind::health:
+    return handle_health(params, view);
+  case route_kind::value:
+  case route_kind::set:          // answered by handle_set
+  case route_kind::member_leave: // answered by handle_member_leave
+    break;
+  }
   return value_response(view);
 }
 
@@ -239,9 +324,10 @@ std::optional<http_response> route_now(const http_request& request,
     return error(413, "request body of " + std::to_string(request.body.size())
                           + " bytes exceeds the limit of "
                           + std::to_string(limits.max_body_bytes) + " bytes");
-  method_set methods = get_only;
-  if (!match_path(path, methods))
+  auto match = match_path(path);
+  if (!match)
     return error(404, "no such path: " + std::string{path});
+  auto [kind, methods] = *match;
   if (!allows(methods, request.method)) {
     auto res =
         error(405, "method " + request.method + " not allowed on " + std::string{path}
@@ -254,15 +340,21 @@ std::optional<http_response> route_now(const http_request& request,
     res.headers.emplace_back("Allow", allow_header(methods));
     return res;
   }
-  if (path.substr(0, 5) == "/set/") {
+  if (kind == route_kind::set) {
     handle_set(request, path.substr(5), backend, respond);
+    return std::nullopt;
+  }
+  if (kind == route_kind::member_leave) {
+    auto name = path.substr(members_prefix.size(),
+                            path.size() - members_prefix.size() - leave_suffix.size());
+    handle_member_leave(name, backend, respond);
     return std::nullopt;
   }
   if (request.method == "PUT") {
     handle_put_value(request, backend, respond);
     return std::nullopt;
   }
-  if (path == "/v1/value") {
+  if (kind == route_kind::value) {
     auto query = parse_blocking_query(params);
     if (!query.ok)
       return error(400, query.error);
@@ -274,7 +366,7 @@ std::optional<http_response> route_now(const http_request& request,
   auto view = backend.view();
   if (!view)
     return not_ready();
-  return handle_read(path, *view);
+  return handle_read(kind, params, *view);
 }
 
 } // namespace

@@ -52,7 +52,34 @@ struct write_outcome {
 /// Receives the outcome of a write; called exactly once.
 using write_callback = std::function<void(write_outcome)>;
 
-/// What the router needs from the node: the latest view and a way to write.
+/// How a forced leave (`POST /v1/members/{name}/leave`) through the backend ended.
+struct leave_outcome {
+  enum class kind {
+    /// The failed member is now `left` (or had left already); `member` holds its entry.
+    ok,
+    /// No member of that name: 404.
+    unknown_member,
+    /// The member is alive or suspect (`member` says which), so it is not forced out:
+    /// 409.
+    not_failed,
+    /// The name is this node's own: 409.
+    self,
+    /// Membership did not answer in time: 503, retry later.
+    timeout,
+    /// Membership is gone or answered with an unexpected error: 500.
+    failed,
+  };
+  kind outcome = kind::ok;
+  member_info member;
+  /// Describes a timeout or failure for the client ("" otherwise).
+  std::string message;
+};
+
+/// Receives the outcome of a forced leave; called exactly once.
+using leave_callback = std::function<void(leave_outcome)>;
+
+/// What the router needs from the node: the latest view, a way to write and a way to
+/// force a failed member out.
 ///
 /// Implementations are called concurrently from the HTTP event loops and must never
 /// block them: writes and blocking reads report through a callback, which may run on
@@ -77,6 +104,11 @@ public:
   /// after `wait` (see `snapshot_store::watch`). Never throws.
   virtual void watch(uint64_t index, std::chrono::milliseconds wait,
                      watch_callback done) = 0;
+
+  /// Forces the failed member `name` to leave (see membership_core::force_leave);
+  /// `done` gets the outcome once membership answered or the request timed out, on
+  /// any thread. Never throws.
+  virtual void force_leave(const std::string& name, leave_callback done) = 0;
 };
 
 /// Limits the router enforces itself (the HTTP library enforces them too, but the
@@ -89,21 +121,26 @@ struct router_limits {
 
 /// Maps one request to its response.
 ///
-/// Routes: `GET /get`, `GET|POST|PUT /set/{n}`, `GET|PUT /v1/value`,
-/// `GET /v1/members`, `GET /health`; HEAD is served like GET (but not on /set/{n})
-/// and OPTIONS answers 204 with `Allow`. `GET /v1/value` carries `ETag`,
+/// Routes: `GET /get`, `GET|POST|PUT /set/{n}` (both answer the value as text/plain
+/// with a trailing newline), `GET|PUT /v1/value`, `GET /v1/members`,
+/// `POST /v1/members/{name}/leave` (force a failed member out: 200 with its entry,
+/// 404 unknown, 409 alive, suspect or this node), `GET /health` (200 only when the
+/// node can take writes, else 503 with `status` and `reason`; `?live` answers 200
+/// whenever the node serves HTTP; see health.hpp); HEAD is served like GET (but not on
+/// /set/{n}) and OPTIONS answers 204 with `Allow`. `GET /v1/value` carries `ETag`,
 /// `X-Onevalue-Index`, `X-Onevalue-Synchronized` and `X-Onevalue-Applied-At` (the
 /// CLOCK_MONOTONIC microsecond at which this node published the value, comparable
 /// between nodes on one host) and blocks with `?index=N[&wait=D]`; writes honour
-/// `If-Match`. Errors are JSON `{"error": ...}`: 400 bad input, 404 unknown path,
-/// 405 wrong method (with `Allow`), 412 If-Match mismatch (body: the current value),
-/// 413 body too large, 429 too many blocking reads, 503 write timeout, not yet
+/// `If-Match`. JSON bodies end with a newline. Errors are JSON `{"error": ...}`: 400
+/// bad input, 404 unknown path, 405 wrong method (with `Allow`), 409 a forced leave of
+/// a member that is not failed, 412 If-Match mismatch (body: the current value), 413
+/// body too large, 429 too many blocking reads, 503 write timeout, not yet
 /// synchronized or no view yet (with `Retry-After: 1`), 500 store failure. Never
 /// throws for bad input.
 ///
 /// `respond` is called exactly once: before `route` returns for everything but
-/// writes and blocking reads, whose response comes from the backend's callback (on
-/// whichever thread the backend calls it).
+/// writes, forced leaves and blocking reads, whose response comes from the backend's
+/// callback (on whichever thread the backend calls it).
 void route(const http_request& request, gateway_backend& backend,
            const router_limits& limits, responder respond);
 

@@ -113,8 +113,9 @@ void arm_tick(bridge_pointer self) {
 /// request costs an entry in CAF's clock thread and a wake-up of it, the largest cost
 /// per write in a profile at 40k writes/s. The bridge's own deadlines (one timer at a
 /// time) bound the wait instead.
-void send_job(bridge_pointer self, write_job job, std::shared_ptr<snapshot_store> snapshots,
-              store_actor store, caf::timespan timeout) {
+void send_job(bridge_pointer self, write_job job,
+              std::shared_ptr<snapshot_store> snapshots, store_actor store,
+              caf::timespan timeout) {
   auto& st = self->state;
   auto id = st.next_id++;
   auto n = job.n;
@@ -201,9 +202,11 @@ caf::behavior write_bridge(bridge_pointer self, store_actor store,
 } // namespace
 
 store_backend::store_backend(caf::actor_system& sys, store_actor store,
+                             membership_actor membership,
                              std::shared_ptr<snapshot_store> snapshots,
                              caf::timespan timeout)
-    : snapshots_(snapshots), inbox_(std::make_shared<write_inbox>()),
+    : sys_(sys), membership_(std::move(membership)), timeout_(timeout),
+      snapshots_(snapshots), inbox_(std::make_shared<write_inbox>()),
       bridge_(sys.spawn(write_bridge, std::move(store), std::move(snapshots), inbox_,
                         timeout)) {
   // nop
@@ -247,6 +250,53 @@ void store_backend::write_if(int64_t n, const version& expected, write_callback 
 void store_backend::watch(uint64_t index, std::chrono::milliseconds wait,
                           watch_callback done) {
   snapshots_->watch(index, wait, std::move(done));
+}
+
+void store_backend::force_leave(const std::string& name, leave_callback done) {
+  using kind = leave_outcome::kind;
+  // The name travels as the actor's argument: CAF 0.17.6 dereferences a null argument
+  // tuple when it spawns a function without arguments (UBSan reports it).
+  auto ask = [done = std::move(done), membership = membership_,
+              timeout = timeout_](caf::event_based_actor* self, const std::string& name) {
+    self->request(membership, timeout, leave_atom::value, name)
+        .then(
+            [done](force_leave_status status, member_info& member) {
+              leave_outcome out;
+              out.member = std::move(member);
+              switch (status) {
+              case force_leave_status::left:
+              case force_leave_status::already_left:
+                out.outcome = kind::ok;
+                break;
+              case force_leave_status::unknown:
+                out.outcome = kind::unknown_member;
+                break;
+              case force_leave_status::not_failed:
+                out.outcome = kind::not_failed;
+                break;
+              case force_leave_status::self:
+                out.outcome = kind::self;
+                break;
+              }
+              done(std::move(out));
+            },
+            [done, self, timeout](const caf::error& err) {
+              leave_outcome out;
+              out.outcome =
+                  err == caf::sec::request_timeout ? kind::timeout : kind::failed;
+              out.message =
+                  err == caf::sec::request_timeout
+                      ? "membership did not answer within "
+                            + std::to_string(
+                                std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    timeout)
+                                    .count())
+                            + " ms"
+                      : self->system().render(err);
+              done(std::move(out));
+            });
+  };
+  sys_.spawn(std::move(ask), name);
 }
 
 } // namespace onevalue

@@ -16,7 +16,7 @@ struct write_job;
 struct write_inbox;
 
 /// The real gateway backend: reads from the snapshot store, writes through the store
-/// actor.
+/// actor, forces members out through the membership actor.
 ///
 /// Owned by main next to the http_server that calls it; called concurrently from the
 /// HTTP event loops, which it never blocks. Writes go through a bridge: an
@@ -27,8 +27,9 @@ struct write_inbox;
 /// flight at once.
 class store_backend : public gateway_backend {
 public:
-  /// `timeout` bounds every write; the actor system and the store must outlive this.
-  store_backend(caf::actor_system& sys, store_actor store,
+  /// `timeout` bounds every write and forced leave; the actor system, the store and
+  /// membership must outlive this.
+  store_backend(caf::actor_system& sys, store_actor store, membership_actor membership,
                 std::shared_ptr<snapshot_store> snapshots, caf::timespan timeout);
 
   /// Stops the bridge; writes still in flight or queued are answered with `failed`
@@ -40,11 +41,11 @@ public:
 
   std::shared_ptr<const node_view> view() const override;
 
-  /// Sends `(set_atom, n)` to the store with the timeout. On success also publishes the new value to the snapshot store, so a read on this node right
-  /// after the write sees it (the store's push to the gateway actor may lag).
-  /// Maps `request_timeout` to `timeout`, the store's `persistence_failed` and
-  /// `not_synchronized` to the outcomes of the same name, anything else (store down,
-  /// unexpected reply) to `failed`.
+  /// Sends `(set_atom, n)` to the store with the timeout. On success also publishes the
+  /// new value to the snapshot store, so a read on this node right after the write sees
+  /// it (the store's push to the gateway actor may lag). Maps `request_timeout` to
+  /// `timeout`, the store's `persistence_failed` and `not_synchronized` to the outcomes
+  /// of the same name, anything else (store down, unexpected reply) to `failed`.
   void write(int64_t n, write_callback done) override;
 
   /// Sends `(set_atom, n, expected)` to the store (which checks the version and
@@ -56,10 +57,19 @@ public:
   void watch(uint64_t index, std::chrono::milliseconds wait,
              watch_callback done) override;
 
+  /// Asks membership to force `name` out, from a short-lived actor of its own (an
+  /// operator's request is rare; the write bridge stays free of it). Maps the core's
+  /// refusals to the outcomes of the same meaning, a request timeout to `timeout`,
+  /// anything else to `failed`.
+  void force_leave(const std::string& name, leave_callback done) override;
+
 private:
   /// Hands `job` to the bridge.
   void enqueue(write_job job);
 
+  caf::actor_system& sys_;
+  membership_actor membership_;
+  caf::timespan timeout_;
   std::shared_ptr<snapshot_store> snapshots_;
   std::shared_ptr<write_inbox> inbox_;
   caf::actor bridge_;

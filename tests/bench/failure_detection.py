@@ -5,7 +5,7 @@ runs (default 5) as a Markdown table:
   - kill -9 of one node until every other node lists it `failed`;
   - SIGTERM of one node until every other node lists it `left`;
   - datagrams and bytes sent per node per second at steady state, from the counters
-    each node prints once per second in its `traffic:` status line;
+    each node prints once per second in its `traffic:` line (log-level debug);
   - TCP bytes sent per node per second on the cluster port over the same window
     (push-pull exchanges and BASP heartbeats, from `ss -tinp`).
 
@@ -62,7 +62,9 @@ def wait_all(nodes, name, state, timeout):
 
 
 def one_run(n, profile, first_ip):
-    extra = [f"--onevalue.profile={profile}", "--onevalue.status-interval=1s"]
+    extra = [f"--onevalue.profile={profile}", "--onevalue.status-interval=1s",
+             # The traffic line every second is a debug line (the info log is quiet).
+             "--onevalue.log-level=debug"]
     with Cluster(n, first_ip=first_ip, http_port=18580, cluster_port=18546,
                  extra_args=extra) as c:
         c.wait_formed(timeout=90)

@@ -5,7 +5,7 @@
 - CPU (utime+stime from /proc/PID/stat) per node of an idle N-node cluster (default 10) at
   the lan profile over SECONDS (default 30), in % of one core;
 - datagrams/s and bytes/s sent per node at steady state, from the `traffic:` line each node
-  logs every status-interval (1 s here);
+  logs every status-interval (1 s here; a debug line, so the nodes run at log-level debug);
 - TCP bytes/s sent per node on the cluster port over the same window (push-pull exchanges
   and the BASP heartbeats of every open link, from `ss -tinp`), and the open links.
 
@@ -22,6 +22,8 @@ from failure_detection import steady_rates
 
 def idle_cluster(n, seconds, profile="lan"):
     extra = [f"--onevalue.profile={profile}", "--onevalue.status-interval=1s",
+             # The traffic line every second is a debug line (the info log is quiet).
+             "--onevalue.log-level=debug",
              '--onevalue.data-dir=""']
     with Cluster(n, first_ip=151, http_port=18780, cluster_port=18746,
                  extra_args=extra) as c:

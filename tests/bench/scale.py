@@ -23,6 +23,8 @@ from failure_detection import steady_rates
 
 def run(n, writes, detect):
     extra = ["--onevalue.profile=lan", "--onevalue.status-interval=1s",
+             # The traffic line every second is a debug line (the info log is quiet).
+             "--onevalue.log-level=debug",
              '--onevalue.data-dir=""']
     start = time.monotonic()
     with Cluster(n, first_ip=1, http_port=18880, cluster_port=18846,

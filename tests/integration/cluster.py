@@ -77,8 +77,10 @@ class Node:
         self.proc = subprocess.Popen(self.args(), stdout=log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
         log.close()
-        wait_until(lambda: self.alive() and self.request("GET", "/health")[0] == 200,
-                   15, f"{self.name} to serve /health")
+        # `?live`: the process serves HTTP. Plain /health (ready: takes writes) would
+        # never answer 200 on a node whose seeds are down, which some tests start.
+        wait_until(lambda: self.alive() and self.request("GET", "/health?live")[0] == 200,
+                   15, f"{self.name} to serve /health?live")
         return self
 
     def alive(self):
@@ -113,6 +115,11 @@ class Node:
             return resp.status, dict(resp.getheaders()), resp.read().decode()
         finally:
             conn.close()
+
+    def health(self, probe=""):
+        """(HTTP status, parsed body) of /health (`probe`: "", "?live" or "?ready")."""
+        status, _, body = self.request("GET", "/health" + probe)
+        return status, json.loads(body)
 
     def get_json(self, path):
         status, _, body = self.request("GET", path)

@@ -32,6 +32,27 @@ class HttpApiTest(unittest.TestCase):
         self.assertEqual((status, body.strip()), (200, "-17"))
         self.assertIn("text/plain", headers["Content-Type"])
 
+    def test_replies_end_with_a_newline(self):
+        status, _, body = self.node.request("GET", "/set/12")
+        self.assertEqual((status, body), (200, "12\n"))
+        status, _, body = self.node.request("GET", "/get")
+        self.assertEqual((status, body), (200, "12\n"))
+        for path in ("/v1/value", "/v1/members", "/health", "/nope"):
+            body = self.node.request("GET", path)[2]
+            self.assertTrue(body.endswith("}\n") or body.endswith("]\n"), (path, body))
+
+    def test_a_bare_integer_with_a_json_content_type_is_a_value(self):
+        status, _, body = self.node.request("PUT", "/v1/value", body="13",
+                                            headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["value"], 13)
+
+    def test_unknown_json_fields_are_refused_by_name(self):
+        status, _, body = self.node.request("PUT", "/v1/value", body='{"value": 1, "ttl": 5}',
+                                            headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 400, body)
+        self.assertIn("'ttl'", json.loads(body)["error"])
+
     def test_v1_value_round_trip(self):
         status, _, body = self.node.request("PUT", "/v1/value", body='{"value": 5}',
                                             headers={"Content-Type": "application/json"})
@@ -56,8 +77,9 @@ class HttpApiTest(unittest.TestCase):
         self.assertEqual(members[1]["address"], ip(12))
         self.assertEqual(members[1]["cluster_port"], 18046)
         self.assertEqual(members[1]["http_port"], 18180)
-        health = self.node.get_json("/health")
-        self.assertEqual(health["status"], "ok")
+        status, health = self.node.health()
+        self.assertEqual((status, health["status"]), (200, "ok"), health)
+        self.assertTrue(health["synchronized"])
 
     def test_bad_set_values(self):
         for bad in ("abc", "1.5", "9223372036854775808", "-9223372036854775809", "0x10",
@@ -69,7 +91,8 @@ class HttpApiTest(unittest.TestCase):
 
     def test_bad_bodies(self):
         for bad in ('{"value": "5"}', '{"value": 1.5}', '{"value": true}', '{"value":',
-                    '[5]', '{}', '{"value": 9223372036854775808}', 'five', ''):
+                    '[5]', '{}', '{"value": 9223372036854775808}', 'five', '',
+                    '{"value": 5, "extra": 1}'):
             self.assert_json_error(self.node.request("PUT", "/v1/value", body=bad), 400)
 
     def test_oversized_body(self):

@@ -59,6 +59,10 @@ public:
     snapshots.watch(index, wait, std::move(done));
   }
 
+  void force_leave(const std::string&, leave_callback done) override {
+    done(leave_outcome{leave_outcome::kind::unknown_member, {}, ""});
+  }
+
   std::pair<uint64_t, std::chrono::milliseconds> last_watch() {
     std::lock_guard<std::mutex> guard{mutex_};
     return last_watch_;
@@ -179,11 +183,11 @@ TEST_CASE_FIXTURE(server_fixture, "the server answers real requests over loopbac
   auto get = cli.Get("/get");
   REQUIRE(get);
   CHECK(get->status == 200);
-  CHECK(get->body == "42");
+  CHECK(get->body == "42\n");
   auto set = cli.Post("/set/17", "", "text/plain");
   REQUIRE(set);
   CHECK(set->status == 200);
-  CHECK(set->body == "17");
+  CHECK(set->body == "17\n");
   CHECK(backend.last_write() == 17);
   auto put = cli.Put("/v1/value", R"({"value":-3})", "application/json");
   REQUIRE(put);
@@ -258,7 +262,7 @@ TEST_CASE_FIXTURE(server_fixture,
   REQUIRE(server.start() == "");
   httplib::Client cli{"127.0.0.1", server.port()};
   cli.set_keep_alive(true);
-  auto res = cli.Get("/health");
+  auto res = cli.Get("/get");
   REQUIRE(res);
   CHECK(res->status == 200);
   CHECK(server.open_connections() == 1);
@@ -278,8 +282,8 @@ TEST_CASE_FIXTURE(server_fixture,
   auto responses = c.read_responses(4);
   REQUIRE(responses.size() == 4);
   CHECK(responses[0].find("HTTP/1.1 200 OK") == 0);
-  CHECK(responses[0].substr(responses[0].size() - 1) == "5");
-  CHECK(responses[1].substr(responses[1].size() - 2) == "42");
+  CHECK(responses[0].substr(responses[0].size() - 2) == "5\n");
+  CHECK(responses[1].substr(responses[1].size() - 3) == "42\n");
   CHECK(responses[2].find("\"value\":-7") != std::string::npos);
   CHECK(responses[3].find("\"node\"") != std::string::npos);
   CHECK(backend.last_write() == -7);
@@ -292,7 +296,7 @@ TEST_CASE_FIXTURE(server_fixture, "one keep-alive connection serves many request
   for (int i = 0; i < 500; ++i) {
     auto res = cli.Get("/get");
     REQUIRE(res);
-    CHECK(res->body == "42");
+    CHECK(res->body == "42\n");
   }
   CHECK(server.open_connections() == 1);
 }
@@ -328,7 +332,7 @@ TEST_CASE_FIXTURE(server_fixture,
   httplib::Client cli{"127.0.0.1", server.port()};
   auto res = cli.Get("/get");
   REQUIRE(res);
-  CHECK(res->body == "42");
+  CHECK(res->body == "42\n");
   backend.snapshots.publish_value({43, {8, "n1"}});
   auto response = waiting.read_response();
   CHECK(response.find("\"value\":43") != std::string::npos);
@@ -395,7 +399,7 @@ TEST_CASE_FIXTURE(server_fixture, "empty lines between pipelined requests are sk
          "GET /get HTTP/1.1\r\n\r\n");
   auto responses = c.read_responses(2);
   REQUIRE(responses.size() == 2);
-  CHECK(responses[1].substr(responses[1].size() - 2) == "42");
+  CHECK(responses[1].substr(responses[1].size() - 3) == "42\n");
 }
 
 TEST_CASE_FIXTURE(server_fixture,
@@ -427,6 +431,9 @@ public:
   }
   void watch(uint64_t, std::chrono::milliseconds, watch_callback) override {
     throw std::runtime_error("watch");
+  }
+  void force_leave(const std::string&, leave_callback) override {
+    throw std::runtime_error("force_leave");
   }
 };
 

@@ -51,14 +51,28 @@ TEST_CASE("health counts members per state and names the node") {
                   {"n3", "", 0, 0, member_state::suspect, 0},
                   {"n4", "", 0, 0, member_state::failed, 0},
                   {"n5", "", 0, 0, member_state::left, 0}};
-  auto j = health_to_json(view);
+  view.synchronized = true;
+  auto j = health_to_json(view, assess_health(view));
   CHECK(j["status"] == "ok");
   CHECK(j["node"] == "n1");
+  CHECK(j["synchronized"] == true);
   CHECK(j["members"] == json{{"alive", 2}, {"suspect", 1}, {"failed", 1}, {"left", 1}});
+  CHECK_FALSE(j.contains("reason"));
+}
+
+TEST_CASE("health names the status and gives the reason when not ok") {
+  node_view view;
+  view.node_name = "n1";
+  auto j = health_to_json(view, assess_health(view));
+  CHECK(j["status"] == "syncing");
+  CHECK(j["synchronized"] == false);
+  CHECK(j["reason"].is_string());
 }
 
 TEST_CASE("error bodies are JSON objects with escaped messages") {
   auto body = error_body("bad \"n\"\nhere");
+  // One line, ending with a newline (a reply body printed by curl).
+  CHECK(body.find('\n') == body.size() - 1);
   auto j = json::parse(body);
   CHECK(j == json{{"error", "bad \"n\"\nhere"}});
 }

@@ -84,7 +84,10 @@ TEST_CASE("a PUT body may be JSON with an integer value or a plain integer") {
   const body_case cases[] = {
       {R"({"value":5})", "application/json", 5},
       {R"({"value": -42})", "", -42},
-      {R"( {"value":7, "comment":"ignored"} )", "application/json", 7},
+      {R"( {"value":7} )", "application/json", 7},
+      // A bare JSON integer, as `curl -H 'Content-Type: application/json' -d 13` sends.
+      {"13", "application/json", 13},
+      {"-13\n", "application/json; charset=utf-8", -13},
       {R"({"value":9223372036854775807})", "application/json",
        std::numeric_limits<int64_t>::max()},
       {R"({"value":-9223372036854775808})", "application/json",
@@ -113,10 +116,13 @@ TEST_CASE("a PUT body is rejected with a reason naming what is wrong") {
       {"{", "application/json", "malformed JSON"},
       {R"({"value":5,})", "application/json", "malformed JSON"},
       {"[5]", "", "must be an object"},
-      {"5", "application/json", "must be an object"},
       {R"("5")", "", "must be an object"},
+      {R"("5")", "application/json", "a string"},
+      {"1.5", "application/json", "must be an integer"},
+      {"9223372036854775808", "application/json", "out of int64 range"},
+      {"true", "application/json", "a boolean"},
       {"{}", "application/json", "no \"value\""},
-      {R"({"val":5})", "application/json", "no \"value\""},
+      {R"({"val":5})", "application/json", "unknown field"},
       {R"({"value":"5"})", "application/json", "a string"},
       {R"({"value":true})", "application/json", "a boolean"},
       {R"({"value":null})", "application/json", "null"},
@@ -140,4 +146,30 @@ TEST_CASE("a PUT body is rejected with a reason naming what is wrong") {
     CHECK_FALSE(r.ok);
     CHECK(r.error.find(c.reason_fragment) != std::string::npos);
   }
+}
+
+TEST_CASE("unknown JSON fields are refused, each named in the reason") {
+  auto typo = parse_value_body(R"({"value":1,"vlaue":2})", "application/json");
+  CHECK_FALSE(typo.ok);
+  CHECK(typo.error.find("unknown field") != std::string::npos);
+  CHECK(typo.error.find("'vlaue'") != std::string::npos);
+  auto two = parse_value_body(R"({"comment":"x","value":7,"ttl":3})", "");
+  CHECK_FALSE(two.ok);
+  CHECK(two.error.find("'comment'") != std::string::npos);
+  CHECK(two.error.find("'ttl'") != std::string::npos);
+  // Even without "value" the unknown names come first: they are the likelier mistake.
+  auto only_unknown = parse_value_body(R"({"val":5})", "application/json");
+  CHECK(only_unknown.error.find("'val'") != std::string::npos);
+}
+
+TEST_CASE("a body with many unknown fields names a few and counts the rest") {
+  std::string body = R"({"value":1)";
+  for (int i = 0; i < 20; ++i)
+    body += ",\"f" + std::to_string(i) + "\":0";
+  body += "}";
+  auto r = parse_value_body(body, "application/json");
+  CHECK_FALSE(r.ok);
+  CHECK(r.error.find("'f0'") != std::string::npos);
+  CHECK(r.error.find("and 15 more") != std::string::npos);
+  CHECK(r.error.size() < 200);
 }

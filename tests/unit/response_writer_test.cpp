@@ -38,5 +38,5 @@ TEST_CASE("a closing error response carries the JSON error and Connection: close
   auto out = closing_error_response(503, "too many");
   CHECK(out.find("HTTP/1.1 503 Service Unavailable\r\n") == 0);
   CHECK(out.find("Connection: close\r\n") != std::string::npos);
-  CHECK(out.substr(out.find("\r\n\r\n") + 4) == "{\"error\":\"too many\"}");
+  CHECK(out.substr(out.find("\r\n\r\n") + 4) == "{\"error\":\"too many\"}\n");
 }

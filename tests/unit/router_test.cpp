@@ -48,7 +48,22 @@ public:
     done({watch_status_reply, current});
   }
 
+  void force_leave(const std::string& name, leave_callback done) override {
+    leaves.push_back(name);
+    done(next_leave);
+  }
+
+  /// Replaces the view with a copy changed by `change`.
+  template <class F>
+  void change_view(F change) {
+    auto v = std::make_shared<node_view>(*current);
+    change(*v);
+    current = v;
+  }
+
   std::shared_ptr<const node_view> current;
+  std::vector<std::string> leaves;
+  leave_outcome next_leave;
   std::vector<int64_t> writes;
   std::vector<std::pair<int64_t, version>> conditional_writes;
   std::vector<std::pair<uint64_t, std::chrono::milliseconds>> watches;
@@ -99,14 +114,15 @@ std::string check_json_error(const http_response& res, int status) {
 TEST_CASE_FIXTURE(fixture, "GET /get answers the value as plain text, like the blog") {
   auto res = call("GET", "/get");
   CHECK(res.status == 200);
-  CHECK(res.body == "42");
+  // With a newline, unlike the blog's: the shell prompt must not stick to the value.
+  CHECK(res.body == "42\n");
   CHECK(res.content_type.rfind("text/plain", 0) == 0);
 }
 
 TEST_CASE_FIXTURE(fixture, "HEAD is served like GET") {
   auto res = call("HEAD", "/get");
   CHECK(res.status == 200);
-  CHECK(res.body == "42");
+  CHECK(res.body == "42\n");
 }
 
 TEST_CASE_FIXTURE(fixture,
@@ -115,7 +131,7 @@ TEST_CASE_FIXTURE(fixture,
     CAPTURE(method);
     auto res = call(method, "/set/-5");
     CHECK(res.status == 200);
-    CHECK(res.body == "-5");
+    CHECK(res.body == "-5\n");
     CHECK(res.content_type.rfind("text/plain", 0) == 0);
   }
   CHECK(backend.writes == std::vector<int64_t>{-5, -5, -5});
@@ -185,18 +201,61 @@ TEST_CASE_FIXTURE(fixture, "GET /v1/members answers the members sorted by name")
   CHECK(j[1]["address"] == "127.0.0.2");
 }
 
-TEST_CASE_FIXTURE(fixture, "GET /health reports ok, the node and member counts") {
+TEST_CASE_FIXTURE(fixture, "GET /health is 200 ok with member counts once synchronized") {
+  backend.change_view([](node_view& v) { v.synchronized = true; });
   auto res = call("GET", "/health");
   CHECK(res.status == 200);
+  CHECK(res.content_type == "application/json");
   CHECK(json::parse(res.body)
         == json{{"status", "ok"},
                 {"node", "n1"},
-                {"synchronized", false},
+                {"synchronized", true},
                 {"members", {{"alive", 1}, {"suspect", 1}, {"failed", 0}, {"left", 0}}}});
 }
 
+TEST_CASE_FIXTURE(
+    fixture, "GET /health is 503 syncing with a reason until the node synchronized") {
+  for (const char* path : {"/health", "/health?ready", "/health?ready=1"}) {
+    CAPTURE(path);
+    auto res = call("GET", path);
+    CHECK(res.status == 503);
+    auto j = json::parse(res.body);
+    CHECK(j["status"] == "syncing");
+    CHECK(j["synchronized"] == false);
+    CHECK(j["reason"].get<std::string>().find("writes are refused") != std::string::npos);
+  }
+}
+
+TEST_CASE_FIXTURE(fixture,
+                  "GET /health?live is 200 whatever the status, which it reports") {
+  auto res = call("GET", "/health?live");
+  CHECK(res.status == 200);
+  CHECK(json::parse(res.body)["status"] == "syncing");
+  backend.change_view([](node_view& v) {
+    v.synchronized = true;
+    v.members[0].state = member_state::failed;
+  });
+  CHECK(call("GET", "/health?live").status == 200);
+  CHECK(call("GET", "/health").status == 503);
+}
+
+TEST_CASE_FIXTURE(fixture, "GET /health is 503 alone when every other member failed") {
+  backend.change_view([](node_view& v) {
+    v.synchronized = true;
+    v.members[0].state = member_state::failed; // n2
+  });
+  auto res = call("GET", "/health");
+  CHECK(res.status == 503);
+  auto j = json::parse(res.body);
+  CHECK(j["status"] == "alone");
+  CHECK(j["reason"].get<std::string>().find("/v1/members/{name}/leave")
+        != std::string::npos);
+  CHECK(j["members"]["failed"] == 1);
+}
+
 TEST_CASE_FIXTURE(fixture, "an unknown path is 404 with a JSON error") {
-  for (const char* path : {"/", "/nope", "/set", "/v1/value/x", "/GET"}) {
+  for (const char* path : {"/", "/nope", "/set", "/v1/value/x", "/GET", "/v1/members/n2",
+                           "/v1/members/leave", "/v1/members/n2/leave/x"}) {
     CAPTURE(path);
     auto message = check_json_error(call("GET", path), 404);
     CHECK(message.find(path) != std::string::npos);
@@ -220,6 +279,10 @@ TEST_CASE_FIXTURE(fixture, "a wrong method on a known path is 405 with Allow") {
       {"DELETE", "/health", "GET, HEAD, OPTIONS"},
       {"DELETE", "/set/5", "GET, POST, PUT, OPTIONS"},
       {"HEAD", "/set/5", "GET, POST, PUT, OPTIONS"},
+      {"GET", "/v1/members/n2/leave", "POST, OPTIONS"},
+      {"HEAD", "/v1/members/n2/leave", "POST, OPTIONS"},
+      {"PUT", "/v1/members/n2/leave", "POST, OPTIONS"},
+      {"DELETE", "/v1/members/n2/leave", "POST, OPTIONS"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.method);
@@ -386,4 +449,76 @@ TEST_CASE_FIXTURE(fixture,
   auto message = check_json_error(res, 429);
   CHECK(message.find("too many blocking reads") == 0);
   CHECK(res.header("Retry-After") == "1");
+}
+
+TEST_CASE_FIXTURE(fixture, "JSON replies end with a newline, as plain-text ones do") {
+  for (const char* path : {"/v1/value", "/v1/members", "/health", "/nope"}) {
+    CAPTURE(path);
+    auto res = call("GET", path);
+    REQUIRE_FALSE(res.body.empty());
+    CHECK(res.body.back() == '\n');
+    CHECK(res.body.find('\n') == res.body.size() - 1);
+  }
+  CHECK(call("PUT", "/v1/value", "5").body.back() == '\n');
+}
+
+TEST_CASE_FIXTURE(fixture, "PUT /v1/value takes a bare integer sent as JSON") {
+  auto res = call("PUT", "/v1/value", "13", "application/json");
+  CHECK(res.status == 200);
+  CHECK(backend.writes == std::vector<int64_t>{13});
+}
+
+TEST_CASE_FIXTURE(fixture, "PUT /v1/value refuses unknown JSON fields, naming them") {
+  auto message = check_json_error(
+      call("PUT", "/v1/value", R"({"value":1,"vlaue":2})", "application/json"), 400);
+  CHECK(message.find("vlaue") != std::string::npos);
+  CHECK(backend.writes.empty());
+}
+
+TEST_CASE_FIXTURE(fixture, "POST /v1/members/{name}/leave answers the member now left") {
+  backend.next_leave.member = {"n2", "127.0.0.2", 7946, 8080, member_state::left, 1};
+  auto res = call("POST", "/v1/members/n2/leave");
+  CHECK(res.status == 200);
+  CHECK(res.content_type == "application/json");
+  auto j = json::parse(res.body);
+  CHECK(j["name"] == "n2");
+  CHECK(j["state"] == "left");
+  CHECK(backend.leaves == std::vector<std::string>{"n2"});
+}
+
+TEST_CASE_FIXTURE(fixture, "a forced leave of a member that is not failed is refused") {
+  using kind = leave_outcome::kind;
+  backend.next_leave = {
+      kind::not_failed, {"n2", "127.0.0.2", 7946, 8080, member_state::alive, 1}, ""};
+  auto alive = check_json_error(call("POST", "/v1/members/n2/leave"), 409);
+  CHECK(alive.find("n2 is alive") == 0);
+  backend.next_leave.member.state = member_state::suspect;
+  CHECK(check_json_error(call("POST", "/v1/members/n2/leave"), 409).find("n2 is suspect")
+        == 0);
+  backend.next_leave = {kind::self, {}, ""};
+  CHECK(check_json_error(call("POST", "/v1/members/n1/leave"), 409).find("this node")
+        != std::string::npos);
+  backend.next_leave = {kind::unknown_member, {}, ""};
+  CHECK(check_json_error(call("POST", "/v1/members/zz/leave"), 404).find("zz")
+        != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(fixture,
+                  "a forced leave that times out is 503; one that fails is 500") {
+  backend.next_leave = {leave_outcome::kind::timeout, {}, "2000 ms"};
+  auto res = call("POST", "/v1/members/n2/leave");
+  check_json_error(res, 503);
+  CHECK(res.header("Retry-After") == "1");
+  backend.next_leave = {leave_outcome::kind::failed, {}, "down"};
+  check_json_error(call("POST", "/v1/members/n2/leave"), 500);
+}
+
+TEST_CASE_FIXTURE(fixture, "a forced leave names the member in the path, decoded") {
+  backend.next_leave.member = {"a b", "", 0, 0, member_state::left, 0};
+  CHECK(call("POST", "/v1/members/a b/leave").status == 200);
+  check_json_error(call("POST", "/v1/members//leave"), 400);
+  CHECK(backend.leaves == std::vector<std::string>{"a b"});
+  auto options = call("OPTIONS", "/v1/members/n2/leave");
+  CHECK(options.status == 204);
+  CHECK(options.header("Allow") == "POST, OPTIONS");
 }
