@@ -51,7 +51,7 @@ struct writer {
     for (const auto& r : s.proposers) {
       str(r.name);
       u64(r.epoch);
-      u64(r.batch);
+      u64(r.attempt);
       u64(r.index);
     }
     u64(s.forgotten_through);
@@ -125,7 +125,7 @@ struct reader {
     s.proposers.resize(count);
     for (auto& r : s.proposers)
       if (!str(r.name, "record name") || !u64(r.epoch, "record epoch")
-          || !u64(r.batch, "record batch") || !u64(r.index, "record index"))
+          || !u64(r.attempt, "record attempt") || !u64(r.index, "record index"))
         return false;
     if (!u64(s.forgotten_through, "forgotten_through"))
       return false;

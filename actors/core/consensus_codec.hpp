@@ -10,7 +10,7 @@
 //   string          u8 length (<= 64), bytes
 //   ballot          u64 counter, string proposer, u64 epoch   (none: 0, "", 0)
 //   register_state  i64 value, u64 index, string proposer, u8 count (<= 32),
-//                   count x (string name, u64 epoch, u64 batch, u64 index),
+//                   count x (string name, u64 epoch, u64 attempt, u64 index),
 //                   u64 forgotten_through
 //   message         u8 format (1), u8 kind, then by kind:
 //     1 prepare     ballot

@@ -162,6 +162,8 @@ private:
   /// Consecutive failed attempts: the backoff doubles with each.
   unsigned failures_ = 0;
   uint64_t batch_seq_ = 0;
+  /// Numbers every evaluation of a batch (see consensus_batch.hpp).
+  uint64_t attempt_counter_ = 0;
   /// The highest ballot this proposer used (for a prepare or an accept).
   ballot last_ballot_;
   /// The highest ballot counter any voter reported.

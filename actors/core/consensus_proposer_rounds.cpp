@@ -103,8 +103,8 @@ void consensus_proposer::start_accept(const ballot& b, const register_state& bas
   record.b = b;
   record.batch = batch_->seq();
   record.base = base;
-  record.proposed = batch_->propose_on(base, self_, settings_.tracked_proposers, out.done,
-                                       record.evaluation);
+  record.proposed = batch_->propose_on(base, self_, settings_.tracked_proposers,
+                                       attempt_counter_, out.done, record.evaluation);
   last_ballot_ = std::max(last_ballot_, b);
   round_ = round{};
   round_->b = b;

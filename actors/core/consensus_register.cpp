@@ -55,10 +55,10 @@ bool changed_state(const operation& op, const operation_result& result) {
   return op.kind != operation_kind::read && result.status == operation_status::ok;
 }
 
-void record_batch(register_state& state, const proposer_identity& self, uint64_t batch,
-                  std::size_t capacity) {
+void record_attempt(register_state& state, const proposer_identity& self,
+                    uint64_t attempt, std::size_t capacity) {
   capacity = std::clamp<std::size_t>(capacity, 1, max_tracked_proposers);
-  proposer_record record{self.name, self.epoch, batch, state.current.ver.counter};
+  proposer_record record{self.name, self.epoch, attempt, state.current.ver.counter};
   auto& records = state.proposers;
   auto own = std::find_if(records.begin(), records.end(),
                           [&](const proposer_record& r) { return r.name == self.name; });
@@ -78,21 +78,22 @@ void record_batch(register_state& state, const proposer_identity& self, uint64_t
   }
 }
 
-batch_presence find_batch(const register_state& state, const proposer_identity& self,
-                          uint64_t batch, uint64_t base_index) {
+batch_lookup find_attempt(const register_state& state, const proposer_identity& self,
+                          uint64_t first, uint64_t last, uint64_t base_index) {
   for (const auto& r : state.proposers) {
     if (r.name != self.name || r.epoch != self.epoch)
       continue;
-    if (r.batch == batch)
-      return batch_presence::applied;
-    // Only this life of the proposer writes this record, one batch after the other,
-    // so a later batch than the one in question means the record is not what it seems.
-    return r.batch < batch ? batch_presence::absent : batch_presence::unknowable;
+    if (r.attempt >= first && r.attempt <= last)
+      return {batch_presence::applied, r.attempt};
+    // Only this life of the proposer writes this record, with increasing attempt
+    // numbers: an earlier one is an earlier batch's, a later one cannot be.
+    return {r.attempt < first ? batch_presence::absent : batch_presence::unknowable, 0};
   }
-  // No record of this life. Had the batch been applied, its record would carry an
-  // index above `base_index`; unless records that recent were evicted, it is not in.
-  return state.forgotten_through <= base_index ? batch_presence::absent
-                                               : batch_presence::unknowable;
+  // No record of this life. Had an attempt been applied, its record would carry an
+  // index above `base_index`; unless records that recent were evicted, none is in.
+  return {state.forgotten_through <= base_index ? batch_presence::absent
+                                                : batch_presence::unknowable,
+          0};
 }
 
 std::string check_register_state(const register_state& state) {

@@ -19,10 +19,14 @@
 // (local) read reports as the index it reflects.
 //
 // Exactly once. A proposer whose accept round failed cannot tell from the value alone
-// whether its changes took effect (another proposer may have adopted and built on
-// them). So the state also records, per proposer, the sequence number of its last
-// batch of changes (`proposer_record`); a proposer that retries finds there whether
-// its batch is already in, instead of applying it twice.
+// whether its changes took effect: another proposer may have adopted its proposal and
+// built on it, even long after the proposer moved on (a proposal accepted by a single
+// voter can be adopted by any later prepare whose majority holds nothing newer). So the
+// state also records, per proposer, the number of its attempt that made the last
+// change (`proposer_record`). Every evaluation of a batch is a new attempt with a new
+// number; the chosen states form one chain, and an attempt's base lacks the records
+// of the batch's later attempts, so at most one attempt of a batch is ever in the
+// chain, and a proposer that finds its record knows which one, and so which results.
 
 #include "actors/core/consensus_ballot.hpp"
 #include "actors/core/version.hpp"
@@ -34,19 +38,20 @@
 
 namespace onevalue {
 
-/// The last batch of changes a proposer committed.
+/// The last change a proposer made.
 struct proposer_record {
   std::string name;
-  /// The proposer's epoch when it committed the batch.
+  /// The proposer's epoch when it made the change.
   uint64_t epoch = 0;
-  /// The batch's sequence number (counted per epoch, from 1).
-  uint64_t batch = 0;
-  /// The version index right after the batch: the eviction order.
+  /// The number of the attempt (one evaluation of a batch) that made it, counted per
+  /// epoch from 1.
+  uint64_t attempt = 0;
+  /// The version index right after the change: the eviction order.
   uint64_t index = 0;
 };
 
 inline bool operator==(const proposer_record& a, const proposer_record& b) {
-  return a.name == b.name && a.epoch == b.epoch && a.batch == b.batch
+  return a.name == b.name && a.epoch == b.epoch && a.attempt == b.attempt
          && a.index == b.index;
 }
 
@@ -59,8 +64,8 @@ struct register_state {
   versioned_value current;
   /// At most `max_tracked_proposers` records, in no particular order, names unique.
   std::vector<proposer_record> proposers;
-  /// The highest `index` of a record evicted to make room (0: none ever was). A batch
-  /// that may have been applied after this index would still have its record.
+  /// The highest `index` of a record evicted to make room (0: none ever was). An
+  /// attempt that may have been applied after this index would still have its record.
   uint64_t forgotten_through = 0;
 };
 
@@ -130,24 +135,29 @@ operation_result apply_operation(register_state& state, const operation& op,
 /// True if `result` changed the state (a successful write, cas or add).
 bool changed_state(const operation& op, const operation_result& result);
 
-/// Records that `self` committed batch `batch` in `state` (whose index is already
-/// raised by the batch's changes). Keeps at most `capacity` records (1..
-/// max_tracked_proposers) by evicting the one with the lowest index, raising
-/// `forgotten_through` to it.
-void record_batch(register_state& state, const proposer_identity& self, uint64_t batch,
-                  std::size_t capacity);
+/// Records that attempt `attempt` of `self` changed `state` (whose index is already
+/// raised by the change). Keeps at most `capacity` records (1..max_tracked_proposers)
+/// by evicting the one with the lowest index, raising `forgotten_through` to it.
+void record_attempt(register_state& state, const proposer_identity& self,
+                    uint64_t attempt, std::size_t capacity);
 
-/// Whether a state holds a proposer's batch.
+/// Whether a state holds one of a batch's attempts.
 enum class batch_presence {
-  applied,    ///< the batch is in the state
-  absent,     ///< the batch is not in the state
-  unknowable, ///< its record may have been evicted: it cannot be told
+  applied,    ///< one attempt is in the state (`attempt` says which)
+  absent,     ///< no attempt is in the state
+  unknowable, ///< the record may have been evicted: it cannot be told
 };
 
-/// Whether `state` holds batch `batch` of `self`, whose only attempt that may have
-/// taken effect was computed on a state with version index `base_index`.
-batch_presence find_batch(const register_state& state, const proposer_identity& self,
-                          uint64_t batch, uint64_t base_index);
+struct batch_lookup {
+  batch_presence presence = batch_presence::absent;
+  uint64_t attempt = 0;
+};
+
+/// Whether `state` holds one of the changing attempts of a batch of `self`, numbered
+/// `first`..`last` (other attempts of the proposer in between changed nothing), the
+/// earliest of which was evaluated on a state with version index `base_index`.
+batch_lookup find_attempt(const register_state& state, const proposer_identity& self,
+                          uint64_t first, uint64_t last, uint64_t base_index);
 
 /// Returns an empty string if `state` is well formed (bounded, unique names, no record
 /// ahead of the version index), else what is wrong. Decoders and acceptors use it.

@@ -30,7 +30,9 @@ TEST_CASE("a batch is one change and answers each operation with its own result"
                          op(3, operation_kind::add, 2)}};
   std::vector<operation_done> done;
   batch_evaluation evaluation;
-  auto next = batch.propose_on(initial_register_state(0), self, 8, done, evaluation);
+  uint64_t attempts = 0;
+  auto next =
+      batch.propose_on(initial_register_state(0), self, 8, attempts, done, evaluation);
   CHECK(done.empty());
   CHECK(evaluation.size() == 3);
   CHECK(next.current == versioned_value{7, {2, "n1"}});
@@ -49,8 +51,9 @@ TEST_CASE("a batch of reads changes nothing, not even the records") {
   operation_batch batch{1, {op(1, operation_kind::read, 0)}};
   std::vector<operation_done> done;
   batch_evaluation evaluation;
+  uint64_t attempts = 0;
   auto base = initial_register_state(3);
-  CHECK(batch.propose_on(base, self, 8, done, evaluation) == base);
+  CHECK(batch.propose_on(base, self, 8, attempts, done, evaluation) == base);
   CHECK_FALSE(batch.maybe_applied());
 }
 
@@ -58,12 +61,36 @@ TEST_CASE("a batch found in the state is proposed as the state, its results kept
   operation_batch batch{2, {op(1, operation_kind::add, 1)}};
   std::vector<operation_done> done;
   batch_evaluation evaluation;
-  auto first = batch.propose_on(initial_register_state(0), self, 8, done, evaluation);
+  uint64_t attempts = 0;
+  auto first =
+      batch.propose_on(initial_register_state(0), self, 8, attempts, done, evaluation);
   auto later = first;
   apply_operation(later, {operation_kind::add, 10, {}}, "n2");
-  CHECK(batch.propose_on(later, self, 8, done, evaluation) == later);
+  CHECK(batch.propose_on(later, self, 8, attempts, done, evaluation) == later);
   CHECK(evaluation.empty());
   batch.complete(done);
+  CHECK(done[0].result.current == versioned_value{1, {1, "n1"}});
+}
+
+TEST_CASE("an older attempt found in a later state answers with its own results") {
+  operation_batch batch{1, {op(1, operation_kind::add, 1)}};
+  std::vector<operation_done> done;
+  batch_evaluation evaluation;
+  uint64_t attempts = 0;
+  auto first =
+      batch.propose_on(initial_register_state(0), self, 8, attempts, done, evaluation);
+  // The first attempt seemed lost: the batch is evaluated again on a newer state.
+  auto newer = initial_register_state(0);
+  apply_operation(newer, {operation_kind::write, 10, {}}, "n2");
+  auto second = batch.propose_on(newer, self, 8, attempts, done, evaluation);
+  CHECK(second.current.value == 11);
+  CHECK(attempts == 2);
+  // But another proposer adopted the first one after all.
+  auto adopted = first;
+  apply_operation(adopted, {operation_kind::read, 0, {}}, "n3");
+  CHECK(batch.propose_on(adopted, self, 8, attempts, done, evaluation) == adopted);
+  batch.complete(done);
+  REQUIRE(done.size() == 1);
   CHECK(done[0].result.current == versioned_value{1, {1, "n1"}});
 }
 
@@ -75,7 +102,9 @@ TEST_CASE("an expired operation is answered at once and left out of later evalua
   CHECK(ids(done) == std::vector<uint64_t>{1});
   CHECK(done[0].result.status == operation_status::unavailable);
   batch_evaluation evaluation;
-  auto next = batch.propose_on(initial_register_state(0), self, 8, done, evaluation);
+  uint64_t attempts = 0;
+  auto next =
+      batch.propose_on(initial_register_state(0), self, 8, attempts, done, evaluation);
   CHECK(next.current.value == 2);
   CHECK(batch.earliest_deadline() == t0 + 1s);
   batch.expire(t0 + 1s, done);

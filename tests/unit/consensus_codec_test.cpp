@@ -29,7 +29,7 @@ ballot big_ballot() {
 std::vector<consensus_message> samples() {
   auto s = initial_register_state(-5);
   apply_operation(s, {operation_kind::write, 9, {}}, "n2");
-  record_batch(s, {"n2", 77}, 3, 32);
+  record_attempt(s, {"n2", 77}, 3, 32);
   ballot b{12, "n2", 77};
   return {prepare_message{b},
           promise_message{b, {}, {}},

@@ -235,6 +235,41 @@ TEST_CASE("a batch proven lost is evaluated again on the newer state") {
   CHECK(c.result(2).current == versioned_value{60, {3, "n1"}});
 }
 
+TEST_CASE("an attempt adopted after its batch moved on answers with its own results") {
+  // Found by the simulation: an attempt accepted by one voter only, which the proposer
+  // gave up on, can still be adopted by another proposer's prepare later.
+  cluster c;
+  auto p1 = c.make("n1");
+  auto p2 = c.make("n2");
+  auto p3 = c.make("n3");
+  // p2's first attempt reaches a2 only.
+  c.drop_request = [](const consensus_send& s) { return is_accept(s) && s.to != "a2"; };
+  c.submit(p2, 1, write(475));
+  // p1 gets a1 and a3 to promise, and its proposal reaches a1 only.
+  c.drop_request = [](const consensus_send& s) {
+    return s.to == "a2" || (is_accept(s) && s.to != "a1");
+  };
+  c.submit(p1, 2, write(746));
+  c.tick(p1);
+  CHECK(c.acceptors.at("a1").state().state.current.value == 746);
+  // p2 retries on a1 and a3, sees p1's proposal as the newest, evaluates again.
+  c.drop_request = [](const consensus_send& s) { return s.to == "a2" || is_accept(s); };
+  for (int i = 0; i < 20 && c.proposals.back().b.proposer != "n2"; ++i)
+    c.tick(p2);
+  REQUIRE(c.proposals.back().b.proposer == "n2");
+  CHECK(c.proposals.back().proposed.current == versioned_value{475, {2, "n2"}});
+  // p3 reads through a2 and a3: it adopts p2's first attempt, and that is chosen.
+  c.drop_request = [](const consensus_send& s) { return s.to == "a1"; };
+  c.submit(p3, 3, read());
+  c.settle(p3, 3);
+  CHECK(c.result(3).current == versioned_value{475, {1, "n2"}});
+  // p2 finds its first attempt in the state: its answer is that attempt's result.
+  c.drop_request = [](auto&) { return false; };
+  c.settle(p2, 1);
+  CHECK(c.result(1).current == versioned_value{475, {1, "n2"}});
+  CHECK(c.chosen.back().current == versioned_value{475, {1, "n2"}});
+}
+
 TEST_CASE("no voter reachable: unavailable at the deadline, and no accept ever left") {
   cluster c;
   auto p = c.make("n1");

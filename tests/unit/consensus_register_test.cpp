@@ -85,12 +85,12 @@ TEST_CASE("a version index at its upper bound refuses changes instead of wrappin
   CHECK(s.current.value == 0);
 }
 
-TEST_CASE("a proposer's record is replaced by its next batch") {
+TEST_CASE("a proposer's record is replaced by its next change") {
   auto s = initial_register_state(0);
   apply_operation(s, write(1), "n1");
-  record_batch(s, {"n1", 9}, 1, 4);
+  record_attempt(s, {"n1", 9}, 1, 4);
   apply_operation(s, write(2), "n1");
-  record_batch(s, {"n1", 9}, 2, 4);
+  record_attempt(s, {"n1", 9}, 2, 4);
   REQUIRE(s.proposers.size() == 1);
   CHECK(s.proposers[0] == proposer_record{"n1", 9, 2, 2});
   CHECK(s.forgotten_through == 0);
@@ -100,7 +100,7 @@ TEST_CASE("beyond capacity the record with the lowest index is evicted") {
   auto s = initial_register_state(0);
   for (const char* name : {"a", "b", "c"}) {
     apply_operation(s, write(1), name);
-    record_batch(s, {name, 1}, 1, 2);
+    record_attempt(s, {name, 1}, 1, 2);
   }
   REQUIRE(s.proposers.size() == 2);
   CHECK(s.proposers[0].name == "b");
@@ -109,34 +109,40 @@ TEST_CASE("beyond capacity the record with the lowest index is evicted") {
   CHECK(check_register_state(s) == "");
 }
 
-TEST_CASE("find_batch tells applied, absent and unknowable apart") {
+TEST_CASE("find_attempt tells applied (and which attempt), absent and unknowable apart") {
   auto s = initial_register_state(0);
   apply_operation(s, write(1), "n1");
-  record_batch(s, {"n1", 5}, 3, 2);
-  SUBCASE("the same batch of the same life is in") {
-    CHECK(find_batch(s, {"n1", 5}, 3, 0) == batch_presence::applied);
+  record_attempt(s, {"n1", 5}, 3, 2);
+  SUBCASE("any attempt of the batch is found, and named") {
+    auto found = find_attempt(s, {"n1", 5}, 2, 4, 0);
+    CHECK(found.presence == batch_presence::applied);
+    CHECK(found.attempt == 3);
+    CHECK(find_attempt(s, {"n1", 5}, 3, 3, 0).attempt == 3);
   }
-  SUBCASE("a later batch of the same life is not") {
-    CHECK(find_batch(s, {"n1", 5}, 4, 1) == batch_presence::absent);
+  SUBCASE("an earlier batch's attempt means this batch is not in") {
+    CHECK(find_attempt(s, {"n1", 5}, 4, 6, 1).presence == batch_presence::absent);
+  }
+  SUBCASE("a record from beyond the batch's attempts cannot be explained") {
+    CHECK(find_attempt(s, {"n1", 5}, 1, 2, 0).presence == batch_presence::unknowable);
   }
   SUBCASE("another life's record says nothing about this life's batch") {
-    CHECK(find_batch(s, {"n1", 6}, 1, 1) == batch_presence::absent);
+    CHECK(find_attempt(s, {"n1", 6}, 1, 1, 1).presence == batch_presence::absent);
   }
-  SUBCASE("an evicted record makes a batch after the eviction horizon unknowable") {
+  SUBCASE("an evicted record makes an attempt after the eviction horizon unknowable") {
     for (const char* name : {"a", "b"}) {
       apply_operation(s, write(1), name);
-      record_batch(s, {name, 1}, 1, 2);
+      record_attempt(s, {name, 1}, 1, 2);
     }
     CHECK(s.forgotten_through == 1);
-    CHECK(find_batch(s, {"n1", 5}, 3, 0) == batch_presence::unknowable);
-    CHECK(find_batch(s, {"n1", 5}, 4, 1) == batch_presence::absent);
+    CHECK(find_attempt(s, {"n1", 5}, 3, 3, 0).presence == batch_presence::unknowable);
+    CHECK(find_attempt(s, {"n1", 5}, 4, 4, 1).presence == batch_presence::absent);
   }
 }
 
 TEST_CASE("check_register_state refuses malformed states") {
   auto s = initial_register_state(0);
   apply_operation(s, write(1), "n1");
-  record_batch(s, {"n1", 1}, 1, 4);
+  record_attempt(s, {"n1", 1}, 1, 4);
   CHECK(check_register_state(s) == "");
   SUBCASE("duplicate names") {
     s.proposers.push_back(s.proposers[0]);
