@@ -68,7 +68,7 @@ using outcome_counts = std::array<std::array<uint64_t, 4>, 4>;
 /// Bounds of one check.
 struct check_options {
   /// Give up (verdict `undecided`) after exploring this many states.
-  uint64_t max_states = 20'000'000;
+  uint64_t max_states = 5'000'000;
 };
 
 /// The result of a check.

@@ -84,11 +84,50 @@ TEST_CASE("a stale read after an acknowledged write is not linearizable") {
   b.read(2, 20, 30, at(0, 0, ""));
   auto r = b.run();
   CHECK(r.result == verdict::not_linearizable);
-  CHECK(r.explanation.find("no linearization places client 1 on n1 write(5) ok")
+  CHECK(r.explanation.find("an operation saw an older version than one that had returned "
+                           "before it was called:\n"
+                           "    client 1 on n1 write(5) ok 5 at (1, n1) [0, 10]\n"
+                           "    client 2 on n2 read ok 0 at (0, ) [20, 30]")
+        == 0);
+}
+
+TEST_CASE("the search explains where no linearization exists") {
+  // Every version condition holds, but the add's result needs a 7 at index 2, and the
+  // only change that could have made index 2 wrote 6.
+  builder b;
+  b.write(1, 5, 0, 10, 1);
+  b.add(2, 1, outcome::ok, 20, 30, at(8, 3, "n2"));
+  b.unknown_write(3, 6, 25);
+  auto r = b.run();
+  CHECK(r.result == verdict::not_linearizable);
+  CHECK(
+      r.explanation.find("no linearization places client 2 on n2 add(1) ok 8 at (3, n2)")
+      == 0);
+  CHECK(r.explanation.find("register holds 6 at version (2, n3);\n  and its outcome is "
+                           "impossible in that state")
         != std::string::npos);
-  CHECK(r.explanation.find("register holds 0 at version (0, )") != std::string::npos);
-  CHECK(r.explanation.find("saw:\n    client 2 on n2 read ok 0 at (0, ) [20, 30]")
+  CHECK(r.explanation.find("client 3 on n3 write(6) unknown [25, never]")
         != std::string::npos);
+  b.h.ops.back().argument = 7;
+  CHECK(b.run().result == verdict::linearizable);
+}
+
+TEST_CASE("two states under one version index are not linearizable") {
+  builder b;
+  b.write(1, 5, 0, 10, 1);
+  b.write(2, 6, 0, 10, 1);
+  auto r = b.run();
+  CHECK(r.result == verdict::not_linearizable);
+  CHECK(r.explanation.find("two operations report different states") == 0);
+}
+
+TEST_CASE("a change that does not follow from the known state before it is caught") {
+  builder b;
+  b.write(1, 5, 0, 10, 1);
+  b.add(2, 1, outcome::ok, 20, 30, at(7, 2, "n2"));
+  auto r = b.run();
+  CHECK(r.result == verdict::not_linearizable);
+  CHECK(r.explanation.find("a change does not follow from the state before it") == 0);
 }
 
 TEST_CASE("a read concurrent with a write may see either value") {
