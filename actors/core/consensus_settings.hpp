@@ -36,9 +36,10 @@ struct consensus_settings {
   /// Most operations waiting for the round in flight; more are answered `unavailable`
   /// at once (back-pressure instead of unbounded memory).
   std::size_t max_queued_operations = 65536;
-  /// How many proposers' last batches a state remembers (1..max_tracked_proposers):
+  /// How many proposers' records a state keeps (1..max_tracked_proposers):
   /// at least the number of nodes that propose, or a retried batch whose record was
-  /// evicted ends `unknown`. Each record adds ~90 bytes to every accept and promise.
+  /// evicted ends `unknown`. Each record adds up to 89 bytes (~30 with short node
+  /// names) to every accept and promise.
   std::size_t tracked_proposers = max_tracked_proposers;
 };
 
