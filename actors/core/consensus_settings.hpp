@@ -1,0 +1,54 @@
+#pragma once
+
+#include "actors/core/consensus_register.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace onevalue {
+
+/// Tuning of a consensus proposer. When these become config options, each option's
+/// documentation repeats the trade-off written here.
+struct consensus_settings {
+  /// How long one phase (prepare or accept) waits for a majority of voters before the
+  /// proposer retries with a higher ballot. Several round trips plus an fsync on the
+  /// voters: lower retries sooner after a lost message or a dead voter, too low retries
+  /// rounds that were about to succeed (each retry costs another round).
+  std::chrono::milliseconds round_timeout{200};
+  /// How long an operation may take in all. When it runs out the operation is answered
+  /// `unknown` if a proposal holding it left this node (it may still take effect),
+  /// else `unavailable`. Lower answers clients sooner when voters are unreachable, and
+  /// turns more slow commits into `unknown`.
+  std::chrono::milliseconds operation_timeout{2000};
+  /// Bounds of the random wait before retrying after losing to a higher ballot: the
+  /// first retry waits up to `retry_backoff_min`, each further one up to twice as long,
+  /// at most `retry_backoff_max`. Randomness breaks duels between proposers; a higher
+  /// maximum settles a duel sooner and delays the loser more.
+  std::chrono::milliseconds retry_backoff_min{2};
+  std::chrono::milliseconds retry_backoff_max{64};
+  /// Most operations folded into one proposal. A batch is applied in one state change
+  /// whatever its size (only the resulting state travels), so this bounds the work and
+  /// memory of one round, not its messages.
+  std::size_t max_batch_operations = 4096;
+  /// Most operations waiting for the round in flight; more are answered `unavailable`
+  /// at once (back-pressure instead of unbounded memory).
+  std::size_t max_queued_operations = 65536;
+  /// How many proposers' records a state keeps (1..max_tracked_proposers):
+  /// at least the number of nodes that propose, or a retried batch whose record was
+  /// evicted ends `unknown`. Each record adds up to 89 bytes (~30 with short node
+  /// names) to every accept and promise.
+  std::size_t tracked_proposers = max_tracked_proposers;
+};
+
+/// Returns nullopt if `settings` are usable, else what is wrong.
+std::optional<std::string>
+validate_consensus_settings(const consensus_settings& settings);
+
+/// Returns nullopt if `voters` is a usable voter list (1..7 distinct non-empty node
+/// names of at most 64 bytes, an odd number), else what is wrong.
+std::optional<std::string> validate_voters(const std::vector<std::string>& voters);
+
+} // namespace onevalue
