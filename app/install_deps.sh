@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs what building onevalue needs on Debian 12 (run as root); with --test also
+# Installs what building onevalue needs on Debian 12 (run as root; ccache makes a
+# rebuild, or a second checkout's build, take seconds); with --test also
 # what its tests need (doctest, python3, clang for the fuzz targets and
 # clang-tidy, iptables and iproute2 for the network tests).
 # Idempotent: installs only the packages that are missing.
 set -euo pipefail
 
 packages=(g++ make cmake pkg-config libcaf-dev nlohmann-json3-dev libspdlog-dev
-          libcpp-httplib-dev libssl-dev curl)
+          libcpp-httplib-dev libssl-dev curl ccache)
 if [[ "${1:-}" == --test ]]; then
   packages+=(doctest-dev python3 iptables iproute2 clang-tidy clang
              libclang-rt-14-dev)

@@ -2,6 +2,7 @@
 """Runs the README's main command as a new user would, on a fresh clone of one commit.
 
     python3 tests/first_run/check_main_command.py [--commit REV] [--repo DIR] [--keep]
+                                                  [--workdir DIR]
 
 Clones REV (default HEAD) of the repository DIR (default: the one holding this script)
 into a new directory, starts `app/run_local_cluster.sh` there in the background (it
@@ -230,9 +231,14 @@ def main():
     parser.add_argument("--repo", default=os.path.normpath(os.path.join(HERE, "..", "..")))
     parser.add_argument("--commit", default="HEAD")
     parser.add_argument("--keep", action="store_true", help="keep the clone afterwards")
+    parser.add_argument("--workdir", default=None,
+                        help="make the clone in this directory (default: the system's "
+                             "temporary directory)")
     args = parser.parse_args()
 
-    root = tempfile.mkdtemp(prefix="onevalue-first-run-")
+    if args.workdir:
+        os.makedirs(args.workdir, exist_ok=True)
+    root = tempfile.mkdtemp(prefix="onevalue-first-run-", dir=args.workdir)
     main_command = None
     try:
         check_addresses_free()
