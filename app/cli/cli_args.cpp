@@ -1,5 +1,7 @@
 #include "app/cli/cli_args.hpp"
 
+#include "actors/core/duration_text.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -93,7 +95,7 @@ std::string apply_global(connection_options& c, const std::string& name,
   else if (name == "client-key")
     c.client_key = value;
   else if (name == "timeout") {
-    auto d = parse_duration(value);
+    auto d = parse_timeout(value);
     if (!d || d->count() <= 0)
       return "-timeout: expected a duration such as 5s or 500ms, got \"" + value + "\"";
     c.timeout = *d;
@@ -109,24 +111,11 @@ bool is_client_command(const std::string& word) {
   return find_command(word) != nullptr;
 }
 
-std::optional<std::chrono::milliseconds> parse_duration(const std::string& text) {
-  uint64_t number = 0;
-  auto* first = text.data();
-  auto* last = text.data() + text.size();
-  auto [end, ec] = std::from_chars(first, last, number);
-  if (ec != std::errc{} || end == first || number > 1000000000)
+std::optional<std::chrono::milliseconds> parse_timeout(const std::string& text) {
+  auto d = parse_duration(text);
+  if (!d)
     return std::nullopt;
-  std::string unit{end, last};
-  auto n = static_cast<int64_t>(number);
-  if (unit == "ms")
-    return std::chrono::milliseconds{n};
-  if (unit == "s")
-    return std::chrono::milliseconds{n * 1000};
-  if (unit == "m" || unit == "min")
-    return std::chrono::milliseconds{n * 60000};
-  if (unit == "h")
-    return std::chrono::milliseconds{n * 3600000};
-  return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
 }
 
 parse_result parse_arguments(const std::vector<std::string>& args,

@@ -68,7 +68,8 @@ parse_result parse_arguments(const std::vector<std::string>& args,
 /// variables and the exit codes; with `command` only that subcommand's part.
 std::string usage(const std::string& command = "");
 
-/// Parses `5s`, `500ms`, `2m`, `1h` (one number and one unit) into milliseconds.
-std::optional<std::chrono::milliseconds> parse_duration(const std::string& text);
+/// Parses a `-timeout` value in the one duration syntax (`5s`, `500ms`, `1m30s`;
+/// actors/core/duration_text.hpp), truncated to milliseconds; nullopt if malformed.
+std::optional<std::chrono::milliseconds> parse_timeout(const std::string& text);
 
 } // namespace onevalue::cli

@@ -1,7 +1,7 @@
 #include "app/config/config_file_check.hpp"
 
 #include "app/config/config_checks.hpp"
-#include "app/config/duration_text.hpp"
+#include "actors/core/duration_text.hpp"
 
 #include <caf/config_option.hpp>
 #include <caf/config_value.hpp>

@@ -1,6 +1,6 @@
 #include "app/config/ini_durations.hpp"
 
-#include "app/config/duration_text.hpp"
+#include "actors/core/duration_text.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,7 +1,7 @@
 #include "app/config/node_help.hpp"
 
 #include "app/config/caf_defaults.hpp"
-#include "app/config/duration_text.hpp"
+#include "actors/core/duration_text.hpp"
 #include "app/config/option_docs.hpp"
 #include "app/config/option_table.hpp"
 
@@ -34,7 +34,7 @@ std::string node_help_text(const caf::config_option_set& caf_options, bool long_
                   "directory), section [onevalue], in CAF's INI dialect: comments start "
                   "with ';', strings in \"double quotes\", lists as [\"a\", \"b\"], "
                   "durations as "}
-          + config::duration_syntax
+          + duration_syntax
           + ". The environment overrides the file and the command line overrides both. "
             "CAF's own sections ([middleman], [scheduler], ...) may appear in the same "
             "file; --long-help lists them.",

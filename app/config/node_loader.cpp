@@ -3,7 +3,7 @@
 #include "app/config/caf_defaults.hpp"
 #include "app/config/config_checks.hpp"
 #include "app/config/config_file_check.hpp"
-#include "app/config/duration_text.hpp"
+#include "actors/core/duration_text.hpp"
 #include "app/config/node_help.hpp"
 #include "app/config/option_parsing.hpp"
 #include "app/config/option_table.hpp"
@@ -141,9 +141,9 @@ void check_relations(const node_options& out, const config::option_origins& orig
                    ? "ack-timeout"
                    : "probe-interval";
     report(errors, origins.of(key), key,
-           "ack-timeout (" + config::format_duration(s.ack_timeout)
+           "ack-timeout (" + format_duration(s.ack_timeout)
                + ") must be below probe-interval ("
-               + config::format_duration(s.probe_interval) + ")");
+               + format_duration(s.probe_interval) + ")");
   }
 }
 

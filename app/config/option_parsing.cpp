@@ -1,6 +1,6 @@
 #include "app/config/option_parsing.hpp"
 
-#include "app/config/duration_text.hpp"
+#include "actors/core/duration_text.hpp"
 #include "app/config/ini_durations.hpp"
 
 #include <caf/actor_system_config.hpp>

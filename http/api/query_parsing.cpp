@@ -1,5 +1,7 @@
 #include "http/api/query_parsing.hpp"
 
+#include "actors/core/duration_text.hpp"
+
 #include "http/server/text_util.hpp"
 
 #include <cstddef>
@@ -62,40 +64,10 @@ if_match parse_if_match(std::string_view text) {
 }
 
 std::optional<std::chrono::milliseconds> parse_wait(std::string_view text) {
-  if (text.empty())
+  auto d = parse_duration(text);
+  if (!d)
     return std::nullopt;
-  using ms = std::chrono::milliseconds;
-  constexpr uint64_t limit = uint64_t{1} << 50; // far above any sane wait, no overflow
-  uint64_t total = 0;
-  while (!text.empty()) {
-    std::size_t digits = 0;
-    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9')
-      ++digits;
-    auto number = parse_uint64(text.substr(0, digits));
-    if (!number || *number > limit)
-      return std::nullopt;
-    text.remove_prefix(digits);
-    uint64_t unit = 0;
-    if (text.substr(0, 2) == "ms") {
-      unit = 1;
-      text.remove_prefix(2);
-    } else if (!text.empty() && text.front() == 's') {
-      unit = 1000;
-      text.remove_prefix(1);
-    } else if (!text.empty() && text.front() == 'm') {
-      unit = uint64_t{60} * 1000;
-      text.remove_prefix(1);
-    } else if (!text.empty() && text.front() == 'h') {
-      unit = uint64_t{3600} * 1000;
-      text.remove_prefix(1);
-    } else {
-      return std::nullopt;
-    }
-    total += *number * unit;
-    if (total > limit)
-      return std::nullopt;
-  }
-  return ms{static_cast<ms::rep>(total)};
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
 }
 
 blocking_query parse_blocking_query(const std::map<std::string, std::string>& params) {

@@ -52,9 +52,10 @@ struct blocking_query {
   std::string error;
 };
 
-/// Parses a Consul-style duration: one or more `<digits><unit>` with unit `ms`, `s`,
-/// `m` or `h` (e.g. `500ms`, `10s`, `1m30s`). Returns nullopt for anything else
-/// (no unit, negative, fractions, overflow).
+/// Parses a Consul-style duration in the one syntax of `parse_duration`
+/// (actors/core/duration_text.hpp: `500ms`, `10s`, `1m30s`), truncated to whole
+/// milliseconds. Returns nullopt for anything else (no unit, negative, fractions,
+/// overflow).
 std::optional<std::chrono::milliseconds> parse_wait(std::string_view text);
 
 /// Reads `index` and `wait` from decoded query parameters. Without `index` the read

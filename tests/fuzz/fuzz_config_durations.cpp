@@ -5,7 +5,7 @@
 // CAF accepted stays acceptable to CAF, and that a parsed duration renders back to
 // the same value.
 
-#include "app/config/duration_text.hpp"
+#include "actors/core/duration_text.hpp"
 #include "app/config/ini_durations.hpp"
 
 #include <caf/actor_system_config.hpp>
@@ -20,6 +20,7 @@
 
 namespace {
 
+using namespace onevalue;
 using namespace onevalue::config;
 
 void check(bool condition) {

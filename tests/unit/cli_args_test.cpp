@@ -92,11 +92,12 @@ TEST_CASE("-help asks for the subcommand's usage, which lists flags and exit cod
 }
 
 TEST_CASE("durations: one number and one unit") {
-  CHECK(parse_duration("250ms")->count() == 250);
-  CHECK(parse_duration("3s")->count() == 3000);
-  CHECK(parse_duration("1h")->count() == 3600000);
-  CHECK_FALSE(parse_duration("1s500ms"));
-  CHECK_FALSE(parse_duration("-1s"));
-  CHECK_FALSE(parse_duration("s"));
-  CHECK_FALSE(parse_duration(""));
+  CHECK(parse_timeout("250ms")->count() == 250);
+  CHECK(parse_timeout("3s")->count() == 3000);
+  CHECK(parse_timeout("1h")->count() == 3600000);
+  CHECK(parse_timeout("1s500ms")->count() == 1500);
+  CHECK(parse_timeout("10m")->count() == 600000);
+  CHECK_FALSE(parse_timeout("-1s"));
+  CHECK_FALSE(parse_timeout("s"));
+  CHECK_FALSE(parse_timeout(""));
 }

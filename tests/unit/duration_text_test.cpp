@@ -1,10 +1,10 @@
-#include "app/config/duration_text.hpp"
+#include "actors/core/duration_text.hpp"
 
 #include <doctest/doctest.h>
 
 #include <string>
 
-using namespace onevalue::config;
+using namespace onevalue;
 using namespace std::chrono_literals;
 
 TEST_CASE("durations parse with every unit, m and min alike, and compounds") {

@@ -1,10 +1,10 @@
-#include "app/config/duration_text.hpp"
+#include "actors/core/duration_text.hpp"
 
 #include <array>
 #include <cstdint>
 #include <utility>
 
-namespace onevalue::config {
+namespace onevalue {
 
 namespace {
 
@@ -74,4 +74,4 @@ std::string format_duration(ns value, bool caf_units) {
   return std::to_string(count) + (count == 0 ? "s" : "ns");
 }
 
-} // namespace onevalue::config
+} // namespace onevalue

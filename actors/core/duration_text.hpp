@@ -1,14 +1,14 @@
 #pragma once
 
-// The one duration syntax of onevalue's options: config file, command line and
-// environment. No CAF, no I/O.
+// The one duration syntax of onevalue: options (config file, command line,
+// environment), the API's `?wait=` and the client's flags. No CAF, no I/O.
 
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace onevalue::config {
+namespace onevalue {
 
 /// How durations are written, for help texts and error messages.
 inline constexpr const char* duration_syntax =
@@ -23,4 +23,4 @@ std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text);
 /// "1h". With `caf_units`, minutes are "min", the spelling CAF's own parser needs.
 std::string format_duration(std::chrono::nanoseconds value, bool caf_units = false);
 
-} // namespace onevalue::config
+} // namespace onevalue
