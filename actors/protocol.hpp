@@ -24,24 +24,26 @@ namespace onevalue {
 
 // -- atoms ------------------------------------------------------------------------
 
-using get_atom = caf::atom_constant<caf::atom("get")>;
+// CAF's predefined atoms where one fits (the same types as atom_constant<atom("get")>).
+using caf::flush_atom;
+using caf::get_atom;
+using caf::leave_atom;
+using caf::open_atom;
+using caf::subscribe_atom;
+using caf::tick_atom;
+using caf::update_atom;
+
 using set_atom = caf::atom_constant<caf::atom("set")>;
 using merge_atom = caf::atom_constant<caf::atom("merge")>;
-using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
-using update_atom = caf::atom_constant<caf::atom("update")>;
 using send_atom = caf::atom_constant<caf::atom("send")>;
 using packet_atom = caf::atom_constant<caf::atom("packet")>;
 using broadcast_atom = caf::atom_constant<caf::atom("broadcast")>;
 using push_pull_atom = caf::atom_constant<caf::atom("pushpull")>;
-using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using gossip_tick_atom = caf::atom_constant<caf::atom("gtick")>;
 using push_pull_tick_atom = caf::atom_constant<caf::atom("pptick")>;
-using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using attach_atom = caf::atom_constant<caf::atom("attach")>;
-using open_atom = caf::atom_constant<caf::atom("open")>;
 using incarnation_atom = caf::atom_constant<caf::atom("incarn")>;
 using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
-using flush_atom = caf::atom_constant<caf::atom("flush")>;
 /// "This node has synchronized with the cluster once" (gossip -> store -> listeners).
 using sync_atom = caf::atom_constant<caf::atom("synced")>;
 

@@ -1,9 +1,10 @@
 #include "actors/core/keyring_file.hpp"
 
+#include "actors/core/atomic_file.hpp"
+#include "actors/core/integer_text.hpp"
 #include "actors/core/key_encoding.hpp"
 
 #include <cctype>
-#include <charconv>
 #include <cstdio>
 
 #include <openssl/crypto.h>
@@ -31,15 +32,6 @@ bool split_lines(std::string_view content, std::vector<std::string_view>& lines)
     content.remove_prefix(nl + 1);
   }
   return true;
-}
-
-template <class T>
-bool parse_number(std::string_view text, T& out, int base = 10) {
-  if (text.empty())
-    return false;
-  auto last = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), last, out, base);
-  return ec == std::errc{} && ptr == last;
 }
 
 std::string hex32(uint32_t x) {
@@ -124,7 +116,7 @@ std::optional<keyring> decode_keyring_file(std::string_view content,
     return fail("not a onevalue keyring file (bad magic line)");
   uint32_t format = 0;
   if (lines.size() < 2 || !starts_with(lines[1], format_prefix)
-      || !parse_number(lines[1].substr(format_prefix.size()), format))
+      || !parse_integer_into(lines[1].substr(format_prefix.size()), format))
     return fail(complete ? "malformed format line" : "keyring file is truncated");
   if (lines[1].substr(format_prefix.size()) != std::to_string(format))
     return fail("malformed format line (not a plain decimal number)");
@@ -137,7 +129,7 @@ std::optional<keyring> decode_keyring_file(std::string_view content,
   // Exactly as written (8 lower-case hex digits), so one keyring has one file.
   uint32_t stored = 0;
   auto checksum = lines.back().substr(checksum_prefix.size());
-  if (!parse_number(checksum, stored, 16) || checksum != hex32(stored))
+  if (!parse_integer_into(checksum, stored, 16) || checksum != hex32(stored))
     return fail("malformed checksum line (not 8 lower-case hex digits)");
   auto covered = content.size() - lines.back().size() - 1;
   if (stored != crc32(content.data(), covered))
@@ -151,42 +143,13 @@ std::optional<keyring> decode_keyring_file(std::string_view content,
 
 std::optional<persistence_error>
 save_keyring_file(file_layer& files, const std::string& path, const keyring& keys) {
-  const auto tmp = path + ".tmp";
-  auto failed = [&](const std::string& step, const std::string& file,
-                    std::error_code ec) {
-    return persistence_error{"cannot save the keyring to " + path + ": " + step + " "
-                             + file + ": " + ec.message()};
-  };
   auto content = encode_keyring_file(keys);
-  auto wipe = [&] { OPENSSL_cleanse(content.data(), content.size()); };
-  int fd = -1;
-  if (auto ec = files.open_private_for_write(tmp, fd)) {
-    wipe();
-    return failed("open", tmp, ec);
-  }
-  auto abandon = [&](const std::string& step, std::error_code ec) {
-    files.close(fd);
-    files.remove(tmp);
-    wipe();
-    return failed(step, tmp, ec);
-  };
-  if (auto ec = files.write(fd, content.data(), content.size()))
-    return abandon("write", ec);
-  wipe();
-  if (auto ec = files.fsync(fd))
-    return abandon("fsync", ec);
-  if (auto ec = files.close(fd)) {
-    files.remove(tmp);
-    return failed("close", tmp, ec);
-  }
-  if (auto ec = files.rename(tmp, path)) {
-    files.remove(tmp);
-    return failed("rename", tmp, ec);
-  }
-  const auto dir = parent_dir(path);
-  if (auto ec = files.fsync_dir(dir))
-    return failed("fsync directory", dir, ec);
-  return std::nullopt;
+  auto failure = replace_file(files, path, parent_dir(path), content, file_access::private_);
+  OPENSSL_cleanse(content.data(), content.size());
+  if (!failure)
+    return std::nullopt;
+  return persistence_error{"cannot save the keyring to " + path + ": " + failure->step + " "
+                           + failure->file + ": " + failure->error.message()};
 }
 
 keyring_file_load load_keyring_file(file_layer& files, const std::string& path) {

@@ -93,12 +93,4 @@ const char* to_string(member_state state) {
   return "unknown";
 }
 
-std::optional<member_state> parse_member_state(const std::string& text) {
-  for (auto s : {member_state::alive, member_state::suspect, member_state::failed,
-                 member_state::left})
-    if (text == to_string(s))
-      return s;
-  return std::nullopt;
-}
-
 } // namespace onevalue

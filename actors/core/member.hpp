@@ -20,9 +20,6 @@ enum class member_state : uint8_t {
 /// Returns "alive", "suspect", "failed" or "left".
 const char* to_string(member_state state);
 
-/// Parses the names of `to_string`; returns nothing for anything else.
-std::optional<member_state> parse_member_state(const std::string& text);
-
 /// What the cluster knows about one node: identity, addresses and SWIM state.
 struct member_info {
   /// Unique node name; the key of the member table.

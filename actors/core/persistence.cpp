@@ -1,7 +1,9 @@
 #include "actors/core/persistence.hpp"
 
+#include "actors/core/atomic_file.hpp"
+#include "actors/core/integer_text.hpp"
+
 #include <array>
-#include <charconv>
 #include <cstdio>
 #include <limits>
 #include <vector>
@@ -28,16 +30,6 @@ std::string hex32(uint32_t x) {
   char buf[9];
   std::snprintf(buf, sizeof(buf), "%08x", x);
   return buf;
-}
-
-/// Parses all of `text` as an unsigned integer in `base`; false on anything else.
-template <class T>
-bool parse_number(const std::string& text, T& out, int base = 10) {
-  if (text.empty())
-    return false;
-  auto last = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), last, out, base);
-  return ec == std::errc{} && ptr == last;
 }
 
 /// Splits `content` into lines; false if the last line lacks its newline.
@@ -117,7 +109,7 @@ std::optional<durable_state> decode_state(const std::string& content,
     return fail("not a onevalue state file (bad magic line)");
   std::string text;
   uint32_t format = 0;
-  if (!field(lines, 1, "format", text) || !parse_number(text, format))
+  if (!field(lines, 1, "format", text) || !parse_integer_into(text, format))
     return fail(complete ? "malformed format line" : "state file is truncated");
   if (format != state_format_version)
     return fail("unknown state format version " + std::to_string(format)
@@ -126,22 +118,22 @@ std::optional<durable_state> decode_state(const std::string& content,
     return fail("state file is truncated (no checksum line)");
   auto covered = content.size() - lines.back().size() - 1;
   uint32_t stored = 0;
-  if (!parse_number(lines.back().substr(6), stored, 16))
+  if (!parse_integer_into(lines.back().substr(6), stored, 16))
     return fail("malformed checksum line");
   if (stored != crc32(content.data(), covered))
     return fail("checksum mismatch: the state file is corrupt");
   if (lines.size() != 8)
     return fail("wrong number of fields for format 1");
   durable_state state;
-  if (!field(lines, 2, "value", text) || !parse_number(text, state.value.value))
+  if (!field(lines, 2, "value", text) || !parse_integer_into(text, state.value.value))
     return fail("malformed value field");
-  if (!field(lines, 3, "counter", text) || !parse_number(text, state.value.ver.counter))
+  if (!field(lines, 3, "counter", text) || !parse_integer_into(text, state.value.ver.counter))
     return fail("malformed counter field");
   if (!field(lines, 4, "node", state.value.ver.node))
     return fail("malformed node field");
-  if (!field(lines, 5, "clock", text) || !parse_number(text, state.clock))
+  if (!field(lines, 5, "clock", text) || !parse_integer_into(text, state.clock))
     return fail("malformed clock field");
-  if (!field(lines, 6, "incarnation", text) || !parse_number(text, state.incarnation))
+  if (!field(lines, 6, "incarnation", text) || !parse_integer_into(text, state.incarnation))
     return fail("malformed incarnation field");
   if (!valid_version(state.value.ver))
     return fail(state.value.ver.counter == 0
@@ -158,40 +150,15 @@ std::optional<durable_state> decode_state(const std::string& content,
 std::optional<persistence_error>
 save_state(file_layer& files, const std::string& data_dir, const durable_state& state) {
   const auto path = state_file_path(data_dir);
-  const auto tmp = path + ".tmp";
-  auto failed = [&](const std::string& step, const std::string& file,
-                    std::error_code ec) {
-    return persistence_error{"cannot save state to " + path + ": " + step + " " + file
-                             + ": " + describe(ec)};
-  };
   auto content = encode_state(state);
   if (!content)
     return persistence_error{"cannot save state to " + path + ": the writer's name \""
                              + state.value.ver.node + "\" is not a valid node name"};
-  int fd = -1;
-  if (auto ec = files.open_for_write(tmp, fd))
-    return failed("open", tmp, ec);
-  auto abandon = [&](const std::string& step, std::error_code ec) {
-    files.close(fd);
-    files.remove(tmp);
-    return failed(step, tmp, ec);
-  };
-  const std::string& bytes = *content;
-  if (auto ec = files.write(fd, bytes.data(), bytes.size()))
-    return abandon("write", ec);
-  if (auto ec = files.fsync(fd))
-    return abandon("fsync", ec);
-  if (auto ec = files.close(fd)) {
-    files.remove(tmp);
-    return failed("close", tmp, ec);
-  }
-  if (auto ec = files.rename(tmp, path)) {
-    files.remove(tmp);
-    return failed("rename", tmp, ec);
-  }
-  if (auto ec = files.fsync_dir(data_dir))
-    return failed("fsync directory", data_dir, ec);
-  return std::nullopt;
+  auto failure = replace_file(files, path, data_dir, *content);
+  if (!failure)
+    return std::nullopt;
+  return persistence_error{"cannot save state to " + path + ": " + failure->step + " "
+                           + failure->file + ": " + describe(failure->error)};
 }
 
 state_load_result load_state(file_layer& files, const std::string& data_dir) {

@@ -1,5 +1,7 @@
 #include "app/cli/cli_commands.hpp"
 
+#include "actors/core/integer_text.hpp"
+
 #include "app/cli/cli_format.hpp"
 
 #include <nlohmann/json.hpp>
@@ -80,9 +82,8 @@ int cmd_get(const invocation& inv, api_client& client, std::ostream& out, std::o
 
 int cmd_set(const invocation& inv, api_client& client, std::ostream& out, std::ostream& err) {
   const auto& text = inv.positional.at(0);
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc{} || end != text.data() + text.size()) {
+  auto n = parse_integer<int64_t>(text);
+  if (!n) {
     err << "onevalue: set: \"" << text << "\" is not a signed 64-bit integer\n";
     return exit_usage;
   }
@@ -95,7 +96,7 @@ int cmd_set(const invocation& inv, api_client& client, std::ostream& out, std::o
     }
     headers["If-Match"] = tag == "*" || tag.front() == '"' ? tag : "\"" + tag + "\"";
   }
-  nlohmann::json body{{"value", n}};
+  nlohmann::json body{{"value", *n}};
   auto r = client.send("PUT", "/v1/value", body.dump(), headers, inv.connection.timeout);
   if (r.answered && r.status == 412) {
     nlohmann::json current;
@@ -113,7 +114,7 @@ int cmd_set(const invocation& inv, api_client& client, std::ostream& out, std::o
   nlohmann::json written;
   if (!parse_body(r, written, err))
     return exit_usage;
-  out << written.value("value", n) << "\n";
+  out << written.value("value", *n) << "\n";
   return exit_ok;
 }
 

@@ -1,6 +1,7 @@
 #include "http/api/query_parsing.hpp"
 
 #include "actors/core/duration_text.hpp"
+#include "actors/core/integer_text.hpp"
 
 #include "http/server/text_util.hpp"
 
@@ -8,26 +9,6 @@
 #include <limits>
 
 namespace onevalue {
-
-namespace {
-
-std::optional<uint64_t> parse_uint64(std::string_view text) {
-  if (text.empty() || text.size() > 20)
-    return std::nullopt;
-  uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9')
-      return std::nullopt;
-    auto digit = static_cast<uint64_t>(c - '0');
-    if (value > (std::numeric_limits<uint64_t>::max() - digit) / 10)
-      return std::nullopt;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
-
-} // namespace
 
 std::string format_etag(const version& v) {
   return "\"" + std::to_string(v.counter) + "-" + v.node + "\"";
@@ -52,7 +33,7 @@ if_match parse_if_match(std::string_view text) {
   auto inner = text.substr(1, text.size() - 2);
   auto dash = inner.find('-');
   auto counter =
-      dash == std::string_view::npos ? std::nullopt : parse_uint64(inner.substr(0, dash));
+      dash == std::string_view::npos ? std::nullopt : parse_integer<uint64_t>(inner.substr(0, dash));
   if (inner.find('"') != std::string_view::npos || !counter) {
     out.error =
         "If-Match: expected one ETag \"<counter>-<node>\", got " + std::string{text};
@@ -77,7 +58,7 @@ blocking_query parse_blocking_query(const std::map<std::string, std::string>& pa
     out.ok = true;
     return out;
   }
-  auto parsed_index = parse_uint64(index->second);
+  auto parsed_index = parse_integer<uint64_t>(index->second);
   if (!parsed_index) {
     out.error = "index: expected a decimal counter (0..18446744073709551615), got \""
                 + index->second + "\"";

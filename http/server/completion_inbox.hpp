@@ -55,10 +55,6 @@ public:
   /// Loop thread: takes everything posted so far, local first.
   std::vector<completion> take();
 
-  /// Loop thread: true if a response from the loop's own thread is waiting (they need
-  /// no wake-up).
-  bool has_local() const { return !local_.empty(); }
-
   /// Drops later posts (the loop stopped).
   void close();
 
