@@ -1,7 +1,7 @@
 #pragma once
 
 // Who gets a newly accepted value or member update at once, before any gossip tick:
-// the rules the gossip broadcaster follows and the simulator reproduces. Pure: no I/O.
+// the rules gossip_core follows. Pure: no I/O.
 
 #include "actors/core/wire.hpp"
 

@@ -1,11 +1,12 @@
 #pragma once
 
-// A simulated cluster: N membership cores and broadcast queues on one simulated
-// network with simulated time. Deterministic from a seed. The network can drop
-// datagrams, delay them, partition nodes one way or both ways, crash and restart nodes.
-// Used by the unit tests and the simulator; touches no socket and never sleeps.
+// A simulated cluster: N nodes, each the membership core and gossip core a real node
+// runs (plus a value register standing in for the store), on one simulated network with
+// simulated time. Deterministic from a seed. The network can drop datagrams, delay them,
+// partition nodes one way or both ways, crash and restart nodes. Used by the unit tests
+// and the simulator; touches no socket and never sleeps.
 
-#include "actors/core/broadcast_queue.hpp"
+#include "actors/core/gossip_core.hpp"
 #include "actors/core/membership_core.hpp"
 #include "actors/core/value_register.hpp"
 
@@ -27,10 +28,9 @@ struct node {
   std::string name;
   endpoint address;
   std::unique_ptr<membership_core> core;
-  broadcast_queue queue;
+  std::unique_ptr<gossip_core> gossip;
   value_register value;
   bool up = true;
-  time_point next_gossip;
   /// Simulated time at which this node first held each counter (dissemination).
   std::vector<std::pair<uint64_t, time_point>> value_seen;
 };
@@ -57,14 +57,27 @@ enum class start_mode {
   prejoined,
 };
 
+/// Where a node's gossip core reads the member table from.
+enum class gossip_members {
+  /// A replica kept from the membership core's changes, as in a real node, where the
+  /// two run in different actors. Costs a second table per node.
+  replica,
+  /// The membership core's own table, read in place: for simulations too large to hold
+  /// every table twice (10,000 nodes). Runs exactly like `replica` while the replica
+  /// is faithful (a unit test compares the two).
+  shared,
+};
+
 /// A simulated network of N nodes; owned and driven by one thread (a test or the
-/// simulator). Scales to 10,000 nodes (about 10 GB, as every node holds every member):
-/// lookups by address are hashed and a step costs O(1) per idle node.
+/// simulator). Scales to 10,000 nodes (about 10 GB with `gossip_members::shared`, as
+/// every node holds every member): lookups by address are hashed and a step costs O(1)
+/// per idle node.
 class cluster {
 public:
   /// Builds `n` nodes named n0..n{n-1}; every node but n0 has n0 as its seed.
   cluster(std::size_t n, swim_settings settings, uint64_t seed,
-          start_mode mode = start_mode::join);
+          start_mode mode = start_mode::join,
+          gossip_members members = gossip_members::replica);
 
   /// Runs simulated time forward by `duration` in steps of `step`.
   void run_for(std::chrono::milliseconds duration, std::chrono::milliseconds step = 5ms);
@@ -102,8 +115,11 @@ public:
   /// State of member `name` in node `i`'s table, or nothing if unknown there.
   std::optional<member_state> state_in(std::size_t i, const std::string& name) const;
 
-  /// True if every up node sees every up node alive and every down node in `down_state`.
-  bool converged() const;
+  /// True if every up node sees every up node alive and every down node failed or left.
+  bool converged() const { return divergence().empty(); }
+
+  /// Empty if converged, else the first disagreement (e.g. "n3 lists n7 as suspect").
+  std::string divergence() const;
 
   /// Empty if every core's invariants hold, else the first failure.
   std::string check_invariants() const;
@@ -124,18 +140,21 @@ private:
   };
 
   void step_node(std::size_t i);
+  /// Carries out what node `i`'s membership core decided.
   void apply(std::size_t i, swim_actions actions);
-  /// Sends `p`, with the queue's items piggybacked unless `piggyback` is false.
-  void send(std::size_t from, const endpoint& to, packet p, bool piggyback = true);
+  /// Carries out what node `i`'s gossip core decided.
+  void carry_out(std::size_t i, gossip_actions actions);
+  /// Puts a datagram of node `from` on the network (or drops it).
+  void transmit(std::size_t from, datagram d);
   void deliver(const delivery& d);
-  /// Sends node `i`'s queued broadcasts to `count` random live members.
-  void gossip(std::size_t i, std::size_t count);
   void push_pull(std::size_t from, const endpoint& to);
+  /// Node `i`'s store takes `v`; an accepted value goes to its gossip core.
   void accept_value(std::size_t i, const versioned_value& v);
   std::optional<std::size_t> index_of(const endpoint& e) const;
   member_info identity(std::size_t i) const;
 
   swim_settings settings_;
+  gossip_members members_;
   std::mt19937_64 rng_;
   time_point now_;
   std::vector<node> nodes_;
@@ -146,4 +165,4 @@ private:
   traffic stats_;
 };
 
-}  // namespace onevalue::sim
+} // namespace onevalue::sim
