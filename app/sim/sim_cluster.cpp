@@ -32,7 +32,8 @@ std::string replica_mismatch(const membership_core& core, const gossip_core& gos
 cluster::cluster(std::size_t n, swim_settings settings, uint64_t seed, start_mode mode,
                  gossip_members members)
     : settings_(settings), members_(members), rng_(seed),
-      now_(time_point{} + std::chrono::hours{1}) {
+      now_(time_point{} + std::chrono::hours{1}), window_start_(now_) {
+  max_datagrams_per_node_s = 4 * nominal_datagrams_per_node_s(settings);
   nodes_.resize(n);
   blocked_.assign(n, std::vector<bool>(n, false));
   for (std::size_t i = 0; i < n; ++i) {
@@ -122,8 +123,36 @@ bool cluster::run_until(const std::function<bool()>& done,
     for (std::size_t i = 0; i < nodes_.size(); ++i)
       if (nodes_[i].up)
         step_node(i);
+    check_budget();
   }
   return done();
+}
+
+double cluster::nominal_datagrams_per_node_s(const swim_settings& s) {
+  auto per_second = [](std::chrono::milliseconds interval) {
+    return 1000.0 / static_cast<double>(std::max<long>(interval.count(), 1));
+  };
+  return per_second(s.gossip_interval) * std::max(s.gossip_nodes, 0)
+         + per_second(s.probe_interval) * (2 + 4 * std::max(s.indirect_checks, 0));
+}
+
+void cluster::check_budget() {
+  auto sent = stats_.datagrams - window_datagrams_;
+  auto cap = max_datagrams_per_node_s * static_cast<double>(nodes_.size());
+  if (max_datagrams_per_node_s > 0 && static_cast<double>(sent) > cap) {
+    auto at = std::chrono::duration_cast<std::chrono::milliseconds>(now_ - window_start_);
+    throw overrun{std::to_string(sent) + " datagrams within " + std::to_string(at.count())
+                  + " ms of simulated time from " + std::to_string(nodes_.size())
+                  + " nodes (budget " + std::to_string(static_cast<uint64_t>(cap))
+                  + " per second): a broadcast loop or a flapping member? "
+                  + (divergence().empty() ? "Member tables agree." : divergence())};
+  }
+  if (now_ - window_start_ >= std::chrono::seconds{1}) {
+    peak_ =
+        std::max(peak_, static_cast<double>(sent) / static_cast<double>(nodes_.size()));
+    window_start_ = now_;
+    window_datagrams_ = stats_.datagrams;
+  }
 }
 
 void cluster::step_node(std::size_t i) {

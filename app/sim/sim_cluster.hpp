@@ -15,6 +15,7 @@
 #include <memory>
 #include <queue>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -68,6 +69,13 @@ enum class gossip_members {
   shared,
 };
 
+/// A simulation ran out of its work budget: a protocol bug (a broadcast loop, a flapping
+/// member) that would otherwise keep a test busy for minutes instead of failing.
+class overrun : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
 /// A simulated network of N nodes; owned and driven by one thread (a test or the
 /// simulator). Scales to 10,000 nodes (about 10 GB with `gossip_members::shared`, as
 /// every node holds every member): lookups by address are hashed and a step costs O(1)
@@ -79,12 +87,30 @@ public:
           start_mode mode = start_mode::join,
           gossip_members members = gossip_members::replica);
 
-  /// Runs simulated time forward by `duration` in steps of `step`.
+  /// Runs simulated time forward by `duration` in steps of `step`. Throws `overrun` if
+  /// the work budget is exceeded.
   void run_for(std::chrono::milliseconds duration, std::chrono::milliseconds step = 5ms);
 
-  /// Runs until `done()` holds or `limit` passes; returns whether it held.
+  /// Runs until `done()` holds or `limit` passes; returns whether it held. Throws
+  /// `overrun` if the work budget is exceeded.
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit,
                  std::chrono::milliseconds step = 5ms);
+
+  /// The work budget: at most this many datagrams per node per simulated second, on
+  /// average over the cluster, in any simulated second. It starts at 4 times what a
+  /// node sends at most by its settings in steady state (`nominal_datagrams_per_node_s`):
+  /// the healthy tests peak at 1.7 times that (25 nodes at 30 % loss), while a broadcast
+  /// loop multiplies its traffic every gossip round. 0 disables the check.
+  double max_datagrams_per_node_s;
+
+  /// Datagrams a node sends per second at most in steady state: `gossip-nodes` per
+  /// gossip tick while its queue is not empty, and per probe interval a ping and an ack,
+  /// plus, should the ack not come, a ping-req, a ping, an ack and a nack or relayed ack
+  /// through each of `indirect-checks` helpers.
+  static double nominal_datagrams_per_node_s(const swim_settings& s);
+
+  /// The busiest simulated second so far, in datagrams per node.
+  double peak_datagrams_per_node_s() const { return peak_; }
 
   /// Writes `v` on node `i` and pushes it like the real broadcaster does.
   void write(std::size_t i, int64_t v);
@@ -152,6 +178,8 @@ private:
   void accept_value(std::size_t i, const versioned_value& v);
   std::optional<std::size_t> index_of(const endpoint& e) const;
   member_info identity(std::size_t i) const;
+  /// Throws `overrun` if this simulated second's datagrams exceed the budget.
+  void check_budget();
 
   swim_settings settings_;
   gossip_members members_;
@@ -163,6 +191,11 @@ private:
   std::priority_queue<delivery, std::vector<delivery>, std::greater<>> in_flight_;
   uint64_t order_ = 0;
   traffic stats_;
+  /// Start of the current budget window (one simulated second) and the datagram count
+  /// when it began.
+  time_point window_start_;
+  uint64_t window_datagrams_ = 0;
+  double peak_ = 0;
 };
 
 } // namespace onevalue::sim

@@ -1,4 +1,10 @@
 // In-process clusters of protocol cores on a simulated network and simulated time.
+//
+// Every run is bounded twice: in simulated time (each `settles` names its limit) and in
+// work (the cluster throws `sim::overrun` when its nodes send more datagrams per
+// simulated second than a healthy cluster ever does). A regression therefore fails its
+// test case within seconds, saying what did not converge, instead of running for
+// minutes (issue 18).
 
 #include "app/sim/sim_cluster.hpp"
 
@@ -26,11 +32,16 @@ swim_settings fast() {
 
 /// Runs `c` until `done()` holds, for at most `limit` of simulated time. On a timeout,
 /// fails the current check naming `what` and the first disagreement among the nodes'
-/// member tables, and returns false.
+/// member tables, and returns false; on an overrun of the work budget, fails the test
+/// case at once, naming `what` too.
 bool settles(sim::cluster& c, const std::string& what, const std::function<bool()>& done,
              std::chrono::milliseconds limit, std::chrono::milliseconds step = 5ms) {
-  if (c.run_until(done, limit, step))
-    return true;
+  try {
+    if (c.run_until(done, limit, step))
+      return true;
+  } catch (const sim::overrun& e) {
+    FAIL("while waiting until " << what << ": " << std::string{e.what()});
+  }
   auto divergence = c.divergence();
   FAIL_CHECK("not within " << limit.count() << " ms of simulated time: " << what << " ("
                            << (divergence.empty() ? "member tables agree" : divergence)
@@ -231,6 +242,11 @@ void refute_under_loss(double loss, uint64_t seed, std::chrono::milliseconds dur
   auto expected = static_cast<double>(suspicions) * std::exp(-copies);
   auto failure_bound = static_cast<std::size_t>(3.0 * expected);
   CHECK(false_failures <= failure_bound);
+  // Traffic stays within half the work budget, however many suspicions the loss causes.
+  auto nominal = sim::cluster::nominal_datagrams_per_node_s(s);
+  CHECK(c.peak_datagrams_per_node_s() <= 2 * nominal);
+  MESSAGE("busiest second: " << c.peak_datagrams_per_node_s() << " datagrams per node ("
+                             << nominal << " nominal)");
   MESSAGE((loss * 100) << " % loss: " << failed_probes << " of " << probes
                        << " probes failed (bound " << probe_bound << "), " << suspicions
                        << " suspicions, " << false_failures
@@ -518,4 +534,16 @@ TEST_CASE(
   CHECK(replica.tables[0].size() == 11);
   MESSAGE(replica.datagrams << " datagrams, " << replica.events.size()
                             << " member events");
+}
+
+TEST_CASE("a simulation over its datagram budget stops at once with an overrun") {
+  sim::cluster c{10, fast(), 1};
+  // Ten nodes joining send far more than one datagram per node per second.
+  c.max_datagrams_per_node_s = 1;
+  auto start = c.now();
+  CHECK_THROWS_AS(c.run_for(60s), sim::overrun);
+  CHECK(c.now() - start <= 1s + 5ms);
+  // Within the default budget the same start is healthy.
+  sim::cluster d{10, fast(), 1};
+  CHECK(converges(d, 30s));
 }
