@@ -71,6 +71,16 @@ gossip_actions gossip_core::broadcast(const member_update& u) {
   gossip_actions out;
   queue_.push(u);
   auto scope = member_push_scope(u, self_name_);
+  if (scope == push_scope::all) {
+    // Every member must get it, and the retransmit budget (8 sends at 10 members) is
+    // smaller than that: each push carries the update itself, outside the queue.
+    for (auto& to : targets(live_peer_count())) {
+      packet p;
+      p.members.push_back(u);
+      out.datagrams.push_back(assemble(to, std::move(p), false));
+    }
+    return out;
+  }
   push_queue(push_count(scope, live_peer_count(), settings_.gossip_nodes), out);
   return out;
 }

@@ -103,8 +103,9 @@ public:
   /// one member until the next push-pull.)
   gossip_actions flush();
 
-  /// Queues a member update from membership and pushes the queue at once to whom
-  /// `member_push_scope` says (counting against the retransmit budget).
+  /// Queues a member update from membership and pushes at once to whom
+  /// `member_push_scope` says: to a few members, the queue (counting against its
+  /// retransmit budget); to all, the update alone, outside the budget.
   gossip_actions broadcast(const member_update& u);
 
   /// A SWIM message from membership to `to`: `attached` first, then as many queued
