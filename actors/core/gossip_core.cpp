@@ -99,12 +99,12 @@ gossip_actions gossip_core::receive(packet p) {
   gossip_actions out;
   if (p.sender.name == self_name_)
     return out;
-  if (p.swim.kind != swim_kind::none)
-    out.swim = arrived_swim{p.sender, p.swim};
-  out.member_updates = std::move(p.members);
   for (auto& v : p.values)
     if (latest_.ver < v.ver)
-      out.values.push_back({v, p.sender.name});
+      out.values.push_back({std::move(v), p.sender.name});
+  out.member_updates = std::move(p.members);
+  if (p.swim.kind != swim_kind::none)
+    out.swim = arrived_swim{std::move(p.sender), std::move(p.swim)};
   return out;
 }
 

@@ -158,7 +158,12 @@ private:
   /// Sends the queue's items to `count` random live members.
   void push_queue(std::size_t count, gossip_actions& out);
   void start_next_push_pull(gossip_actions& out);
-  uint32_t self_slot() const { return table().find(self_name_); }
+  /// This node's slot: 0 in a membership core's table and in a replica (inserted first
+  /// and never erased), looked up by name only should that ever change.
+  uint32_t self_slot() const {
+    auto& t = table();
+    return t.size() > 0 && t[0].info.name == self_name_ ? 0 : t.find(self_name_);
+  }
 
   std::string self_name_;
   swim_settings settings_;

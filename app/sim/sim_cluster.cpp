@@ -72,6 +72,7 @@ void cluster::restart(std::size_t i) {
                   ? std::make_unique<gossip_core>(identity(i), settings_, rng_, now_,
                                                   nd.core->table())
                   : std::make_unique<gossip_core>(identity(i), settings_, rng_, now_);
+  nd.gossip_due = nd.gossip->next_deadline();
   nd.up = true;
 }
 
@@ -118,7 +119,7 @@ bool cluster::run_until(const std::function<bool()>& done,
     while (!in_flight_.empty() && in_flight_.top().at <= now_) {
       auto d = in_flight_.top();
       in_flight_.pop();
-      deliver(d);
+      deliver(std::move(d));
     }
     for (std::size_t i = 0; i < nodes_.size(); ++i)
       if (nodes_[i].up)
@@ -159,8 +160,11 @@ void cluster::step_node(std::size_t i) {
   auto& nd = nodes_[i];
   if (nd.core->next_deadline() <= now_)
     apply(i, nd.core->tick(now_));
-  if (nd.gossip->next_deadline() <= now_)
-    carry_out(i, nd.gossip->tick(now_));
+  if (nd.gossip_due <= now_) {
+    auto actions = nd.gossip->tick(now_);
+    nd.gossip_due = nd.gossip->next_deadline();
+    carry_out(i, std::move(actions));
+  }
 }
 
 void cluster::apply(std::size_t i, swim_actions actions) {
@@ -209,11 +213,11 @@ void cluster::transmit(std::size_t from, datagram d) {
   in_flight_.push(delivery{now_ + latency, order_++, *target, std::move(d.p)});
 }
 
-void cluster::deliver(const delivery& d) {
+void cluster::deliver(delivery d) {
   auto& nd = nodes_[d.to];
   if (!nd.up)
     return;
-  carry_out(d.to, nd.gossip->receive(d.p));
+  carry_out(d.to, nd.gossip->receive(std::move(d.p)));
 }
 
 void cluster::push_pull(std::size_t from, const endpoint& to) {

@@ -32,6 +32,10 @@ struct node {
   std::unique_ptr<gossip_core> gossip;
   value_register value;
   bool up = true;
+  /// `gossip->next_deadline()`, kept here: a step checks every node, and reading it
+  /// here spares a visit to every gossip core (a cache miss each, at 1,000 nodes 20 % of
+  /// the simulator's time).
+  time_point gossip_due;
   /// Simulated time at which this node first held each counter (dissemination).
   std::vector<std::pair<uint64_t, time_point>> value_seen;
 };
@@ -172,7 +176,7 @@ private:
   void carry_out(std::size_t i, gossip_actions actions);
   /// Puts a datagram of node `from` on the network (or drops it).
   void transmit(std::size_t from, datagram d);
-  void deliver(const delivery& d);
+  void deliver(delivery d);
   void push_pull(std::size_t from, const endpoint& to);
   /// Node `i`'s store takes `v`; an accepted value goes to its gossip core.
   void accept_value(std::size_t i, const versioned_value& v);
