@@ -6,7 +6,8 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
-#include <algorithm>
+#include <set>
+#include <string>
 
 namespace onevalue {
 

@@ -23,6 +23,8 @@ gossip_core::gossip_core(member_info self, swim_settings settings, std::mt19937_
 }
 
 void gossip_core::apply(const std::vector<member_delta>& changes) {
+  if (shared_)
+    return;
   for (auto& d : changes)
     // This node stays in its own table, whatever a change says.
     if (!(d.forgotten && d.member.name == self_name_))

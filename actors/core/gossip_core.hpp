@@ -80,15 +80,16 @@ public:
               time_point now);
 
   /// A core that reads `shared`, a membership core's table on the same thread that
-  /// outlives this core, instead of keeping a replica (`apply` must not be called).
-  /// A simulation of 10,000 nodes would otherwise hold every table twice.
+  /// outlives this core, instead of keeping a replica (`apply` then does nothing). A
+  /// simulation of 10,000 nodes would otherwise hold every table twice.
   gossip_core(member_info self, swim_settings settings, std::mt19937_64& rng,
               time_point now, const member_table& shared);
 
   gossip_core(const gossip_core&) = delete;
   gossip_core& operator=(const gossip_core&) = delete;
 
-  /// Member table changes from the membership core, in the order it made them.
+  /// Member table changes from the membership core, in the order it made them, for the
+  /// replica. A change that would forget this node itself is ignored.
   void apply(const std::vector<member_delta>& changes);
 
   /// The store accepted `v` (a local write or a merged remote value). If it is newer
