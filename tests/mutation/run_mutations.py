@@ -242,15 +242,35 @@ def run(cmd, cwd, timeout=None, log=None):
         return None, out
 
 
+def tracked_files(root):
+    """The working tree's files, relative to `root`, without .git, build dirs and caches."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel = os.path.relpath(dirpath, root)
+        if rel == ".":
+            dirnames[:] = [d for d in dirnames if d != ".git" and not d.startswith("build")]
+        dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+        for name in filenames:
+            yield os.path.normpath(os.path.join(rel, name))
+
+
 def sync_tree(root, src):
-    """Copies the working tree to `src`, keeping timestamps of unchanged files (so the
-    scratch build recompiles only what changed)."""
-    os.makedirs(src, exist_ok=True)
-    excludes = ["--exclude=/.git", "--exclude=/build*", "--exclude=__pycache__"]
-    code, out = run(["rsync", "-a", "--checksum", "--delete"] + excludes + [root + "/", src + "/"],
-                    cwd=root)
-    if code != 0:
-        sys.exit(f"rsync failed: {out}")
+    """Makes `src` a copy of the working tree, rewriting only files whose content differs
+    (unchanged files keep their timestamps, so the scratch build recompiles only what
+    changed) and deleting files the tree no longer has."""
+    wanted = set(tracked_files(root))
+    for rel in wanted:
+        a, b = os.path.join(root, rel), os.path.join(src, rel)
+        with open(a, "rb") as f:
+            data = f.read()
+        if os.path.exists(b):
+            with open(b, "rb") as f:
+                if f.read() == data:
+                    continue
+        os.makedirs(os.path.dirname(b), exist_ok=True)
+        shutil.copy2(a, b)
+    if os.path.isdir(src):
+        for rel in set(tracked_files(src)) - wanted:
+            os.remove(os.path.join(src, rel))
 
 
 def build(src, build_dir, timeout):
@@ -267,17 +287,31 @@ def build(src, build_dir, timeout):
 
 
 FAILED_CASE = re.compile(r"^TEST CASE:\s+(.*)$", re.M)
+FAILURE = re.compile(r": (ERROR|FATAL ERROR): ")
+
+
+def failing_cases(output):
+    """Names of the test cases whose report block holds a failure (doctest also reports
+    passing cases that print a MESSAGE)."""
+    names = set()
+    for block in re.split(r"^=+$", output, flags=re.M):
+        name = FAILED_CASE.search(block)
+        if name and FAILURE.search(block):
+            names.add(name.group(1).strip())
+    return sorted(names)
 
 
 def run_tests(build_dir, timeout):
     """Returns (passed, timed_out, failing test names, seconds)."""
     start = time.monotonic()
-    code, out = run([os.path.join(build_dir, "tests", "unit_tests"), "--no-colors",
-                     "--abort-after=1"], cwd=build_dir, timeout=timeout)
+    # From the tests' build dir, like ctest: some tests read files by relative path.
+    tests_dir = os.path.join(build_dir, "tests")
+    code, out = run([os.path.join(tests_dir, "unit_tests"), "--no-colors", "--abort-after=1"],
+                    cwd=tests_dir, timeout=timeout)
     seconds = time.monotonic() - start
     if code is None:
         return False, True, ["(time limit)"], seconds
-    names = sorted(set(n.strip() for n in FAILED_CASE.findall(out)))
+    names = failing_cases(out)
     return code == 0, False, names, seconds
 
 
