@@ -14,5 +14,8 @@ struct endpoint {
 inline bool operator==(const endpoint& a, const endpoint& b) {
   return a.host == b.host && a.port == b.port;
 }
+inline bool operator!=(const endpoint& a, const endpoint& b) {
+  return !(a == b);
+}
 
 } // namespace onevalue

@@ -108,6 +108,7 @@ void membership_core::on_ping(const member_info& sender, const swim_message& msg
     known->info.address = sender.address;
     known->info.cluster_port = sender.cluster_port;
     known->info.http_port = sender.http_port;
+    out.changes.push_back({known->info});
     out.members_changed = true;
   }
   // Addressed to us by name: the pinger holds this node at this address.
