@@ -46,35 +46,41 @@ MUTATIONS = [
     # -- SWIM merge rules (actors/core/membership_merge.cpp) --
     Mutation("merge-alive-equal", "alive at an equal incarnation does not clear a suspicion",
              "actors/core/membership_merge.cpp",
-             "  if (m.incarnation <= e.info.incarnation)\n    return;\n  // A higher",
-             "  if (m.incarnation < e.info.incarnation)\n    return;\n  // A higher"),
+             "  if (m.incarnation <= e.info.incarnation\n      || !plausible(m.incarnation, "
+             "e.info.incarnation))\n    return;\n  // A higher",
+             "  if (m.incarnation < e.info.incarnation\n      || !plausible(m.incarnation, "
+             "e.info.incarnation))\n    return;\n  // A higher"),
     Mutation("merge-dead-stale", "a failed/left report about an older incarnation is ignored",
              "actors/core/membership_merge.cpp",
-             "  if (!known || m.incarnation < known->info.incarnation)\n    return;\n"
+             "      || m.incarnation < known->info.incarnation\n"
+             "      || !plausible(m.incarnation, known->info.incarnation))\n    return;\n"
              "  auto& e = *known;\n  if (e.info.state == member_state::left)",
-             "  if (!known)\n    return;\n"
+             "      || !plausible(m.incarnation, known->info.incarnation))\n    return;\n"
              "  auto& e = *known;\n  if (e.info.state == member_state::left)"),
     Mutation("merge-suspect-stale", "a suspicion about an older incarnation is ignored",
              "actors/core/membership_merge.cpp",
-             "  if (!known || m.incarnation < known->info.incarnation)\n    return;\n"
+             "      || m.incarnation < known->info.incarnation\n"
+             "      || !plausible(m.incarnation, known->info.incarnation))\n    return;\n"
              "  auto& e = *known;\n  if (e.info.state == member_state::failed",
-             "  if (!known)\n    return;\n"
+             "      || !plausible(m.incarnation, known->info.incarnation))\n    return;\n"
              "  auto& e = *known;\n  if (e.info.state == member_state::failed"),
     Mutation("merge-left-final", "left is final for its incarnation (beats failed)",
              "actors/core/membership_merge.cpp",
-             "  if (e.info.state == member_state::left)\n    return;\n  if (e.info.state == "
-             "member_state::failed && m.state",
-             "  if (false)\n    return;\n  if (e.info.state == "
-             "member_state::failed && m.state"),
+             "  if (e.info.state == member_state::left)\n    return;\n"
+             "  if (m.state == member_state::left && reporter == m.name)",
+             "  if (false)\n    return;\n"
+             "  if (m.state == member_state::left && reporter == m.name)"),
     Mutation("refute-raise", "a refutation raises the incarnation above what was seen",
              "actors/core/membership_merge.cpp",
-             "me.incarnation = std::max(me.incarnation, seen_incarnation) + 1;",
-             "me.incarnation = std::max(me.incarnation, seen_incarnation);"),
+             "me.incarnation = base + 1;",
+             "me.incarnation = base;"),
     Mutation("refute-suspect-equal", "a node refutes a suspicion at its own incarnation",
              "actors/core/membership_merge.cpp",
-             "if (!leaving_ && m.incarnation >= self().incarnation)\n"
+             "if (!leaving_ && m.incarnation >= self().incarnation\n"
+             "        && plausible(m.incarnation, self().incarnation))\n"
              "      refute(m.incarnation, reporter + \" suspects",
-             "if (!leaving_ && m.incarnation > self().incarnation)\n"
+             "if (!leaving_ && m.incarnation > self().incarnation\n"
+             "        && plausible(m.incarnation, self().incarnation))\n"
              "      refute(m.incarnation, reporter + \" suspects"),
     # -- suspicion (Lifeguard) --
     Mutation("confirm-accuser", "the accuser's own word never confirms its suspicion",
@@ -133,8 +139,8 @@ MUTATIONS = [
     # -- value register and Lamport clock --
     Mutation("lamport-increment", "a local write is ordered after everything seen",
              "actors/core/value_register.cpp",
-             "std::max(clock_, current_.ver.counter) + 1, node}",
-             "std::max(clock_, current_.ver.counter), node}"),
+             "version{highest + 1, node}",
+             "version{highest, node}"),
     Mutation("lamport-observe", "merging advances the clock even for a stale value",
              "actors/core/value_register.cpp",
              "  observe(incoming.ver.counter);\n  if (!(current_.ver",
@@ -146,7 +152,7 @@ MUTATIONS = [
     # -- group commit (actors/core/group_commit.cpp) --
     Mutation("commit-reserve-counter", "a staged write reserves its counter",
              "actors/core/group_commit.cpp",
-             "  visible_.observe(stamped.ver.counter);\n  pending_.push_back",
+             "  visible_.observe(stamped->ver.counter);\n  pending_.push_back",
              "  pending_.push_back"),
     Mutation("commit-one-batch", "one batch is saved at a time",
              "actors/core/group_commit.cpp",
