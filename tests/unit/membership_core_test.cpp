@@ -329,9 +329,15 @@ TEST_CASE_FIXTURE(fixture, "each failed member is reaped at its own deadline, no
   add("n1", 1);
   add("n2", 1);
   auto half = settings.reap_after / 2;
-  core.merge_updates({{node_info("n1", 1, member_state::failed), "n3"}}, t0);
+  // A failed report first raises a suspicion; a second reporter's makes it failed.
+  auto fail = [&](const std::string& name, time_point at) {
+    for (auto reporter : {"n3", "n4"})
+      core.merge_updates({{node_info(name, 1, member_state::failed), reporter}}, at);
+    REQUIRE(find(name)->state == member_state::failed);
+  };
+  fail("n1", t0);
   core.tick(t0 + half);
-  core.merge_updates({{node_info("n2", 1, member_state::failed), "n3"}}, t0 + half);
+  fail("n2", t0 + half);
   // n1's deadline passed: the reap runs, and must keep n2, failed only half as long.
   core.tick(t0 + settings.reap_after);
   CHECK_FALSE(find("n1"));
