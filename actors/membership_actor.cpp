@@ -43,6 +43,9 @@ void carry_out(self_ptr self, swim_actions actions) {
     if (st.on_name_conflict)
       st.on_name_conflict(actions.conflict->message);
   }
+  // First, so that the gossip core picks targets for what follows from the new table.
+  if (!actions.changes.empty())
+    self->send(st.gossip, update_atom::value, std::move(actions.changes));
   for (auto& b : actions.broadcasts)
     self->send(st.gossip, broadcast_atom::value, b);
   for (auto& s : actions.sends)
@@ -59,9 +62,8 @@ void carry_out(self_ptr self, swim_actions actions) {
               OV_LOG_WARN("cannot persist the incarnation: {}", self->system().render(err));
             });
   }
-  if (actions.members_changed) {
+  if (actions.members_changed && !st.listeners.empty()) {
     auto table = st.core->members();
-    self->send(st.gossip, update_atom::value, table);
     for (auto& l : st.listeners)
       self->send(l, update_atom::value, table);
   }
@@ -78,7 +80,11 @@ membership_actor::behavior_type membership(self_ptr self, membership_config conf
   st.persisted_incarnation = config.self.incarnation;
   st.core = std::make_unique<membership_core>(config.self, config.settings, config.seeds,
                                               config.random_seed, self->clock().now());
-  self->send(st.gossip, update_atom::value, st.core->members());
+  // The gossip core's replica starts as this table (only this node) in slot order.
+  std::vector<member_delta> initial;
+  for (auto& e : st.core->table())
+    initial.push_back({e.info});
+  self->send(st.gossip, update_atom::value, std::move(initial));
   carry_out(self, st.core->tick(self->clock().now()));
   return {
       [self](packet_atom, const member_info& sender, const swim_message& msg) {

@@ -29,6 +29,8 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<member_info>("onevalue::member_info");
   cfg.add_message_type<force_leave_status>("onevalue::force_leave_status");
   cfg.add_message_type<member_list>("onevalue::member_list");
+  cfg.add_message_type<member_delta>("onevalue::member_delta");
+  cfg.add_message_type<std::vector<member_delta>>("onevalue::member_deltas");
   cfg.add_message_type<swim_message>("onevalue::swim_message");
   cfg.add_message_type<member_update>("onevalue::member_update");
   cfg.add_message_type<std::vector<member_update>>("onevalue::member_updates");

@@ -6,6 +6,7 @@
 
 #include "actors/core/member.hpp"
 #include "actors/core/membership_core.hpp"
+#include "actors/core/member_table.hpp"
 #include "actors/core/swim_metrics.hpp"
 #include "actors/core/version.hpp"
 #include "actors/core/wire.hpp"
@@ -136,8 +137,9 @@ using gossip_actor = caf::typed_actor<
   caf::reacts_to<flush_atom>,
   // From the store: the node synchronized (nothing to do; gossip told the store).
   caf::reacts_to<sync_atom>,
-  // From membership: the member table (targets for gossip and N for retransmits).
-  caf::reacts_to<update_atom, member_list>,
+  // From membership: changes to the member table, in order, for the gossip core's
+  // replica (targets for gossip, N for retransmits, this node's incarnation).
+  caf::reacts_to<update_atom, std::vector<member_delta>>,
   // From membership: queue a member update for piggybacking.
   caf::reacts_to<broadcast_atom, member_update>,
   // From membership: send a SWIM message to a member, with piggybacked gossip.

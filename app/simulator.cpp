@@ -1,12 +1,14 @@
-// onevalue_sim: runs the real SWIM protocol core (membership_core + broadcast_queue) for
-// N simulated nodes on a simulated network, deterministic from a seed, and measures how
+// onevalue_sim: runs a node's protocol cores (membership_core and gossip_core) for N
+// simulated nodes on a simulated network, deterministic from a seed, and measures how
 // fast a new value and a failure spread, false positives, and per-node load.
 //
 //   onevalue_sim [--nodes 10,100,1000] [--seed 1] [--loss 0.01] [--profile lan|local]
 //                [--plot out.png] [--data out.dat]
 //
 // Clusters start pre-joined (sim::start_mode::prejoined): measuring a formed cluster
-// does not need N joins, and memory grows with N^2 either way.
+// does not need N joins, and memory grows with N^2 either way. Each gossip core reads
+// its membership core's table in place (sim::gossip_members::shared) rather than a
+// replica, which would double that memory; the unit tests show both run alike.
 
 #include "actors/core/swim_formulas.hpp"
 #include "app/sim/sim_cluster.hpp"
@@ -77,7 +79,8 @@ result run_one(std::size_t n, const options& opt, const swim_settings& settings)
   auto wall_start = std::chrono::steady_clock::now();
   result r;
   r.n = n;
-  sim::cluster c{n, settings, opt.seed * 1000003 + n, sim::start_mode::prejoined};
+  sim::cluster c{n, settings, opt.seed * 1000003 + n, sim::start_mode::prejoined,
+                 sim::gossip_members::shared};
   c.latency = 2ms;
   auto victim_index = n / 2;
   auto victim = c.at(victim_index).name;
@@ -106,13 +109,16 @@ result run_one(std::size_t n, const options& opt, const swim_settings& settings)
   };
   r.messages_per_node_s = per_node_s(c.stats().datagrams - before.datagrams);
   r.bytes_per_node_s = per_node_s(c.stats().bytes - before.bytes);
-  r.push_pull_bytes_per_node_s = per_node_s(c.stats().push_pull_bytes - before.push_pull_bytes);
+  r.push_pull_bytes_per_node_s =
+      per_node_s(c.stats().push_pull_bytes - before.push_pull_bytes);
 
   // A new value written on node 0.
   auto written_at = c.now();
   c.write(0, 42);
   auto counter = c.at(0).value.current().ver.counter;
-  auto holds = [&](std::size_t i) { return c.at(i).value.current().ver.counter >= counter; };
+  auto holds = [&](std::size_t i) {
+    return c.at(i).value.current().ver.counter >= counter;
+  };
   c.run_until(
       [&] {
         for (std::size_t i = 0; i < n; ++i)
@@ -154,7 +160,8 @@ result run_one(std::size_t n, const options& opt, const swim_settings& settings)
   if (auto broken = c.check_invariants(); !broken.empty())
     std::cerr << "invariant broken at N=" << n << ": " << broken << "\n";
   r.wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start)
+          .count();
   return r;
 }
 
@@ -171,11 +178,13 @@ void print_table(const std::vector<result>& results, const options& opt,
                  const swim_settings& s) {
   std::cout << "\nonevalue_sim: profile " << opt.profile << ", loss " << opt.loss * 100
             << " %, seed " << opt.seed << "; value times in seconds (gossip rounds of "
-            << s.gossip_interval.count() << " ms), failure times in seconds (probe rounds of "
+            << s.gossip_interval.count()
+            << " ms), failure times in seconds (probe rounds of "
             << s.probe_interval.count() << " ms)\n\n";
-  std::cout << "| N | value 50 % | value 99 % | value 99.9 % | value 100 % | failure 50 % "
-               "| failure 99 % | failure 99.9 % | failure 100 % | false positives "
-               "| msgs/node/s | bytes/node/s | push-pull bytes/node/s |\n";
+  std::cout
+      << "| N | value 50 % | value 99 % | value 99.9 % | value 100 % | failure 50 % "
+         "| failure 99 % | failure 99.9 % | failure 100 % | false positives "
+         "| msgs/node/s | bytes/node/s | push-pull bytes/node/s |\n";
   std::cout << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (auto& r : results) {
     std::cout << "| " << r.n;
@@ -185,8 +194,9 @@ void print_table(const std::vector<result>& results, const options& opt,
       std::cout << " | " << cell(r.failure.quantile(p), s.probe_interval);
     char load[128];
     std::snprintf(load, sizeof load, " | %llu | %.1f | %.0f | %.0f |",
-                  static_cast<unsigned long long>(r.false_positives), r.messages_per_node_s,
-                  r.bytes_per_node_s, r.push_pull_bytes_per_node_s);
+                  static_cast<unsigned long long>(r.false_positives),
+                  r.messages_per_node_s, r.bytes_per_node_s,
+                  r.push_pull_bytes_per_node_s);
     std::cout << load << "\n";
   }
   std::cout << "\n";
@@ -208,7 +218,8 @@ bool write_plot(const std::string& data, const std::string& png, const options& 
   std::ostringstream script;
   script << "set terminal png size 900,540\n"
          << "set output '" << png << "'\n"
-         << "set title 'onevalue SWIM simulator: dissemination time vs cluster size (profile "
+         << "set title 'onevalue SWIM simulator: dissemination time vs cluster size "
+            "(profile "
          << opt.profile << ", loss " << opt.loss * 100 << " %)'\n"
          << "set logscale x 10\nset xlabel 'nodes (N)'\n"
          << "set ylabel 'new value reaches (s)'\nset y2label 'failure detected by (s)'\n"
@@ -216,8 +227,10 @@ bool write_plot(const std::string& data, const std::string& png, const options& 
          << "plot '" << data << "' using 1:2 with linespoints title 'value 50 %', "
          << "'' using 1:3 with linespoints title 'value 99 %', "
          << "'' using 1:4 with linespoints title 'value 100 %', "
-         << "'' using 1:5 axes x1y2 with linespoints dt 2 title 'failure 50 % (right axis)', "
-         << "'' using 1:7 axes x1y2 with linespoints dt 2 title 'failure 100 % (right axis)'\n";
+         << "'' using 1:5 axes x1y2 with linespoints dt 2 title 'failure 50 % (right "
+            "axis)', "
+         << "'' using 1:7 axes x1y2 with linespoints dt 2 title 'failure 100 % (right "
+            "axis)'\n";
   auto pipe = popen("gnuplot", "w");
   if (!pipe)
     return false;
@@ -255,7 +268,7 @@ bool parse(int argc, char** argv, options& opt) {
   return opt.profile == "lan" || opt.profile == "local";
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
   options opt;

@@ -14,7 +14,7 @@ namespace onevalue {
 ///
 /// Each item is sent at most `limit` times (see `retransmit_limit`), items sent fewest
 /// times go first, and a newer item about the same member (or a newer value) replaces
-/// the older one. Owned by the gossip broadcaster actor; not thread-safe.
+/// the older one. Owned by a gossip core; not thread-safe.
 class broadcast_queue {
 public:
   /// Queues an update about `update.member.name`, replacing any queued one about it.
@@ -23,22 +23,13 @@ public:
   /// Queues a value unless a newer one is queued; replaces an older one.
   void push(const versioned_value& value);
 
-  /// Appends items to `p` while the estimated packet size stays within `budget` bytes,
+  /// Appends items to `p` while its size (`wire_size`) stays within `budget` bytes,
   /// counts a transmission for each, and drops items that reached `limit`.
   /// Returns the number of items added.
   std::size_t fill(packet& p, std::size_t budget, std::size_t limit);
 
   std::size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }
-
-  /// Upper estimate of the encoded size of a packet (header, SWIM message, items).
-  static std::size_t estimated_size(const packet& p);
-  static std::size_t estimated_size(const member_update& u);
-  static std::size_t estimated_size(const versioned_value& v);
-  /// Upper estimate of the encoded size of a push-pull's state: a member table and the
-  /// value (the sender's name and the message header are left out).
-  static std::size_t estimated_size(const std::vector<member_info>& table,
-                                    const versioned_value& v);
 
 private:
   struct item {
@@ -53,4 +44,4 @@ private:
   uint64_t next_id_ = 0;
 };
 
-}  // namespace onevalue
+} // namespace onevalue

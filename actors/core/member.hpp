@@ -17,6 +17,12 @@ enum class member_state : uint8_t {
   left,    ///< announced a graceful leave
 };
 
+/// Whether a member in `state` takes part in probing and gossip: alive or suspect (a
+/// suspect may well be up, and must hear of its suspicion to refute it).
+inline bool is_live(member_state state) {
+  return state == member_state::alive || state == member_state::suspect;
+}
+
 /// Returns "alive", "suspect", "failed" or "left".
 const char* to_string(member_state state);
 

@@ -10,9 +10,12 @@
 // enough for the small-string buffer) plus 4-8 bytes of index per entry.
 
 #include "actors/core/member.hpp"
+#include "actors/core/swim_metrics.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -20,16 +23,48 @@ namespace onevalue {
 
 using time_point = std::chrono::steady_clock::time_point;
 
-/// Members by slot, and a hash index by name. Slots are dense (0..size()-1); erasing
-/// moves the last entry into the freed slot, so a slot names a member only until the
-/// next `erase`. Owned by one membership core; not thread-safe.
+/// One change to a member table, as its owner made it. A replica that applies the
+/// changes of a table in the order they were made holds the same members in the same
+/// slots (see `member_table::apply`): the gossip side of a node keeps one.
+struct member_delta {
+  /// The member as it is after the change; its name is the key.
+  member_info member;
+  /// True if the member was forgotten (reaped) instead.
+  bool forgotten = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, member_delta& x) {
+  return f(x.member, x.forgotten);
+}
+
+/// Which members a random sample is drawn from.
+enum class sample_pool {
+  /// Alive or suspect (`is_live`): gossip and value pushes still reach a suspect.
+  live,
+  /// Alive only: the helpers of an indirect probe. A suspect may well be down, and a
+  /// helper that cannot answer would turn its missing nack into a health penalty for
+  /// the prober (memberlist, too, asks only alive members).
+  alive,
+};
+
+inline bool in_pool(member_state state, sample_pool pool) {
+  return pool == sample_pool::live ? is_live(state) : state == member_state::alive;
+}
+
+/// Members by slot, a hash index by name, and the number of members in each state.
+/// Slots are dense (0..size()-1); erasing moves the last entry into the freed slot, so a
+/// slot names a member only until the next `erase`. A member's state changes only
+/// through `set_state` (which keeps the counts). Owned by one membership core, or by one
+/// gossip core as a replica; not thread-safe.
 class member_table {
 public:
   /// One member as this node sees it. Data needed only while a member is suspect lives
   /// with the core, not here, to keep the entry small.
   struct entry {
     member_info info;
-    /// When `info.state` last changed (for reaping failed and left members).
+    /// When `info.state` last changed (for reaping failed and left members); unused in
+    /// a replica.
     time_point state_since;
     /// Last time this member talked to us directly (a ping or ack from it);
     /// `time_point::min()` if never.
@@ -54,6 +89,34 @@ public:
   /// the slot it moved from (equal to `slot` if the removed entry was the last).
   uint32_t erase(uint32_t slot);
 
+  /// Moves `e` (an entry of this table) to state `to`, keeping the counts by state.
+  void set_state(entry& e, member_state to);
+
+  /// Applies `d` as its owner made it: forgets the member, adds it at slot `size()`, or
+  /// replaces its entry's `info`. A replica fed every change of a table in order holds
+  /// the same members at the same slots.
+  void apply(const member_delta& d);
+
+  /// Members in `state`.
+  std::size_t count(member_state state) const {
+    return counts_[static_cast<std::size_t>(state)];
+  }
+
+  /// Every member's info, sorted by name.
+  std::vector<member_info> by_name() const;
+
+  /// Members by state, all slots included.
+  member_counts counts() const;
+
+  /// Members of `pool` other than the one at slot `self` (npos: none excluded); O(1).
+  std::size_t pool_size(sample_pool pool, uint32_t self) const;
+
+  /// Slots of up to `k` distinct random members of `pool` other than `self` and
+  /// `except` (each a slot or npos), in random order, drawn with `rng`. O(k) expected
+  /// when most of a large table is in the pool, else one pass over the table.
+  std::vector<uint32_t> sample(std::size_t k, uint32_t self, uint32_t except,
+                               sample_pool pool, std::mt19937_64& rng) const;
+
   /// Reserves room for `n` entries in total (avoids the slack of vector growth when the
   /// final size is known, e.g. a simulation that preloads every member).
   void reserve(std::size_t n);
@@ -67,8 +130,8 @@ public:
   /// Heap bytes held by the table (entries and index, excluding long strings).
   std::size_t capacity_bytes() const;
 
-  /// Empty if the index and the entries agree (every name found at its slot, once),
-  /// else a description of the first mismatch.
+  /// Empty if the index and the entries agree (every name found at its slot, once) and
+  /// the counts by state match the entries, else a description of the first mismatch.
   std::string check() const;
 
 private:
@@ -80,6 +143,8 @@ private:
   /// Linear-probing hash index: slot numbers, `npos` for an empty bucket. Its size is a
   /// power of two and at most 70 % full.
   std::vector<uint32_t> index_;
+  /// Members by state (`member_state` as index).
+  std::array<std::size_t, 4> counts_{};
 };
 
 } // namespace onevalue

@@ -34,17 +34,7 @@ const member_info& membership_core::self() const {
 }
 
 std::vector<member_info> membership_core::members() const {
-  std::vector<uint32_t> order(table_.size());
-  for (uint32_t slot = 0; slot < order.size(); ++slot)
-    order[slot] = slot;
-  std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
-    return table_[a].info.name < table_[b].info.name;
-  });
-  std::vector<member_info> result;
-  result.reserve(order.size());
-  for (auto slot : order)
-    result.push_back(table_[slot].info);
-  return result;
+  return table_.by_name();
 }
 
 swim_actions membership_core::handle_message(const member_info& sender,
@@ -118,6 +108,7 @@ void membership_core::on_ping(const member_info& sender, const swim_message& msg
     known->info.address = sender.address;
     known->info.cluster_port = sender.cluster_port;
     known->info.http_port = sender.http_port;
+    out.changes.push_back({known->info});
     out.members_changed = true;
   }
   // Addressed to us by name: the pinger holds this node at this address.
@@ -365,12 +356,7 @@ time_point membership_core::next_deadline() const {
 }
 
 member_counts membership_core::counts() const {
-  member_counts c;
-  c.alive = state_counts_[static_cast<std::size_t>(member_state::alive)];
-  c.suspect = state_counts_[static_cast<std::size_t>(member_state::suspect)];
-  c.failed = state_counts_[static_cast<std::size_t>(member_state::failed)];
-  c.left = state_counts_[static_cast<std::size_t>(member_state::left)];
-  return c;
+  return table_.counts();
 }
 
 const member_info* membership_core::find(const std::string& name) const {
@@ -387,58 +373,18 @@ std::vector<member_info> membership_core::sample_live_peers(std::size_t k,
 }
 
 std::size_t membership_core::live_peer_count() const {
-  auto live = state_counts_[static_cast<std::size_t>(member_state::alive)]
-              + state_counts_[static_cast<std::size_t>(member_state::suspect)];
-  return is_live(self().state) ? live - 1 : live;
-}
-
-std::size_t membership_core::pool_size(sample_pool pool) const {
-  if (pool == sample_pool::live)
-    return live_peer_count();
-  auto alive = state_counts_[static_cast<std::size_t>(member_state::alive)];
-  return self().state == member_state::alive ? alive - 1 : alive;
+  return table_.pool_size(sample_pool::live, self_slot);
 }
 
 std::vector<uint32_t> membership_core::sample_slots(std::size_t k, uint32_t except,
                                                     sample_pool pool,
                                                     std::mt19937_64& rng) const {
-  std::vector<uint32_t> result;
-  auto eligible = pool_size(pool);
-  if (except != member_table::npos && except != self_slot
-      && in_pool(table_[except].info.state, pool))
-    --eligible;
-  if (k == 0 || eligible == 0)
-    return result;
-  auto n = table_.size();
-  auto wanted = [&](uint32_t slot) {
-    return slot != self_slot && slot != except && in_pool(table_[slot].info.state, pool);
-  };
-  if (n > 4 * k && eligible > k && 2 * eligible >= n) {
-    // Large tables, mostly eligible: draw slots until k distinct eligible ones came up
-    // (expected fewer than 4 draws each, as more than half the slots qualify). The
-    // draws are bounded, so even a wrong count cannot make this spin forever.
-    std::uniform_int_distribution<std::size_t> pick{0, n - 1};
-    for (std::size_t draws = 0; result.size() < k && draws < 64 * k; ++draws) {
-      auto slot = static_cast<uint32_t>(pick(rng));
-      if (!wanted(slot) || std::find(result.begin(), result.end(), slot) != result.end())
-        continue;
-      result.push_back(slot);
-    }
-    if (result.size() == k)
-      return result;
-    result.clear();
-  }
-  // Small or mostly ineligible tables: shuffle every candidate.
-  result.reserve(eligible);
-  for (uint32_t slot = 0; slot < n; ++slot)
-    if (wanted(slot))
-      result.push_back(slot);
-  std::shuffle(result.begin(), result.end(), rng);
-  result.resize(std::min(result.size(), k));
-  return result;
+  return table_.sample(k, self_slot, except, pool, rng);
 }
 
-void membership_core::preload(const std::vector<member_info>& table, time_point now) {
+swim_actions membership_core::preload(const std::vector<member_info>& table,
+                                      time_point now) {
+  swim_actions out;
   table_.reserve(std::min(table_.size() + table.size(), settings_.max_members));
   for (auto& m : table) {
     if (check_member(m) != member_defect::none || m.name == self_name_
@@ -449,7 +395,7 @@ void membership_core::preload(const std::vector<member_info>& table, time_point 
       info.state = member_state::alive;
     if (info.state == member_state::failed || info.state == member_state::left)
       earliest_reap_ = std::min(earliest_reap_, now + settings_.reap_after);
-    insert_member(std::move(info), now);
+    out.changes.push_back({insert_member(std::move(info), now).info});
   }
   joined_ = true;
   // A preloaded table is a formed cluster: no quick catch-up exchanges. The first one
@@ -458,6 +404,7 @@ void membership_core::preload(const std::vector<member_info>& table, time_point 
   push_pull_wait_ = push_pull_interval();
   std::uniform_int_distribution<long long> offset{1, push_pull_wait_.count()};
   next_push_pull_at_ = now + std::chrono::milliseconds{offset(rng_)};
+  return out;
 }
 
 void membership_core::mark_joined(time_point now) {
@@ -473,7 +420,6 @@ void membership_core::start_catch_up_exchanges(time_point now) {
 
 membership_core::member_entry& membership_core::insert_member(member_info info,
                                                               time_point now) {
-  ++state_counts_[static_cast<std::size_t>(info.state)];
   return table_.insert(member_entry{std::move(info), now, time_point::min()});
 }
 
@@ -481,9 +427,7 @@ void membership_core::erase_name(const std::string& name) {
   auto slot = table_.find(name);
   if (slot == member_table::npos || slot == self_slot)
     return;
-  auto state = table_[slot].info.state;
-  --state_counts_[static_cast<std::size_t>(state)];
-  if (state == member_state::suspect)
+  if (table_[slot].info.state == member_state::suspect)
     suspicions_.erase(name);
   auto moved_from = table_.erase(slot);
   // Keep this round's probe order pointing at the same members.
@@ -517,14 +461,9 @@ std::string membership_core::check_invariants() const {
     return "stopped by a name conflict, yet probing or relaying";
   if (auto broken = table_.check(); !broken.empty())
     return broken;
-  std::array<std::size_t, 4> recount{};
-  for (auto& e : table_) {
-    ++recount[static_cast<std::size_t>(e.info.state)];
+  for (auto& e : table_)
     if (e.info.state == member_state::suspect && suspicions_.count(e.info.name) == 0)
       return e.info.name + " is suspect without a suspicion deadline";
-  }
-  if (recount != state_counts_)
-    return "the members-by-state counts disagree with the table";
   for (auto& [name, s] : suspicions_) {
     auto* e = table_.get(name);
     if (!e || e->info.state != member_state::suspect)

@@ -10,6 +10,7 @@
 //      │   ▼                                         │ every other member failed/left
 //      └───────── (seeds are pinged again) ◀─────────┘
 
+#include "actors/core/endpoint.hpp"
 #include "actors/core/member.hpp"
 #include "actors/core/member_table.hpp"
 #include "actors/core/swim_metrics.hpp"
@@ -27,19 +28,6 @@
 #include <vector>
 
 namespace onevalue {
-
-/// A host and port to send to.
-struct endpoint {
-  std::string host;
-  uint16_t port = 0;
-};
-
-inline bool operator==(const endpoint& a, const endpoint& b) {
-  return a.host == b.host && a.port == b.port;
-}
-inline bool operator!=(const endpoint& a, const endpoint& b) {
-  return !(a == b);
-}
 
 /// A SWIM message to send to `to`.
 struct outgoing_message {
@@ -84,6 +72,9 @@ struct swim_actions {
   /// stops taking part: the adapter must stop the node with an error (never announce
   /// a leave: the name's `left` would eject the node that holds it).
   std::optional<name_conflict> conflict;
+  /// Every change to the member table, in the order made: the gossip side keeps its
+  /// replica of the table with these (`member_table::apply`).
+  std::vector<member_delta> changes;
   bool members_changed = false;
 };
 
@@ -198,9 +189,14 @@ public:
   std::size_t live_peer_count() const;
 
   /// Puts `table` into the member table as if learned at `now`, without broadcasting
-  /// and without events, and counts the node as joined. For simulations that start
-  /// from an already formed cluster; a real node learns members through the protocol.
-  void preload(const std::vector<member_info>& table, time_point now);
+  /// and without events, and counts the node as joined; returns the table changes only.
+  /// For simulations that start from an already formed cluster; a real node learns
+  /// members through the protocol.
+  swim_actions preload(const std::vector<member_info>& table, time_point now);
+
+  /// The member table itself, self at slot 0. For a gossip core on the same thread that
+  /// reads it in place instead of keeping a replica (a simulation of many nodes).
+  const member_table& table() const { return table_; }
 
   /// Lifeguard local health score, 0..awareness_max_multiplier-1 (0: healthy).
   int health_score() const { return health_; }
@@ -343,27 +339,8 @@ private:
   void start_catch_up_exchanges(time_point now);
   void erase_name(const std::string& name);
   uint32_t next_seq() { return ++seq_; }
-  /// Alive or suspect members other than self: all of them take part in probing and
-  /// gossip.
-  static bool is_live(member_state s) {
-    return s == member_state::alive || s == member_state::suspect;
-  }
-  /// Which members a random sample is drawn from.
-  enum class sample_pool {
-    /// Alive or suspect: gossip and value pushes still reach a suspect.
-    live,
-    /// Alive only: the helpers of an indirect probe. A suspect may well be down, and a
-    /// helper that cannot answer would turn its missing nack into a health penalty for
-    /// us (memberlist, too, asks only alive members).
-    alive,
-  };
-  static bool in_pool(member_state s, sample_pool pool) {
-    return pool == sample_pool::live ? is_live(s) : s == member_state::alive;
-  }
-  /// Members of `pool` other than self (a count kept up to date, O(1)).
-  std::size_t pool_size(sample_pool pool) const;
   /// Slots of up to `k` distinct random members of `pool` other than self and `except`
-  /// (a slot or member_table::npos), in random order.
+  /// (a slot or member_table::npos), in random order (`member_table::sample`).
   std::vector<uint32_t> sample_slots(std::size_t k, uint32_t except, sample_pool pool,
                                      std::mt19937_64& rng) const;
   static endpoint endpoint_of(const member_info& m) {
@@ -382,8 +359,6 @@ private:
   member_table table_;
   /// Exactly the suspect members, by name.
   std::map<std::string, suspicion> suspicions_;
-  /// Members by state (`member_state` as index), self included.
-  std::array<std::size_t, 4> state_counts_{};
   swim_counters counters_;
   int health_ = 0;
   /// Lower bounds of the earliest suspicion expiry and reap time: `tick` scans the

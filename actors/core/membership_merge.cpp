@@ -93,6 +93,7 @@ void membership_core::apply_alive(const member_info& m, const std::string& repor
     auto info = m;
     info.state = member_state::alive;
     auto& e = insert_member(std::move(info), now);
+    out.changes.push_back({e.info});
     out.events.push_back({m.name, std::nullopt, member_state::alive, m.incarnation,
                           "learned from " + reporter});
     out.members_changed = true;
@@ -240,6 +241,7 @@ void membership_core::refute(uint64_t seen_incarnation, const std::string& reaso
     return;
   }
   me.incarnation = base + 1;
+  out.changes.push_back({me});
   ++counters_.suspicions_refuted;
   // Lifeguard: being suspected hints that this node is the slow one.
   adjust_health(1);
@@ -317,15 +319,14 @@ void membership_core::set_state(member_entry& e, member_state to, uint64_t incar
   if (to != e.info.state) {
     out.events.push_back({e.info.name, e.info.state, to, incarnation, reason});
     e.state_since = now;
-    --state_counts_[static_cast<std::size_t>(e.info.state)];
-    ++state_counts_[static_cast<std::size_t>(to)];
     if (e.info.state == member_state::suspect)
       suspicions_.erase(e.info.name);
     if (to == member_state::failed || to == member_state::left)
       earliest_reap_ = std::min(earliest_reap_, now + settings_.reap_after);
   }
-  e.info.state = to;
+  table_.set_state(e, to);
   e.info.incarnation = incarnation;
+  out.changes.push_back({e.info});
   out.members_changed = true;
 }
 

@@ -66,7 +66,7 @@ void membership_core::check_probe(time_point now, swim_actions& out) {
     counters_.nacks_missed += missing;
     adjust_health(probe_->expected_nacks > 0 ? static_cast<int>(missing) : 1);
     probe_.reset();
-    if (e.info.state == member_state::alive || e.info.state == member_state::suspect) {
+    if (is_live(e.info.state)) {
       bool already_suspect = e.info.state == member_state::suspect;
       auto suspected = e.info;
       suspected.state = member_state::suspect;
@@ -164,7 +164,7 @@ void membership_core::probe_failed_members(time_point now, swim_actions& out) {
   if (now < next_failed_probe_at_)
     return;
   next_failed_probe_at_ = now + settings_.failed_probe_interval;
-  if (state_counts_[static_cast<std::size_t>(member_state::failed)] == 0)
+  if (table_.count(member_state::failed) == 0)
     return;
   std::vector<const member_entry*> failed;
   for (auto& e : table_)
@@ -224,6 +224,7 @@ void membership_core::reap(time_point now, swim_actions& out) {
                         + to_string(table_.get(name)->info.state)
                         + " for longer than reap-after");
     out.members_changed = true;
+    out.changes.push_back({table_.get(name)->info, true});
     erase_name(name);
   }
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 // Who gets a newly accepted value or member update at once, before any gossip tick:
-// the rules the gossip broadcaster follows and the simulator reproduces. Pure: no I/O.
+// the rules gossip_core follows. Pure: no I/O.
 
 #include "actors/core/wire.hpp"
 
@@ -34,11 +34,12 @@ enum class push_scope {
 /// itself; `written_here` if this node is the value's writer.
 push_scope value_push_scope(std::size_t live_peers, bool written_here);
 
-/// The push for a member update this node queued (it also stays in the broadcast queue,
-/// and the push counts against its retransmit budget): this node's own leave goes to
-/// every live member, since the process exits shortly after; anything else to
-/// `gossip-nodes` random live members, so that a suspicion or refutation starts
-/// spreading at once instead of at the next gossip tick.
+/// The push for a member update this node queued (it also stays in the broadcast
+/// queue): this node's own leave goes to every live member, since the process exits
+/// shortly after (each such push carries just the leave, outside the queue's retransmit
+/// budget, which is smaller than most clusters); anything else goes, with the queue and
+/// counting against its budget, to `gossip-nodes` random live members, so that a
+/// suspicion or refutation starts spreading at once instead of at the next gossip tick.
 push_scope member_push_scope(const member_update& update, const std::string& self_name);
 
 /// How many of `live_peers` live members a push of `scope` goes to: none, all of them,

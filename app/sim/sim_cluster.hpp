@@ -1,11 +1,12 @@
 #pragma once
 
-// A simulated cluster: N membership cores and broadcast queues on one simulated
-// network with simulated time. Deterministic from a seed. The network can drop
-// datagrams, delay them, partition nodes one way or both ways, crash and restart nodes.
-// Used by the unit tests and the simulator; touches no socket and never sleeps.
+// A simulated cluster: N nodes, each the membership core and gossip core a real node
+// runs (plus a value register standing in for the store), on one simulated network with
+// simulated time. Deterministic from a seed. The network can drop datagrams, delay them,
+// partition nodes one way or both ways, crash and restart nodes. Used by the unit tests
+// and the simulator; touches no socket and never sleeps.
 
-#include "actors/core/broadcast_queue.hpp"
+#include "actors/core/gossip_core.hpp"
 #include "actors/core/membership_core.hpp"
 #include "actors/core/value_register.hpp"
 
@@ -14,6 +15,7 @@
 #include <memory>
 #include <queue>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -27,10 +29,13 @@ struct node {
   std::string name;
   endpoint address;
   std::unique_ptr<membership_core> core;
-  broadcast_queue queue;
+  std::unique_ptr<gossip_core> gossip;
   value_register value;
   bool up = true;
-  time_point next_gossip;
+  /// `gossip->next_deadline()`, kept here: a step checks every node, and reading it
+  /// here spares a visit to every gossip core (a cache miss each, at 1,000 nodes 20 % of
+  /// the simulator's time).
+  time_point gossip_due;
   /// Simulated time at which this node first held each counter (dissemination).
   std::vector<std::pair<uint64_t, time_point>> value_seen;
 };
@@ -57,21 +62,59 @@ enum class start_mode {
   prejoined,
 };
 
+/// Where a node's gossip core reads the member table from.
+enum class gossip_members {
+  /// A replica kept from the membership core's changes, as in a real node, where the
+  /// two run in different actors. Costs a second table per node.
+  replica,
+  /// The membership core's own table, read in place: for simulations too large to hold
+  /// every table twice (10,000 nodes). Runs exactly like `replica` while the replica
+  /// is faithful (a unit test compares the two).
+  shared,
+};
+
+/// A simulation ran out of its work budget: a protocol bug (a broadcast loop, a flapping
+/// member) that would otherwise keep a test busy for minutes instead of failing.
+class overrun : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
 /// A simulated network of N nodes; owned and driven by one thread (a test or the
-/// simulator). Scales to 10,000 nodes (about 10 GB, as every node holds every member):
-/// lookups by address are hashed and a step costs O(1) per idle node.
+/// simulator). Scales to 10,000 nodes (about 10 GB with `gossip_members::shared`, as
+/// every node holds every member): lookups by address are hashed and a step costs O(1)
+/// per idle node.
 class cluster {
 public:
   /// Builds `n` nodes named n0..n{n-1}; every node but n0 has n0 as its seed.
   cluster(std::size_t n, swim_settings settings, uint64_t seed,
-          start_mode mode = start_mode::join);
+          start_mode mode = start_mode::join,
+          gossip_members members = gossip_members::replica);
 
-  /// Runs simulated time forward by `duration` in steps of `step`.
+  /// Runs simulated time forward by `duration` in steps of `step`. Throws `overrun` if
+  /// the work budget is exceeded.
   void run_for(std::chrono::milliseconds duration, std::chrono::milliseconds step = 5ms);
 
-  /// Runs until `done()` holds or `limit` passes; returns whether it held.
+  /// Runs until `done()` holds or `limit` passes; returns whether it held. Throws
+  /// `overrun` if the work budget is exceeded.
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit,
                  std::chrono::milliseconds step = 5ms);
+
+  /// The work budget: at most this many datagrams per node per simulated second, on
+  /// average over the cluster, in any simulated second. It starts at 4 times what a
+  /// node sends at most by its settings in steady state (`nominal_datagrams_per_node_s`):
+  /// the healthy tests peak at 1.7 times that (25 nodes at 30 % loss), while a broadcast
+  /// loop multiplies its traffic every gossip round. 0 disables the check.
+  double max_datagrams_per_node_s;
+
+  /// Datagrams a node sends per second at most in steady state: `gossip-nodes` per
+  /// gossip tick while its queue is not empty, and per probe interval a ping and an ack,
+  /// plus, should the ack not come, a ping-req, a ping, an ack and a nack or relayed ack
+  /// through each of `indirect-checks` helpers.
+  static double nominal_datagrams_per_node_s(const swim_settings& s);
+
+  /// The busiest simulated second so far, in datagrams per node.
+  double peak_datagrams_per_node_s() const { return peak_; }
 
   /// Writes `v` on node `i` and pushes it like the real broadcaster does.
   void write(std::size_t i, int64_t v);
@@ -102,8 +145,11 @@ public:
   /// State of member `name` in node `i`'s table, or nothing if unknown there.
   std::optional<member_state> state_in(std::size_t i, const std::string& name) const;
 
-  /// True if every up node sees every up node alive and every down node in `down_state`.
-  bool converged() const;
+  /// True if every up node sees every up node alive and every down node failed or left.
+  bool converged() const { return divergence().empty(); }
+
+  /// Empty if converged, else the first disagreement (e.g. "n3 lists n7 as suspect").
+  std::string divergence() const;
 
   /// Empty if every core's invariants hold, else the first failure.
   std::string check_invariants() const;
@@ -124,18 +170,23 @@ private:
   };
 
   void step_node(std::size_t i);
+  /// Carries out what node `i`'s membership core decided.
   void apply(std::size_t i, swim_actions actions);
-  /// Sends `p`, with the queue's items piggybacked unless `piggyback` is false.
-  void send(std::size_t from, const endpoint& to, packet p, bool piggyback = true);
-  void deliver(const delivery& d);
-  /// Sends node `i`'s queued broadcasts to `count` random live members.
-  void gossip(std::size_t i, std::size_t count);
+  /// Carries out what node `i`'s gossip core decided.
+  void carry_out(std::size_t i, gossip_actions actions);
+  /// Puts a datagram of node `from` on the network (or drops it).
+  void transmit(std::size_t from, datagram d);
+  void deliver(delivery d);
   void push_pull(std::size_t from, const endpoint& to);
+  /// Node `i`'s store takes `v`; an accepted value goes to its gossip core.
   void accept_value(std::size_t i, const versioned_value& v);
   std::optional<std::size_t> index_of(const endpoint& e) const;
   member_info identity(std::size_t i) const;
+  /// Throws `overrun` if this simulated second's datagrams exceed the budget.
+  void check_budget();
 
   swim_settings settings_;
+  gossip_members members_;
   std::mt19937_64 rng_;
   time_point now_;
   std::vector<node> nodes_;
@@ -144,6 +195,11 @@ private:
   std::priority_queue<delivery, std::vector<delivery>, std::greater<>> in_flight_;
   uint64_t order_ = 0;
   traffic stats_;
+  /// Start of the current budget window (one simulated second) and the datagram count
+  /// when it began.
+  time_point window_start_;
+  uint64_t window_datagrams_ = 0;
+  double peak_ = 0;
 };
 
-}  // namespace onevalue::sim
+} // namespace onevalue::sim

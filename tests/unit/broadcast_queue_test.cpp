@@ -1,4 +1,5 @@
 #include "actors/core/broadcast_queue.hpp"
+#include "actors/core/wire_size.hpp"
 
 #include <doctest/doctest.h>
 
@@ -12,7 +13,7 @@ member_update about(const std::string& name, member_state state, uint64_t inc) {
   return member_update{member_info{name, "10.0.0.1", 7946, 8080, state, inc}, "n0"};
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("a newer update about the same member replaces the queued one") {
   broadcast_queue q;
@@ -57,11 +58,24 @@ TEST_CASE("items sent fewest times go first and the budget is respected") {
   q.fill(first, 1400, 10);
   q.push(about("new", member_state::alive, 1));
   packet empty;
-  auto one_item_budget = broadcast_queue::estimated_size(empty)
-                         + broadcast_queue::estimated_size(about("new", member_state::alive, 1));
+  auto one_item_budget =
+      wire_size(empty) + wire_size(about("new", member_state::alive, 1));
   packet p;
   CHECK(q.fill(p, one_item_budget, 10) == 1);
   REQUIRE(p.members.size() == 1);
   CHECK(p.members[0].member.name == "new");
-  CHECK(broadcast_queue::estimated_size(p) <= one_item_budget);
+  CHECK(wire_size(p) <= one_item_budget);
+}
+
+TEST_CASE("among items sent equally often the newest goes first") {
+  broadcast_queue q;
+  q.push(about("older", member_state::alive, 1));
+  q.push(about("newer", member_state::alive, 1));
+  packet empty;
+  auto one_item_budget =
+      wire_size(empty) + wire_size(about("older", member_state::alive, 1));
+  packet p;
+  CHECK(q.fill(p, one_item_budget, 10) == 1);
+  REQUIRE(p.members.size() == 1);
+  CHECK(p.members[0].member.name == "newer");
 }

@@ -154,6 +154,19 @@ TEST_CASE("oversized headers and chunked bodies hit their limits") {
   CHECK(chunked.error_status == 413);
 }
 
+TEST_CASE("a Content-Length body is refused with 413 just above the limit, not at it") {
+  http_parser_limits limits;
+  limits.max_body_bytes = 4;
+  auto at_limit =
+      parse("PUT /v1/value HTTP/1.1\r\nContent-Length: 4\r\n\r\n1234", limits);
+  CHECK(at_limit.outcome == status::complete);
+  CHECK(at_limit.request.body == "1234");
+  // Refused from the header alone, before any of the body arrives.
+  auto above = parse("PUT /v1/value HTTP/1.1\r\nContent-Length: 5\r\n\r\n", limits);
+  CHECK(above.outcome == status::bad);
+  CHECK(above.error_status == 413);
+}
+
 TEST_CASE("repeated header fields are joined with a comma") {
   auto r = parse("GET /get HTTP/1.1\r\nX-A: 1\r\nx-a: 2\r\n\r\n");
   REQUIRE(r.outcome == status::complete);

@@ -325,6 +325,30 @@ TEST_CASE_FIXTURE(fixture, "failed and left members are reaped after reap-after"
   CHECK(out.members_changed);
 }
 
+TEST_CASE_FIXTURE(fixture, "each failed member is reaped at its own deadline, not the earliest") {
+  add("n1", 1);
+  add("n2", 1);
+  auto half = settings.reap_after / 2;
+  // A failed report first raises a suspicion; a second reporter's makes it failed.
+  auto fail = [&](const std::string& name, time_point at) {
+    for (auto reporter : {"n3", "n4"})
+      core.merge_updates({{node_info(name, 1, member_state::failed), reporter}}, at);
+    REQUIRE(find(name)->state == member_state::failed);
+  };
+  fail("n1", t0);
+  core.tick(t0 + half);
+  fail("n2", t0 + half);
+  // n1's deadline passed: the reap runs, and must keep n2, failed only half as long.
+  core.tick(t0 + settings.reap_after);
+  CHECK_FALSE(find("n1"));
+  REQUIRE(find("n2"));
+  CHECK(find("n2")->state == member_state::failed);
+  core.tick(t0 + half + settings.reap_after - 1ms);
+  CHECK(find("n2"));
+  core.tick(t0 + half + settings.reap_after);
+  CHECK_FALSE(find("n2"));
+}
+
 TEST_CASE_FIXTURE(fixture, "independent confirmations shorten a suspicion") {
   add_five_peers();
   // n = 6: the minimum timeout is 4 s, the maximum 24 s, 3 confirmations reach the
