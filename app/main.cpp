@@ -226,7 +226,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   hs.max_body_bytes = opts.max_body_bytes;
   hs.max_connections = opts.max_connections;
   hs.keep_alive_timeout = opts.keep_alive_timeout;
-  http_server http{api_handler(backend, router_limits{opts.max_body_bytes}), hs};
+  http_server http{api_handler(backend, router_limits{opts.max_body_bytes, nullptr}), hs};
   if (auto err = http.start(); !err.empty()) {
     OV_LOG_ERROR("{}", err);
     stop_actors(caf::actor_cast<caf::actor_addr>(membership_hdl));
