@@ -315,3 +315,50 @@ TEST_CASE("a request whose handling throws gets one JSON 500 and the server stay
   CHECK(later.find("HTTP/1.1 404") == 0);
 }
 
+TEST_CASE_FIXTURE(server_fixture,
+                  "a node name with CR LF cannot inject a header through the ETag") {
+  // Node names come from other nodes' gossip: a response must stay well-formed whatever
+  // they hold.
+  backend.snapshots.publish_value(
+      {5, {9, "evil\r\nSet-Cookie: a=b\r\n\r\nHTTP/1.1 200 OK"}});
+  REQUIRE(server.start() == "");
+  raw_client c{server.port()};
+  c.send("GET /v1/value HTTP/1.1\r\nHost: x\r\n\r\nGET /get HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto responses = c.read_responses(2);
+  REQUIRE(responses.size() == 2);
+  auto head = responses[0].substr(0, responses[0].find("\r\n\r\n") + 2);
+  CHECK(head.find("\r\nSet-Cookie") == std::string::npos);
+  CHECK(head.find("ETag: \"9-evilSet-Cookie: a=bHTTP/1.1 200 OK\"\r\n")
+        != std::string::npos);
+  CHECK(responses[1].substr(responses[1].size() - 1) == "5");
+}
+
+TEST_CASE_FIXTURE(server_fixture, "strict parsing is enforced on the wire") {
+  REQUIRE(server.start() == "");
+  struct wire_case {
+    const char* what;
+    std::string request;
+    const char* status_line;
+  };
+  const wire_case cases[] = {
+      {"missing Host", "GET /get HTTP/1.1\r\n\r\n", "HTTP/1.1 400 Bad Request"},
+      {"bare LF", "GET /get HTTP/1.1\nHost: x\n\n", "HTTP/1.1 400 Bad Request"},
+      {"a 20 KB URL",
+       "GET /get?x=" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+       "HTTP/1.1 414 URI Too Long"},
+      {"CL and TE",
+       "PUT /v1/value HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+       "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+       "HTTP/1.1 400 Bad Request"},
+  };
+  for (const auto& wc : cases) {
+    CAPTURE(wc.what);
+    raw_client c{server.port()};
+    c.send(wc.request);
+    auto response = c.read_response();
+    CHECK(response.find(wc.status_line) == 0);
+    CHECK(response.find("{\"error\":") != std::string::npos);
+    CHECK(c.closed_by_server());
+  }
+  CHECK(backend.writes() == 0);
+}
