@@ -8,6 +8,7 @@
 #include "app/cli/cli_commands.hpp"
 #include "app/config/node_loader.hpp"
 #include "http/api/health.hpp"
+#include "http/server/descriptor_limit.hpp"
 #include "http/api/snapshot_store.hpp"
 #include "http/bridge/gateway_actor.hpp"
 #include "http/bridge/store_backend.hpp"
@@ -298,6 +299,7 @@ int main(int argc, char** argv) {
   }
   const auto& opts = loaded.options;
   log::init(opts.log_level, opts.name);
+  OV_LOG_INFO("{}", raise_descriptor_limit());
 
   store_config sc;
   sc.node = opts.name;

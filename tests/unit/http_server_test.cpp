@@ -222,21 +222,6 @@ TEST_CASE("a request that does not arrive within the read timeout gets 408") {
   CHECK(c.closed_by_server());
 }
 
-TEST_CASE("past max_connections a new connection gets 503 and is closed") {
-  loopback_backend backend;
-  auto s = server_fixture::settings();
-  s.max_connections = 1;
-  http_server server{api_handler(backend, router_limits{4096, nullptr}), s};
-  REQUIRE(server.start() == "");
-  httplib::Client first{"127.0.0.1", server.port()};
-  first.set_keep_alive(true);
-  REQUIRE(first.Get("/get"));
-  raw_client second{server.port()};
-  auto response = second.read_response();
-  CHECK(response.find("HTTP/1.1 503") == 0);
-  CHECK(second.closed_by_server());
-}
-
 TEST_CASE_FIXTURE(server_fixture,
                   "a client that does not read its responses gets no more parsed") {
   REQUIRE(server.start() == "");
