@@ -1,6 +1,7 @@
 #include "http/server/response_writer.hpp"
 
 #include "http/server/http_syntax.hpp"
+#include "http/server/text_util.hpp"
 
 namespace onevalue {
 
@@ -14,6 +15,14 @@ void append_field_value(std::string& out, std::string_view value) {
       continue;
     out.push_back(c);
   }
+}
+
+/// Whether `name` is a header the writer itself writes from the response's fields:
+/// the framing and the connection are never taken from the extra headers.
+bool is_writer_owned(std::string_view name) {
+  auto lower = to_lower(name);
+  return lower == "content-length" || lower == "transfer-encoding"
+         || lower == "connection" || lower == "content-type";
 }
 
 void append_header(std::string& out, std::string_view name, std::string_view value) {
@@ -90,7 +99,8 @@ void append_response(std::string& out, const http_response& res, bool keep_alive
   }
   out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
   for (const auto& [name, value] : res.headers)
-    append_header(out, name, value);
+    if (!is_writer_owned(name))
+      append_header(out, name, value);
   out += "\r\n";
   if (!head_only && !bodyless_status)
     out += res.body;

@@ -23,8 +23,10 @@ const char* reason_phrase(int status);
 /// Whatever the response holds, the head stays well-formed, so no value (a node name
 /// in an ETag, an echoed input) can inject a header or split the response: control
 /// characters other than tab (CR, LF, NUL, ...) are removed from header values and
-/// the content type, a header whose name is not a token is left out, and a status
-/// outside 100-999 is written as 500.
+/// the content type, a header whose name is not a token is left out, extra headers
+/// named Content-Length, Transfer-Encoding, Connection or Content-Type are left out
+/// (the writer alone frames the response), and a status outside 100-999 is written
+/// as 500.
 void append_response(std::string& out, const http_response& res, bool keep_alive,
                      bool head_only);
 

@@ -83,3 +83,20 @@ TEST_CASE("a closing error response carries extra headers such as Retry-After") 
   auto out = closing_error_response(503, "busy", {{"Retry-After", "1"}});
   CHECK(out.find("Connection: close\r\nRetry-After: 1\r\n\r\n") != std::string::npos);
 }
+
+TEST_CASE("extra headers cannot frame the response: the writer's own headers win") {
+  // Found by fuzz_response_writer: an extra Content-Length gave the response two.
+  http_response res{200,
+                    "text/plain",
+                    "ok",
+                    {{"Content-Length", "99"},
+                     {"transfer-encoding", "chunked"},
+                     {"Connection", "close"},
+                     {"CONTENT-TYPE", "text/html"},
+                     {"ETag", "\"1-n\""}}};
+  std::string out;
+  append_response(out, res, true, false);
+  CHECK(out
+        == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
+           "Connection: keep-alive\r\nETag: \"1-n\"\r\n\r\nok");
+}
