@@ -285,44 +285,45 @@ bool http_loop::is_idle(const connection& c) const {
   return !c.awaiting_response && c.out.empty() && c.in.empty();
 }
 
+http_loop::timeout_verdict http_loop::check_timeouts(const connection& c,
+                                                     clock::time_point now) const {
+  if (c.lingering)
+    return now - c.last_activity > settings_.read_timeout ? timeout_verdict::close
+                                                          : timeout_verdict::none;
+  if (c.awaiting_response)
+    return timeout_verdict::none; // the handler always answers (writes and watches
+                                  // have deadlines)
+  if (!c.out.empty())
+    return now - c.write_blocked_since > settings_.write_timeout ? timeout_verdict::close
+                                                                 : timeout_verdict::none;
+  if (c.tls && !c.tls->handshake_done())
+    return now - c.accepted_at > settings_.tls.handshake_timeout ? timeout_verdict::close
+                                                                 : timeout_verdict::none;
+  // A new connection must send its request line soon after it was opened; a kept-
+  // alive one soon after its next request began. One that sent nothing gets no answer.
+  auto line_clock = c.requests == 0 ? c.accepted_at : c.request_started;
+  if (!c.has_request_line && (c.requests == 0 || !c.in.empty())
+      && now - line_clock > settings_.request_header_timeout)
+    return c.in.empty() ? timeout_verdict::close : timeout_verdict::answer_408;
+  // A started request must be complete within the read timeout however slowly its
+  // bytes drip in (a slowloris client would otherwise hold the connection).
+  if (!c.in.empty())
+    return now - c.request_started > settings_.read_timeout ? timeout_verdict::answer_408
+                                                            : timeout_verdict::none;
+  if (c.requests > 0 && now - c.last_activity > settings_.keep_alive_timeout)
+    return timeout_verdict::close;
+  return timeout_verdict::none;
+}
+
 void http_loop::sweep_timeouts(clock::time_point now) {
   std::vector<uint64_t> expired;
   std::vector<uint64_t> slow_requests;
   for (auto& [id, c] : connections_) {
-    if (c.lingering) {
-      if (now - c.last_activity > settings_.read_timeout)
-        expired.push_back(id);
-      continue;
-    }
-    if (c.awaiting_response)
-      continue; // the handler always answers (the API: writes and watches have deadlines)
-    if (!c.out.empty()) {
-      if (now - c.write_blocked_since > settings_.write_timeout)
-        expired.push_back(id);
-      continue;
-    }
-    if (c.tls && !c.tls->handshake_done()) {
-      if (now - c.accepted_at > settings_.tls.handshake_timeout)
-        expired.push_back(id);
-      continue;
-    }
-    // A new connection must send its request line soon after it was opened; a kept-
-    // alive one soon after its next request began.
-    auto line_clock = c.requests == 0 ? c.accepted_at : c.request_started;
-    bool line_late = !c.has_request_line && (c.requests == 0 || !c.in.empty())
-                     && now - line_clock > settings_.request_header_timeout;
-    if (line_late && c.in.empty()) {
-      expired.push_back(id); // sent nothing at all: no answer
-    } else if (line_late) {
-      slow_requests.push_back(id);
-    } else if (!c.in.empty()) {
-      // A started request must be complete within the read timeout however slowly
-      // its bytes drip in (a slowloris client would otherwise hold the connection).
-      if (now - c.request_started > settings_.read_timeout)
-        slow_requests.push_back(id);
-    } else if (c.requests > 0 && now - c.last_activity > settings_.keep_alive_timeout) {
+    auto verdict = check_timeouts(c, now);
+    if (verdict == timeout_verdict::close)
       expired.push_back(id);
-    }
+    else if (verdict == timeout_verdict::answer_408)
+      slow_requests.push_back(id);
   }
   for (auto id : expired)
     close_connection(id);

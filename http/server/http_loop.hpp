@@ -153,6 +153,9 @@ private:
   void discard_input(connection& c);
   void answer_and_close(connection& c, int status, const std::string& message);
   void close_connection(uint64_t id);
+  /// What a timeout asks for a connection: nothing, closing it, or a 408 and closing.
+  enum class timeout_verdict { none, close, answer_408 };
+  timeout_verdict check_timeouts(const connection& c, clock::time_point now) const;
   void sweep_timeouts(clock::time_point now);
   bool is_idle(const connection& c) const;
 
