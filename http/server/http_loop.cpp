@@ -198,11 +198,15 @@ void http_loop::accept_all(int listen_fd, bool tls) {
 }
 
 bool http_loop::admit(int fd, const std::string& client, bool tls) {
+  // The client's own limit first: a client past it must not close anyone else's
+  // idle connection to make room.
   const char* refusal = nullptr;
-  if (shared_.open_connections >= settings_.max_connections && !evict_idle())
-    refusal = "too many open connections on this node; retry later";
-  else if (!shared_.clients.acquire(client))
+  if (!shared_.clients.acquire(client)) {
     refusal = "too many open connections from your address; close some and retry";
+  } else if (shared_.open_connections >= settings_.max_connections && !evict_idle()) {
+    shared_.clients.release(client);
+    refusal = "too many open connections on this node; retry later";
+  }
   if (refusal != nullptr) {
     auto now = clock::now();
     if (now - last_limit_warning_ > warning_interval) {
