@@ -2,24 +2,20 @@
 """Benchmark (not a test): plain HTTP reads and writes of two onevalue binaries,
 interleaved, to show that a change did not make plain HTTP slower. One single-node
 cluster per binary side by side (no data dir); alternating `wrk -t2 -cCONNS --latency`
-passes of GET /get and PUT /v1/value against each; prints the median req/s and p99 of
+passes of GET /get and PUT /v1/value against each. Prints per binary and request the
+median req/s, p99 and the node's CPU time per request (user + system, from /proc: on a
+shared machine this moves far less than req/s, which follows whatever else runs) over
 PASSES passes of SECONDS each.
 
     python3 tests/bench/compare_http.py OLD_BIN NEW_BIN [PASSES=5] [SECONDS=5] [CONNS=32]
 """
 
-import re
 import statistics
 import sys
 
-from benchlib import Cluster, table
+from benchlib import Cluster, cpu_seconds, table
 import cluster as cluster_module  # noqa: E402  (benchlib put tests/integration on the path)
-from wrk import lua_scripts, remove_scripts, run_wrk
-
-
-def to_ms(text):
-    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+from wrk import lua_scripts, remove_scripts, run_wrk_detailed
 
 
 def main():
@@ -45,17 +41,22 @@ def main():
                 base = f"http://{n1.ip}:{n1.http_port}"
                 for name, url, script in (("GET /get", base + "/get", None),
                                           ("PUT /v1/value", base + "/", lua["put"])):
-                    rps, _, p99, bad, _ = run_wrk(url, seconds, conns, script)
-                    if bad:
-                        sys.exit(f"{label} {name}: {bad} non-2xx responses")
-                    results.setdefault((name, label), []).append((rps, to_ms(p99)))
-        rows = [(name, label, f"{statistics.median(r[0] for r in v):.0f}",
-                 f"{statistics.median(r[1] for r in v):.2f} ms",
-                 " ".join(f"{r[0]:.0f}" for r in v))
+                    cpu_before = cpu_seconds(n1.proc.pid)
+                    r = run_wrk_detailed(url, seconds, conns, script)
+                    r["cpu_us"] = (cpu_seconds(n1.proc.pid) - cpu_before) * 1e6 / r["requests"]
+                    if r["non2xx"]:
+                        sys.exit(f"{label} {name}: {r['non2xx']} non-2xx responses")
+                    results.setdefault((name, label), []).append(r)
+                    print(name, label, r, file=sys.stderr, flush=True)
+        rows = [(name, label, f"{statistics.median(r['rps'] for r in v):.0f}",
+                 f"{statistics.median(r['p99'] for r in v):.2f} ms",
+                 f"{statistics.median(r['cpu_us'] for r in v):.1f} µs",
+                 " ".join(f"{r['rps']:.0f}" for r in v))
                 for (name, label), v in sorted(results.items())]
         print(f"\n### Plain HTTP, medians of {passes} interleaved {seconds} s passes "
               f"(wrk -t2 -c{conns}, keep-alive)\n")
-        print(table(["request", "binary", "req/s", "p99", "passes (req/s)"], rows))
+        print(table(["request", "binary", "req/s", "p99", "node CPU per request",
+                     "passes (req/s)"], rows))
     finally:
         for c in clusters.values():
             c.__exit__(None, None, None)

@@ -4,8 +4,9 @@ tests/bench/http_bench_server (the node's HTTP server and router on an in-memory
 backend, so the store and cluster do not blur the difference) in two setups, plain+HTTPS
 without tokens and plain+HTTPS with tokens, and measures GET /get and PUT /v1/value with
 `wrk -t2 -cCONNS --latency` (keep-alive) over http:// and https://. Setups and cases
-are interleaved over ROUNDS rounds; the table shows the median req/s and p99 of the
-rounds. Certificates (EC P-256) are made with the openssl tool in a temporary directory.
+are interleaved over ROUNDS rounds; the table shows the median req/s, p99 and the
+server's CPU time per request (user + system from /proc, steadier than req/s on a shared
+machine) of the rounds. Certificates (EC P-256) are made with the openssl tool in a temporary directory.
 
     HTTP_BENCH_SERVER=build-rel/tests/http_bench_server \\
       python3 tests/bench/http_security.py [SECONDS=5] [CONNS=32] [ROUNDS=3]
@@ -19,8 +20,8 @@ import subprocess
 import sys
 import tempfile
 
-from benchlib import table
-from wrk import lua_scripts, remove_scripts
+from benchlib import cpu_seconds, table
+from wrk import lua_scripts, remove_scripts, run_wrk_detailed
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from cluster import ip  # noqa: E402
@@ -68,27 +69,6 @@ class BenchServer:
         self.proc.wait(timeout=10)
 
 
-def wrk(url, seconds, conns, script=None, headers=()):
-    cmd = ["wrk", f"-t{min(2, conns)}", f"-c{conns}", f"-d{seconds}s", "--latency"]
-    for h in headers:
-        cmd += ["-H", h]
-    if script:
-        cmd += ["-s", script]
-    out = subprocess.run(cmd + [url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                         check=True, text=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if bad:
-        sys.exit(f"{url}: {bad.group(1)} non-2xx responses\n{out}")
-    return rps, p99
-
-
-def to_ms(text):
-    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-
 def main():
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     conns = int(sys.argv[2]) if len(sys.argv) > 2 else 32
@@ -111,9 +91,14 @@ def main():
                         for name, url, script in (("GET /get", base + "/get", None),
                                                   ("PUT /v1/value", base + "/", lua["put"])):
                             key = (name, scheme, "write token" if tokens else "none")
-                            results.setdefault(key, []).append(
-                                wrk(url, seconds, conns, script, headers))
-                            print(key, results[key][-1], file=sys.stderr, flush=True)
+                            cpu_before = cpu_seconds(server.proc.pid)
+                            r = run_wrk_detailed(url, seconds, conns, script, headers)
+                            r["cpu_us"] = ((cpu_seconds(server.proc.pid) - cpu_before) * 1e6
+                                           / r["requests"])
+                            if r["non2xx"]:
+                                sys.exit(f"{key}: {r['non2xx']} non-2xx responses")
+                            results.setdefault(key, []).append(r)
+                            print(key, r, file=sys.stderr, flush=True)
                 finally:
                     server.stop()
     finally:
@@ -121,13 +106,14 @@ def main():
         shutil.rmtree(certs)
     rows = []
     for (name, scheme, token), runs in sorted(results.items()):
-        rps = statistics.median(r[0] for r in runs)
-        p99 = statistics.median(to_ms(r[1]) for r in runs)
-        rows.append((name, scheme, token, f"{rps:.0f}", f"{p99:.2f} ms",
-                     " ".join(f"{r[0]:.0f}" for r in runs)))
+        rows.append((name, scheme, token, f"{statistics.median(r['rps'] for r in runs):.0f}",
+                     f"{statistics.median(r['p99'] for r in runs):.2f} ms",
+                     f"{statistics.median(r['cpu_us'] for r in runs):.1f} µs",
+                     " ".join(f"{r['rps']:.0f}" for r in runs)))
     print(f"\n### HTTP layer: plain vs HTTPS vs token (wrk -t2 -c{conns} -d{seconds}s, "
           f"keep-alive, medians of {rounds} interleaved rounds)\n")
-    print(table(["request", "scheme", "token", "req/s", "p99", "rounds (req/s)"], rows))
+    print(table(["request", "scheme", "token", "req/s", "p99", "server CPU per request",
+                 "rounds (req/s)"], rows))
 
 
 if __name__ == "__main__":
