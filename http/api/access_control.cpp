@@ -90,7 +90,7 @@ void keep_only_status(http_response& res) {
   auto body = nlohmann::json::parse(res.body, nullptr, false);
   if (!body.is_object() || !body.contains("status"))
     return; // an error body says nothing about the node
-  res.body = dump_json(nlohmann::json{{"status", body["status"]}});
+  res.body = json_body(nlohmann::json{{"status", body["status"]}});
 }
 
 } // namespace

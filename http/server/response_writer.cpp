@@ -132,8 +132,10 @@ std::string
 closing_error_response(int status, const std::string& message,
                        const std::vector<std::pair<std::string, std::string>>& extra) {
   std::string out;
+  // Every reply body ends in a newline, as the API's do (curl prints a whole line).
   append_response(
-      out, http_response{status, "application/json", json_error_body(message), extra},
+      out,
+      http_response{status, "application/json", json_error_body(message) + "\n", extra},
       false, false);
   return out;
 }

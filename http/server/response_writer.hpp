@@ -34,7 +34,8 @@ void append_response(std::string& out, const http_response& res, bool keep_alive
 /// ASCII become U+FFFD (the server's messages are ASCII; only echoed input is not).
 std::string json_error_body(std::string_view message);
 
-/// A whole response with `status`, the JSON error body of `message` and the `extra`
+/// A whole response with `status`, the JSON error body of `message` (and a newline)
+/// and the `extra`
 /// headers, announcing `Connection: close` (the server closes after it).
 std::string closing_error_response(
     int status, const std::string& message,

@@ -49,6 +49,9 @@ public:
              watch_callback done) override {
     snapshots_.watch(index, wait, std::move(done));
   }
+  void force_leave(const std::string&, leave_callback done) override {
+    done(leave_outcome{leave_outcome::kind::unknown_member, {}, ""});
+  }
   void stop() { snapshots_.stop_watchers(); }
 
 private:

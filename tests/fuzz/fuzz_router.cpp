@@ -57,6 +57,15 @@ public:
     auto status = outcome_ == 1 ? watch_status::too_many_watchers : watch_status::done;
     later([done = std::move(done), status, v = view_] { done(watch_result{status, v}); });
   }
+  void force_leave(const std::string& name, leave_callback done) override {
+    ++writes; // forcing a member out changes membership: it needs a write token
+    auto kind = static_cast<leave_outcome::kind>(outcome_);
+    later([done = std::move(done), kind, name] {
+      done(leave_outcome{kind,
+                         {name, "127.0.0.2", 7946, 8080, member_state::left, 2},
+                         kind == leave_outcome::kind::timeout ? "injected" : ""});
+    });
+  }
   void run_deferred() {
     for (auto& f : pending_)
       f();
@@ -150,7 +159,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   if (res.status >= 400 && res.status != 412) {
     check(res.content_type == "application/json");
     auto body = nlohmann::json::parse(res.body, nullptr, false);
-    check(body.is_object() && body.contains("error") && body["error"].is_string());
+    // /health's 503 names the status (syncing, alone, leaving) instead of an error.
+    bool health = res.status == 503 && body.is_object() && body.contains("status");
+    check(health
+          || (body.is_object() && body.contains("error") && body["error"].is_string()));
   }
   if (res.status == 401)
     check(!res.header("WWW-Authenticate").empty());

@@ -40,7 +40,14 @@ public:
   void watch(uint64_t, std::chrono::milliseconds, watch_callback done) override {
     done(watch_result{watch_status::done, view_});
   }
+  void force_leave(const std::string& name, leave_callback done) override {
+    ++leaves;
+    done(leave_outcome{leave_outcome::kind::ok,
+                       {name, "127.0.0.2", 7946, 8080, member_state::left, 2},
+                       ""});
+  }
   int writes = 0;
+  int leaves = 0;
 
 private:
   std::shared_ptr<const node_view> view_;
@@ -117,15 +124,16 @@ TEST_CASE_FIXTURE(fixture, "an unknown token gets 401 with error=invalid_token")
 }
 
 TEST_CASE_FIXTURE(fixture, "a read token reads and gets 403 on every write") {
-  CHECK(call("GET", "/get", bearer(reader)).body == "42");
+  CHECK(call("GET", "/get", bearer(reader)).body == "42\n");
   CHECK(call("GET", "/v1/members", bearer(reader)).status == 200);
-  CHECK(call("GET", "/get", {{"x-onevalue-token", reader}}).body == "42");
+  CHECK(call("GET", "/get", {{"x-onevalue-token", reader}}).body == "42\n");
   for (auto [method, path] : {std::pair{"GET", "/set/5"},
                               {"POST", "/set/5"},
                               {"PUT", "/set/5"},
                               {"PUT", "/v1/value"},
                               {"DELETE", "/v1/value"},
-                              {"POST", "/v1/keyring"}}) {
+                              {"POST", "/v1/keyring"},
+                              {"POST", "/v1/members/n2/leave"}}) {
     CAPTURE(method);
     CAPTURE(path);
     auto res = call(method, path, bearer(reader));
@@ -133,14 +141,21 @@ TEST_CASE_FIXTURE(fixture, "a read token reads and gets 403 on every write") {
     CHECK(json_error(res).find("needs a write token") != std::string::npos);
   }
   CHECK(backend.writes == 0);
+  CHECK(backend.leaves == 0);
+}
+
+TEST_CASE_FIXTURE(fixture, "a forced leave needs a write token") {
+  CHECK(call("POST", "/v1/members/n2/leave").status == 401);
+  CHECK(call("POST", "/v1/members/n2/leave", bearer(writer)).status == 200);
+  CHECK(backend.leaves == 1);
 }
 
 TEST_CASE_FIXTURE(fixture, "a write token reads and writes; the Bearer scheme is "
                            "case-insensitive") {
-  CHECK(call("GET", "/get", bearer(writer)).body == "42");
-  CHECK(call("GET", "/set/5", bearer(writer)).body == "5");
-  CHECK(call("POST", "/set/6", {{"authorization", "bearer   " + writer}}).body == "6");
-  CHECK(call("POST", "/set/7", {{"x-onevalue-token", writer}}).body == "7");
+  CHECK(call("GET", "/get", bearer(writer)).body == "42\n");
+  CHECK(call("GET", "/set/5", bearer(writer)).body == "5\n");
+  CHECK(call("POST", "/set/6", {{"authorization", "bearer   " + writer}}).body == "6\n");
+  CHECK(call("POST", "/set/7", {{"x-onevalue-token", writer}}).body == "7\n");
   CHECK(backend.writes == 3);
 }
 
@@ -159,6 +174,7 @@ TEST_CASE_FIXTURE(fixture, "/health without a token shows only the status") {
   auto open = call("GET", "/health");
   CHECK(open.status == 200);
   CHECK(json::parse(open.body) == json{{"status", "ok"}});
+  CHECK(open.body.back() == '\n'); // every reply ends in a newline
   auto full = json::parse(call("GET", "/health", bearer(reader)).body);
   CHECK(full["node"] == "n1");
   CHECK(full.contains("members"));
@@ -167,8 +183,8 @@ TEST_CASE_FIXTURE(fixture, "/health without a token shows only the status") {
 
 TEST_CASE_FIXTURE(fixture, "with no token configured everything is open") {
   rules = {};
-  CHECK(call("GET", "/get").body == "42");
-  CHECK(call("GET", "/set/3").body == "3");
+  CHECK(call("GET", "/get").body == "42\n");
+  CHECK(call("GET", "/set/3").body == "3\n");
   CHECK(json::parse(call("GET", "/health").body).contains("members"));
 }
 
@@ -185,9 +201,9 @@ TEST_CASE_FIXTURE(fixture,
   CHECK(options.status == 204);
   CHECK(options.header("Allow") == "POST, PUT, OPTIONS");
   CHECK(backend.writes == 0);
-  CHECK(call("POST", "/set/5").body == "5");
-  CHECK(call("PUT", "/set/6").body == "6");
-  CHECK(call("GET", "/get").body == "42");
+  CHECK(call("POST", "/set/5").body == "5\n");
+  CHECK(call("PUT", "/set/6").body == "6\n");
+  CHECK(call("GET", "/get").body == "42\n");
   CHECK(backend.writes == 2);
 }
 
@@ -244,7 +260,7 @@ TEST_CASE("tokens over a real server: curl-style headers, 401, 403 and the statu
   // A cross-site GET carries no token, so it cannot write, even with GET writes on.
   CHECK(cli.Get("/set/9")->status == 401);
   httplib::Headers read_headers{{"Authorization", "Bearer " + reader}};
-  CHECK(cli.Get("/get", read_headers)->body == "42");
+  CHECK(cli.Get("/get", read_headers)->body == "42\n");
   CHECK(cli.Post("/set/9", read_headers, "", "text/plain")->status == 403);
   httplib::Headers write_headers{{"X-Onevalue-Token", writer}};
   CHECK(cli.Get("/set/9", write_headers)->status == 405); // allow-get-writes off

@@ -58,7 +58,7 @@ TEST_CASE("plain HTTP and HTTPS are served side by side by the same loops") {
   auto get = tls->Get("/get");
   REQUIRE(get);
   CHECK(get->status == 200);
-  CHECK(get->body == "42");
+  CHECK(get->body == "42\n");
   auto put = tls->Put("/v1/value", "-12", "text/plain");
   REQUIRE(put);
   CHECK(put->status == 200);
@@ -66,7 +66,7 @@ TEST_CASE("plain HTTP and HTTPS are served side by side by the same loops") {
   httplib::Client plain{"127.0.0.1", server.port()};
   auto plain_get = plain.Get("/get");
   REQUIRE(plain_get);
-  CHECK(plain_get->body == "42");
+  CHECK(plain_get->body == "42\n");
 }
 
 TEST_CASE("500 keep-alive requests go over one TLS connection") {
@@ -177,7 +177,7 @@ TEST_CASE("with a client CA only clients with a certificate it signed are served
     auto tls = verified_client(server.tls_port(), certs.client_cert, certs.client_key);
     auto res = tls->Get("/get");
     REQUIRE(res);
-    CHECK(res->body == "42");
+    CHECK(res->body == "42\n");
     tls_test_client raw{server.tls_port(),
                         {TLS1_2_VERSION, TLS1_2_VERSION, "", certs.ca_cert,
                          certs.client_cert, certs.client_key}};
@@ -264,7 +264,7 @@ TEST_CASE("HTTPS alone: plain HTTP can be off") {
   auto tls = verified_client(server.tls_port());
   auto res = tls->Get("/get");
   REQUIRE(res);
-  CHECK(res->body == "42");
+  CHECK(res->body == "42\n");
   s.tls.enabled = false;
   http_server nothing{api_handler(backend, router_limits{64, nullptr}), s};
   CHECK(nothing.start() == "neither HTTP nor HTTPS is enabled");

@@ -81,7 +81,8 @@ TEST_CASE("json_error_body escapes quotes, control characters and non-ASCII byte
 
 TEST_CASE("a closing error response carries extra headers such as Retry-After") {
   auto out = closing_error_response(503, "busy", {{"Retry-After", "1"}});
-  CHECK(out.find("Connection: close\r\nRetry-After: 1\r\n\r\n") != std::string::npos);
+  CHECK(out.find("Connection: close\r\nRetry-After: 1\r\n\r\n{\"error\":\"busy\"}\n")
+        != std::string::npos);
 }
 
 TEST_CASE("extra headers cannot frame the response: the writer's own headers win") {
