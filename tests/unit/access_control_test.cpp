@@ -245,6 +245,7 @@ TEST_CASE("check_token refuses short, long and unprintable tokens without echoin
 TEST_CASE("tokens over a real server: curl-style headers, 401, 403 and the status-only "
           "/health") {
   loopback_backend backend;
+  backend.snapshots.publish_synchronized(); // /health answers "ok" only once synchronized
   router_limits limits{
       64, std::make_shared<access_control>(access_settings{{reader}, {writer}, false})};
   http_server server{api_handler(backend, limits), loopback_settings()};
