@@ -10,6 +10,11 @@
 # default: pass your own --config-file (which should set data-dir = "/var/lib/onevalue")
 # and/or --onevalue.KEY=VALUE flags.
 #
+# Each HTTP connection costs a file descriptor: the node raises its soft limit to the
+# hard limit at start, and serves up to limit - 64 connections (max-connections caps
+# it at 10,000). Give it room with `docker run --ulimit nofile=20000:20000` (compose:
+# `ulimits:` in docker-compose.yml).
+#
 # `--network=host` is only needed where the daemon runs with --iptables=false (see
 # tests/compose/docker_setup.sh); elsewhere a plain `docker build` works.
 

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs what building onevalue needs on Debian 12 (run as root; ccache makes a
 # rebuild, or a second checkout's build, take seconds); with --test also
-# what its tests need (doctest, python3, clang for the fuzz targets and
-# clang-tidy, iptables and iproute2 for the network tests).
+# what its tests need (doctest, python3, the openssl tool that makes the TLS tests'
+# certificates, clang for the fuzz targets and clang-tidy, iptables and iproute2 for the
+# network tests).
 # Idempotent: installs only the packages that are missing.
 set -euo pipefail
 
 packages=(g++ make cmake pkg-config libcaf-dev nlohmann-json3-dev libspdlog-dev
           libcpp-httplib-dev libssl-dev curl ccache)
 if [[ "${1:-}" == --test ]]; then
-  packages+=(doctest-dev python3 iptables iproute2 clang-tidy clang
+  packages+=(doctest-dev python3 openssl iptables iproute2 clang-tidy clang
              libclang-rt-14-dev)
 fi
 missing=()

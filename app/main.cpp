@@ -7,10 +7,12 @@
 #include "actors/store_actor.hpp"
 #include "app/cli/cli_commands.hpp"
 #include "app/config/node_loader.hpp"
+#include "http/api/access_control.hpp"
 #include "http/api/health.hpp"
 #include "http/api/snapshot_store.hpp"
 #include "http/bridge/gateway_actor.hpp"
 #include "http/bridge/store_backend.hpp"
+#include "http/server/descriptor_limit.hpp"
 #include "http/server/http_server.hpp"
 
 #include <caf/all.hpp>
@@ -161,10 +163,27 @@ std::string describe_seeds(const std::vector<peer_address>& seeds) {
   return out.empty() ? "none (a cluster of its own until others join it)" : out;
 }
 
+/// Where the API listens and how it is protected, for the start line (no tokens).
+std::string describe_api(const node_options& opts, bool tokens_required) {
+  std::string out;
+  if (opts.http_port != 0)
+    out = "http " + opts.bind + ":" + std::to_string(opts.http_port);
+  if (opts.https_port != 0)
+    out += (out.empty() ? "" : ", ") + std::string{"https "} + opts.bind + ":"
+           + std::to_string(opts.https_port)
+           + (opts.https_client_ca.empty() ? "" : " (client certificates required)");
+  out += tokens_required ? ", tokens required" : ", no tokens";
+  if (!opts.allow_get_writes)
+    out += ", GET writes off";
+  return out;
+}
+
 int run_node(caf::actor_system& sys, const node_options& opts, store_open_result opened,
              const sigset_t& signals) {
   std::random_device entropy;
-  member_info self_info{opts.name, opts.advertise, opts.cluster_port, opts.http_port,
+  // With plain HTTP off, members find the API on the HTTPS port.
+  uint16_t api_port = opts.http_port != 0 ? opts.http_port : opts.https_port;
+  member_info self_info{opts.name, opts.advertise, opts.cluster_port, api_port,
                         member_state::alive, opened.incarnation};
 
   auto store_hdl = sys.spawn(store, opened.config);
@@ -221,12 +240,22 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   store_backend backend{sys, store_hdl, membership_hdl, snapshots, opts.request_timeout};
   http_server_settings hs;
   hs.bind_address = opts.bind;
+  hs.plain_enabled = opts.http_port != 0;
   hs.port = opts.http_port;
+  hs.tls.enabled = opts.https_port != 0;
+  hs.tls.port = opts.https_port;
+  hs.tls.cert_file = opts.https_cert;
+  hs.tls.key_file = opts.https_key;
+  hs.tls.client_ca_file = opts.https_client_ca;
   hs.threads = opts.http_threads;
   hs.max_body_bytes = opts.max_body_bytes;
   hs.max_connections = opts.max_connections;
+  hs.max_connections_per_client = opts.max_connections_per_client;
+  hs.request_header_timeout = opts.request_header_timeout;
   hs.keep_alive_timeout = opts.keep_alive_timeout;
-  http_server http{api_handler(backend, router_limits{opts.max_body_bytes}), hs};
+  auto access = std::make_shared<const access_control>(access_settings{
+      opts.acl_read_tokens, opts.acl_write_tokens, opts.allow_get_writes});
+  http_server http{api_handler(backend, router_limits{opts.max_body_bytes, access}), hs};
   if (auto err = http.start(); !err.empty()) {
     OV_LOG_ERROR("{}", err);
     stop_actors(caf::actor_cast<caf::actor_addr>(membership_hdl));
@@ -235,11 +264,11 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   if (!opts.seeds.empty())
     OV_LOG_INFO("writes are refused (503) until a first state exchange with a member "
                 "completes; reads are served meanwhile");
-  OV_LOG_INFO("node {} up: cluster {}:{} (udp+tcp, advertised as {}), http {}:{}, seeds: {}, "
+  OV_LOG_INFO("node {} up: cluster {}:{} (udp+tcp, advertised as {}), {}, seeds: {}, "
               "profile {}, data dir {}",
-              opts.name, opts.bind, opts.cluster_port, opts.advertise, opts.bind,
-              opts.http_port, describe_seeds(opts.seeds), opts.profile,
-              opts.data_dir.empty() ? "none (memory only)" : opts.data_dir);
+              opts.name, opts.bind, opts.cluster_port, opts.advertise,
+              describe_api(opts, access->tokens_required()), describe_seeds(opts.seeds),
+              opts.profile, opts.data_dir.empty() ? "none (memory only)" : opts.data_dir);
 
   int sig = 0;
   status_logger status;
@@ -298,6 +327,7 @@ int main(int argc, char** argv) {
   }
   const auto& opts = loaded.options;
   log::init(opts.log_level, opts.name);
+  OV_LOG_INFO("{}", raise_descriptor_limit());
 
   store_config sc;
   sc.node = opts.name;

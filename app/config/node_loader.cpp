@@ -125,16 +125,49 @@ void complete_identity(node_options& out, const config::option_origins& origins,
   }
 }
 
+/// HTTPS needs its certificate and key, and its files mean nothing without it.
+void check_https(const node_options& out, const config::option_origins& origins,
+                 std::vector<std::string>& errors) {
+  const std::pair<const char*, const std::string*> files[] = {
+      {"https-cert", &out.https_cert},
+      {"https-key", &out.https_key},
+      {"https-client-ca", &out.https_client_ca}};
+  for (const auto& [key, path] : files) {
+    bool needed = std::string{key} != "https-client-ca";
+    if (out.https_port != 0 && needed && path->empty()
+        && origins.rejected.count(key) == 0)
+      report(errors, origins.of("https-port"), key,
+             "https-port is " + std::to_string(out.https_port)
+                 + ", so HTTPS needs a PEM file here");
+    else if (out.https_port == 0 && !path->empty())
+      report(errors, origins.of(key), key,
+             "is set but https-port is 0 (HTTPS off); set https-port or remove it");
+  }
+}
+
 /// Rules between options; the option the user set is blamed (a default pair is
 /// always consistent).
 void check_relations(const node_options& out, const config::option_origins& origins,
                      std::vector<std::string>& errors) {
-  if (out.cluster_port == out.http_port) {
-    auto key = origins.given("http-port") ? "http-port" : "cluster-port";
+  auto same_port = [&](const char* a, uint16_t port_a, const char* b, uint16_t port_b) {
+    if (port_a == 0 || port_a != port_b)
+      return;
+    auto key = origins.given(b) ? b : a;
     report(errors, origins.of(key), key,
-           "cluster-port and http-port must differ (both are "
-               + std::to_string(out.http_port) + ")");
-  }
+           std::string{a} + " and " + b + " must differ (both are "
+               + std::to_string(port_a) + ")");
+  };
+  same_port("cluster-port", out.cluster_port, "http-port", out.http_port);
+  same_port("cluster-port", out.cluster_port, "https-port", out.https_port);
+  same_port("http-port", out.http_port, "https-port", out.https_port);
+  if (out.http_port == 0 && out.https_port == 0
+      && origins.rejected.count("http-port") == 0
+      && origins.rejected.count("https-port") == 0)
+    report(errors, origins.of("http-port"), "http-port",
+           "http-port = 0 turns plain HTTP off and https-port is 0 (off): the node "
+           "would serve no API; set https-port (with https-cert and https-key) or a "
+           "nonzero http-port");
+  check_https(out, origins, errors);
   const auto& s = out.swim;
   if (s.ack_timeout >= s.probe_interval) {
     auto key = origins.given("ack-timeout") || !origins.given("probe-interval")

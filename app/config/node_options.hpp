@@ -28,7 +28,16 @@ struct node_options {
   std::string bind;
   std::string advertise;
   uint16_t cluster_port = 0;
+  /// 0 when plain HTTP is off.
   uint16_t http_port = 0;
+  /// 0 when HTTPS is off.
+  uint16_t https_port = 0;
+  std::string https_cert;
+  std::string https_key;
+  std::string https_client_ca;
+  std::vector<std::string> acl_read_tokens;
+  std::vector<std::string> acl_write_tokens;
+  bool allow_get_writes = true;
   std::vector<peer_address> seeds;
   std::string data_dir;
   std::string log_level;
@@ -37,6 +46,8 @@ struct node_options {
   std::size_t max_body_bytes = 0;
   std::size_t max_connections = 0;
   millis keep_alive_timeout{};
+  millis request_header_timeout{};
+  std::size_t max_connections_per_client = 0;
   millis request_timeout{};
   std::size_t max_watchers = 0;
   bool reset_state = false;

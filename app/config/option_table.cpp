@@ -1,6 +1,7 @@
 #include "app/config/option_table.hpp"
 
 #include "app/config/config_checks.hpp"
+#include "http/api/access_control.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -50,6 +51,11 @@ std::string reachable_host(const std::string& host) {
   if (!config::is_host(host))
     return "expected an IPv4 address or a host name, got \"" + host + "\"";
   return {};
+}
+
+/// An optional file: "" means none; any other path must be a readable file.
+std::string file_or_none(const std::string& path) {
+  return path.empty() ? std::string{} : config::readable_file(path);
 }
 
 std::string seed(const std::string& text) {
@@ -102,9 +108,61 @@ std::vector<node_option_row> make_table() {
                "state exchange.",
                "0 (any port) is not allowed: peers and seeds must know it in advance."),
       option("http-port", &node_options::http_port, "port", 8080)
-          .range(1, 65535)
-          .doc("Port of the REST API.",
-               "0 is not allowed: peers publish each other's HTTP port in /v1/members."),
+          .range(0, 65535)
+          .zero_is("plain HTTP off")
+          .doc("Port of the plain HTTP REST API; 0 turns plain HTTP off (https-port "
+               "must then be set).",
+               "Plain HTTP carries tokens and values readable by anyone on the path: "
+               "turn it off where the network is not trusted. /v1/members shows "
+               "https-port as the member's http_port when it is 0."),
+      option("https-port", &node_options::https_port, "port", 0)
+          .range(0, 65535)
+          .zero_is("off")
+          .doc("Port of the HTTPS REST API, on the bind address, served by the same "
+               "event loops (TLS 1.2 and 1.3, ECDHE with AEAD ciphers, a 5 s "
+               "handshake timeout); needs https-cert and https-key.",
+               "TLS costs a handshake per connection and some CPU per request (see the "
+               "performance table); keep-alive clients pay the handshake once."),
+      option("https-cert", &node_options::https_cert, "path", "")
+          .checked_by(file_or_none)
+          .doc("PEM certificate chain of the HTTPS API, the node's own certificate "
+               "first. Read once at start.",
+               "A certificate that does not load or does not match https-key stops the "
+               "node at start; rolling a certificate takes a restart."),
+      option("https-key", &node_options::https_key, "path", "")
+          .checked_by(file_or_none)
+          .doc("PEM private key of https-cert (unencrypted). Read once at start.",
+               "Keep it readable only by the node's user: it is the server's identity."),
+      option("https-client-ca", &node_options::https_client_ca, "path", "")
+          .checked_by(file_or_none)
+          .doc("PEM CA certificate(s); when set, an HTTPS client must present a "
+               "certificate signed by one of them or its handshake fails. \"\" asks "
+               "for no client certificate.",
+               "Client certificates authenticate machines before any request is read; "
+               "every client then needs a certificate and its key."),
+      option("acl-read-tokens", &node_options::acl_read_tokens, "list", strings{})
+          .each("tokens of 16 to 4096 visible ASCII characters without commas",
+                check_token)
+          .from_env("ONEVALUE_ACL_READ_TOKENS")
+          .doc("Tokens that may read (Authorization: Bearer or X-Onevalue-Token). With "
+               "any token configured, every request but /health needs one (401 "
+               "without, 403 for a read token on a write).",
+               "Tokens travel in every request: use them with HTTPS. Kept only as "
+               "SHA-256 digests, never logged; --dump-config prints them."),
+      option("acl-write-tokens", &node_options::acl_write_tokens, "list", strings{})
+          .each("tokens of 16 to 4096 visible ASCII characters without commas",
+                check_token)
+          .from_env("ONEVALUE_ACL_WRITE_TOKENS")
+          .doc("Tokens that may read and write (/set/{n}, PUT, POST and forced "
+               "leaves).",
+               "A write token can change the value and force members out: give "
+               "readers a read token."),
+      option("allow-get-writes", &node_options::allow_get_writes, "flag", true)
+          .doc("Whether GET /set/{n} writes, as in the blog's API; false makes it 405 "
+               "(POST and PUT still write).",
+               "On, any web page a browser opens can write through an image link "
+               "unless tokens are configured; off breaks clients that write with "
+               "GET."),
       option("seeds", &node_options::seeds, "list", strings{})
           .each("\"host\" or \"host:port\" strings", seed)
           .from_env("CLUSTER_ADDR", true)
@@ -140,9 +198,27 @@ std::vector<node_option_row> make_table() {
                "A value is one integer, so a large body is a mistake or abuse."),
       option("max-connections", &node_options::max_connections, "connections", 10000)
           .range(1, 1000000)
-          .doc("Open HTTP connections at most (lowered to the descriptor limit "
-               "RLIMIT_NOFILE minus 64); past it a new connection gets 503.",
+          .doc("Open HTTP connections at most, plain and HTTPS (lowered to the "
+               "descriptor limit RLIMIT_NOFILE minus 64, which the node raises to its "
+               "hard limit at start); at the limit a new connection closes the "
+               "longest-idle one, else it gets 503 with Retry-After.",
                "Each idle connection costs a file descriptor and a few hundred bytes."),
+      option("max-connections-per-client", &node_options::max_connections_per_client,
+             "connections", 64)
+          .range(0, 1000000)
+          .zero_is("no limit")
+          .doc("Open HTTP connections at most from one source address; past it a new "
+               "connection gets 503 with Retry-After.",
+               "Stops one client from taking every slot; clients behind one NAT or "
+               "proxy share the limit, so raise it for them."),
+      option("request-header-timeout", &node_options::request_header_timeout, "duration",
+             5s)
+          .doc("How long a connection may take to send a complete request line after "
+               "it opens (TLS handshake included) or, kept alive, after the first byte "
+               "of its next request; past it the connection is closed (408 if it sent "
+               "part of one).",
+               "Shorter frees the slots of clients that connect and send nothing "
+               "sooner; too short fails clients on slow links."),
       option("keep-alive-timeout", &node_options::keep_alive_timeout, "duration", 30s)
           .doc("How long an idle keep-alive HTTP connection stays open.",
                "Longer saves clients reconnects after pauses; shorter frees idle "

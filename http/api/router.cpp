@@ -373,6 +373,8 @@ std::optional<http_response> route_now(const http_request& request,
 
 void route(const http_request& request, gateway_backend& backend,
            const router_limits& limits, responder respond) {
+  if (!admit(limits.access.get(), request, respond))
+    return;
   if (auto res = route_now(request, backend, limits, respond))
     respond(std::move(*res));
 }

@@ -3,6 +3,7 @@
 // The HTTP API as a pure function: request in, response out. No sockets and no CAF,
 // so every route, status code and error shape is unit-tested without a server.
 
+#include "http/api/access_control.hpp"
 #include "http/api/snapshot_store.hpp"
 #include "http/server/http_message.hpp"
 
@@ -117,6 +118,9 @@ struct router_limits {
   /// Largest accepted request body in bytes; larger ones get 413. The API's bodies
   /// are tiny, so a small limit costs nothing and caps memory per connection.
   std::size_t max_body_bytes = 4096;
+  /// Tokens and whether GET writes (checked before routing, see `access_control`);
+  /// null lets every request through, as the blog's API does.
+  std::shared_ptr<const access_control> access;
 };
 
 /// Maps one request to its response.

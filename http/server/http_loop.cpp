@@ -1,7 +1,7 @@
 #include "http/server/http_loop.hpp"
 
-// The loop half of the HTTP event loop: epoll, accepting, stopping and timeouts
-// (http_connection_io.cpp has what happens on one connection).
+// The loop half of the HTTP event loop: epoll, accepting, limits, stopping and
+// timeouts (http_connection_io.cpp has what happens on one connection).
 
 #include "actors/log.hpp"
 #include "http/server/response_writer.hpp"
@@ -21,44 +21,44 @@ namespace onevalue {
 
 namespace {
 
-constexpr uint64_t listen_tag = 0;
-constexpr uint64_t wake_tag = 1;
+constexpr uint64_t plain_listen_tag = 0;
+constexpr uint64_t tls_listen_tag = 1;
+constexpr uint64_t wake_tag = 2;
 /// How often timeouts are checked; also bounds how late one fires.
 constexpr std::chrono::milliseconds sweep_interval{250};
 /// How long accepting pauses after running out of file descriptors or memory.
 constexpr std::chrono::milliseconds accept_pause{100};
+/// How often a refused connection is logged at most.
+constexpr std::chrono::seconds warning_interval{10};
 
 } // namespace
 
-http_loop::http_loop(int listen_fd, const request_handler& handler,
-                     const http_server_settings& settings,
-                     std::atomic<std::size_t>& open_connections)
-    : listen_fd_(listen_fd), handler_(handler), settings_(settings),
-      open_connections_(open_connections) {
+http_loop::http_loop(http_loop_shared& shared)
+    : shared_(shared), settings_(shared.settings) {
   parser_limits_.max_body_bytes = settings_.max_body_bytes;
   parser_limits_.max_header_bytes = settings_.max_header_bytes;
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   inbox_ = std::make_shared<completion_inbox>();
   if (epoll_fd_ < 0 || inbox_->fd() < 0) {
-    init_error_ = std::string{"cannot create an HTTP event loop: "} + std::strerror(errno);
+    init_error_ =
+        std::string{"cannot create an HTTP event loop: "} + std::strerror(errno);
     return;
   }
-  epoll_event listen_event{};
-  // EPOLLEXCLUSIVE: a new connection wakes one loop, not all of them.
-  listen_event.events = EPOLLIN | EPOLLEXCLUSIVE;
-  listen_event.data.u64 = listen_tag;
   epoll_event wake_event{};
   wake_event.events = EPOLLIN;
   wake_event.data.u64 = wake_tag;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &listen_event) != 0
-      || ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, inbox_->fd(), &wake_event) != 0)
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, inbox_->fd(), &wake_event) != 0) {
     init_error_ = std::string{"cannot watch the HTTP socket: "} + std::strerror(errno);
+    return;
+  }
+  watch_listeners(true);
 }
 
 http_loop::~http_loop() {
   for (auto& [id, c] : connections_) {
     ::close(c.fd);
-    --open_connections_;
+    shared_.clients.release(c.client);
+    --shared_.open_connections;
   }
   inbox_->close();
   if (epoll_fd_ >= 0)
@@ -70,6 +70,25 @@ void http_loop::stop() {
   inbox_->wake();
 }
 
+void http_loop::watch_listeners(bool on) {
+  for (auto [fd, tag] : {std::pair{shared_.plain_fd, plain_listen_tag},
+                         std::pair{shared_.tls_fd, tls_listen_tag}}) {
+    if (fd < 0)
+      continue;
+    if (!on) {
+      ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+      continue;
+    }
+    epoll_event listen_event{};
+    // EPOLLEXCLUSIVE: a new connection wakes one loop, not all of them.
+    listen_event.events = EPOLLIN | EPOLLEXCLUSIVE;
+    listen_event.data.u64 = tag;
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &listen_event) != 0
+        && init_error_.empty() && errno != EEXIST)
+      init_error_ = std::string{"cannot watch the HTTP socket: "} + std::strerror(errno);
+  }
+}
+
 void http_loop::run() {
   inbox_->bind_to_current_thread();
   std::array<epoll_event, 128> events{};
@@ -79,7 +98,7 @@ void http_loop::run() {
     if (stop_requested_ && !draining_) {
       draining_ = true;
       drain_deadline = clock::now() + settings_.drain_timeout;
-      ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+      watch_listeners(false);
     }
     if (draining_) {
       std::vector<uint64_t> idle;
@@ -91,8 +110,11 @@ void http_loop::run() {
       if (connections_.empty() || clock::now() >= drain_deadline)
         break;
     }
-    if (accept_paused_ && clock::now() >= accept_resume_at_)
-      resume_accepting();
+    if (accept_paused_ && clock::now() >= accept_resume_at_) {
+      accept_paused_ = false;
+      if (!draining_)
+        watch_listeners(true);
+    }
     auto wait = sweep_interval;
     if (draining_)
       wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -107,8 +129,10 @@ void http_loop::run() {
     for (int i = 0; i < n; ++i) {
       auto tag = events[static_cast<std::size_t>(i)].data.u64;
       auto flags = events[static_cast<std::size_t>(i)].events;
-      if (tag == listen_tag) {
-        accept_all();
+      if (tag == plain_listen_tag || tag == tls_listen_tag) {
+        if (!draining_ && !accept_paused_)
+          accept_all(tag == tls_listen_tag ? shared_.tls_fd : shared_.plain_fd,
+                     tag == tls_listen_tag);
         continue;
       }
       if (tag == wake_tag) {
@@ -126,6 +150,8 @@ void http_loop::run() {
         on_readable(c, (flags & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
       else if (was_blocked && c.out.empty())
         resume(c); // the blocked response went out: serve what waits behind it
+      if (auto again = connections_.find(tag); again != connections_.end())
+        track_idle(again->second);
     }
     apply_completions();
     auto now = clock::now();
@@ -138,30 +164,23 @@ void http_loop::run() {
 }
 
 void http_loop::pause_accepting(const char* reason) {
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+  watch_listeners(false);
   accept_paused_ = true;
   accept_resume_at_ = clock::now() + accept_pause;
   auto now = clock::now();
-  if (now - last_accept_warning_ > std::chrono::seconds{10}) {
+  if (now - last_accept_warning_ > warning_interval) {
     last_accept_warning_ = now;
     OV_LOG_WARN("HTTP accept failed ({}): not accepting for {} ms", reason,
                 accept_pause.count());
   }
 }
 
-void http_loop::resume_accepting() {
-  accept_paused_ = false;
-  if (draining_)
-    return;
-  epoll_event listen_event{};
-  listen_event.events = EPOLLIN | EPOLLEXCLUSIVE;
-  listen_event.data.u64 = listen_tag;
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &listen_event);
-}
-
-void http_loop::accept_all() {
+void http_loop::accept_all(int listen_fd, bool tls) {
   for (;;) {
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    sockaddr_storage peer{};
+    socklen_t peer_len = sizeof(peer);
+    int fd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&peer), &peer_len,
+                       SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED)
         continue;
@@ -173,30 +192,83 @@ void http_loop::accept_all() {
         OV_LOG_WARN("HTTP accept failed: {}", std::strerror(errno));
       return;
     }
-    if (open_connections_ >= settings_.max_connections) {
-      auto refusal = closing_error_response(503, "too many open connections on this node");
+    if (!admit(fd, client_key(peer), tls))
+      ::close(fd);
+  }
+}
+
+bool http_loop::admit(int fd, const std::string& client, bool tls) {
+  // The client's own limit first: a client past it must not close anyone else's
+  // idle connection to make room.
+  const char* refusal = nullptr;
+  if (!shared_.clients.acquire(client)) {
+    refusal = "too many open connections from your address; close some and retry";
+  } else if (shared_.open_connections >= settings_.max_connections && !evict_idle()) {
+    shared_.clients.release(client);
+    refusal = "too many open connections on this node; retry later";
+  }
+  if (refusal != nullptr) {
+    auto now = clock::now();
+    if (now - last_limit_warning_ > warning_interval) {
+      last_limit_warning_ = now;
+      OV_LOG_WARN("HTTP connection from {} refused: {}", describe_client(client),
+                  refusal);
+    }
+    // On the HTTPS port a plaintext answer would be noise to the client; it is closed.
+    if (!tls) {
+      auto answer = closing_error_response(503, refusal, {{"Retry-After", "1"}});
       [[maybe_unused]] auto sent =
-          ::send(fd, refusal.data(), refusal.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      ::close(fd);
-      continue;
+          ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     }
-    int yes = 1;
-    // Without TCP_NODELAY a keep-alive response can wait ~40 ms for Nagle (CAF-NOTES §6).
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
-    auto id = next_id_++;
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-    ev.data.u64 = id;
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
-      OV_LOG_WARN("HTTP connection not watched: {}", std::strerror(errno));
-      ::close(fd);
-      continue;
+    return false;
+  }
+  std::unique_ptr<tls_session> session;
+  if (tls) {
+    session = std::make_unique<tls_session>(shared_.tls->native());
+    if (!session->valid()) {
+      OV_LOG_WARN("HTTPS connection dropped: cannot create a TLS session");
+      shared_.clients.release(client);
+      return false;
     }
-    ++open_connections_;
-    auto& c = connections_[id];
-    c.fd = fd;
-    c.id = id;
-    c.last_activity = clock::now();
+  }
+  int yes = 1;
+  // Without TCP_NODELAY a keep-alive response can wait ~40 ms for Nagle (CAF-NOTES §6).
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+  auto id = next_id_++;
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.data.u64 = id;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+    OV_LOG_WARN("HTTP connection not watched: {}", std::strerror(errno));
+    shared_.clients.release(client);
+    return false;
+  }
+  ++shared_.open_connections;
+  auto& c = connections_[id];
+  c.fd = fd;
+  c.id = id;
+  c.client = client;
+  c.tls = std::move(session);
+  c.accepted_at = c.last_activity = clock::now();
+  track_idle(c);
+  return true;
+}
+
+bool http_loop::evict_idle() {
+  if (idle_order_.empty())
+    return false;
+  close_connection(idle_order_.front());
+  return true;
+}
+
+void http_loop::track_idle(connection& c) {
+  bool idle = is_idle(c);
+  if (idle && !c.in_idle_order) {
+    c.idle_pos = idle_order_.insert(idle_order_.end(), c.id);
+    c.in_idle_order = true;
+  } else if (!idle && c.in_idle_order) {
+    idle_order_.erase(c.idle_pos);
+    c.in_idle_order = false;
   }
 }
 
@@ -204,43 +276,66 @@ void http_loop::close_connection(uint64_t id) {
   auto it = connections_.find(id);
   if (it == connections_.end())
     return;
-  ::close(it->second.fd); // also removes it from the epoll set
+  auto& c = it->second;
+  if (c.in_idle_order)
+    idle_order_.erase(c.idle_pos);
+  ::close(c.fd); // also removes it from the epoll set
+  shared_.clients.release(c.client);
   connections_.erase(it);
-  --open_connections_;
+  --shared_.open_connections;
 }
 
 bool http_loop::is_idle(const connection& c) const {
   return !c.awaiting_response && c.out.empty() && c.in.empty();
 }
 
+http_loop::timeout_verdict http_loop::check_timeouts(const connection& c,
+                                                     clock::time_point now) const {
+  if (c.lingering)
+    return now - c.last_activity > settings_.read_timeout ? timeout_verdict::close
+                                                          : timeout_verdict::none;
+  if (c.awaiting_response)
+    return timeout_verdict::none; // the handler always answers (writes and watches
+                                  // have deadlines)
+  if (!c.out.empty())
+    return now - c.write_blocked_since > settings_.write_timeout ? timeout_verdict::close
+                                                                 : timeout_verdict::none;
+  if (c.tls && !c.tls->handshake_done())
+    return now - c.accepted_at > settings_.tls.handshake_timeout ? timeout_verdict::close
+                                                                 : timeout_verdict::none;
+  // A new connection must send its request line soon after it was opened; a kept-
+  // alive one soon after its next request began. One that sent nothing gets no answer.
+  auto line_clock = c.requests == 0 ? c.accepted_at : c.request_started;
+  if (!c.has_request_line && (c.requests == 0 || !c.in.empty())
+      && now - line_clock > settings_.request_header_timeout)
+    return c.in.empty() ? timeout_verdict::close : timeout_verdict::answer_408;
+  // A started request must be complete within the read timeout however slowly its
+  // bytes drip in (a slowloris client would otherwise hold the connection).
+  if (!c.in.empty())
+    return now - c.request_started > settings_.read_timeout ? timeout_verdict::answer_408
+                                                            : timeout_verdict::none;
+  if (c.requests > 0 && now - c.last_activity > settings_.keep_alive_timeout)
+    return timeout_verdict::close;
+  return timeout_verdict::none;
+}
+
 void http_loop::sweep_timeouts(clock::time_point now) {
   std::vector<uint64_t> expired;
   std::vector<uint64_t> slow_requests;
   for (auto& [id, c] : connections_) {
-    if (c.lingering) {
-      if (now - c.last_activity > settings_.read_timeout)
-        expired.push_back(id);
-      continue;
-    }
-    if (c.awaiting_response)
-      continue; // the handler always answers (the API: writes and watches have deadlines)
-    if (!c.out.empty()) {
-      if (now - c.write_blocked_since > settings_.write_timeout)
-        expired.push_back(id);
-      continue;
-    }
-    // A started request must be complete within the read timeout however slowly its
-    // bytes drip in (a slowloris client would otherwise hold the connection forever).
-    if (!c.in.empty() && now - c.request_started > settings_.read_timeout)
-      slow_requests.push_back(id);
-    else if (c.in.empty() && now - c.last_activity > settings_.keep_alive_timeout)
+    auto verdict = check_timeouts(c, now);
+    if (verdict == timeout_verdict::close)
       expired.push_back(id);
+    else if (verdict == timeout_verdict::answer_408)
+      slow_requests.push_back(id);
   }
   for (auto id : expired)
     close_connection(id);
   for (auto id : slow_requests) {
     auto& c = connections_.at(id);
-    answer_and_close(c, 408, "request not completed within the read timeout");
+    answer_and_close(c, 408, "request not completed within the time allowed");
+    if (auto again = connections_.find(id); again != connections_.end())
+      track_idle(again->second);
   }
 }
 

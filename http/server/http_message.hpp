@@ -50,4 +50,4 @@ using responder = std::function<void(http_response)>;
 /// so it must never block.
 using request_handler = std::function<void(const http_request&, responder)>;
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -1,12 +1,13 @@
 #include "http/server/http_parser.hpp"
 
+#include "http/server/chunked_body.hpp"
+#include "http/server/http_syntax.hpp"
 #include "http/server/text_util.hpp"
 #include "http/server/url_decoding.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <optional>
+#include <vector>
 
 namespace onevalue {
 
@@ -22,42 +23,30 @@ http_parse_result bad(int code, std::string message) {
   return out;
 }
 
-bool is_token_char(char c) {
-  static constexpr std::string_view extra = "!#$%&'*+-.^_`|~";
-  auto u = static_cast<unsigned char>(c);
-  return std::isalnum(u) != 0 || extra.find(c) != std::string_view::npos;
+std::string limit_text(std::size_t bytes) {
+  return "the limit of " + std::to_string(bytes) + " bytes";
 }
 
-bool is_token(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), is_token_char);
-}
-
-
-/// Splits off the next line of `rest` (without its CRLF or LF); nullopt if none is
-/// complete yet.
-std::optional<std::string_view> next_line(std::string_view& rest) {
-  auto end = rest.find('\n');
-  if (end == std::string_view::npos)
-    return std::nullopt;
-  auto line = rest.substr(0, end);
-  rest.remove_prefix(end + 1);
-  if (!line.empty() && line.back() == '\r')
-    line.remove_suffix(1);
-  return line;
-}
-
-/// Whether the comma-separated list `value` holds `token` (case-insensitive).
-bool list_has(std::string_view value, std::string_view token) {
-  auto items = to_lower(value);
-  std::string_view rest = items;
-  while (!rest.empty()) {
-    auto comma = rest.find(',');
-    if (trim_blanks(rest.substr(0, comma)) == token)
-      return true;
+/// The items of the comma-separated list `value`, trimmed and lower-cased; empty items
+/// are dropped (RFC 9110 §5.6.1).
+std::vector<std::string> list_items(std::string_view value) {
+  std::vector<std::string> out;
+  while (!value.empty()) {
+    auto comma = value.find(',');
+    auto item = trim_blanks(value.substr(0, comma));
+    if (!item.empty())
+      out.push_back(to_lower(item));
     if (comma == std::string_view::npos)
       break;
-    rest.remove_prefix(comma + 1);
+    value.remove_prefix(comma + 1);
   }
+  return out;
+}
+
+bool list_has(std::string_view value, std::string_view token) {
+  for (const auto& item : list_items(value))
+    if (item == token)
+      return true;
   return false;
 }
 
@@ -74,16 +63,19 @@ std::string parse_request_line(std::string_view line, http_request& req, bool& h
   if (!is_token(method))
     return "malformed method";
   if (proto.size() != 8 || proto.substr(0, 7) != "HTTP/1.") {
-    if (proto.substr(0, 5) == "HTTP/")
+    if (proto.substr(0, 5) == "HTTP/" && proto.size() == 8 && proto[5] >= '0'
+        && proto[5] <= '9' && proto[6] == '.' && proto[7] >= '0' && proto[7] <= '9')
       return "version";
     return "malformed HTTP version";
   }
   if (proto[7] != '0' && proto[7] != '1')
     return "version";
   http10 = proto[7] == '0';
+  if (!is_target_text(target))
+    return "control character, space or non-ASCII byte in the request target";
   // Absolute-form (`http://host/path`): only the path and query count.
   if (auto scheme = target.find("://");
-      scheme != std::string_view::npos && target.front() != '/') {
+      scheme != std::string_view::npos && !target.empty() && target.front() != '/') {
     auto path_start = target.find('/', scheme + 3);
     target = path_start == std::string_view::npos ? std::string_view{"/"}
                                                   : target.substr(path_start);
@@ -99,68 +91,89 @@ std::string parse_request_line(std::string_view line, http_request& req, bool& h
   return "";
 }
 
-/// Where the body of a request is, once the headers are parsed.
-struct framing {
-  bool chunked = false;
-  std::size_t content_length = 0;
+/// What the header section said about the body and the connection.
+struct head_facts {
+  bool http10 = false;
+  int host_fields = 0;
+  std::optional<std::size_t> content_length;
 };
 
-/// Decodes a chunked body at the start of `rest` into `body`. Returns the bytes used
-/// (through the empty line after the last chunk), 0 if incomplete, or sets
-/// `error`/`error_status`.
-std::size_t decode_chunked(std::string_view rest, std::string& body,
-                           const http_parser_limits& limits, int& error_status,
-                           std::string& error) {
-  std::string_view cursor = rest;
-  for (;;) {
-    auto line = next_line(cursor);
-    if (!line)
-      return 0;
-    auto size_text = trim_blanks(line->substr(0, line->find(';')));
-    std::size_t size = 0;
-    if (size_text.empty() || size_text.size() > 8) {
-      error_status = 400;
-      error = "malformed chunk size";
-      return 0;
-    }
-    for (char c : size_text) {
-      int d = hex_digit(c);
-      if (d < 0) {
-        error_status = 400;
-        error = "malformed chunk size";
-        return 0;
-      }
-      size = size * 16 + static_cast<std::size_t>(d);
-    }
-    if (body.size() + size > limits.max_body_bytes) {
-      error_status = 413;
-      error = "request body exceeds the limit of " + std::to_string(limits.max_body_bytes)
-              + " bytes";
-      return 0;
-    }
-    if (size == 0) {
-      // Trailer fields (ignored) up to an empty line.
-      for (;;) {
-        auto trailer = next_line(cursor);
-        if (!trailer)
-          return 0;
-        if (trailer->empty())
-          return rest.size() - cursor.size();
-      }
-    }
-    if (cursor.size() < size + 1)
-      return 0;
-    body.append(cursor.substr(0, size));
-    cursor.remove_prefix(size);
-    auto end = next_line(cursor);
-    if (!end)
-      return 0;
-    if (!end->empty()) {
-      error_status = 400;
-      error = "malformed chunk: data longer than its size";
-      return 0;
-    }
+/// Checks one header field line and adds it to `headers`; "" or the reason for a 400.
+std::string add_field(std::string_view line, std::map<std::string, std::string>& headers,
+                      head_facts& facts) {
+  if (line.front() == ' ' || line.front() == '\t')
+    return "obsolete line folding (a header line starting with whitespace)";
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos)
+    return "malformed header field (no colon)";
+  auto raw_name = line.substr(0, colon);
+  if (!is_token(raw_name)) {
+    if (!raw_name.empty() && (raw_name.back() == ' ' || raw_name.back() == '\t'))
+      return "whitespace between a header name and its colon";
+    return "malformed header name";
   }
+  auto name = to_lower(raw_name);
+  auto value = trim_blanks(line.substr(colon + 1));
+  if (!is_field_value(value))
+    return "control character in the value of header " + name;
+  if (name == "host") {
+    if (++facts.host_fields > 1)
+      return "more than one Host header";
+    if (!is_host_value(value))
+      return "malformed Host header";
+  }
+  if (name == "content-length") {
+    std::size_t n = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (value.empty() || ec != std::errc{} || end != value.data() + value.size())
+      return "malformed Content-Length";
+    if (facts.content_length && *facts.content_length != n)
+      return "conflicting Content-Length fields";
+    facts.content_length = n;
+  }
+  auto [it, fresh] = headers.emplace(std::move(name), std::string{value});
+  if (!fresh && it->first != "content-length")
+    it->second += ", " + std::string{value};
+  return "";
+}
+
+/// The framing checks once all header fields are in; "" or sets `status_out` and
+/// returns the reason. `chunked` tells whether the body is chunked.
+std::string check_framing(const std::map<std::string, std::string>& headers,
+                          const head_facts& facts, bool& chunked, int& status_out) {
+  status_out = 400;
+  if (!facts.http10 && facts.host_fields == 0)
+    return "missing Host header (required in HTTP/1.1)";
+  auto te = headers.find("transfer-encoding");
+  if (te == headers.end())
+    return "";
+  if (facts.http10)
+    return "Transfer-Encoding is not allowed in HTTP/1.0";
+  if (facts.content_length)
+    return "both Content-Length and Transfer-Encoding";
+  auto codings = list_items(te->second);
+  if (codings.empty() || codings.back() != "chunked")
+    return "Transfer-Encoding must end with chunked";
+  if (codings.size() > 1) {
+    bool repeated = false;
+    for (std::size_t i = 0; i + 1 < codings.size(); ++i)
+      repeated = repeated || codings[i] == "chunked";
+    if (repeated)
+      return "chunked applied more than once";
+    status_out = 501;
+    return "unsupported Transfer-Encoding " + te->second
+           + "; only chunked is implemented";
+  }
+  chunked = true;
+  return "";
+}
+
+/// An `incomplete` result, telling whether the request line is complete.
+http_parse_result waiting(bool has_request_line, bool expects_continue = false) {
+  http_parse_result out;
+  out.has_request_line = has_request_line;
+  out.expects_continue = expects_continue;
+  return out;
 }
 
 } // namespace
@@ -170,103 +183,81 @@ http_parse_result parse_http_request(std::string_view input,
   http_parse_result out;
   // Skip empty lines before a request (RFC 9112 §2.2 robustness).
   std::size_t skipped = 0;
-  while (skipped < input.size() && (input[skipped] == '\r' || input[skipped] == '\n'))
-    ++skipped;
-  std::string_view rest = input.substr(skipped);
-  auto head_end = rest.find("\n\r\n");
-  auto bare_end = rest.find("\n\n");
-  std::size_t head_size = std::string_view::npos;
-  if (head_end != std::string_view::npos)
-    head_size = head_end + 3;
-  if (bare_end != std::string_view::npos && (bare_end + 2 < head_size))
-    head_size = bare_end + 2;
-  if (head_size == std::string_view::npos) {
-    if (rest.size() > limits.max_header_bytes)
-      return bad(431, "request header fields exceed the limit of "
-                          + std::to_string(limits.max_header_bytes) + " bytes");
-    return out;
+  while (input.substr(skipped, 2) == "\r\n")
+    skipped += 2;
+  const std::string_view head_start = input.substr(skipped);
+  std::string_view rest = head_start;
+  std::string_view line;
+  auto got = next_crlf_line(rest, line);
+  if (got == line_status::incomplete) {
+    if (rest.size() <= limits.max_header_bytes)
+      return waiting(false);
+    if (rest.find(' ') == std::string_view::npos)
+      return bad(400, "malformed request line");
+    return bad(414, "request line exceeds " + limit_text(limits.max_header_bytes));
   }
-  if (head_size > limits.max_header_bytes)
-    return bad(431, "request header fields exceed the limit of "
-                        + std::to_string(limits.max_header_bytes) + " bytes");
-  std::string_view head = rest.substr(0, head_size);
-  auto request_line = next_line(head);
-  bool http10 = false;
-  if (auto err = parse_request_line(*request_line, out.request, http10); !err.empty()) {
+  if (got != line_status::complete)
+    return bad(400, describe(got));
+  if (line.size() + 2 > limits.max_header_bytes)
+    return bad(414, "request line exceeds " + limit_text(limits.max_header_bytes));
+  head_facts facts;
+  if (auto err = parse_request_line(line, out.request, facts.http10); !err.empty()) {
     if (err == "version")
       return bad(505, "HTTP version not supported; use HTTP/1.1 or HTTP/1.0");
     return bad(400, err);
   }
   auto& headers = out.request.headers;
-  std::optional<std::size_t> content_length;
-  for (auto line = next_line(head); line && !line->empty(); line = next_line(head)) {
-    auto colon = line->find(':');
-    if (colon == std::string_view::npos || !is_token(line->substr(0, colon)))
-      return bad(400, "malformed header field");
-    auto name = to_lower(line->substr(0, colon));
-    auto value = std::string{trim_blanks(line->substr(colon + 1))};
-    if (name == "content-length") {
-      std::size_t n = 0;
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (value.empty() || ec != std::errc{} || end != value.data() + value.size())
-        return bad(400, "malformed Content-Length");
-      if (content_length && *content_length != n)
-        return bad(400, "conflicting Content-Length fields");
-      content_length = n;
-    }
-    auto [it, fresh] = headers.emplace(name, value);
-    if (!fresh && name != "content-length")
-      it->second += ", " + value;
+  for (;;) {
+    got = next_crlf_line(rest, line);
+    auto head_size = head_start.size() - rest.size();
+    if (head_size > limits.max_header_bytes
+        || (got == line_status::incomplete
+            && head_start.size() > limits.max_header_bytes))
+      return bad(431,
+                 "request header fields exceed " + limit_text(limits.max_header_bytes));
+    if (got == line_status::incomplete)
+      return waiting(true);
+    if (got != line_status::complete)
+      return bad(400, describe(got));
+    if (line.empty())
+      break;
+    if (auto err = add_field(line, headers, facts); !err.empty())
+      return bad(400, err);
   }
-  framing frame;
-  if (auto te = headers.find("transfer-encoding"); te != headers.end()) {
-    if (http10)
-      return bad(400, "Transfer-Encoding is not allowed in HTTP/1.0");
-    if (content_length)
-      return bad(400, "both Content-Length and Transfer-Encoding");
-    if (to_lower(trim_blanks(te->second)) != "chunked")
-      return bad(501, "unsupported Transfer-Encoding " + te->second
-                          + "; only chunked is implemented");
-    frame.chunked = true;
-  } else if (content_length) {
-    frame.content_length = *content_length;
-    if (frame.content_length > limits.max_body_bytes)
-      return bad(413, "request body of " + std::to_string(frame.content_length)
-                          + " bytes exceeds the limit of "
-                          + std::to_string(limits.max_body_bytes) + " bytes");
-  }
+  bool chunked = false;
+  int framing_status = 400;
+  if (auto err = check_framing(headers, facts, chunked, framing_status); !err.empty())
+    return bad(framing_status, err);
+  if (!chunked && facts.content_length && *facts.content_length > limits.max_body_bytes)
+    return bad(413, "request body of " + std::to_string(*facts.content_length)
+                        + " bytes exceeds " + limit_text(limits.max_body_bytes));
   auto connection = headers.find("connection");
-  if (http10)
+  if (facts.http10)
     out.keep_alive =
         connection != headers.end() && list_has(connection->second, "keep-alive");
   else
-    out.keep_alive = connection == headers.end() || !list_has(connection->second, "close");
+    out.keep_alive =
+        connection == headers.end() || !list_has(connection->second, "close");
   if (auto ct = headers.find("content-type"); ct != headers.end())
     out.request.content_type = ct->second;
-  auto body_input = rest.substr(head_size);
   auto expect = headers.find("expect");
-  bool wants_continue = expect != headers.end() && to_lower(expect->second) == "100-continue"
-                        && !http10;
-  if (frame.chunked) {
-    int error_status = 0;
-    std::string error;
-    auto used = decode_chunked(body_input, out.request.body, limits, error_status, error);
-    if (error_status != 0)
-      return bad(error_status, error);
-    if (used == 0) {
-      http_parse_result waiting;
-      waiting.expects_continue = wants_continue;
-      return waiting;
-    }
-    out.consumed = skipped + head_size + used;
+  bool wants_continue = expect != headers.end()
+                        && to_lower(expect->second) == "100-continue" && !facts.http10;
+  auto head_size = head_start.size() - rest.size();
+  if (chunked) {
+    auto body = decode_chunked_body(rest, out.request.body, limits.max_body_bytes,
+                                    limits.max_header_bytes);
+    if (body.outcome == chunked_result::status::bad)
+      return bad(body.error_status, body.error_message);
+    if (body.outcome == chunked_result::status::incomplete)
+      return waiting(true, wants_continue);
+    out.consumed = skipped + head_size + body.consumed;
   } else {
-    if (body_input.size() < frame.content_length) {
-      http_parse_result waiting;
-      waiting.expects_continue = wants_continue;
-      return waiting;
-    }
-    out.request.body = std::string{body_input.substr(0, frame.content_length)};
-    out.consumed = skipped + head_size + frame.content_length;
+    auto length = facts.content_length.value_or(0);
+    if (rest.size() < length)
+      return waiting(true, wants_continue);
+    out.request.body = std::string{rest.substr(0, length)};
+    out.consumed = skipped + head_size + length;
   }
   out.outcome = status::complete;
   return out;

@@ -24,13 +24,17 @@ http_server::~http_server() {
   stop();
 }
 
-int http_server::open_listener(std::string& error) {
+std::size_t http_server::open_connections() const {
+  return shared_ ? shared_->open_connections.load() : 0;
+}
+
+int http_server::open_listener(uint16_t port, uint16_t& bound, std::string& error) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE;
   addrinfo* found = nullptr;
-  auto port_text = std::to_string(settings_.port);
+  auto port_text = std::to_string(port);
   if (int rc = ::getaddrinfo(settings_.bind_address.c_str(), port_text.c_str(), &hints,
                              &found);
       rc != 0) {
@@ -62,20 +66,17 @@ int http_server::open_listener(std::string& error) {
   socklen_t len = sizeof(addr);
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   if (addr.ss_family == AF_INET)
-    bound_port_ = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+    bound = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
   else
-    bound_port_ = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+    bound = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
   return fd;
 }
 
 std::string http_server::start() {
-  auto where = settings_.bind_address + ":" + std::to_string(settings_.port);
   if (started_)
-    return "HTTP server on " + where + " already started";
-  std::string error;
-  listen_fd_ = open_listener(error);
-  if (listen_fd_ < 0)
-    return "cannot bind HTTP on " + where + ": " + error;
+    return "HTTP server on " + settings_.bind_address + " already started";
+  if (!settings_.plain_enabled && !settings_.tls.enabled)
+    return "neither HTTP nor HTTPS is enabled";
   auto ls = settings_;
   // Past the process's descriptor limit accept fails anyway; keep a reserve for the
   // node's own files and cluster sockets and refuse politely (503) before that.
@@ -89,13 +90,40 @@ std::string http_server::start() {
       ls.max_connections = static_cast<std::size_t>(usable);
     }
   }
+  auto shared = std::make_unique<http_loop_shared>(handler_, std::move(ls));
+  if (settings_.tls.enabled) {
+    shared->tls = std::make_unique<tls_context>(settings_.tls);
+    if (!shared->tls->error().empty())
+      return shared->tls->error();
+  }
+  std::string error;
+  if (settings_.plain_enabled) {
+    shared->plain_fd = open_listener(settings_.port, bound_port_, error);
+    if (shared->plain_fd < 0)
+      return "cannot bind HTTP on " + settings_.bind_address + ":"
+             + std::to_string(settings_.port) + ": " + error;
+  }
+  if (settings_.tls.enabled) {
+    shared->tls_fd = open_listener(settings_.tls.port, bound_tls_port_, error);
+    if (shared->tls_fd < 0) {
+      if (shared->plain_fd >= 0)
+        ::close(shared->plain_fd);
+      bound_port_ = 0;
+      return "cannot bind HTTPS on " + settings_.bind_address + ":"
+             + std::to_string(settings_.tls.port) + ": " + error;
+    }
+  }
+  shared_ = std::move(shared);
+  return start_loops();
+}
+
+std::string http_server::start_loops() {
   for (int i = 0; i < std::max(1, settings_.threads); ++i) {
-    auto loop = std::make_unique<http_loop>(listen_fd_, handler_, ls, open_connections_);
+    auto loop = std::make_unique<http_loop>(*shared_);
     if (!loop->init_error().empty()) {
       auto reason = loop->init_error();
       loops_.clear();
-      ::close(listen_fd_);
-      listen_fd_ = -1;
+      stop();
       return reason;
     }
     loops_.push_back(std::move(loop));
@@ -103,8 +131,16 @@ std::string http_server::start() {
   started_ = true;
   for (auto& loop : loops_)
     threads_.emplace_back([l = loop.get()] { l->run(); });
-  OV_LOG_INFO("HTTP API listening on {}:{} ({} event loop{})", settings_.bind_address,
-              bound_port_, loops_.size(), loops_.size() == 1 ? "" : "s");
+  std::string where;
+  if (shared_->plain_fd >= 0)
+    where = "http " + settings_.bind_address + ":" + std::to_string(bound_port_);
+  if (shared_->tls_fd >= 0)
+    where +=
+        std::string{where.empty() ? "" : ", "} + "https " + settings_.bind_address + ":"
+        + std::to_string(bound_tls_port_)
+        + (settings_.tls.client_ca_file.empty() ? "" : " (client certificates required)");
+  OV_LOG_INFO("HTTP API listening on {} ({} event loop{})", where, loops_.size(),
+              loops_.size() == 1 ? "" : "s");
   return "";
 }
 
@@ -115,9 +151,11 @@ void http_server::stop() {
     t.join();
   threads_.clear();
   loops_.clear();
-  if (listen_fd_ >= 0) {
-    ::close(listen_fd_);
-    listen_fd_ = -1;
+  if (shared_) {
+    for (int fd : {shared_->plain_fd, shared_->tls_fd})
+      if (fd >= 0)
+        ::close(fd);
+    shared_->plain_fd = shared_->tls_fd = -1;
   }
 }
 

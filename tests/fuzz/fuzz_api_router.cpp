@@ -81,7 +81,7 @@ bool documented(int status) {
 void route_one(instant_backend& backend, const http_request& req) {
   int answers = 0;
   http_response res;
-  route(req, backend, router_limits{256}, [&](http_response r) {
+  route(req, backend, router_limits{256, nullptr}, [&](http_response r) {
     ++answers;
     res = std::move(r);
   });

@@ -18,7 +18,8 @@ namespace {
 
 void run_file(const std::filesystem::path& p) {
   std::ifstream in{p, std::ios::binary};
-  std::vector<char> bytes{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+  std::vector<char> bytes{std::istreambuf_iterator<char>{in},
+                          std::istreambuf_iterator<char>{}};
   LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
 }
 

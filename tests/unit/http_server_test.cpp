@@ -1,6 +1,7 @@
 #include "http/server/http_server.hpp"
 
 #include "http/api/router.hpp"
+#include "http_test_support.hpp"
 
 #include <doctest/doctest.h>
 #include <httplib.h>
@@ -18,160 +19,18 @@
 #include <vector>
 
 using namespace onevalue;
+using namespace onevalue::testing;
 using nlohmann::json;
 
 namespace {
 
-/// A thread-safe backend with a fixed view that remembers the last write. Writes are
-/// answered from another thread, as the store's replies are; blocking reads wait in a
-/// real snapshot store.
-class loopback_backend : public gateway_backend {
-public:
-  loopback_backend() {
-    snapshots.publish_value({42, {7, "n2"}});
-  }
-
-  ~loopback_backend() override {
-    for (auto& f : replies)
-      f.wait();
-  }
-
-  std::shared_ptr<const node_view> view() const override { return snapshots.load(); }
-
-  void write(int64_t n, write_callback done) override {
-    std::lock_guard<std::mutex> guard{mutex_};
-    last_write_ = n;
-    replies.push_back(std::async(std::launch::async, [n, done = std::move(done)] {
-      done(write_outcome::success({n, {8, "n1"}}));
-    }));
-  }
-
-  void write_if(int64_t n, const version&, write_callback done) override {
-    done(write_outcome::mismatch({n, {8, "n1"}}));
-  }
-
-  void watch(uint64_t index, std::chrono::milliseconds wait,
-             watch_callback done) override {
-    {
-      std::lock_guard<std::mutex> guard{mutex_};
-      last_watch_ = {index, wait};
-    }
-    snapshots.watch(index, wait, std::move(done));
-  }
-
-  void force_leave(const std::string&, leave_callback done) override {
-    done(leave_outcome{leave_outcome::kind::unknown_member, {}, ""});
-  }
-
-  std::pair<uint64_t, std::chrono::milliseconds> last_watch() {
-    std::lock_guard<std::mutex> guard{mutex_};
-    return last_watch_;
-  }
-
-  int64_t last_write() {
-    std::lock_guard<std::mutex> guard{mutex_};
-    return last_write_;
-  }
-
-  /// Waits (on a condition, with a 10 s deadline) until `n` reads are parked in the
-  /// snapshot store; false if they never were.
-  bool wait_for_watchers(std::size_t n) const {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
-    while (snapshots.watchers() != n && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::yield();
-    return snapshots.watchers() == n;
-  }
-
-  snapshot_store snapshots{"n1", 8};
-
-private:
-  std::mutex mutex_;
-  std::vector<std::future<void>> replies;
-  int64_t last_write_ = 0;
-  std::pair<uint64_t, std::chrono::milliseconds> last_watch_{0, 0};
-};
-
-/// A raw TCP client for what httplib's client can't send: pipelined, malformed,
-/// partial and HTTP/1.0 requests.
-class raw_client {
-public:
-  explicit raw_client(uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    // Reads give up after 10 s: a deadline for a broken server, not a sync point.
-    timeval tv{10, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  }
-  ~raw_client() { ::close(fd_); }
-
-  bool connected() const { return connected_; }
-
-  void send(const std::string& bytes) {
-    REQUIRE(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL)
-            == static_cast<ssize_t>(bytes.size()));
-  }
-
-  /// Reads one complete response; fails the test if the connection ends first.
-  std::string read_response() {
-    auto responses = read_responses(1);
-    REQUIRE(responses.size() == 1);
-    return responses[0];
-  }
-
-  /// Reads until `n` complete responses (framed by Content-Length) are in, or EOF.
-  std::vector<std::string> read_responses(std::size_t n) {
-    std::vector<std::string> out;
-    while (out.size() < n) {
-      auto head_end = buffer_.find("\r\n\r\n");
-      if (head_end != std::string::npos) {
-        auto head = buffer_.substr(0, head_end + 4);
-        std::size_t length = 0;
-        auto cl = head.find("Content-Length: ");
-        if (cl != std::string::npos)
-          length = std::stoul(head.substr(cl + 16));
-        if (buffer_.size() >= head_end + 4 + length) {
-          out.push_back(buffer_.substr(0, head_end + 4 + length));
-          buffer_.erase(0, head_end + 4 + length);
-          continue;
-        }
-      }
-      char chunk[4096];
-      auto got = ::recv(fd_, chunk, sizeof(chunk), 0);
-      if (got <= 0)
-        break;
-      buffer_.append(chunk, static_cast<std::size_t>(got));
-    }
-    return out;
-  }
-
-  /// True if the server closed the connection (reads EOF) within the read deadline.
-  bool closed_by_server() {
-    char c = 0;
-    return ::recv(fd_, &c, 1, 0) == 0;
-  }
-
-private:
-  int fd_ = -1;
-  bool connected_ = false;
-  std::string buffer_;
-};
-
 struct server_fixture {
   loopback_backend backend;
-  http_server server{api_handler(backend, router_limits{settings().max_body_bytes}), settings()};
+  http_server server{
+      api_handler(backend, router_limits{settings().max_body_bytes, nullptr}),
+      settings()};
 
-  static http_server_settings settings() {
-    http_server_settings s;
-    s.bind_address = "127.0.0.1";
-    s.port = 0;
-    s.threads = 2;
-    s.max_body_bytes = 64;
-    return s;
-  }
+  static http_server_settings settings() { return loopback_settings(); }
 };
 
 } // namespace
@@ -238,7 +97,7 @@ TEST_CASE_FIXTURE(server_fixture,
   loopback_backend other_backend;
   auto s = settings();
   s.port = server.port();
-  http_server second{api_handler(other_backend, router_limits{}), s};
+  http_server second{api_handler(other_backend, router_limits{4096, nullptr}), s};
   auto message = second.start();
   CHECK(message.find("cannot bind HTTP on 127.0.0.1:" + std::to_string(server.port()))
         == 0);
@@ -257,8 +116,7 @@ TEST_CASE_FIXTURE(server_fixture,
   CHECK_FALSE(res);
 }
 
-TEST_CASE_FIXTURE(server_fixture,
-                  "stop closes idle keep-alive connections at once") {
+TEST_CASE_FIXTURE(server_fixture, "stop closes idle keep-alive connections at once") {
   REQUIRE(server.start() == "");
   httplib::Client cli{"127.0.0.1", server.port()};
   cli.set_keep_alive(true);
@@ -355,28 +213,13 @@ TEST_CASE("a request that does not arrive within the read timeout gets 408") {
   loopback_backend backend;
   auto s = server_fixture::settings();
   s.read_timeout = std::chrono::milliseconds{100};
-  http_server server{api_handler(backend, router_limits{}), s};
+  http_server server{api_handler(backend, router_limits{4096, nullptr}), s};
   REQUIRE(server.start() == "");
   raw_client c{server.port()};
   c.send("GET /get HTTP/1.1\r\nHost:");
   auto response = c.read_response();
   CHECK(response.find("HTTP/1.1 408 Request Timeout") == 0);
   CHECK(c.closed_by_server());
-}
-
-TEST_CASE("past max_connections a new connection gets 503 and is closed") {
-  loopback_backend backend;
-  auto s = server_fixture::settings();
-  s.max_connections = 1;
-  http_server server{api_handler(backend, router_limits{}), s};
-  REQUIRE(server.start() == "");
-  httplib::Client first{"127.0.0.1", server.port()};
-  first.set_keep_alive(true);
-  REQUIRE(first.Get("/get"));
-  raw_client second{server.port()};
-  auto response = second.read_response();
-  CHECK(response.find("HTTP/1.1 503") == 0);
-  CHECK(second.closed_by_server());
 }
 
 TEST_CASE_FIXTURE(server_fixture,
@@ -395,15 +238,16 @@ TEST_CASE_FIXTURE(server_fixture,
 TEST_CASE_FIXTURE(server_fixture, "empty lines between pipelined requests are skipped") {
   REQUIRE(server.start() == "");
   raw_client c{server.port()};
-  c.send("PUT /v1/value HTTP/1.1\r\nContent-Length: 1\r\n\r\n3\r\n\r\n"
-         "GET /get HTTP/1.1\r\n\r\n");
+  c.send("PUT /v1/value HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n3\r\n\r\n"
+         "GET /get HTTP/1.1\r\nHost: x\r\n\r\n");
   auto responses = c.read_responses(2);
   REQUIRE(responses.size() == 2);
   CHECK(responses[1].substr(responses[1].size() - 3) == "42\n");
 }
 
-TEST_CASE_FIXTURE(server_fixture,
-                  "stop answers an in-flight blocking read and returns within the drain") {
+TEST_CASE_FIXTURE(
+    server_fixture,
+    "stop answers an in-flight blocking read and returns within the drain") {
   REQUIRE(server.start() == "");
   raw_client waiting{server.port()};
   waiting.send("GET /v1/value?index=7&wait=1m HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -441,7 +285,8 @@ public:
 
 TEST_CASE("a request whose handling throws gets one JSON 500 and the server stays up") {
   throwing_backend backend;
-  http_server server{api_handler(backend, router_limits{}), server_fixture::settings()};
+  http_server server{api_handler(backend, router_limits{4096, nullptr}),
+                     server_fixture::settings()};
   REQUIRE(server.start() == "");
   raw_client c{server.port()};
   c.send("GET /get HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -453,4 +298,52 @@ TEST_CASE("a request whose handling throws gets one JSON 500 and the server stay
   again.send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
   auto later = again.read_response();
   CHECK(later.find("HTTP/1.1 404") == 0);
+}
+
+TEST_CASE_FIXTURE(server_fixture,
+                  "a node name with CR LF cannot inject a header through the ETag") {
+  // Node names come from other nodes' gossip: a response must stay well-formed whatever
+  // they hold.
+  backend.snapshots.publish_value(
+      {5, {9, "evil\r\nSet-Cookie: a=b\r\n\r\nHTTP/1.1 200 OK"}});
+  REQUIRE(server.start() == "");
+  raw_client c{server.port()};
+  c.send("GET /v1/value HTTP/1.1\r\nHost: x\r\n\r\nGET /get HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto responses = c.read_responses(2);
+  REQUIRE(responses.size() == 2);
+  auto head = responses[0].substr(0, responses[0].find("\r\n\r\n") + 2);
+  CHECK(head.find("\r\nSet-Cookie") == std::string::npos);
+  CHECK(head.find("ETag: \"9-evilSet-Cookie: a=bHTTP/1.1 200 OK\"\r\n")
+        != std::string::npos);
+  CHECK(responses[1].substr(responses[1].size() - 2) == "5\n");
+}
+
+TEST_CASE_FIXTURE(server_fixture, "strict parsing is enforced on the wire") {
+  REQUIRE(server.start() == "");
+  struct wire_case {
+    const char* what;
+    std::string request;
+    const char* status_line;
+  };
+  const wire_case cases[] = {
+      {"missing Host", "GET /get HTTP/1.1\r\n\r\n", "HTTP/1.1 400 Bad Request"},
+      {"bare LF", "GET /get HTTP/1.1\nHost: x\n\n", "HTTP/1.1 400 Bad Request"},
+      {"a 20 KB URL",
+       "GET /get?x=" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+       "HTTP/1.1 414 URI Too Long"},
+      {"CL and TE",
+       "PUT /v1/value HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+       "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+       "HTTP/1.1 400 Bad Request"},
+  };
+  for (const auto& wc : cases) {
+    CAPTURE(wc.what);
+    raw_client c{server.port()};
+    c.send(wc.request);
+    auto response = c.read_response();
+    CHECK(response.find(wc.status_line) == 0);
+    CHECK(response.find("{\"error\":") != std::string::npos);
+    CHECK(c.closed_by_server());
+  }
+  CHECK(backend.writes() == 0);
 }

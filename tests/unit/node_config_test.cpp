@@ -3,6 +3,7 @@
 #include "app/config/node_help.hpp"
 #include "app/config/node_loader.hpp"
 #include "app/config/option_table.hpp"
+#include "config_test_support.hpp"
 
 #include <caf/config_value.hpp>
 #include <caf/settings.hpp>
@@ -19,67 +20,10 @@
 #include <thread>
 
 using namespace onevalue;
+using namespace onevalue::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// A directory under /tmp that the test owns and removes.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "onevalue-config-XXXXXX").string();
-    path = mkdtemp(pattern.data());
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream{path / name} << text;
-    return (path / name).string();
-  }
-};
-
-/// Runs the loader on a fresh node_config with a fake environment, host name and
-/// resolver, so results do not depend on the machine.
-struct loader {
-  std::map<std::string, std::string> env;
-  std::ostringstream help;
-  node_config cfg;
-
-  load_result operator()(std::vector<std::string> args) {
-    args.insert(args.begin(), "onevalue");
-    std::vector<char*> argv;
-    for (auto& arg : args)
-      argv.push_back(arg.data());
-    load_context ctx;
-    ctx.getenv = [this](const char* key) -> const char* {
-      auto i = env.find(key);
-      return i == env.end() ? nullptr : i->second.c_str();
-    };
-    ctx.host_name = [] { return std::string{"testhost.example"}; };
-    ctx.resolve_ipv4 = [](const std::string& host) -> std::optional<std::string> {
-      if (host == "testhost.example")
-        return "10.1.2.3";
-      if (host == "peer.example")
-        return "10.1.2.4";
-      return std::nullopt;
-    };
-    ctx.help_out = &help;
-    return load_node_options(cfg, static_cast<int>(argv.size()), argv.data(), ctx);
-  }
-};
-
-/// Loads `section` as the [onevalue] section of a temp file; returns the result and
-/// the file name.
-std::pair<load_result, std::string> load_section(const std::string& section,
-                                                 std::vector<std::string> extra = {}) {
-  temp_dir dir;
-  auto file = dir.write("node.ini", "[onevalue]\n" + section + "\n");
-  extra.insert(extra.begin(), "--config-file=" + file);
-  loader load;
-  return {load(extra), file};
-}
 
 const fs::path source_dir = fs::path{__FILE__}.parent_path().parent_path().parent_path();
 
@@ -91,7 +35,8 @@ TEST_CASE("a wrongly typed file value is an error naming the key and the file") 
   CHECK(result.exit_code == 2);
   CHECK(result.message
         == "config error in " + file
-               + ": onevalue.http-port: expected an integer in 1..65535, got \"abc\"");
+               + ": onevalue.http-port: expected an integer in 0..65535, 0 = plain HTTP "
+                 "off, got \"abc\"");
 }
 
 TEST_CASE("each validation rule of the [onevalue] section reports its key") {
@@ -101,8 +46,10 @@ TEST_CASE("each validation rule of the [onevalue] section reports its key") {
   };
   std::vector<row> rows = {
       {"http-port=70000",
-       "onevalue.http-port: expected an integer in 1..65535, got 70000"},
-      {"http-port=0", "onevalue.http-port: expected an integer in 1..65535, got 0"},
+       "onevalue.http-port: expected an integer in 0..65535, 0 = plain HTTP off, got "
+       "70000"},
+      {"http-port=0", "onevalue.http-port: http-port = 0 turns plain HTTP off and "
+                      "https-port is 0 (off): the node would serve no API"},
       {"cluster-port=0", "onevalue.cluster-port: expected an integer in 1..65535, got 0"},
       {"cluster-port=-1",
        "onevalue.cluster-port: expected an integer in 1..65535, got -1"},
@@ -251,9 +198,9 @@ TEST_CASE("command line errors name the command line and the key") {
   std::vector<row> rows = {
       {{"--onevalue.http-port=abc"},
        "config error in command line: onevalue.http-port: expected an integer in "
-       "1..65535, got abc"},
+       "0..65535, 0 = plain HTTP off, got abc"},
       {{"--onevalue.http-port=70000"},
-       "onevalue.http-port: expected an integer in 1..65535"},
+       "onevalue.http-port: expected an integer in 0..65535"},
       {{"--onevalue.probe-interval=250"},
        "config error in command line: onevalue.probe-interval: expected a duration (at "
        "least 1ms), a number with a unit: ms, s, m or min, h (also us, ns), e.g. 250ms, "
@@ -416,7 +363,7 @@ TEST_CASE("--help prints every onevalue option to the help stream and exits 0") 
     CHECK(result.status == load_status::exit_ok);
     CHECK(result.exit_code == 0);
     auto text = load.help.str();
-    CHECK(node_option_table().size() == 32);
+    CHECK(node_option_table().size() == 41);
     for (const auto& row : node_option_table()) {
       CAPTURE(row.key);
       bool listed = text.find("--onevalue." + row.key + "=") != std::string::npos
