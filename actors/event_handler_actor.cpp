@@ -47,31 +47,31 @@ event_handler_actor::behavior_type event_handlers(self_ptr self,
   st.coalescer = std::make_unique<event_coalescer>(config.coalescing);
   st.config = std::move(config);
   return {
-    [self](update_atom, const versioned_value& value) {
-      auto& st = self->state;
-      bool first = !st.value_seen;
-      st.value_seen = true;
-      if (first && value.ver.counter == 0)
-        return;
-      add_event(self, value);
-      deliver_due(self);
-    },
-    [](sync_atom) {},
-    [self](update_atom, const member_list& table) {
-      auto& st = self->state;
-      auto events = member_changes_between(st.members.value_or(member_list{}), table);
-      st.members = table;
-      for (const auto& e : events) {
-        OV_LOG_DEBUG("event {}: {} ({}, incarnation {})", to_string(e.type),
-                     e.member.name, to_string(e.member.state), e.member.incarnation);
-        add_event(self, e);
-      }
-      deliver_due(self);
-    },
-    [self](event_tick_atom) {
-      self->state.scheduled_tick.reset();
-      deliver_due(self);
-    },
+      [self](update_atom, const versioned_value& value) {
+        auto& st = self->state;
+        bool first = !st.value_seen;
+        st.value_seen = true;
+        if (first && value.ver.counter == 0)
+          return;
+        add_event(self, value);
+        deliver_due(self);
+      },
+      [](sync_atom) {},
+      [self](update_atom, const member_list& table) {
+        auto& st = self->state;
+        auto events = member_changes_between(st.members.value_or(member_list{}), table);
+        st.members = table;
+        for (const auto& e : events) {
+          OV_LOG_DEBUG("event {}: {} ({}, incarnation {})", to_string(e.type),
+                       e.member.name, to_string(e.member.state), e.member.incarnation);
+          add_event(self, e);
+        }
+        deliver_due(self);
+      },
+      [self](event_tick_atom) {
+        self->state.scheduled_tick.reset();
+        deliver_due(self);
+      },
   };
 }
 

@@ -24,8 +24,8 @@ std::string one_line(std::string text) {
 } // namespace
 
 handler_pool::handler_pool(handler_pool_settings settings, observer on_done)
-  : settings_(settings), on_done_(std::move(on_done)),
-    queue_(settings.concurrency, settings.queue_limit) {
+    : settings_(settings), on_done_(std::move(on_done)),
+      queue_(settings.concurrency, settings.queue_limit) {
   if (::pipe2(cancel_pipe_, O_CLOEXEC) != 0)
     OV_LOG_WARN("event handlers: no cancel pipe; running handlers finish on their own "
                 "at shutdown");
@@ -91,13 +91,14 @@ void handler_pool::work() {
   std::unique_lock<std::mutex> lock{mutex_};
   while (true) {
     std::optional<handler_job> job;
-    wake_.wait(lock, [&] { return stopping_ || (job = queue_.start_next()).has_value(); });
+    wake_.wait(lock,
+               [&] { return stopping_ || (job = queue_.start_next()).has_value(); });
     if (!job)
       return;
     lock.unlock();
-    process_request request{job->command,       job->input,
-                            job->env,           settings_.timeout,
-                            settings_.kill_grace, settings_.max_stderr_bytes};
+    process_request request{
+        job->command,      job->input,           job->env,
+        settings_.timeout, settings_.kill_grace, settings_.max_stderr_bytes};
     auto result = run_process(request, cancel_pipe_[0]);
     log_outcome(*job, result);
     if (on_done_)
@@ -127,8 +128,9 @@ void handler_pool::log_outcome(const handler_job& job, const process_result& r) 
     OV_LOG_INFO("event handler \"{}\" for {}: exit 0 in {} ms{}{}", job.command, event,
                 r.duration.count(), err.empty() ? "" : "; stderr: ", err);
   } else if (r.signal != 0) {
-    OV_LOG_WARN("event handler \"{}\" for {}: killed by signal {} after {} ms; stderr: {}",
-                job.command, event, r.signal, r.duration.count(), err);
+    OV_LOG_WARN(
+        "event handler \"{}\" for {}: killed by signal {} after {} ms; stderr: {}",
+        job.command, event, r.signal, r.duration.count(), err);
   } else {
     OV_LOG_WARN("event handler \"{}\" for {}: exit {} after {} ms; stderr: {}",
                 job.command, event, r.exit_code, r.duration.count(), err);

@@ -49,6 +49,7 @@ environment_with(const std::vector<std::pair<std::string, std::string>>& extra) 
 
 std::vector<char*> pointers(std::vector<std::string>& strings) {
   std::vector<char*> out;
+  out.reserve(strings.size() + 1);
   for (auto& s : strings)
     out.push_back(s.data());
   out.push_back(nullptr);
@@ -102,9 +103,9 @@ int spawn_child(const process_request& request, int in, int err, pid_t& pid) {
 class child_watch {
 public:
   child_watch(const process_request& request, pid_t pid, int in, int err, int cancel_fd)
-    : request_(request), pid_(pid), in_(in), err_(err), cancel_fd_(cancel_fd),
-      pidfd_(open_pidfd(pid)), start_(clock::now()),
-      deadline_(start_ + request.timeout) {}
+      : request_(request), pid_(pid), in_(in), err_(err), cancel_fd_(cancel_fd),
+        pidfd_(open_pidfd(pid)), start_(clock::now()),
+        deadline_(start_ + request.timeout) {}
 
   ~child_watch() {
     close_fd(in_);

@@ -24,8 +24,8 @@ enum class event_type : uint8_t {
 
 /// Every event type, in the order batches of one flush are delivered.
 inline constexpr event_type all_event_types[] = {
-  event_type::member_join,   event_type::member_update, event_type::member_leave,
-  event_type::member_failed, event_type::member_reap,   event_type::value};
+    event_type::member_join,   event_type::member_update, event_type::member_leave,
+    event_type::member_failed, event_type::member_reap,   event_type::value};
 
 /// "member-join", "member-leave", ..., "value": the names handlers are configured with
 /// and see in ONEVALUE_EVENT.

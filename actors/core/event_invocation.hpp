@@ -36,8 +36,9 @@ std::string event_input(const event_batch& batch);
 /// ONEVALUE_SELF_NAME, ONEVALUE_SELF_ADDRESS (address:cluster-port of this node); for
 /// member events ONEVALUE_MEMBER_COUNT (the lines on stdin); for a value ONEVALUE_VALUE
 /// and ONEVALUE_VERSION.
-std::vector<handler_job> event_invocations(const event_batch& batch,
-                                           const std::vector<event_handler_spec>& handlers,
-                                           const member_info& self);
+std::vector<handler_job>
+event_invocations(const event_batch& batch,
+                  const std::vector<event_handler_spec>& handlers,
+                  const member_info& self);
 
 } // namespace onevalue

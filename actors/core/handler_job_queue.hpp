@@ -19,7 +19,7 @@ class handler_job_queue {
 public:
   /// `concurrency` >= 1 runs at once; `limit` >= 1 waiting runs.
   handler_job_queue(std::size_t concurrency, std::size_t limit)
-    : concurrency_(concurrency), limit_(limit) {}
+      : concurrency_(concurrency), limit_(limit) {}
 
   /// Queues `job`. If `limit` runs are already waiting, the oldest waiting one is
   /// dropped to make room; returns how many were dropped (0 or 1).

@@ -30,7 +30,7 @@ bool same_place(const member_info& a, const member_info& b) {
 } // namespace
 
 std::vector<member_change> member_changes_between(const member_list& before,
-                                                const member_list& after) {
+                                                  const member_list& after) {
   std::unordered_map<std::string, const member_info*> old;
   for (const auto& m : before)
     old.emplace(m.name, &m);

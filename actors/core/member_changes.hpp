@@ -31,6 +31,6 @@ inline bool operator==(const member_change& a, const member_change& b) {
 /// - a member missing from `after`: member-reap, with its last entry.
 /// Events follow the order of `after`, then the reaps in the order of `before`.
 std::vector<member_change> member_changes_between(const member_list& before,
-                                                const member_list& after);
+                                                  const member_list& after);
 
 } // namespace onevalue

@@ -32,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   check(spec.command.find_first_of(std::string_view{"\0\r\n", 3}) == std::string::npos);
   check(spec.command.front() != ' ' && spec.command.back() != ' ');
   check(spec.events != 0 && (spec.events & ~onevalue::all_events) == 0);
-  auto again = onevalue::parse_event_handler_spec(onevalue::format_event_handler_spec(spec));
+  auto again =
+      onevalue::parse_event_handler_spec(onevalue::format_event_handler_spec(spec));
   check(again.spec && *again.spec == spec);
   return 0;
 }

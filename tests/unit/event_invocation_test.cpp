@@ -30,7 +30,7 @@ TEST_CASE("member batch: one line per member on stdin, the count in the environm
   batch.members = {{"n2", "10.0.0.2", 7946, 8080, member_state::failed, 3},
                    {"n3", "host3", 7000, 8080, member_state::failed, 1}};
   auto jobs = event_invocations(
-    batch, specs({"member-join=/a", "member-failed,value=/b", "/c", "value=/d"}), self);
+      batch, specs({"member-join=/a", "member-failed,value=/b", "/c", "value=/d"}), self);
   REQUIRE(jobs.size() == 2);
   CHECK(jobs[0].command == "/b");
   CHECK(jobs[1].command == "/c");
@@ -49,7 +49,8 @@ TEST_CASE("value batch: the value and its version on stdin and in the environmen
   event_batch batch;
   batch.type = event_type::value;
   batch.value = {-42, {7, "n2"}};
-  auto jobs = event_invocations(batch, specs({"member-join=/a", "value=/v", "*=/all"}), self);
+  auto jobs =
+      event_invocations(batch, specs({"member-join=/a", "value=/v", "*=/all"}), self);
   REQUIRE(jobs.size() == 2);
   CHECK(jobs[0].command == "/v");
   CHECK(jobs[1].command == "/all");

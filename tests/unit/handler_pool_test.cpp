@@ -52,9 +52,10 @@ TEST_CASE("runs of one type finish in order; a hanging one does not block others
   // are independent: with one lane at a time it would time out.
   std::string flag = "/tmp/onevalue-pool-test-" + std::to_string(::getpid());
   std::remove(flag.c_str());
-  pool.submit({job(event_type::value,
-                   "i=0; while [ ! -e " + flag + " ] && [ $i -lt 1000 ]; do "
-                   "/bin/sleep 0.01; i=$((i+1)); done; [ -e " + flag + " ]"),
+  pool.submit({job(event_type::value, "i=0; while [ ! -e " + flag
+                                          + " ] && [ $i -lt 1000 ]; do "
+                                            "/bin/sleep 0.01; i=$((i+1)); done; [ -e "
+                                          + flag + " ]"),
                job(event_type::value, "echo second >&2")});
   pool.submit({job(event_type::member_join, "touch " + flag)});
   REQUIRE(rec.wait_for(3));
