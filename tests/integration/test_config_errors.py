@@ -80,7 +80,7 @@ class ConfigErrorTest(unittest.TestCase):
         self.assertEqual(tables.returncode, 0)
         keys = [line.split("`")[1] for line in tables.stdout.splitlines()
                 if line.startswith("| `")]
-        self.assertEqual(len(keys), 32)
+        self.assertEqual(len(keys), 38)
         result = run(["--help"])
         self.assertEqual(result.returncode, 0)
         for key in keys:
