@@ -20,7 +20,8 @@ namespace {
 std::pair<load_result, std::string> load_section(const std::string& section) {
   testing::temp_dir dir;
   auto file = (dir.path / "node.ini").string();
-  std::ofstream{file} << "[onevalue]\nname=\"n1\"\nbind=\"127.0.0.1\"\n" << section << "\n";
+  std::ofstream{file} << "[onevalue]\nname=\"n1\"\nbind=\"127.0.0.1\"\n"
+                      << section << "\n";
   std::string arg = "--config-file=" + file;
   std::vector<char*> argv{const_cast<char*>("onevalue"), arg.data()};
   std::ostringstream help;
@@ -48,8 +49,8 @@ TEST_CASE("event handler options: defaults, and specs parsed into the options") 
   CHECK(defaults.options.event_queue_limit == 256);
 
   auto [given, file2] = load_section(
-    "event-handlers=[\"member-join,member-failed=/bin/a\", \"/bin/b --x\"]\n"
-    "event-coalesce-period=0s\nevent-handler-concurrency=2\nevent-queue-limit=8");
+      "event-handlers=[\"member-join,member-failed=/bin/a\", \"/bin/b --x\"]\n"
+      "event-coalesce-period=0s\nevent-handler-concurrency=2\nevent-queue-limit=8");
   REQUIRE(given.status == load_status::run);
   REQUIRE(given.options.event_handlers.size() == 2);
   CHECK(given.options.event_handlers[0].command == "/bin/a");
@@ -67,14 +68,16 @@ TEST_CASE("a bad event handler option is a config error naming the key and the f
     std::string expected;
   };
   const row rows[] = {
-    {"event-handlers=[\"member-joined=/x\"]",
-     "onevalue.event-handlers: \"member-joined=/x\": unknown event type \"member-joined\""},
-    {"event-handlers=[\"value=\"]", "onevalue.event-handlers: \"value=\": empty command"},
-    {"event-handlers=\"/bin/x\"", "onevalue.event-handlers: expected a list"},
-    {"event-handler-concurrency=0",
-     "onevalue.event-handler-concurrency: expected an integer in 1..64, got 0"},
-    {"event-handler-timeout=0s", "onevalue.event-handler-timeout:"},
-    {"event-queue-limit=0", "onevalue.event-queue-limit: expected an integer"},
+      {"event-handlers=[\"member-joined=/x\"]",
+       "onevalue.event-handlers: \"member-joined=/x\": unknown event type "
+       "\"member-joined\""},
+      {"event-handlers=[\"value=\"]",
+       "onevalue.event-handlers: \"value=\": empty command"},
+      {"event-handlers=\"/bin/x\"", "onevalue.event-handlers: expected a list"},
+      {"event-handler-concurrency=0",
+       "onevalue.event-handler-concurrency: expected an integer in 1..64, got 0"},
+      {"event-handler-timeout=0s", "onevalue.event-handler-timeout:"},
+      {"event-queue-limit=0", "onevalue.event-queue-limit: expected an integer"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.section);
