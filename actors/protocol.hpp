@@ -164,6 +164,16 @@ using gateway_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_val
                                        caf::reacts_to<sync_atom>,
                                        caf::reacts_to<update_atom, member_list>>;
 
+/// Timer of the event handler actor: deliver the event batches that are due.
+using event_tick_atom = caf::atom_constant<caf::atom("evtick")>;
+
+/// The event handler actor: turns member tables and values into handler runs
+/// (actors/event_handler_actor.hpp). A value and a member listener, and its own timer.
+using event_handler_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,
+                                             caf::reacts_to<sync_atom>,
+                                             caf::reacts_to<update_atom, member_list>,
+                                             caf::reacts_to<event_tick_atom>>;
+
 /// Registers every message type above with `cfg`; needed on every node.
 void add_message_types(caf::actor_system_config& cfg);
 

@@ -1,6 +1,7 @@
 // The onevalue node: loads the configuration, wires the four actors together and
 // waits for SIGTERM/SIGINT to leave the cluster gracefully. No protocol logic here.
 
+#include "actors/event_handler_actor.hpp"
 #include "actors/gossip_actor.hpp"
 #include "actors/log.hpp"
 #include "actors/membership_actor.hpp"
@@ -178,6 +179,45 @@ std::string describe_api(const node_options& opts, bool tokens_required) {
   return out;
 }
 
+/// The event handler actor and the pool of threads that runs its processes; nothing
+/// when no handler is configured.
+struct event_handling {
+  event_handler_actor actor;
+  std::shared_ptr<handler_pool> pool;
+
+  /// Stops the actor, then the pool (which ends running handlers: SIGTERM, SIGKILL
+  /// after the grace period).
+  void stop() {
+    if (actor)
+      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+    if (pool)
+      pool->stop();
+  }
+};
+
+event_handling start_event_handlers(caf::actor_system& sys, const node_options& opts,
+                                    const member_info& self_info,
+                                    const store_actor& store_hdl,
+                                    const membership_actor& membership_hdl) {
+  if (opts.event_handlers.empty())
+    return {};
+  handler_pool_settings ps;
+  ps.concurrency = static_cast<std::size_t>(opts.event_handler_concurrency);
+  ps.queue_limit = opts.event_queue_limit;
+  ps.timeout = opts.event_handler_timeout;
+  event_handling out;
+  out.pool = std::make_shared<handler_pool>(ps);
+  out.actor = sys.spawn(event_handlers,
+                        event_handler_config{self_info, opts.event_handlers,
+                                             {opts.event_coalesce_period,
+                                              opts.event_quiescent_period},
+                                             out.pool});
+  caf::anon_send(store_hdl, subscribe_atom::value, value_listener_actor{out.actor});
+  caf::anon_send(membership_hdl, subscribe_atom::value, member_listener_actor{out.actor});
+  OV_LOG_INFO("{} event handler(s) configured", opts.event_handlers.size());
+  return out;
+}
+
 int run_node(caf::actor_system& sys, const node_options& opts, store_open_result opened,
              const sigset_t& signals) {
   std::random_device entropy;
@@ -236,6 +276,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
                                     }});
   caf::anon_send(gossip_hdl, attach_atom::value, membership_hdl);
   caf::anon_send(membership_hdl, subscribe_atom::value, member_listener_actor{gateway_hdl});
+  auto handlers = start_event_handlers(sys, opts, self_info, store_hdl, membership_hdl);
 
   store_backend backend{sys, store_hdl, membership_hdl, snapshots, opts.request_timeout};
   http_server_settings hs;
@@ -259,6 +300,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   if (auto err = http.start(); !err.empty()) {
     OV_LOG_ERROR("{}", err);
     stop_actors(caf::actor_cast<caf::actor_addr>(membership_hdl));
+    handlers.stop();
     return EXIT_FAILURE;
   }
   if (!opts.seeds.empty())
@@ -284,6 +326,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
     snapshots->stop_watchers();
     http.stop();
     stop_actors(caf::actor_cast<caf::actor_addr>(membership_hdl));
+    handlers.stop();
     return EXIT_FAILURE;
   }
 
@@ -303,6 +346,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   std::this_thread::sleep_for(opts.swim.leave_propagation);
   http_stopper.join();
   stop_actors(caf::actor_cast<caf::actor_addr>(membership_hdl));
+  handlers.stop();
   OV_LOG_INFO("left; shutting down");
   return EXIT_SUCCESS;
 }

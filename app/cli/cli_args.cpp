@@ -47,6 +47,11 @@ const std::vector<command_spec>& commands() {
      "  -handler CMD     run CMD with /bin/sh for each new value instead of printing it:\n"
      "                   the value on stdin, and ONEVALUE_VALUE, ONEVALUE_VERSION,\n"
      "                   ONEVALUE_INDEX in its environment; its exit status is reported\n"},
+    {"force-leave", 1, 1, "force-leave NAME",
+     "Marks the failed member NAME as left on every node (as `serf force-leave`): it is\n"
+     "  no longer probed and is forgotten after reap-after. Prints its entry; exit 1 if\n"
+     "  the node refuses (no such member, or NAME is alive, suspect or the node itself).",
+     {}, ""},
     {"health", 0, 0, "health", "Prints the node's health; exit 1 if it cannot take writes.",
      {}, ""},
   };

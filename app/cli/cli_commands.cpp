@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -155,6 +156,38 @@ int cmd_health(const invocation& inv, api_client& client, std::ostream& out,
   return r.status == 200 ? exit_ok : exit_refused;
 }
 
+/// Whether `name` could be a node name (the rule of the `name` option), so it can go
+/// into the path unescaped.
+bool plausible_node_name(const std::string& name) {
+  if (name.empty() || name.size() > 64)
+    return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
+      return false;
+  return true;
+}
+
+int cmd_force_leave(const invocation& inv, api_client& client, std::ostream& out,
+                    std::ostream& err) {
+  const auto& name = inv.positional.at(0);
+  if (!plausible_node_name(name)) {
+    err << "onevalue: force-leave: \"" << name
+        << "\" is not a node name (1 to 64 letters, digits, '.', '_' or '-')\n";
+    return exit_usage;
+  }
+  auto r = client.send("POST", "/v1/members/" + name + "/leave", "", {},
+                       inv.connection.timeout);
+  if (!r.answered || r.status != 200)
+    return report_failure(r, err);
+  nlohmann::json member;
+  if (!parse_body(r, member, err) || !member.is_object()) {
+    err << "onevalue: force-leave: the node's answer is not a member\n";
+    return exit_usage;
+  }
+  out << format_members_table(nlohmann::json::array({member}), "");
+  return exit_ok;
+}
+
 /// Prints one value, or hands it to the -handler command (reporting a failed run).
 void deliver(const invocation& inv, const nlohmann::json& value, std::ostream& out,
              std::ostream& err, const watch_hooks& hooks) {
@@ -239,6 +272,8 @@ int run_command(const invocation& inv, api_client& client, std::ostream& out,
     return cmd_members(inv, client, out, err);
   if (inv.command == "health")
     return cmd_health(inv, client, out, err);
+  if (inv.command == "force-leave")
+    return cmd_force_leave(inv, client, out, err);
   if (inv.command == "watch")
     return cmd_watch(inv, client, out, err, hooks);
   err << "onevalue: unknown command " << inv.command << "\n";

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/core/event_handler_spec.hpp"
 #include "actors/core/swim_settings.hpp"
 
 #include <cstddef>
@@ -53,6 +54,12 @@ struct node_options {
   bool reset_state = false;
   std::string profile;
   swim_settings swim;
+  std::vector<event_handler_spec> event_handlers;
+  int event_handler_concurrency = 0;
+  millis event_handler_timeout{};
+  millis event_coalesce_period{};
+  millis event_quiescent_period{};
+  std::size_t event_queue_limit = 0;
   /// Not an option: the config file the options came from ("" when none).
   std::string config_file;
 };

@@ -23,6 +23,20 @@ struct config::option_traits<std::vector<peer_address>> {
   }
 };
 
+/// Event handlers are read as a list of strings and stored parsed (each was checked by
+/// `handler_spec` before).
+template <>
+struct config::option_traits<std::vector<event_handler_spec>> {
+  static constexpr option_kind kind = option_kind::text_list;
+  static std::vector<event_handler_spec> from(const option_value& v) {
+    std::vector<event_handler_spec> handlers;
+    for (const auto& text : std::get<std::vector<std::string>>(v))
+      if (auto parsed = parse_event_handler_spec(text); parsed.spec)
+        handlers.push_back(*parsed.spec);
+    return handlers;
+  }
+};
+
 namespace {
 
 using config::option;
@@ -56,6 +70,11 @@ std::string reachable_host(const std::string& host) {
 /// An optional file: "" means none; any other path must be a readable file.
 std::string file_or_none(const std::string& path) {
   return path.empty() ? std::string{} : config::readable_file(path);
+}
+
+std::string handler_spec(const std::string& text) {
+  auto parsed = parse_event_handler_spec(text);
+  return parsed.spec ? "" : "\"" + text + "\": " + parsed.error;
 }
 
 std::string seed(const std::string& text) {
@@ -239,6 +258,48 @@ std::vector<node_option_row> make_table() {
                "--onevalue.reset-state).",
                "Off, a corrupt file stops the node with an error naming it: never a "
                "silent reset."),
+      option("event-handlers", &node_options::event_handlers, "list", strings{})
+          .each("\"[EVENTS=]COMMAND\" strings", handler_spec)
+          .doc("Commands run on events, as Serf's: \"member-join,member-leave=/path/"
+               "script\", \"value=/usr/local/bin/reload\"; events member-join, "
+               "member-leave, member-failed, member-update, member-reap, value, or * "
+               "(the default); the event on stdin and in ONEVALUE_* variables.",
+               "Each run is a process; handlers run off the protocol's threads, so a "
+               "slow one delays only other handlers."),
+      option("event-handler-concurrency", &node_options::event_handler_concurrency,
+             "processes", 4)
+          .range(1, 64)
+          .doc("Handler processes running at once; runs of one event type still go one "
+               "after another, in order.",
+               "More lets handlers of different event types overlap, at a thread and a "
+               "process each."),
+      option("event-handler-timeout", &node_options::event_handler_timeout, "duration",
+             30s)
+          .doc("How long a handler may run before its process group gets SIGTERM (and "
+               "SIGKILL 1s later); logged.",
+               "Shorter frees a slot from a hanging handler sooner and cuts off slow "
+               "legitimate ones."),
+      option("event-coalesce-period", &node_options::event_coalesce_period, "duration",
+             1s)
+          .zero_is("no coalescing: one run per event")
+          .doc("Member events (and values) within this time of the first one are "
+               "delivered together: one run per event type with each member's latest "
+               "state, and only the latest value.",
+               "Longer turns bigger bursts into one run and delays every event up to "
+               "this long."),
+      option("event-quiescent-period", &node_options::event_quiescent_period, "duration",
+             200ms)
+          .zero_is("off: only event-coalesce-period counts")
+          .doc("A coalesced batch is delivered early once no event joined it for this "
+               "long (the burst is over).",
+               "Longer waits out slower bursts; it never delays past "
+               "event-coalesce-period."),
+      option("event-queue-limit", &node_options::event_queue_limit, "runs", 256)
+          .range(1, 100000)
+          .doc("Handler runs waiting for a process slot at most; past it the oldest "
+               "waiting run is dropped and the drop is logged with a count.",
+               "Higher keeps more history when handlers are slow, at memory per run "
+               "(its stdin, one line per member)."),
       option("profile", &node_options::profile, "preset", profile_names().front())
           .one_of(profile_names())
           .doc("Preset for the protocol options: lan follows memberlist's LAN timings, "

@@ -125,6 +125,33 @@ TEST_CASE_FIXTURE(fixture, "members prints a table or JSON, filtered by state") 
   CHECK(run({"members", "-format", "yaml"}) == 2);
 }
 
+TEST_CASE_FIXTURE(fixture, "force-leave POSTs the member's leave and prints its entry") {
+  client.replies.push_back(
+    answer(200, R"({"name":"n3","address":"127.0.0.3","cluster_port":7946,)"
+                R"("http_port":8080,"state":"left","incarnation":4})"));
+  CHECK(run({"force-leave", "n3"}) == 0);
+  REQUIRE(client.requests.size() == 1);
+  CHECK(client.requests[0].method == "POST");
+  CHECK(client.requests[0].path == "/v1/members/n3/leave");
+  CHECK(out.str() == "NAME  ADDRESS         STATE  INCARNATION  HTTP\n"
+                     "n3    127.0.0.3:7946  left   4            8080\n");
+}
+
+TEST_CASE_FIXTURE(fixture, "force-leave exits 1 on a refusal, 2 on a bad name or no answer") {
+  client.replies.push_back(answer(409, R"({"error":"n2 is alive: only a failed member"})"));
+  CHECK(run({"force-leave", "n2"}) == 1);
+  CHECK(err.str().find("409: n2 is alive") != std::string::npos);
+  client.replies.push_back(answer(404, R"({"error":"no member named zz"})"));
+  CHECK(run({"force-leave", "zz"}) == 1);
+  CHECK(run({"force-leave", "../v1/value"}) == 2);
+  CHECK(run({"force-leave", "a b"}) == 2);
+  CHECK(client.requests.size() == 2);
+  client.replies.push_back(no_answer());
+  CHECK(run({"force-leave", "n4"}) == 2);
+  CHECK_FALSE(parse_arguments({"force-leave"}, {}).parsed);
+  CHECK_FALSE(parse_arguments({"force-leave", "a", "b"}, {}).parsed);
+}
+
 TEST_CASE_FIXTURE(fixture, "health exits 0 on 200 and 1 on 503") {
   client.replies.push_back(answer(200, R"({"status":"ok"})"));
   CHECK(run({"health"}) == 0);
