@@ -32,6 +32,9 @@ class EncryptionRolloutTest(unittest.TestCase):
                 for node in c.nodes:
                     with SuspicionWatch([n for n in c.nodes if n is not node]) as watch:
                         node.stop()
+                        # Rejoin through the others (n1 started a cluster of its own).
+                        node.seeds = [f"{n.ip}:{n.cluster_port}" for n in c.nodes
+                                      if n is not node]
                         node.extra_args = [f"--onevalue.gossip-keys={KEY}",
                                            f"--onevalue.gossip-verify-incoming={incoming}",
                                            f"--onevalue.gossip-verify-outgoing={outgoing}"]

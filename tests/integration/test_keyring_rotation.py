@@ -84,7 +84,14 @@ class KeyringRotationTest(unittest.TestCase):
             with SuspicionWatch(c.nodes) as watch:
                 for t in threads:
                     t.start()
+                def more_writes(count=50):
+                    # Each step happens under load: 50 more acknowledged writes first.
+                    start = len(checker.acked)
+                    wait_until(lambda: len(checker.acked) >= start + count, 30,
+                               f"{count} more acknowledged writes")
+
                 try:
+                    more_writes()
                     status, body = post(n1, {"install": NEW})
                     self.assertEqual(status, 200, body)
                     self.assertEqual(len(body["nodes"]), 5)
@@ -96,10 +103,13 @@ class KeyringRotationTest(unittest.TestCase):
                     # The primary cannot be removed.
                     status, body = post(c.nodes[1], {"remove": OLD})
                     self.assertEqual(status, 409, body)
+                    more_writes()
                     status, body = post(c.nodes[1], {"use": NEW})
                     self.assertEqual(status, 200, body)
+                    more_writes()
                     status, body = post(c.nodes[3], {"remove": OLD})
                     self.assertEqual(status, 200, body)
+                    more_writes()
                 finally:
                     done.set()
                     for t in threads:
