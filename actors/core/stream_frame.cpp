@@ -62,8 +62,10 @@ std::optional<std::string> make_challenge() {
 }
 
 std::vector<char> encode_hello(std::string_view challenge) {
-  std::vector<char> out(hello_magic.begin(), hello_magic.end());
-  out.insert(out.end(), challenge.begin(), challenge.end());
+  std::vector<char> out(hello_magic.size() + challenge.size());
+  std::copy(hello_magic.begin(), hello_magic.end(), out.begin());
+  std::copy(challenge.begin(), challenge.end(),
+            out.begin() + static_cast<std::ptrdiff_t>(hello_magic.size()));
   return out;
 }
 
