@@ -77,7 +77,7 @@ TEST_CASE("without a file path rotations stay in memory; without keys all fail")
         == keyring_outcome::changed);
   CHECK(files.files.empty());
   keyring_holder none{std::nullopt, path, files};
-  CHECK_FALSE(none.current());
+  CHECK_FALSE(static_cast<bool>(none.current()));
   auto answer = none.apply(keyring_command{keyring_op::list, std::nullopt});
   CHECK(answer.outcome == keyring_outcome::failed);
   CHECK(answer.detail.find("no keyring") != std::string::npos);
