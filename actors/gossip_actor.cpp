@@ -1,12 +1,17 @@
 #include "actors/gossip_actor.hpp"
 
+#include "actors/core/datagram_codec.hpp"
+#include "actors/core/key_encoding.hpp"
+#include "actors/core/stream_frame.hpp"
+#include "actors/keyring_spreader.hpp"
 #include "actors/log.hpp"
+#include "actors/stream_transport.hpp"
 #include "actors/udp_transport.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
-#include <set>
+#include <cstdlib>
 #include <string>
 
 namespace onevalue {
@@ -15,10 +20,10 @@ namespace {
 
 using self_ptr = gossip_actor::stateful_pointer<gossip_state>;
 
-/// How long a push-pull may take, connect and exchange each. Long enough for a table
-/// of thousands of members over a slow link; a peer that does not answer in time holds
-/// up the exchanges queued behind it for this long (they run one at a time, because
-/// CAF's middleman connects on one thread).
+/// How long a push-pull may take, connect and exchange together (the stream broker's
+/// deadline). Long enough for a table of thousands of members over a slow link; a peer
+/// that does not answer in time holds up the exchanges queued behind it for this long
+/// (the core starts them one at a time).
 constexpr auto push_pull_timeout = std::chrono::seconds{5};
 
 uint64_t& by_kind(traffic_by_kind& t, swim_kind kind) {
@@ -55,13 +60,12 @@ void count_packet(gossip_counters& c, const packet& p, std::size_t size, bool se
 /// Encodes and sends one datagram the core assembled.
 void send_datagram(self_ptr self, const datagram& d) {
   auto& st = self->state;
-  std::vector<char> bytes;
-  caf::binary_serializer sink{self->system(), bytes};
-  if (auto err = sink(d.p)) {
-    OV_LOG_ERROR("cannot encode a packet for {}:{}: {}", d.to.host, d.to.port,
-                 self->system().render(err));
+  auto sealed = seal_packet(*st.datagrams, d.p);
+  if (!sealed) {
+    OV_LOG_ERROR("cannot encode or seal a packet for {}:{}", d.to.host, d.to.port);
     return;
   }
+  auto bytes = std::move(*sealed);
   ++st.counters.packets_sent;
   st.counters.bytes_sent += bytes.size();
   count_packet(st.counters, d.p, bytes.size(), true);
@@ -134,63 +138,182 @@ void finish_connect(self_ptr self) {
   carry_out(self, self->state.core->push_pull_connected());
 }
 
-void exchange_with(self_ptr self, const std::string& peer, caf::strong_actor_ptr ptr) {
-  auto remote = caf::actor_cast<gossip_actor>(ptr);
-  self->request(remote, push_pull_timeout, push_pull_atom::value, local_state(self))
-      .then(
-          [self](cluster_state& theirs) {
-            ++self->state.counters.push_pulls_completed;
-            merge_remote_state(self, theirs);
-            mark_synchronized(self, theirs.sender);
-          },
-          [self, peer](caf::error& err) {
-            ++self->state.counters.push_pulls_failed;
-            OV_LOG_DEBUG("push-pull with {} failed: {}", peer,
-                         self->system().render(err));
-          });
+/// Hands the current keyring to everything that seals: the datagram envelope and the
+/// stream broker.
+void publish_keyring(self_ptr self) {
+  auto& st = self->state;
+  auto keys = st.keys->current();
+  st.datagrams->set_keyring(keys);
+  caf::anon_send(st.stream, keyring_atom::value, keyring_snapshot{keys});
 }
 
 void start_push_pull(self_ptr self, const endpoint& peer) {
-  ++self->state.counters.push_pulls_started;
+  auto& st = self->state;
+  ++st.counters.push_pulls_started;
   auto name = peer.host + ":" + std::to_string(peer.port);
-  // Asynchronous connect through the middleman actor: never the blocking remote_actor.
-  // The middleman connects one host at a time, so the core starts one at a time.
-  auto mm = self->system().middleman().actor_handle();
-  self->request(mm, push_pull_timeout, caf::connect_atom::value, peer.host, peer.port)
+  // The stream broker connects off its I/O thread (tcp_connector) and bounds the whole
+  // exchange by its deadline; the request timeout here is only a backstop.
+  self->request(st.stream, push_pull_timeout + std::chrono::seconds{1},
+                exchange_atom::value, peer.host, peer.port, encode(local_state(self)))
       .then(
-          [self, name](const caf::node_id&, caf::strong_actor_ptr& ptr,
-                       const std::set<std::string>&) {
-            if (!ptr) {
-              ++self->state.counters.push_pulls_failed;
-              OV_LOG_WARN("push-pull: nothing published at {}", name);
+          [self, name](const std::vector<char>& reply) {
+            auto& st = self->state;
+            auto theirs = decode_cluster_state(reply, st.limits);
+            if (!theirs) {
+              ++st.counters.push_pulls_failed;
+              st.wire_errors.count(theirs.error);
+              OV_LOG_DEBUG("push-pull with {}: its table does not decode: {} at byte {}",
+                           name, to_string(theirs.error), theirs.offset);
             } else {
-              exchange_with(self, name, std::move(ptr));
+              ++st.counters.push_pulls_completed;
+              merge_remote_state(self, theirs.value);
+              mark_synchronized(self, theirs.value.sender);
             }
             finish_connect(self);
           },
           [self, name](caf::error& err) {
             ++self->state.counters.push_pulls_failed;
-            OV_LOG_DEBUG("push-pull: cannot connect to {}: {}", name,
-                         self->system().render(err));
+            OV_LOG_DEBUG("push-pull with {} failed: {}", name, self->system().render(err));
             finish_connect(self);
           });
+}
+
+/// A request that arrived over the stream transport: a push-pull table (answered with
+/// ours) or, only if it was sealed and authenticated, a keyring command.
+caf::result<std::vector<char>> on_exchange(self_ptr self, const std::vector<char>& payload,
+                                           bool authenticated) {
+  auto& st = self->state;
+  if (!payload.empty() && payload.front() == channel_keyring) {
+    auto command = decode_keyring_command({payload.data(), payload.size()});
+    if (!command || !authenticated)
+      return caf::make_error(caf::sec::invalid_argument,
+                             "keyring commands are taken only sealed and well-formed");
+    auto answer = st.keys->apply(*command);
+    OV_LOG_INFO("keyring {} from a member: {}", to_string(command->op),
+                to_string(answer.outcome));
+    if (answer.outcome == keyring_outcome::changed)
+      publish_keyring(self);
+    return encode(answer);
+  }
+  auto theirs = decode_cluster_state(payload, st.limits);
+  if (!theirs) {
+    st.wire_errors.count(theirs.error);
+    return caf::make_error(caf::sec::invalid_argument, "push-pull table does not decode");
+  }
+  ++st.counters.push_pulls_served;
+  merge_remote_state(self, theirs.value);
+  mark_synchronized(self, theirs.value.sender);
+  return encode(local_state(self));
 }
 
 void on_datagram(self_ptr self, const std::vector<char>& bytes) {
   auto& st = self->state;
   ++st.counters.packets_received;
   st.counters.bytes_received += bytes.size();
-  packet p;
-  caf::binary_deserializer source{self->system(), bytes};
-  if (auto err = source(p); err || p.version < 1 || p.sender.name.empty()) {
+  auto in = open_datagram(*st.datagrams, {bytes.data(), bytes.size()}, st.limits,
+                          st.wire_errors);
+  if (in.what != incoming_datagram::kind::gossip) {
     ++st.counters.undecodable_packets;
-    OV_LOG_DEBUG("dropping an undecodable datagram of {} bytes", bytes.size());
+    if (in.what == incoming_datagram::kind::malformed)
+      OV_LOG_DEBUG("dropping a datagram of {} bytes: {} at byte {}", bytes.size(),
+                   to_string(in.error), in.offset);
     return;
   }
-  if (p.sender.name == st.core->self().name)
+  if (in.p.sender.name == st.core->self().name)
     return;
-  count_packet(st.counters, p, bytes.size(), false);
-  carry_out(self, st.core->receive(std::move(p)));
+  count_packet(st.counters, in.p, bytes.size(), false);
+  carry_out(self, st.core->receive(std::move(in.p)));
+}
+
+/// Carries out a keyring command from the HTTP API: here first (refused commands and
+/// failures stop here), then on every other live member through a keyring_spreader.
+caf::result<keyring_report> on_keyring_request(self_ptr self,
+                                               const keyring_command& command) {
+  auto& st = self->state;
+  keyring_report report;
+  report.op = command.op;
+  if (command.key)
+    report.fingerprint = key_fingerprint(*command.key);
+  if (!st.keys->current()) {
+    report.refusal = "node-to-node encryption is off on this node (no keyring); start "
+                     "the nodes with gossip-keys to use /v1/keyring";
+    return report;
+  }
+  if (command.op != keyring_op::list && !st.datagrams->seals_outgoing()) {
+    report.refusal = "gossip-verify-outgoing is false: a key would travel to the "
+                     "members unsealed; finish switching encryption on first";
+    return report;
+  }
+  auto own = st.keys->apply(command);
+  if (own.outcome == keyring_outcome::changed)
+    publish_keyring(self);
+  bool ok = succeeded(own.outcome);
+  if (!ok)
+    report.refusal = own.detail;
+  const auto& self_name = st.core->self().name;
+  report.nodes.push_back(node_keyring_answer{self_name, std::move(own), {}});
+  if (!ok)
+    return report;
+  std::vector<member_info> targets;
+  for (auto& m : st.core->members())
+    if (m.name != self_name
+        && (m.state == member_state::alive || m.state == member_state::suspect))
+      targets.push_back(m);
+  auto each = std::chrono::duration_cast<std::chrono::milliseconds>(
+      push_pull_timeout + std::chrono::seconds{1});
+  auto spreader = self->spawn(keyring_spreader, st.stream, each);
+  auto rp = self->make_response_promise<keyring_report>();
+  self->request(spreader, each + std::chrono::seconds{1}, keyring_atom::value,
+                std::move(report), std::move(targets), encode(command))
+      .then([rp](keyring_report& r) mutable { rp.deliver(std::move(r)); },
+            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+/// The traffic counters with the envelope's and the codec's refusals.
+gossip_counters metrics(self_ptr self) {
+  auto& st = self->state;
+  auto c = st.counters;
+  const auto& e = st.datagrams->counters();
+  for (auto n : e.dropped)
+    c.datagrams_dropped += n;
+  c.datagrams_replayed = e.dropped_for(drop_reason::replayed);
+  c.datagrams_malformed = st.wire_errors.total();
+  return c;
+}
+
+/// Sets up the keyring, the datagram envelope and both transports.
+void start_transports(self_ptr self, gossip_config& config) {
+  auto& st = self->state;
+  st.limits.max_members = config.settings.max_members;
+  st.files = config.files ? config.files : posix_file_layer();
+  st.keys = std::make_unique<keyring_holder>(std::move(config.keys), config.keys_file,
+                                             *st.files);
+  auto datagram_settings = config.envelope;
+  datagram_settings.max_message_bytes = max_datagram_bytes;
+  datagram_settings.replay_window = datagram_replay_window;
+  auto frame_settings = config.envelope;
+  frame_settings.max_message_bytes = frame_cap(config.settings.max_members);
+  frame_settings.replay_window = 0; // frames are bound to a fresh challenge instead
+  std::string error;
+  auto datagrams = envelope::create(st.keys->current(), datagram_settings, error);
+  auto frames = envelope::create(st.keys->current(), frame_settings, error);
+  if (!datagrams || !frames) {
+    // main checks the settings before it spawns this actor (check_envelope_settings).
+    OV_LOG_ERROR("cannot set up the envelope: {}", error);
+    std::abort();
+  }
+  st.datagrams = std::make_unique<envelope>(std::move(*datagrams));
+  st.udp = self->system().middleman().spawn_broker(udp_transport,
+                                                   caf::actor_cast<caf::actor>(self));
+  self->link_to(st.udp);
+  stream_config sc;
+  sc.handler = caf::actor_cast<caf::actor>(self);
+  sc.frames = std::make_shared<envelope>(std::move(*frames));
+  sc.max_frame_bytes = frame_cap(config.settings.max_members);
+  sc.deadline = push_pull_timeout;
+  st.stream = self->system().middleman().spawn_broker(stream_transport, std::move(sc));
+  self->link_to(st.stream);
 }
 
 } // namespace
@@ -201,11 +324,12 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
   st.cluster_port = config.self.cluster_port;
   st.store = config.store;
   st.rng.seed(config.random_seed);
-  st.core = std::make_unique<gossip_core>(config.self, config.settings, st.rng,
+  // The core fills packets up to what is left of a datagram once it is sealed.
+  auto settings = config.settings;
+  settings.max_packet_bytes = packet_budget(settings.max_packet_bytes);
+  st.core = std::make_unique<gossip_core>(config.self, settings, st.rng,
                                           self->clock().now());
-  st.udp = self->system().middleman().spawn_broker(udp_transport,
-                                                   caf::actor_cast<caf::actor>(self));
-  self->link_to(st.udp);
+  start_transports(self, config);
   schedule_tick(self);
   return {
       [self](update_atom, const versioned_value& v) {
@@ -229,11 +353,12 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
         carry_out(self, self->state.core->request_push_pull(endpoint{host, port}));
       },
       [self](packet_atom, const std::vector<char>& bytes) { on_datagram(self, bytes); },
-      [self](push_pull_atom, const cluster_state& theirs) -> cluster_state {
-        ++self->state.counters.push_pulls_served;
-        merge_remote_state(self, theirs);
-        mark_synchronized(self, theirs.sender);
-        return local_state(self);
+      [self](exchange_atom, const std::vector<char>& payload,
+             bool authenticated) -> caf::result<std::vector<char>> {
+        return on_exchange(self, payload, authenticated);
+      },
+      [self](keyring_atom, const keyring_command& command) -> caf::result<keyring_report> {
+        return on_keyring_request(self, command);
       },
       [self](gossip_tick_atom) {
         carry_out(self, self->state.core->tick(self->clock().now()));
@@ -242,14 +367,22 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
       [self](attach_atom, const membership_actor& membership) {
         self->state.membership = membership;
       },
-      [self](get_atom, metrics_atom) -> gossip_counters { return self->state.counters; },
+      [self](get_atom, metrics_atom) -> gossip_counters { return metrics(self); },
       [self](open_atom) -> caf::result<uint16_t> {
         auto& st = self->state;
         auto rp = self->make_response_promise<uint16_t>();
+        // UDP first, then TCP on the port UDP got.
         self->request(st.udp, push_pull_timeout, open_atom::value, st.bind_address,
                       st.cluster_port)
-            .then([rp](uint16_t port) mutable { rp.deliver(port); },
-                  [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+            .then(
+                [self, rp](uint16_t port) mutable {
+                  auto& st = self->state;
+                  self->request(st.stream, push_pull_timeout, open_atom::value,
+                                st.bind_address, port)
+                      .then([rp](uint16_t tcp_port) mutable { rp.deliver(tcp_port); },
+                            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+                },
+                [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
         return rp;
       },
   };

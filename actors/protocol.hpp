@@ -4,6 +4,7 @@
 // interface that flows between the store, membership, gossip broadcaster and HTTP
 // gateway, locally or across the middleman. A reader sees every message here.
 
+#include "actors/core/keyring_report.hpp"
 #include "actors/core/member.hpp"
 #include "actors/core/membership_core.hpp"
 #include "actors/core/member_table.hpp"
@@ -12,6 +13,7 @@
 #include "actors/core/wire.hpp"
 
 #include <caf/actor_system_config.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <caf/error.hpp>
 #include <caf/replies_to.hpp>
@@ -47,6 +49,14 @@ using incarnation_atom = caf::atom_constant<caf::atom("incarn")>;
 using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
 /// "This node has synchronized with the cluster once" (gossip -> store -> listeners).
 using sync_atom = caf::atom_constant<caf::atom("synced")>;
+/// Node-to-node TCP (actors/stream_transport.hpp): one request/response exchange.
+using exchange_atom = caf::atom_constant<caf::atom("exchange")>;
+/// The connector's answer: a connected socket for an exchange, or why not.
+using dialed_atom = caf::atom_constant<caf::atom("dialed")>;
+/// A stream exchange's deadline passed.
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+/// The keyring: a new snapshot for the stream broker, or a change from the API.
+using keyring_atom = caf::atom_constant<caf::atom("keyring")>;
 
 // -- messages -----------------------------------------------------------------------
 
@@ -148,8 +158,6 @@ using gossip_actor = caf::typed_actor<
   caf::reacts_to<push_pull_atom, std::string, uint16_t>,
   // From the datagram broker: one raw datagram.
   caf::reacts_to<packet_atom, std::vector<char>>,
-  // From a remote gossip actor over BASP: its state; replies with ours.
-  caf::replies_to<push_pull_atom, cluster_state>::with<cluster_state>,
   // Timers.
   caf::reacts_to<gossip_tick_atom>,
   // Wiring: the membership actor to deliver SWIM messages and member updates to.
@@ -157,7 +165,13 @@ using gossip_actor = caf::typed_actor<
   // Opens the datagram endpoint on the cluster port; replies the bound port.
   caf::replies_to<open_atom>::with<uint16_t>,
   // Traffic counters by message type.
-  caf::replies_to<get_atom, metrics_atom>::with<gossip_counters>>;
+  caf::replies_to<get_atom, metrics_atom>::with<gossip_counters>,
+  // From the stream broker: a request that arrived over node-to-node TCP (payload,
+  // whether it was sealed and authenticated); replies with the response payload.
+  caf::replies_to<exchange_atom, std::vector<char>, bool>::with<std::vector<char>>,
+  // From the HTTP API: carry out a keyring command on every live member (list: ask
+  // each for its keys) and report each one's answer.
+  caf::replies_to<keyring_atom, keyring_command>::with<keyring_report>>;
 
 /// The HTTP gateway: keeps the snapshot that HTTP threads serve reads from.
 using gateway_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,
@@ -178,3 +192,7 @@ using event_handler_actor = caf::typed_actor<caf::reacts_to<update_atom, version
 void add_message_types(caf::actor_system_config& cfg);
 
 }  // namespace onevalue
+
+// Local messages only (nothing crosses BASP any more): a key must never be serialized.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(onevalue::keyring_command)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(onevalue::keyring_report)

@@ -2,6 +2,7 @@
 // waits for SIGTERM/SIGINT to leave the cluster gracefully. No protocol logic here.
 
 #include "actors/event_handler_actor.hpp"
+#include "actors/core/keyring_startup.hpp"
 #include "actors/gossip_actor.hpp"
 #include "actors/log.hpp"
 #include "actors/membership_actor.hpp"
@@ -118,11 +119,12 @@ void log_traffic(caf::actor_system& sys, const membership_actor& membership,
       "traffic: packets_sent={} bytes_sent={} packets_received={} bytes_received={} "
       "sent_ping={} sent_ack={} sent_ping_req={} sent_nack={} sent_gossip={} "
       "updates_sent={} values_sent={} push_pulls={} probes={} probes_failed={} "
-      "suspicions={} refuted={} health={}",
+      "suspicions={} refuted={} health={} dropped={} replayed={} malformed={}",
       g.packets_sent, g.bytes_sent, g.packets_received, g.bytes_received, s.ping, s.ack,
       s.ping_req, s.nack, s.gossip_only, g.member_updates_sent, g.values_sent,
       g.push_pulls_started, m.counters.probes_sent, m.counters.probes_failed,
-      m.counters.suspicions_raised, m.counters.suspicions_refuted, m.health_score);
+      m.counters.suspicions_raised, m.counters.suspicions_refuted, m.health_score,
+      g.datagrams_dropped, g.datagrams_replayed, g.datagrams_malformed);
 }
 
 /// Keeps the default log quiet on an idle node: the status line is logged when it
@@ -217,9 +219,15 @@ event_handling start_event_handlers(caf::actor_system& sys, const node_options& 
   OV_LOG_INFO("{} event handler(s) configured", opts.event_handlers.size());
   return out;
 }
+/// Logged at start and with every status line while node-to-node traffic is not
+/// sealed: the operator must know that anyone on the network can act as a member.
+constexpr const char* unauthenticated_warning =
+    "node-to-node traffic is unauthenticated and unencrypted: anyone who can reach the "
+    "cluster port can act as a member; set gossip-keys (app/make_keyring.sh makes a key)";
 
 int run_node(caf::actor_system& sys, const node_options& opts, store_open_result opened,
-             const sigset_t& signals) {
+             std::optional<keyring> keys, const sigset_t& signals) {
+  bool encrypted = keys.has_value() && opts.gossip_verify_outgoing;
   std::random_device entropy;
   // With plain HTTP off, members find the API on the HTTPS port.
   uint16_t api_port = opts.http_port != 0 ? opts.http_port : opts.https_port;
@@ -231,8 +239,22 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   auto gateway_hdl = sys.spawn(gateway, snapshots);
   caf::anon_send(store_hdl, subscribe_atom::value, value_listener_actor{gateway_hdl});
 
-  auto gossip_hdl = sys.spawn(gossip, gossip_config{self_info, opts.bind, opts.swim, store_hdl,
-                                                    (uint64_t{entropy()} << 32) | entropy()});
+  gossip_config gc;
+  gc.self = self_info;
+  gc.bind_address = opts.bind;
+  gc.settings = opts.swim;
+  gc.store = store_hdl;
+  gc.random_seed = (uint64_t{entropy()} << 32) | entropy();
+  gc.keys = std::move(keys);
+  gc.keys_file = opts.gossip_keys_file;
+  gc.envelope.label = opts.label;
+  gc.envelope.verify_incoming = opts.gossip_verify_incoming;
+  gc.envelope.verify_outgoing = opts.gossip_verify_outgoing;
+  if (auto problem = check_envelope_settings(gc.envelope)) {
+    OV_LOG_ERROR("{}", *problem);
+    return EXIT_FAILURE;
+  }
+  auto gossip_hdl = sys.spawn(gossip, std::move(gc));
   auto stop_actors = [&](const caf::actor_addr& membership_addr) {
     for (const auto& addr : {caf::actor_cast<caf::actor_addr>(gateway_hdl),
                       caf::actor_cast<caf::actor_addr>(gossip_hdl),
@@ -246,16 +268,9 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
     self->request(gossip_hdl, std::chrono::seconds(5), open_atom::value)
       .receive([](uint16_t) {},
                [&](caf::error& err) {
-                 failure = "cannot bind the cluster UDP port " + opts.bind + ":"
+                 failure = "cannot bind the cluster port (UDP and TCP) " + opts.bind + ":"
                            + std::to_string(opts.cluster_port) + ": " + sys.render(err);
                });
-  }
-  if (failure.empty()) {
-    auto published = sys.middleman().publish(gossip_hdl, opts.cluster_port,
-                                             opts.bind.c_str(), true);
-    if (!published)
-      failure = "cannot listen on the cluster TCP port " + opts.bind + ":"
-                + std::to_string(opts.cluster_port) + ": " + sys.render(published.error());
   }
   if (!failure.empty()) {
     OV_LOG_ERROR("{}", failure);
@@ -279,6 +294,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   auto handlers = start_event_handlers(sys, opts, self_info, store_hdl, membership_hdl);
 
   store_backend backend{sys, store_hdl, membership_hdl, snapshots, opts.request_timeout};
+  backend.attach_keyring(gossip_hdl, encrypted);
   http_server_settings hs;
   hs.bind_address = opts.bind;
   hs.plain_enabled = opts.http_port != 0;
@@ -311,13 +327,21 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
               opts.name, opts.bind, opts.cluster_port, opts.advertise,
               describe_api(opts, access->tokens_required()), describe_seeds(opts.seeds),
               opts.profile, opts.data_dir.empty() ? "none (memory only)" : opts.data_dir);
+  if (!encrypted)
+    OV_LOG_WARN("{}", unauthenticated_warning);
+  else if (!opts.gossip_verify_incoming)
+    OV_LOG_WARN("gossip-verify-incoming is false: plaintext node-to-node traffic is "
+                "accepted (only while switching a running cluster to encryption)");
 
   int sig = 0;
   status_logger status;
   while ((sig = wait_for_signal(signals, opts.status_interval)) == 0
          || (sig == fatal_signal && conflict->message().empty())) {
-    if (sig == 0)
+    if (sig == 0) {
       status.tick(sys, *snapshots, membership_hdl, gossip_hdl);
+      if (!encrypted)
+        OV_LOG_WARN("{}", unauthenticated_warning);
+    }
   }
   if (sig == fatal_signal) {
     // No leave: the name's `left` would eject the node that holds it.
@@ -383,6 +407,14 @@ int main(int argc, char** argv) {
     OV_LOG_ERROR("{}", opened.error);
     return EXIT_FAILURE;
   }
+  auto files = posix_file_layer();
+  auto startup = choose_startup_keyring(opts.gossip_keys, opts.gossip_keys_file, *files);
+  for (const auto& warning : startup.warnings)
+    OV_LOG_WARN("{}", warning);
+  if (startup.error) {
+    OV_LOG_ERROR("{}", *startup.error);
+    return EXIT_FAILURE;
+  }
   caf::actor_system sys{cfg};
-  return run_node(sys, opts, std::move(opened), signals);
+  return run_node(sys, opts, std::move(opened), std::move(startup.keys), signals);
 }

@@ -64,6 +64,25 @@ check_running() {
   done
 }
 
+# Node-to-node traffic is sealed with a cluster key made here on the first run (never
+# one from the repository): each node's keyring file (mode 0600) in its data dir, where
+# the node reads it (gossip-keys-file). Later runs keep the keys the cluster rotated to.
+key=""
+for n in "${nodes[@]}"; do
+  if [[ -f "data/node$n/keyring" ]]; then
+    key=$(sed -n 's/^key=//p' "data/node$n/keyring" | head -n 1)
+    break
+  fi
+done
+[[ -n "$key" ]] || key=$("$root/app/make_keyring.sh")
+for n in "${nodes[@]}"; do
+  if [[ ! -f "data/node$n/keyring" ]]; then
+    mkdir -p "data/node$n"
+    printf '%s\n' "$key" | "$root/app/make_keyring.sh" --file "data/node$n/keyring" - >/dev/null
+  fi
+done
+unset key
+
 for n in "${nodes[@]}"; do
   onevalue --config-file="config/local-cluster/node$n.ini" >"data/logs/node$n.log" 2>&1 &
   pids+=($!)

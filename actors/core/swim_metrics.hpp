@@ -115,6 +115,12 @@ struct gossip_counters {
   uint64_t member_updates_received = 0;
   uint64_t values_sent = 0;
   uint64_t values_received = 0;
+  /// Datagrams the envelope dropped unread (forged, tampered, another cluster's key or
+  /// label, plaintext refused, ...), of those the replays, and authentic datagrams the
+  /// codec refused (datagram_codec.hpp).
+  uint64_t datagrams_dropped = 0;
+  uint64_t datagrams_replayed = 0;
+  uint64_t datagrams_malformed = 0;
 };
 
 template <class Inspector>
@@ -124,7 +130,8 @@ typename Inspector::result_type inspect(Inspector& f, gossip_counters& x) {
            x.push_pulls_failed, x.push_pulls_served, x.packets_sent_by_kind,
            x.bytes_sent_by_kind, x.packets_received_by_kind, x.bytes_received_by_kind,
            x.member_updates_sent, x.member_updates_received, x.values_sent,
-           x.values_received);
+           x.values_received, x.datagrams_dropped, x.datagrams_replayed,
+           x.datagrams_malformed);
 }
 
 }  // namespace onevalue

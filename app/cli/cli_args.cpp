@@ -54,6 +54,17 @@ const std::vector<command_spec>& commands() {
      {}, ""},
     {"health", 0, 0, "health", "Prints the node's health; exit 1 if it cannot take writes.",
      {}, ""},
+    {"keyring", 0, 0, "keyring -list | -install KEY | -use KEY | -remove KEY",
+     "Lists or rotates the cluster's node-to-node keys on every live member and prints\n"
+     "  each member's result; exit 1 if any member refused or could not be asked.",
+     {{"list", flag_kind::bare},
+      {"install", flag_kind::value},
+      {"use", flag_kind::value},
+      {"remove", flag_kind::value}},
+     "  -list            the keys by fingerprint and how many members hold each\n"
+     "  -install KEY     add KEY (base64, app/make_keyring.sh makes one) everywhere\n"
+     "  -use KEY         seal with KEY from now on (install it everywhere first)\n"
+     "  -remove KEY      stop accepting KEY (never the primary; use another first)\n"},
   };
   return specs;
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cctype>
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -188,6 +189,55 @@ int cmd_force_leave(const invocation& inv, api_client& client, std::ostream& out
   return exit_ok;
 }
 
+/// Prints each member's answer to a keyring request, one line each.
+void print_keyring_nodes(const nlohmann::json& nodes, std::ostream& out) {
+  for (const auto& n : nodes) {
+    out << n.value("node", "?") << "\t" << n.value("result", "?");
+    if (n.contains("detail"))
+      out << "\t" << n.value("detail", "");
+    out << "\n";
+  }
+}
+
+int cmd_keyring(const invocation& inv, api_client& client, std::ostream& out,
+                std::ostream& err) {
+  std::string op;
+  for (const char* flag : {"list", "install", "use", "remove"})
+    if (inv.has(flag)) {
+      if (!op.empty()) {
+        err << "onevalue: keyring: give one of -list, -install, -use, -remove\n";
+        return exit_usage;
+      }
+      op = flag;
+    }
+  if (op.empty()) {
+    err << "onevalue: keyring: give one of -list, -install KEY, -use KEY, -remove KEY\n";
+    return exit_usage;
+  }
+  // A change waits for every member (each within the node's 5 s stream deadline).
+  auto timeout = std::max<std::chrono::milliseconds>(inv.connection.timeout,
+                                                     std::chrono::seconds{15});
+  auto r = op == "list"
+               ? client.send("GET", "/v1/keyring", "", {}, timeout)
+               : client.send("POST", "/v1/keyring",
+                             nlohmann::json{{op, inv.flag(op)}}.dump(),
+                             {{"Content-Type", "application/json"}}, timeout);
+  nlohmann::json body;
+  if (!r.answered || (r.status != 200 && r.status != 500) || !parse_body(r, body, err))
+    return report_failure(r, err);
+  if (op == "list" && body.contains("keys")) {
+    out << "fingerprint\tmembers\tprimary on\n";
+    for (const auto& k : body["keys"])
+      out << k.value("fingerprint", "?") << "\t" << k.value("members", 0) << "/"
+          << body.value("members", 0) << "\t" << k.value("primary_on", 0) << "\n";
+  }
+  if (body.contains("nodes"))
+    print_keyring_nodes(body["nodes"], out);
+  if (r.status != 200)
+    return report_failure(r, err);
+  return exit_ok;
+}
+
 /// Prints one value, or hands it to the -handler command (reporting a failed run).
 void deliver(const invocation& inv, const nlohmann::json& value, std::ostream& out,
              std::ostream& err, const watch_hooks& hooks) {
@@ -276,6 +326,8 @@ int run_command(const invocation& inv, api_client& client, std::ostream& out,
     return cmd_force_leave(inv, client, out, err);
   if (inv.command == "watch")
     return cmd_watch(inv, client, out, err, hooks);
+  if (inv.command == "keyring")
+    return cmd_keyring(inv, client, out, err);
   err << "onevalue: unknown command " << inv.command << "\n";
   return exit_usage;
 }

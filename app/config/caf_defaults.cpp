@@ -20,17 +20,6 @@ std::vector<caf_default> caf_defaults() {
       {"middleman.app-identifiers",
        caf::config_value{std::vector<std::string>{"onevalue"}},
        "middleman.app-identifier"},
-      // Every node must use the same heartbeat settings (CAF-NOTES §3): a node with a
-      // connection timeout drops idle links to a node that sends no heartbeats. The
-      // timeout drops a BASP link to a hung peer, so that the next push-pull connects
-      // afresh. Heartbeats cost about 45 bytes per open link per interval, and a node
-      // keeps a link to every member it exchanged state with (up to N-1): at 1s that
-      // was 160-380 bytes/s per node in an idle 10-node cluster, more than its UDP
-      // gossip; every 5s it is a fifth of that, and a hung link is dropped after 15s.
-      {"middleman.heartbeat-interval",
-       caf::config_value{caf::timespan{std::chrono::seconds(5)}}, ""},
-      {"middleman.connection-timeout",
-       caf::config_value{caf::timespan{std::chrono::seconds(15)}}, ""},
       {"scheduler.max-threads",
        caf::config_value{static_cast<int64_t>(std::max(1u, cores / 2))}, ""},
       // CAF's default work-stealing workers poll for work even when idle (relaxed

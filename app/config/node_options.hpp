@@ -53,6 +53,16 @@ struct node_options {
   std::size_t max_watchers = 0;
   bool reset_state = false;
   std::string profile;
+  /// Base64 AES keys, primary first (`gossip-keys`); seeds the keyring file.
+  std::vector<std::string> gossip_keys;
+  /// The keyring file (`gossip-keys-file`); "" without a data dir.
+  std::string gossip_keys_file;
+  /// The cluster label authenticated with every sealed message (`label`).
+  std::string label;
+  /// With keys: refuse plaintext input (`gossip-verify-incoming`).
+  bool gossip_verify_incoming = true;
+  /// With keys: seal output (`gossip-verify-outgoing`).
+  bool gossip_verify_outgoing = true;
   swim_settings swim;
   std::vector<event_handler_spec> event_handlers;
   int event_handler_concurrency = 0;

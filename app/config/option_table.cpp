@@ -1,5 +1,8 @@
 #include "app/config/option_table.hpp"
 
+#include "actors/core/envelope.hpp"
+#include "actors/core/key_encoding.hpp"
+#include "actors/core/keyring_file.hpp"
 #include "app/config/config_checks.hpp"
 #include "http/api/access_control.hpp"
 
@@ -75,6 +78,21 @@ std::string file_or_none(const std::string& path) {
 std::string handler_spec(const std::string& text) {
   auto parsed = parse_event_handler_spec(text);
   return parsed.spec ? "" : "\"" + text + "\": " + parsed.error;
+}
+
+/// A `gossip-keys` entry; the message names the problem, never the key.
+std::string gossip_key(const std::string& text) {
+  std::string why;
+  if (parse_key(text, why))
+    return {};
+  return why.empty() ? std::string{"not a base64 AES key of 16, 24 or 32 bytes"} : why;
+}
+
+std::string cluster_label(const std::string& label) {
+  if (label.size() > max_label_bytes)
+    return "expected at most " + std::to_string(max_label_bytes) + " bytes, got "
+           + std::to_string(label.size());
+  return {};
 }
 
 std::string seed(const std::string& text) {
@@ -306,6 +324,51 @@ std::vector<node_option_row> make_table() {
                "local is about 5x faster, for one host or one fast switch.",
                "local detects failures in about a second and sends five times the "
                "datagrams. An option given explicitly overrides its preset."),
+      option("gossip-keys", &node_options::gossip_keys, "list", strings{})
+          .each("base64 AES keys of 16, 24 or 32 bytes (app/make_keyring.sh makes one)",
+                gossip_key)
+          .from_env("ONEVALUE_GOSSIP_KEYS")
+          .doc("Cluster keys sealing all node-to-node traffic (AES-GCM), primary first: "
+               "the primary seals, every key opens. Only seeds the keyring file on the "
+               "first start; afterwards the file (rotated with /v1/keyring) rules.",
+               "Without keys anyone who reaches the cluster port is a member (the node "
+               "warns); with keys each datagram costs about 3-5 us of CPU more."),
+      option("gossip-keys-file", &node_options::gossip_keys_file, "path")
+          .derived("<data-dir>/keyring, none without data-dir",
+                   [](const node_options& o) {
+                     return config::to_option_value(
+                         o.data_dir.empty() ? std::string{}
+                                            : keyring_file_path(o.data_dir));
+                   })
+          .doc("The keyring as last rotated, rewritten atomically (mode 0600) on every "
+               "change and read at start; once it exists it wins over gossip-keys.",
+               "Without it rotations are lost at restart; it holds the secret keys, so "
+               "keep it readable by the node's user only."),
+      option("label", &node_options::label, "text", "")
+          .checked_by(cluster_label)
+          .doc("Cluster label, at most 255 bytes, authenticated with every sealed "
+               "message: clusters with different labels never accept each other's "
+               "traffic, even with the same key. Not a secret.",
+               "Changing it on a running cluster splits it until every node has the new "
+               "label."),
+      option("gossip-verify-incoming", &node_options::gossip_verify_incoming, "flag",
+             true)
+          .doc("With keys: refuse plaintext node-to-node traffic. false accepts plaintext "
+               "and sealed alike, only while a running cluster is switched to encryption "
+               "(ignored without keys).",
+               "false leaves the cluster as open as without keys."),
+      option("gossip-verify-outgoing", &node_options::gossip_verify_outgoing, "flag", true)
+          .doc("With keys: seal what the node sends. false sends plaintext, only while a "
+               "running cluster is switched to encryption (ignored without keys).",
+               "false exposes values and member data to anyone on the network."),
+      swim("max-members", &swim_settings::max_members, "members")
+          .range(16, 1000000)
+          .doc("Most members a node's table holds (itself, failed and left ones "
+               "included); a new name beyond it is refused and counted, a push-pull "
+               "table longer than it is refused whole (also the cap of a push-pull "
+               "frame).",
+               "Higher admits larger clusters; lower bounds the memory a flood of "
+               "made-up members can take (about 100 bytes per member per node)."),
       swim("probe-interval", &swim_settings::probe_interval, "duration")
           .doc("Time between two probes, one member per interval (shuffled "
                "round-robin).",

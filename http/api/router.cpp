@@ -22,6 +22,7 @@ enum method_set : unsigned {
   get_put = 2,
   get_post_put = 3,
   post_only = 4,
+  get_post = 5,
 };
 
 std::string allow_header(method_set methods) {
@@ -35,6 +36,8 @@ std::string allow_header(method_set methods) {
     return "GET, POST, PUT, OPTIONS";
   case post_only:
     return "POST, OPTIONS";
+  case get_post:
+    return "GET, HEAD, POST, OPTIONS";
   }
   return "";
 }
@@ -45,11 +48,11 @@ bool allows(method_set methods, const std::string& method) {
   if (method == "GET")
     return methods != post_only;
   if (method == "HEAD")
-    return methods == get_only || methods == get_put;
+    return methods == get_only || methods == get_put || methods == get_post;
   if (method == "PUT")
     return methods == get_put || methods == get_post_put;
   if (method == "POST")
-    return methods == get_post_put || methods == post_only;
+    return methods == get_post_put || methods == post_only || methods == get_post;
   return false;
 }
 
@@ -62,6 +65,8 @@ enum class route_kind {
   health,
   /// `/v1/members/{name}/leave`.
   member_leave,
+  /// `/v1/keyring`.
+  keyring,
 };
 
 constexpr std::string_view members_prefix = "/v1/members/";
@@ -130,6 +135,8 @@ std::optional<std::pair<route_kind, method_set>> match_path(std::string_view pat
     return std::pair{route_kind::members, get_only};
   if (path == "/health")
     return std::pair{route_kind::health, get_only};
+  if (path == "/v1/keyring")
+    return std::pair{route_kind::keyring, get_post};
   if (path == "/v1/value")
     return std::pair{route_kind::value, get_put};
   if (path.substr(0, 5) == "/set/")
@@ -239,13 +246,32 @@ void handle_member_leave(std::string_view name, gateway_backend& backend,
   });
 }
 
+/// `GET|HEAD /v1/keyring` lists the cluster's keys; `POST` changes them everywhere.
+void handle_keyring(const http_request& request, gateway_backend& backend,
+                    const responder& respond) {
+  keyring_command command;
+  if (request.method == "POST") {
+    auto body = parse_keyring_body(request.body);
+    if (!body.command) {
+      respond(error(400, "/v1/keyring: " + body.error));
+      return;
+    }
+    command = std::move(*body.command);
+  }
+  backend.keyring(command, [respond](const keyring_result& result) {
+    respond(keyring_response(result));
+  });
+}
+
 /// `GET /health`: 200 only when the node can take writes, else 503 with the status and
 /// the reason (`assess_health`); with `?live` 200 whenever it answers at all.
 http_response handle_health(const std::map<std::string, std::string>& params,
-                            const node_view& view) {
+                            const node_view& view, bool encrypted) {
   auto probe = params.count("live") > 0 ? health_probe::live : health_probe::ready;
   auto report = assess_health(view);
-  auto res = json(health_to_json(view, report));
+  auto body = health_to_json(view, report);
+  body["encrypted"] = encrypted;
+  auto res = json(body);
   res.status = health_http_status(probe, report.status);
   return res;
 }
@@ -270,7 +296,7 @@ http_response value_response(const node_view& view) {
 
 http_response handle_read(route_kind kind,
                           const std::map<std::string, std::string>& params,
-                          const node_view& view) {
+                          const node_view& view, bool encrypted) {
   switch (kind) {
   case route_kind::get: {
     auto res = text(std::to_string(view.value.value));
@@ -280,7 +306,8 @@ http_response handle_read(route_kind kind,
   case route_kind::members:
     return json(members_to_json(view.members));
   case route_kind::health:
-    return handle_health(params, view);
+    return handle_health(params, view, encrypted);
+  case route_kind::keyring:      // answered by handle_keyring
   case route_kind::value:
   case route_kind::set:          // answered by handle_set
   case route_kind::member_leave: // answered by handle_member_leave
@@ -350,6 +377,10 @@ std::optional<http_response> route_now(const http_request& request,
     handle_member_leave(name, backend, respond);
     return std::nullopt;
   }
+  if (kind == route_kind::keyring) {
+    handle_keyring(request, backend, respond);
+    return std::nullopt;
+  }
   if (request.method == "PUT") {
     handle_put_value(request, backend, respond);
     return std::nullopt;
@@ -366,7 +397,7 @@ std::optional<http_response> route_now(const http_request& request,
   auto view = backend.view();
   if (!view)
     return not_ready();
-  return handle_read(kind, params, *view);
+  return handle_read(kind, params, *view, backend.encrypted());
 }
 
 } // namespace

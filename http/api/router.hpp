@@ -4,6 +4,7 @@
 // so every route, status code and error shape is unit-tested without a server.
 
 #include "http/api/access_control.hpp"
+#include "http/api/keyring_routes.hpp"
 #include "http/api/snapshot_store.hpp"
 #include "http/server/http_message.hpp"
 
@@ -110,6 +111,17 @@ public:
   /// `done` gets the outcome once membership answered or the request timed out, on
   /// any thread. Never throws.
   virtual void force_leave(const std::string& name, leave_callback done) = 0;
+
+  /// Carries out `command` on every live member (`list` asks each for its keys) and
+  /// reports each member's answer through `done`, once, on any thread. Never throws.
+  /// The default answers `failed`: a backend without a keyring.
+  virtual void keyring(const keyring_command& command, keyring_callback done) {
+    (void)command;
+    done(keyring_result{keyring_result::kind::failed, {}, "no keyring in this backend"});
+  }
+
+  /// True if node-to-node traffic is sealed with a keyring (`/health` says so).
+  virtual bool encrypted() const { return false; }
 };
 
 /// Limits the router enforces itself (the HTTP library enforces them too, but the
@@ -128,7 +140,9 @@ struct router_limits {
 /// Routes: `GET /get`, `GET|POST|PUT /set/{n}` (both answer the value as text/plain
 /// with a trailing newline), `GET|PUT /v1/value`, `GET /v1/members`,
 /// `POST /v1/members/{name}/leave` (force a failed member out: 200 with its entry,
-/// 404 unknown, 409 alive, suspect or this node), `GET /health` (200 only when the
+/// 404 unknown, 409 alive, suspect or this node), `GET|POST /v1/keyring` (keys by
+/// fingerprint; install, use or remove a key on every member: keyring_routes.hpp),
+/// `GET /health` (with `encrypted`: whether node-to-node traffic is sealed) (200 only when the
 /// node can take writes, else 503 with `status` and `reason`; `?live` answers 200
 /// whenever the node serves HTTP; see health.hpp); HEAD is served like GET (but not on
 /// /set/{n}) and OPTIONS answers 204 with `Allow`. `GET /v1/value` carries `ETag`,

@@ -299,4 +299,37 @@ void store_backend::force_leave(const std::string& name, leave_callback done) {
   sys_.spawn(std::move(ask), name);
 }
 
+void store_backend::attach_keyring(gossip_actor gossip, bool encrypted) {
+  gossip_ = std::move(gossip);
+  encrypted_ = encrypted;
+}
+
+void store_backend::keyring(const keyring_command& command, keyring_callback done) {
+  using kind = keyring_result::kind;
+  if (!gossip_) {
+    done(keyring_result{kind::failed, {}, "this node serves no keyring"});
+    return;
+  }
+  auto timeout = std::max<caf::timespan>(timeout_, min_keyring_timeout);
+  auto ask = [done = std::move(done), gossip = gossip_,
+              timeout](caf::event_based_actor* self, const keyring_command& command) {
+    self->request(gossip, timeout, keyring_atom::value, command)
+        .then(
+            [done](keyring_report& report) {
+              keyring_result out;
+              out.outcome = report.refusal.empty() ? kind::ok : kind::refused;
+              out.message = report.refusal;
+              out.report = std::move(report);
+              done(std::move(out));
+            },
+            [done, self](const caf::error& err) {
+              keyring_result out;
+              out.outcome = err == caf::sec::request_timeout ? kind::timeout : kind::failed;
+              out.message = self->system().render(err);
+              done(std::move(out));
+            });
+  };
+  sys_.spawn(std::move(ask), command);
+}
+
 } // namespace onevalue

@@ -63,6 +63,21 @@ public:
   /// anything else to `failed`.
   void force_leave(const std::string& name, leave_callback done) override;
 
+  /// From now on keyring requests go to `gossip` (which holds the keyring and spreads
+  /// changes), and `/health` reports `encrypted`. Call before the HTTP server starts.
+  void attach_keyring(gossip_actor gossip, bool encrypted);
+
+  /// Asks the gossip actor, from a short-lived actor of its own, with a timeout of at
+  /// least `min_keyring_timeout` (a change goes to every member). A refusal becomes
+  /// `refused`, a request timeout `timeout`, anything else `failed`.
+  void keyring(const keyring_command& command, keyring_callback done) override;
+
+  bool encrypted() const override { return encrypted_; }
+
+  /// The least time a keyring request may take: one exchange with each member, which
+  /// may hit the stream transport's deadline (5 s).
+  static constexpr std::chrono::seconds min_keyring_timeout{10};
+
 private:
   /// Hands `job` to the bridge.
   void enqueue(write_job job);
@@ -73,6 +88,8 @@ private:
   std::shared_ptr<snapshot_store> snapshots_;
   std::shared_ptr<write_inbox> inbox_;
   caf::actor bridge_;
+  gossip_actor gossip_;
+  bool encrypted_ = false;
 };
 
 } // namespace onevalue

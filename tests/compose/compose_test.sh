@@ -23,6 +23,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export ONEVALUE_IMAGE=${ONEVALUE_IMAGE:-onevalue:test}
 PROJECT=${COMPOSE_PROJECT:-ovtest$$}
 STEP_TIMEOUT=${STEP_TIMEOUT:-45}
+# A fresh cluster key per test run (docker-compose.yml requires one).
+ONEVALUE_GOSSIP_KEYS=$("$ROOT/app/make_keyring.sh")
+export ONEVALUE_GOSSIP_KEYS
 NODES=(node1 node2 node3 node4 node5)
 declare -A IP=([node1]=172.28.5.11 [node2]=172.28.5.12 [node3]=172.28.5.13
                [node4]=172.28.5.14 [node5]=172.28.5.15)

@@ -80,7 +80,7 @@ class ConfigErrorTest(unittest.TestCase):
         self.assertEqual(tables.returncode, 0)
         keys = [line.split("`")[1] for line in tables.stdout.splitlines()
                 if line.startswith("| `")]
-        self.assertEqual(len(keys), 47)  # 32 + nine HTTP security + six event handler options
+        self.assertEqual(len(keys), 53)  # 32 + nine HTTP security, six event handler and six keyring options
         result = run(["--help"])
         self.assertEqual(result.returncode, 0)
         for key in keys:
@@ -88,8 +88,8 @@ class ConfigErrorTest(unittest.TestCase):
         self.assertNotIn("--middleman.", result.stdout)
         long_help = run(["--long-help"])
         self.assertEqual(long_help.returncode, 0)
-        self.assertIn("--middleman.heartbeat-interval", long_help.stdout)
-        self.assertIn("middleman.heartbeat-interval=5s", long_help.stdout)
+        self.assertIn("--scheduler.max-threads", long_help.stdout)
+        self.assertIn("  scheduler.max-threads=", long_help.stdout)
 
     def test_example_configs_are_valid(self):
         root = os.path.join(os.path.dirname(__file__), "..", "..", "config")

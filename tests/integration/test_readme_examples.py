@@ -5,6 +5,7 @@ addresses: the commands' 127.0.0.1-3:8080 and the documented member addresses an
 are rewritten to them. See readme_examples.py for how outputs are compared.
 """
 
+import base64
 import os
 import re
 import shutil
@@ -52,11 +53,14 @@ class ReadmeExamplesTest(unittest.TestCase):
     def setUp(self):
         self.workdir = tempfile.mkdtemp(prefix="onevalue-readme-it-")
         self.nodes = []
+        key = base64.b64encode(os.urandom(32)).decode()
         addresses = [f"{ip(FIRST_IP + i)}:{CLUSTER_PORT}" for i in range(3)]
         for i in range(3):
             seeds = [a for j, a in enumerate(addresses) if j != i]
+            # Keyed, as app/run_local_cluster.sh's nodes are (a key made for this run).
             self.nodes.append(Node(f"node{i + 1}", ip(FIRST_IP + i), HTTP_PORT,
-                                   CLUSTER_PORT, self.workdir, seeds))
+                                   CLUSTER_PORT, self.workdir, seeds,
+                                   [f"--onevalue.gossip-keys={key}"]))
 
     def tearDown(self):
         for node in self.nodes:

@@ -363,7 +363,7 @@ TEST_CASE("--help prints every onevalue option to the help stream and exits 0") 
     CHECK(result.status == load_status::exit_ok);
     CHECK(result.exit_code == 0);
     auto text = load.help.str();
-    CHECK(node_option_table().size() == 47);
+    CHECK(node_option_table().size() == 53);
     for (const auto& row : node_option_table()) {
       CAPTURE(row.key);
       bool listed = text.find("--onevalue." + row.key + "=") != std::string::npos
@@ -373,10 +373,8 @@ TEST_CASE("--help prints every onevalue option to the help stream and exits 0") 
     CHECK(text.find("ADVERTISE_ADDR sets onevalue.advertise") != std::string::npos);
     CHECK(text.find("CLUSTER_ADDR adds to onevalue.seeds") != std::string::npos);
     bool long_help = std::string{flag} == "--long-help";
-    CHECK((text.find("--middleman.heartbeat-interval") != std::string::npos)
-          == long_help);
-    CHECK((text.find("middleman.heartbeat-interval=5s") != std::string::npos)
-          == long_help);
+    CHECK((text.find("--scheduler.max-threads") != std::string::npos) == long_help);
+    CHECK((text.find("  scheduler.max-threads=") != std::string::npos) == long_help);
   }
 }
 
@@ -465,12 +463,11 @@ TEST_CASE("CAF defaults for the cluster are set unless the user set them") {
                                                    "middleman.app-identifiers");
   REQUIRE(ids);
   CHECK(*ids == std::vector<std::string>{"onevalue"});
+  // No BASP links any more (node-to-node TCP is the stream broker's own framing), so
+  // no heartbeats and no connection timeout: CAF's defaults (off) stay.
   CHECK(
       caf::get_or(defaults.cfg.content, "middleman.heartbeat-interval", caf::timespan{0})
-      == std::chrono::seconds(5));
-  CHECK(
-      caf::get_or(defaults.cfg.content, "middleman.connection-timeout", caf::timespan{0})
-      == std::chrono::seconds(15));
+      == caf::timespan{0});
   auto half_the_cores = std::max(1u, std::thread::hardware_concurrency() / 2);
   CHECK(caf::get_or(defaults.cfg.content, "scheduler.max-threads", size_t{0})
         == half_the_cores);

@@ -210,7 +210,21 @@ TEST_CASE_FIXTURE(fixture, "GET /health is 200 ok with member counts once synchr
         == json{{"status", "ok"},
                 {"node", "n1"},
                 {"synchronized", true},
+                {"encrypted", false},
                 {"members", {{"alive", 1}, {"suspect", 1}, {"failed", 0}, {"left", 0}}}});
+}
+
+TEST_CASE_FIXTURE(fixture, "/v1/keyring takes GET and POST; a bad body is a 400") {
+  auto bad = call("POST", "/v1/keyring", "{\"rotate\": \"x\"}");
+  CHECK(bad.status == 400);
+  CHECK(json::parse(bad.body)["error"].get<std::string>().find("rotate")
+        != std::string::npos);
+  // The fake backend has no keyring: the default answer is a 500 that says so.
+  auto listed = call("GET", "/v1/keyring");
+  CHECK(listed.status == 500);
+  CHECK(json::parse(listed.body)["error"].get<std::string>().find("no keyring")
+        != std::string::npos);
+  CHECK(call("PUT", "/v1/keyring", "{}").status == 405);
 }
 
 TEST_CASE_FIXTURE(
