@@ -173,15 +173,16 @@ void start_push_pull(self_ptr self, const endpoint& peer) {
           },
           [self, name](caf::error& err) {
             ++self->state.counters.push_pulls_failed;
-            OV_LOG_DEBUG("push-pull with {} failed: {}", name, self->system().render(err));
+            OV_LOG_DEBUG("push-pull with {} failed: {}", name,
+                         self->system().render(err));
             finish_connect(self);
           });
 }
 
 /// A request that arrived over the stream transport: a push-pull table (answered with
 /// ours) or, only if it was sealed and authenticated, a keyring command.
-caf::result<std::vector<char>> on_exchange(self_ptr self, const std::vector<char>& payload,
-                                           bool authenticated) {
+caf::result<std::vector<char>>
+on_exchange(self_ptr self, const std::vector<char>& payload, bool authenticated) {
   auto& st = self->state;
   if (!payload.empty() && payload.front() == channel_keyring) {
     auto command = decode_keyring_command({payload.data(), payload.size()});
@@ -327,8 +328,8 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
   // The core fills packets up to what is left of a datagram once it is sealed.
   auto settings = config.settings;
   settings.max_packet_bytes = packet_budget(settings.max_packet_bytes);
-  st.core = std::make_unique<gossip_core>(config.self, settings, st.rng,
-                                          self->clock().now());
+  st.core =
+      std::make_unique<gossip_core>(config.self, settings, st.rng, self->clock().now());
   start_transports(self, config);
   schedule_tick(self);
   return {
@@ -357,9 +358,8 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
              bool authenticated) -> caf::result<std::vector<char>> {
         return on_exchange(self, payload, authenticated);
       },
-      [self](keyring_atom, const keyring_command& command) -> caf::result<keyring_report> {
-        return on_keyring_request(self, command);
-      },
+      [self](keyring_atom, const keyring_command& command)
+          -> caf::result<keyring_report> { return on_keyring_request(self, command); },
       [self](gossip_tick_atom) {
         carry_out(self, self->state.core->tick(self->clock().now()));
         schedule_tick(self);
@@ -379,8 +379,9 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
                   auto& st = self->state;
                   self->request(st.stream, push_pull_timeout, open_atom::value,
                                 st.bind_address, port)
-                      .then([rp](uint16_t tcp_port) mutable { rp.deliver(tcp_port); },
-                            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+                      .then(
+                          [rp](uint16_t tcp_port) mutable { rp.deliver(tcp_port); },
+                          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
                 },
                 [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
         return rp;

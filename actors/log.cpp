@@ -22,7 +22,7 @@ std::optional<spdlog::level::level_enum> parse_level(const std::string& level) {
   return std::nullopt;
 }
 
-}  // namespace
+} // namespace
 
 bool valid_level(const std::string& level) {
   return parse_level(level).has_value();
@@ -40,4 +40,4 @@ bool init(const std::string& level, const std::string& node_name) {
   return true;
 }
 
-}  // namespace onevalue::log
+} // namespace onevalue::log

@@ -17,7 +17,7 @@ bool init(const std::string& level, const std::string& node_name);
 /// Returns true if `level` names a valid log level.
 bool valid_level(const std::string& level);
 
-}  // namespace onevalue::log
+} // namespace onevalue::log
 
 #define OV_LOG_DEBUG(...) spdlog::debug(__VA_ARGS__)
 #define OV_LOG_INFO(...) spdlog::info(__VA_ARGS__)

@@ -55,12 +55,13 @@ void carry_out(self_ptr self, swim_actions actions) {
   auto incarnation = st.core->self().incarnation;
   if (st.store && incarnation > st.persisted_incarnation) {
     st.persisted_incarnation = incarnation;
-    self->request(st.store, std::chrono::seconds(5), set_atom::value, incarnation_atom::value,
-                  incarnation)
-      .then([](uint64_t) {},
-            [self](caf::error& err) {
-              OV_LOG_WARN("cannot persist the incarnation: {}", self->system().render(err));
-            });
+    self->request(st.store, std::chrono::seconds(5), set_atom::value,
+                  incarnation_atom::value, incarnation)
+        .then([](uint64_t) {},
+              [self](caf::error& err) {
+                OV_LOG_WARN("cannot persist the incarnation: {}",
+                            self->system().render(err));
+              });
   }
   if (actions.members_changed && !st.listeners.empty()) {
     auto table = st.core->members();
@@ -70,7 +71,7 @@ void carry_out(self_ptr self, swim_actions actions) {
   schedule_tick(self);
 }
 
-}  // namespace
+} // namespace
 
 membership_actor::behavior_type membership(self_ptr self, membership_config config) {
   auto& st = self->state;
@@ -114,12 +115,13 @@ membership_actor::behavior_type membership(self_ptr self, membership_config conf
         auto& core = *self->state.core;
         return membership_metrics{core.counters(), core.counts(), core.health_score()};
       },
-      [self](leave_atom, const std::string& name)
-        -> caf::result<force_leave_status, member_info> {
+      [self](leave_atom,
+             const std::string& name) -> caf::result<force_leave_status, member_info> {
         auto result = self->state.core->force_leave(name, self->clock().now());
         carry_out(self, std::move(result.actions));
         if (result.status != force_leave_status::left)
-          OV_LOG_INFO("forced leave of {} not applied: {}", name, to_string(result.status));
+          OV_LOG_INFO("forced leave of {} not applied: {}", name,
+                      to_string(result.status));
         const auto* entry = self->state.core->find(name);
         return {result.status, entry ? *entry : member_info{}};
       },
@@ -133,4 +135,4 @@ membership_actor::behavior_type membership(self_ptr self, membership_config conf
   };
 }
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -52,4 +52,4 @@ membership_actor::behavior_type
 membership(membership_actor::stateful_pointer<membership_state> self,
            membership_config config);
 
-}  // namespace onevalue
+} // namespace onevalue

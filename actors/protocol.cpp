@@ -6,14 +6,14 @@ namespace onevalue {
 
 const char* to_string(store_error x) {
   switch (x) {
-    case store_error::none:
-      return "none";
-    case store_error::persistence_failed:
-      return "persistence_failed";
-    case store_error::not_synchronized:
-      return "not_synchronized";
-    case store_error::version_exhausted:
-      return "version_exhausted";
+  case store_error::none:
+    return "none";
+  case store_error::persistence_failed:
+    return "persistence_failed";
+  case store_error::not_synchronized:
+    return "not_synchronized";
+  case store_error::version_exhausted:
+    return "version_exhausted";
   }
   return "unknown";
 }
@@ -40,9 +40,10 @@ void add_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<membership_actor>("onevalue::membership_actor");
   cfg.add_message_type<membership_metrics>("onevalue::membership_metrics");
   cfg.add_message_type<gossip_counters>("onevalue::gossip_counters");
-  cfg.add_error_category(caf::atom("store"), [](uint8_t code, caf::atom_value, const caf::message&) {
+  cfg.add_error_category(caf::atom("store"), [](uint8_t code, caf::atom_value,
+                                                const caf::message&) {
     return std::string{"store_error("} + to_string(static_cast<store_error>(code)) + ")";
   });
 }
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -6,8 +6,8 @@
 
 #include "actors/core/keyring_report.hpp"
 #include "actors/core/member.hpp"
-#include "actors/core/membership_core.hpp"
 #include "actors/core/member_table.hpp"
+#include "actors/core/membership_core.hpp"
 #include "actors/core/swim_metrics.hpp"
 #include "actors/core/version.hpp"
 #include "actors/core/wire.hpp"
@@ -85,113 +85,116 @@ caf::error make_error(store_error x);
 /// Receives every value the store accepts (local writes and merged remote values).
 /// Also told once, when the node has synchronized with the cluster (at once on
 /// subscribing if it already has).
-using value_listener_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,
-                                              caf::reacts_to<sync_atom>>;
+using value_listener_actor =
+    caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,
+                     caf::reacts_to<sync_atom>>;
 
 /// Receives the member table after every change.
 using member_listener_actor = caf::typed_actor<caf::reacts_to<update_atom, member_list>>;
 
 /// The store: owns the value, its version, the Lamport clock and their persistence.
 using store_actor = caf::typed_actor<
-  // Current value and version.
-  caf::replies_to<get_atom>::with<versioned_value>,
-  // Local write: durable before the reply; error `persistence_failed` otherwise,
-  // `not_synchronized` before the node synchronized with the cluster, or
-  // `version_exhausted` if no version can be ordered after the current one.
-  caf::replies_to<set_atom, int64_t>::with<versioned_value>,
-  // Conditional local write (If-Match): applied only if the store's latest version
-  // (including writes still being saved) equals the given one, checked and staged in
-  // one handler. Replies (true, new value) once durable, or (false, current value)
-  // without writing; errors as for the plain write.
-  caf::replies_to<set_atom, int64_t, version>::with<bool, versioned_value>,
-  // From gossip: a push-pull with a live member completed and its value was merged
-  // (sent after that merge); from now on the store acknowledges writes.
-  caf::reacts_to<sync_atom>,
-  // A remote value arriving via the named peer; replies whether it was newer.
-  caf::replies_to<merge_atom, versioned_value, std::string>::with<bool>,
-  // Registers a listener; it immediately gets the current value.
-  caf::reacts_to<subscribe_atom, value_listener_actor>,
-  // From membership: persist a raised incarnation of this node (so a restart rejoins
-  // above it); replies with the durable incarnation, error `persistence_failed` otherwise.
-  caf::replies_to<set_atom, incarnation_atom, uint64_t>::with<uint64_t>>;
+    // Current value and version.
+    caf::replies_to<get_atom>::with<versioned_value>,
+    // Local write: durable before the reply; error `persistence_failed` otherwise,
+    // `not_synchronized` before the node synchronized with the cluster, or
+    // `version_exhausted` if no version can be ordered after the current one.
+    caf::replies_to<set_atom, int64_t>::with<versioned_value>,
+    // Conditional local write (If-Match): applied only if the store's latest version
+    // (including writes still being saved) equals the given one, checked and staged in
+    // one handler. Replies (true, new value) once durable, or (false, current value)
+    // without writing; errors as for the plain write.
+    caf::replies_to<set_atom, int64_t, version>::with<bool, versioned_value>,
+    // From gossip: a push-pull with a live member completed and its value was merged
+    // (sent after that merge); from now on the store acknowledges writes.
+    caf::reacts_to<sync_atom>,
+    // A remote value arriving via the named peer; replies whether it was newer.
+    caf::replies_to<merge_atom, versioned_value, std::string>::with<bool>,
+    // Registers a listener; it immediately gets the current value.
+    caf::reacts_to<subscribe_atom, value_listener_actor>,
+    // From membership: persist a raised incarnation of this node (so a restart rejoins
+    // above it); replies with the durable incarnation, error `persistence_failed`
+    // otherwise.
+    caf::replies_to<set_atom, incarnation_atom, uint64_t>::with<uint64_t>>;
 
 /// The SWIM failure detector and member table.
 using membership_actor = caf::typed_actor<
-  // A SWIM message received from `sender` (decoded by the gossip broadcaster).
-  caf::reacts_to<packet_atom, member_info, swim_message>,
-  // Member updates received by gossip.
-  caf::reacts_to<merge_atom, std::vector<member_update>>,
-  // A full member table received by push-pull from the named peer.
-  caf::reacts_to<merge_atom, member_list, std::string>,
-  // Timer: run the protocol core up to now.
-  caf::reacts_to<tick_atom>,
-  // The current member table.
-  caf::replies_to<get_atom>::with<member_list>,
-  // Registers a listener; it immediately gets the current table.
-  caf::reacts_to<subscribe_atom, member_listener_actor>,
-  // Graceful leave: announces `left` and replies once it had time to spread.
-  caf::replies_to<leave_atom>::with<bool>,
-  // Forced leave of the named failed member (an operator's request, as `serf
-  // force-leave`, see membership_core::force_leave): replies what was done and the
-  // member's entry afterwards (an empty name if there is no such member).
-  caf::replies_to<leave_atom, std::string>::with<force_leave_status, member_info>,
-  // Protocol counters, members by state and the Lifeguard health score.
-  caf::replies_to<get_atom, metrics_atom>::with<membership_metrics>>;
+    // A SWIM message received from `sender` (decoded by the gossip broadcaster).
+    caf::reacts_to<packet_atom, member_info, swim_message>,
+    // Member updates received by gossip.
+    caf::reacts_to<merge_atom, std::vector<member_update>>,
+    // A full member table received by push-pull from the named peer.
+    caf::reacts_to<merge_atom, member_list, std::string>,
+    // Timer: run the protocol core up to now.
+    caf::reacts_to<tick_atom>,
+    // The current member table.
+    caf::replies_to<get_atom>::with<member_list>,
+    // Registers a listener; it immediately gets the current table.
+    caf::reacts_to<subscribe_atom, member_listener_actor>,
+    // Graceful leave: announces `left` and replies once it had time to spread.
+    caf::replies_to<leave_atom>::with<bool>,
+    // Forced leave of the named failed member (an operator's request, as `serf
+    // force-leave`, see membership_core::force_leave): replies what was done and the
+    // member's entry afterwards (an empty name if there is no such member).
+    caf::replies_to<leave_atom, std::string>::with<force_leave_status, member_info>,
+    // Protocol counters, members by state and the Lifeguard health score.
+    caf::replies_to<get_atom, metrics_atom>::with<membership_metrics>>;
 
 /// The gossip broadcaster: broadcast queue, datagram transport and push-pull.
 using gossip_actor = caf::typed_actor<
-  // From the store: a value it accepted; pushed at once (see flush_atom).
-  caf::reacts_to<update_atom, versioned_value>,
-  // From itself, queued behind the updates that arrived with the first one: push the
-  // latest value. A burst of writes becomes one push instead of one per write.
-  caf::reacts_to<flush_atom>,
-  // From the store: the node synchronized (nothing to do; gossip told the store).
-  caf::reacts_to<sync_atom>,
-  // From membership: changes to the member table, in order, for the gossip core's
-  // replica (targets for gossip, N for retransmits, this node's incarnation).
-  caf::reacts_to<update_atom, std::vector<member_delta>>,
-  // From membership: queue a member update for piggybacking.
-  caf::reacts_to<broadcast_atom, member_update>,
-  // From membership: send a SWIM message to a member, with piggybacked gossip.
-  caf::reacts_to<send_atom, std::string, uint16_t, swim_message, std::vector<member_update>>,
-  // From membership: start a push-pull exchange with a member that answered recently.
-  caf::reacts_to<push_pull_atom, std::string, uint16_t>,
-  // From the datagram broker: one raw datagram.
-  caf::reacts_to<packet_atom, std::vector<char>>,
-  // Timers.
-  caf::reacts_to<gossip_tick_atom>,
-  // Wiring: the membership actor to deliver SWIM messages and member updates to.
-  caf::reacts_to<attach_atom, membership_actor>,
-  // Opens the datagram endpoint on the cluster port; replies the bound port.
-  caf::replies_to<open_atom>::with<uint16_t>,
-  // Traffic counters by message type.
-  caf::replies_to<get_atom, metrics_atom>::with<gossip_counters>,
-  // From the stream broker: a request that arrived over node-to-node TCP (payload,
-  // whether it was sealed and authenticated); replies with the response payload.
-  caf::replies_to<exchange_atom, std::vector<char>, bool>::with<std::vector<char>>,
-  // From the HTTP API: carry out a keyring command on every live member (list: ask
-  // each for its keys) and report each one's answer.
-  caf::replies_to<keyring_atom, keyring_command>::with<keyring_report>>;
+    // From the store: a value it accepted; pushed at once (see flush_atom).
+    caf::reacts_to<update_atom, versioned_value>,
+    // From itself, queued behind the updates that arrived with the first one: push the
+    // latest value. A burst of writes becomes one push instead of one per write.
+    caf::reacts_to<flush_atom>,
+    // From the store: the node synchronized (nothing to do; gossip told the store).
+    caf::reacts_to<sync_atom>,
+    // From membership: changes to the member table, in order, for the gossip core's
+    // replica (targets for gossip, N for retransmits, this node's incarnation).
+    caf::reacts_to<update_atom, std::vector<member_delta>>,
+    // From membership: queue a member update for piggybacking.
+    caf::reacts_to<broadcast_atom, member_update>,
+    // From membership: send a SWIM message to a member, with piggybacked gossip.
+    caf::reacts_to<send_atom, std::string, uint16_t, swim_message,
+                   std::vector<member_update>>,
+    // From membership: start a push-pull exchange with a member that answered recently.
+    caf::reacts_to<push_pull_atom, std::string, uint16_t>,
+    // From the datagram broker: one raw datagram.
+    caf::reacts_to<packet_atom, std::vector<char>>,
+    // Timers.
+    caf::reacts_to<gossip_tick_atom>,
+    // Wiring: the membership actor to deliver SWIM messages and member updates to.
+    caf::reacts_to<attach_atom, membership_actor>,
+    // Opens the datagram endpoint on the cluster port; replies the bound port.
+    caf::replies_to<open_atom>::with<uint16_t>,
+    // Traffic counters by message type.
+    caf::replies_to<get_atom, metrics_atom>::with<gossip_counters>,
+    // From the stream broker: a request that arrived over node-to-node TCP (payload,
+    // whether it was sealed and authenticated); replies with the response payload.
+    caf::replies_to<exchange_atom, std::vector<char>, bool>::with<std::vector<char>>,
+    // From the HTTP API: carry out a keyring command on every live member (list: ask
+    // each for its keys) and report each one's answer.
+    caf::replies_to<keyring_atom, keyring_command>::with<keyring_report>>;
 
 /// The HTTP gateway: keeps the snapshot that HTTP threads serve reads from.
-using gateway_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,
-                                       caf::reacts_to<sync_atom>,
-                                       caf::reacts_to<update_atom, member_list>>;
+using gateway_actor =
+    caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,
+                     caf::reacts_to<sync_atom>, caf::reacts_to<update_atom, member_list>>;
 
 /// Timer of the event handler actor: deliver the event batches that are due.
 using event_tick_atom = caf::atom_constant<caf::atom("evtick")>;
 
 /// The event handler actor: turns member tables and values into handler runs
 /// (actors/event_handler_actor.hpp). A value and a member listener, and its own timer.
-using event_handler_actor = caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,
-                                             caf::reacts_to<sync_atom>,
-                                             caf::reacts_to<update_atom, member_list>,
-                                             caf::reacts_to<event_tick_atom>>;
+using event_handler_actor =
+    caf::typed_actor<caf::reacts_to<update_atom, versioned_value>,
+                     caf::reacts_to<sync_atom>, caf::reacts_to<update_atom, member_list>,
+                     caf::reacts_to<event_tick_atom>>;
 
 /// Registers every message type above with `cfg`; needed on every node.
 void add_message_types(caf::actor_system_config& cfg);
 
-}  // namespace onevalue
+} // namespace onevalue
 
 // Local messages only (nothing crosses BASP any more): a key must never be serialized.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(onevalue::keyring_command)

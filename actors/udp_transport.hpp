@@ -19,4 +19,4 @@ namespace onevalue {
 /// - every datagram received goes to `owner` as `(packet_atom, std::vector<char>)`.
 caf::behavior udp_transport(caf::io::broker* self, caf::actor owner);
 
-}  // namespace onevalue
+} // namespace onevalue

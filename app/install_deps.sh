@@ -10,7 +10,7 @@ set -euo pipefail
 packages=(g++ make cmake pkg-config libcaf-dev nlohmann-json3-dev libspdlog-dev
           libcpp-httplib-dev libssl-dev curl ccache)
 if [[ "${1:-}" == --test ]]; then
-  packages+=(doctest-dev python3 openssl iptables iproute2 clang-tidy clang
+  packages+=(doctest-dev python3 openssl iptables iproute2 clang-tidy clang-format clang
              libclang-rt-14-dev)
 fi
 missing=()

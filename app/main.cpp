@@ -1,8 +1,8 @@
 // The onevalue node: loads the configuration, wires the four actors together and
 // waits for SIGTERM/SIGINT to leave the cluster gracefully. No protocol logic here.
 
-#include "actors/event_handler_actor.hpp"
 #include "actors/core/keyring_startup.hpp"
+#include "actors/event_handler_actor.hpp"
 #include "actors/gossip_actor.hpp"
 #include "actors/log.hpp"
 #include "actors/membership_actor.hpp"
@@ -108,9 +108,9 @@ void log_traffic(caf::actor_system& sys, const membership_actor& membership,
   gossip_counters g;
   bool ok = true;
   self->request(membership, std::chrono::seconds(1), get_atom::value, metrics_atom::value)
-    .receive([&](membership_metrics& x) { m = x; }, [&](caf::error&) { ok = false; });
+      .receive([&](membership_metrics& x) { m = x; }, [&](caf::error&) { ok = false; });
   self->request(gossip, std::chrono::seconds(1), get_atom::value, metrics_atom::value)
-    .receive([&](gossip_counters& x) { g = x; }, [&](caf::error&) { ok = false; });
+      .receive([&](gossip_counters& x) { g = x; }, [&](caf::error&) { ok = false; });
   if (!ok)
     return;
   auto& s = g.packets_sent_by_kind;
@@ -209,11 +209,12 @@ event_handling start_event_handlers(caf::actor_system& sys, const node_options& 
   ps.timeout = opts.event_handler_timeout;
   event_handling out;
   out.pool = std::make_shared<handler_pool>(ps);
-  out.actor = sys.spawn(event_handlers,
-                        event_handler_config{self_info, opts.event_handlers,
-                                             {opts.event_coalesce_period,
-                                              opts.event_quiescent_period},
-                                             out.pool});
+  out.actor = sys.spawn(
+      event_handlers,
+      event_handler_config{self_info,
+                           opts.event_handlers,
+                           {opts.event_coalesce_period, opts.event_quiescent_period},
+                           out.pool});
   caf::anon_send(store_hdl, subscribe_atom::value, value_listener_actor{out.actor});
   caf::anon_send(membership_hdl, subscribe_atom::value, member_listener_actor{out.actor});
   OV_LOG_INFO("{} event handler(s) configured", opts.event_handlers.size());
@@ -231,8 +232,8 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   std::random_device entropy;
   // With plain HTTP off, members find the API on the HTTPS port.
   uint16_t api_port = opts.http_port != 0 ? opts.http_port : opts.https_port;
-  member_info self_info{opts.name, opts.advertise, opts.cluster_port, api_port,
-                        member_state::alive, opened.incarnation};
+  member_info self_info{opts.name, opts.advertise,      opts.cluster_port,
+                        api_port,  member_state::alive, opened.incarnation};
 
   auto store_hdl = sys.spawn(store, opened.config);
   auto snapshots = std::make_shared<snapshot_store>(opts.name, opts.max_watchers);
@@ -256,9 +257,10 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   }
   auto gossip_hdl = sys.spawn(gossip, std::move(gc));
   auto stop_actors = [&](const caf::actor_addr& membership_addr) {
-    for (const auto& addr : {caf::actor_cast<caf::actor_addr>(gateway_hdl),
-                      caf::actor_cast<caf::actor_addr>(gossip_hdl),
-                      caf::actor_cast<caf::actor_addr>(store_hdl), membership_addr})
+    for (const auto& addr :
+         {caf::actor_cast<caf::actor_addr>(gateway_hdl),
+          caf::actor_cast<caf::actor_addr>(gossip_hdl),
+          caf::actor_cast<caf::actor_addr>(store_hdl), membership_addr})
       if (auto hdl = caf::actor_cast<caf::actor>(addr))
         caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
   };
@@ -266,11 +268,12 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   {
     caf::scoped_actor self{sys};
     self->request(gossip_hdl, std::chrono::seconds(5), open_atom::value)
-      .receive([](uint16_t) {},
-               [&](caf::error& err) {
-                 failure = "cannot bind the cluster port (UDP and TCP) " + opts.bind + ":"
-                           + std::to_string(opts.cluster_port) + ": " + sys.render(err);
-               });
+        .receive([](uint16_t) {},
+                 [&](caf::error& err) {
+                   failure = "cannot bind the cluster port (UDP and TCP) " + opts.bind
+                             + ":" + std::to_string(opts.cluster_port) + ": "
+                             + sys.render(err);
+                 });
   }
   if (!failure.empty()) {
     OV_LOG_ERROR("{}", failure);
@@ -290,7 +293,8 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
                                       conflict->raise(message);
                                     }});
   caf::anon_send(gossip_hdl, attach_atom::value, membership_hdl);
-  caf::anon_send(membership_hdl, subscribe_atom::value, member_listener_actor{gateway_hdl});
+  caf::anon_send(membership_hdl, subscribe_atom::value,
+                 member_listener_actor{gateway_hdl});
   auto handlers = start_event_handlers(sys, opts, self_info, store_hdl, membership_hdl);
 
   store_backend backend{sys, store_hdl, membership_hdl, snapshots, opts.request_timeout};
@@ -358,8 +362,9 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   {
     caf::scoped_actor self{sys};
     self->request(membership_hdl, std::chrono::seconds(1), leave_atom::value)
-      .receive([](bool) {},
-               [&](caf::error& err) { OV_LOG_WARN("leave failed: {}", sys.render(err)); });
+        .receive(
+            [](bool) {},
+            [&](caf::error& err) { OV_LOG_WARN("leave failed: {}", sys.render(err)); });
   }
   // Stop HTTP (which lets in-flight requests finish) while the leave announcement is
   // retransmitted, so both fit in the shutdown budget.
@@ -375,7 +380,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   return EXIT_SUCCESS;
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
   // `onevalue get`, `onevalue members`, ...: a client of a running node, not a node.

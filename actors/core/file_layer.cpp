@@ -126,8 +126,8 @@ public:
         if (::mkdir(prefix.c_str(), 0755) == 0) {
           auto slash = prefix.find_last_of('/');
           auto parent = slash == std::string::npos ? std::string{"."}
-                        : slash == 0             ? std::string{"/"}
-                                                 : prefix.substr(0, slash);
+                        : slash == 0               ? std::string{"/"}
+                                                   : prefix.substr(0, slash);
           if (auto ec = fsync_dir(parent))
             return ec;
         } else if (errno != EEXIST) {

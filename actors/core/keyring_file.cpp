@@ -144,12 +144,13 @@ std::optional<keyring> decode_keyring_file(std::string_view content,
 std::optional<persistence_error>
 save_keyring_file(file_layer& files, const std::string& path, const keyring& keys) {
   auto content = encode_keyring_file(keys);
-  auto failure = replace_file(files, path, parent_dir(path), content, file_access::private_);
+  auto failure =
+      replace_file(files, path, parent_dir(path), content, file_access::private_);
   OPENSSL_cleanse(content.data(), content.size());
   if (!failure)
     return std::nullopt;
-  return persistence_error{"cannot save the keyring to " + path + ": " + failure->step + " "
-                           + failure->file + ": " + failure->error.message()};
+  return persistence_error{"cannot save the keyring to " + path + ": " + failure->step
+                           + " " + failure->file + ": " + failure->error.message()};
 }
 
 keyring_file_load load_keyring_file(file_layer& files, const std::string& path) {

@@ -10,10 +10,8 @@ namespace onevalue {
 membership_core::membership_core(member_info self, swim_settings settings,
                                  std::vector<endpoint> seeds, uint64_t random_seed,
                                  time_point now)
-  : self_name_(self.name),
-    settings_(settings),
-    seeds_(std::move(seeds)),
-    rng_(random_seed) {
+    : self_name_(self.name), settings_(settings), seeds_(std::move(seeds)),
+      rng_(random_seed) {
   self.state = member_state::alive;
   insert_member(std::move(self), now);
   // A seed list that names only this node is the same as none.
@@ -349,7 +347,8 @@ time_point membership_core::next_deadline() const {
   if (!joined_ || !seeds_.empty())
     next = std::min(next, next_join_at_);
   if (probe_)
-    next = std::min(next, probe_->indirect_sent ? probe_->probe_deadline : probe_->ack_deadline);
+    next = std::min(next, probe_->indirect_sent ? probe_->probe_deadline
+                                                : probe_->ack_deadline);
   for (auto& [seq, r] : relays_)
     next = std::min(next, r.nacked ? r.deadline : r.nack_at);
   return std::min({next, earliest_suspicion_, earliest_reap_});
@@ -484,4 +483,4 @@ std::string membership_core::check_invariants() const {
   return {};
 }
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -43,7 +43,7 @@ struct outgoing_message {
 /// A member's state change, for the log and for metrics.
 struct member_event {
   std::string name;
-  std::optional<member_state> from;  ///< nothing if the member is new
+  std::optional<member_state> from; ///< nothing if the member is new
   member_state to = member_state::alive;
   uint64_t incarnation = 0;
   std::string reason;
@@ -65,7 +65,7 @@ struct swim_actions {
   std::vector<member_update> broadcasts;
   std::vector<endpoint> push_pulls;
   std::vector<member_event> events;
-  std::vector<std::string> notes;  ///< decisions worth a log line (e.g. join retries)
+  std::vector<std::string> notes; ///< decisions worth a log line (e.g. join retries)
   /// Problems worth an error line (e.g. another node claims this node's name).
   std::vector<std::string> errors;
   /// Set once, when this node learns that its name belongs to another live node and it
@@ -402,4 +402,4 @@ private:
   static constexpr std::size_t max_relays = 256;
 };
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -74,9 +74,10 @@ void membership_core::check_probe(time_point now, swim_actions& out) {
       // independent confirmation, counted here and passed on in our name (Lifeguard).
       apply_suspect(suspected, self_name_, now, out);
       if (!already_suspect)
-        out.notes.push_back("suspecting " + suspected.name + ": no ack directly or through "
-                            + std::to_string(settings_.indirect_checks) + " helpers within "
-                            + std::to_string(scaled_probe_interval().count()) + " ms");
+        out.notes.push_back(
+            "suspecting " + suspected.name + ": no ack directly or through "
+            + std::to_string(settings_.indirect_checks) + " helpers within "
+            + std::to_string(scaled_probe_interval().count()) + " ms");
     }
   }
 }
@@ -105,12 +106,14 @@ void membership_core::start_probe(time_point now, swim_actions& out) {
         probe.attached.push_back(member_update{target, self_name_});
       out.sends.push_back(std::move(probe));
       ++counters_.probes_sent;
-      probe_ = pending_probe{target.name, ping.seq, now + scaled_ack_timeout(),
-                             now + interval, false, {}, 0};
+      probe_ = pending_probe{
+          target.name, ping.seq, now + scaled_ack_timeout(), now + interval, false,
+          {},          0};
       return;
     }
     // A new round: every live member, shuffled.
-    probe_order_ = sample_slots(live_peer_count(), member_table::npos, sample_pool::live, rng_);
+    probe_order_ =
+        sample_slots(live_peer_count(), member_table::npos, sample_pool::live, rng_);
     probe_index_ = 0;
     if (probe_order_.empty())
       return;
@@ -131,8 +134,8 @@ void membership_core::expire_suspicions(time_point now, swim_actions& out) {
   for (auto& name : expired) {
     auto& s = suspicions_.at(name);
     auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - s.start);
-    auto reason = "suspicion not refuted within " + std::to_string(waited.count()) + " ms ("
-                  + std::to_string(s.confirmations.size()) + " confirmations)";
+    auto reason = "suspicion not refuted within " + std::to_string(waited.count())
+                  + " ms (" + std::to_string(s.confirmations.size()) + " confirmations)";
     auto& e = *table_.get(name);
     ++counters_.members_failed;
     set_state(e, member_state::failed, e.info.incarnation, reason, now, out);
@@ -194,7 +197,8 @@ void membership_core::schedule_push_pull(time_point now, swim_actions& out) {
   std::vector<const member_entry*> candidates;
   for (uint32_t slot = 0; slot < table_.size(); ++slot) {
     auto& e = table_[slot];
-    if (slot != self_slot && e.info.state == member_state::alive && e.last_heard >= recent)
+    if (slot != self_slot && e.info.state == member_state::alive
+        && e.last_heard >= recent)
       candidates.push_back(&e);
   }
   if (candidates.empty())
@@ -210,7 +214,8 @@ void membership_core::reap(time_point now, swim_actions& out) {
   std::vector<std::string> gone_names;
   for (uint32_t slot = 0; slot < table_.size(); ++slot) {
     auto& e = table_[slot];
-    bool gone = e.info.state == member_state::failed || e.info.state == member_state::left;
+    bool gone =
+        e.info.state == member_state::failed || e.info.state == member_state::left;
     if (slot == self_slot || !gone)
       continue;
     if (now >= e.state_since + settings_.reap_after)
@@ -229,4 +234,4 @@ void membership_core::reap(time_point now, swim_actions& out) {
   }
 }
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -127,13 +127,15 @@ std::optional<durable_state> decode_state(const std::string& content,
   durable_state state;
   if (!field(lines, 2, "value", text) || !parse_integer_into(text, state.value.value))
     return fail("malformed value field");
-  if (!field(lines, 3, "counter", text) || !parse_integer_into(text, state.value.ver.counter))
+  if (!field(lines, 3, "counter", text)
+      || !parse_integer_into(text, state.value.ver.counter))
     return fail("malformed counter field");
   if (!field(lines, 4, "node", state.value.ver.node))
     return fail("malformed node field");
   if (!field(lines, 5, "clock", text) || !parse_integer_into(text, state.clock))
     return fail("malformed clock field");
-  if (!field(lines, 6, "incarnation", text) || !parse_integer_into(text, state.incarnation))
+  if (!field(lines, 6, "incarnation", text)
+      || !parse_integer_into(text, state.incarnation))
     return fail("malformed incarnation field");
   if (!valid_version(state.value.ver))
     return fail(state.value.ver.counter == 0

@@ -7,15 +7,17 @@ namespace onevalue {
 
 std::chrono::milliseconds suspicion_timeout(int mult, std::size_t n,
                                             std::chrono::milliseconds probe_interval) {
-  auto node_scale = std::max(1.0, std::log10(static_cast<double>(std::max<std::size_t>(n, 1))));
-  auto ms = static_cast<double>(mult) * node_scale * static_cast<double>(probe_interval.count());
+  auto node_scale =
+      std::max(1.0, std::log10(static_cast<double>(std::max<std::size_t>(n, 1))));
+  auto ms = static_cast<double>(mult) * node_scale
+            * static_cast<double>(probe_interval.count());
   return std::chrono::milliseconds{static_cast<long long>(std::llround(ms))};
 }
 
-std::chrono::milliseconds dynamic_suspicion_timeout(std::size_t confirmations,
-                                                    std::size_t expected,
-                                                    std::chrono::milliseconds min_timeout,
-                                                    std::chrono::milliseconds max_timeout) {
+std::chrono::milliseconds
+dynamic_suspicion_timeout(std::size_t confirmations, std::size_t expected,
+                          std::chrono::milliseconds min_timeout,
+                          std::chrono::milliseconds max_timeout) {
   if (expected == 0 || max_timeout <= min_timeout)
     return min_timeout;
   auto fraction = std::log(static_cast<double>(confirmations) + 1.0)
@@ -27,7 +29,8 @@ std::chrono::milliseconds dynamic_suspicion_timeout(std::size_t confirmations,
 }
 
 std::size_t retransmit_limit(int mult, std::size_t n) {
-  auto scale = static_cast<std::size_t>(std::ceil(std::log10(static_cast<double>(n) + 1.0)));
+  auto scale =
+      static_cast<std::size_t>(std::ceil(std::log10(static_cast<double>(n) + 1.0)));
   return static_cast<std::size_t>(std::max(mult, 0)) * scale;
 }
 
@@ -35,8 +38,8 @@ std::chrono::milliseconds scaled_push_pull_interval(std::chrono::milliseconds ba
                                                     std::size_t n) {
   if (n <= push_pull_scale_threshold)
     return base;
-  auto doublings = std::ceil(std::log2(static_cast<double>(n)
-                                       / static_cast<double>(push_pull_scale_threshold)));
+  auto doublings = std::ceil(
+      std::log2(static_cast<double>(n) / static_cast<double>(push_pull_scale_threshold)));
   return base * (static_cast<long long>(doublings) + 1);
 }
 
@@ -49,4 +52,4 @@ std::chrono::milliseconds scale_by_health(std::chrono::milliseconds base, int sc
   return base * (std::max(score, 0) + 1);
 }
 
-}  // namespace onevalue
+} // namespace onevalue

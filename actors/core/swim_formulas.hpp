@@ -15,10 +15,10 @@ std::chrono::milliseconds suspicion_timeout(int mult, std::size_t n,
 /// `min_timeout` as independent confirmations arrive, reaching it at `expected`
 /// confirmations: `max - (max - min) * log(c + 1) / log(k + 1)`, clamped to [min, max].
 /// With `expected == 0` the minimum applies at once.
-std::chrono::milliseconds dynamic_suspicion_timeout(std::size_t confirmations,
-                                                    std::size_t expected,
-                                                    std::chrono::milliseconds min_timeout,
-                                                    std::chrono::milliseconds max_timeout);
+std::chrono::milliseconds
+dynamic_suspicion_timeout(std::size_t confirmations, std::size_t expected,
+                          std::chrono::milliseconds min_timeout,
+                          std::chrono::milliseconds max_timeout);
 
 /// Lifeguard's local health score after `delta`: clamped to [0, max_multiplier - 1]
 /// (memberlist's awareness). A `max_multiplier` below 1 counts as 1 (health disabled).
@@ -45,4 +45,4 @@ constexpr std::size_t push_pull_scale_threshold = 32;
 /// it reaches every member with high probability while per-node load stays bounded.
 std::size_t retransmit_limit(int mult, std::size_t n);
 
-}  // namespace onevalue
+} // namespace onevalue

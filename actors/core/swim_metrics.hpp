@@ -134,4 +134,4 @@ typename Inspector::result_type inspect(Inspector& f, gossip_counters& x) {
            x.datagrams_malformed);
 }
 
-}  // namespace onevalue
+} // namespace onevalue

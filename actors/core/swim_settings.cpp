@@ -18,4 +18,4 @@ swim_settings local_profile() {
   return s;
 }
 
-}  // namespace onevalue
+} // namespace onevalue

@@ -17,7 +17,8 @@ struct swim_settings {
   /// failures sooner at the cost of more probe traffic (one ping+ack per interval).
   millis probe_interval{1000};
   /// How long to wait for a direct ack before asking helpers to probe indirectly.
-  /// Must be below `probe_interval`; too low causes needless indirect probes on slow links.
+  /// Must be below `probe_interval`; too low causes needless indirect probes on slow
+  /// links.
   millis ack_timeout{500};
   /// Number of members asked to probe a silent member on our behalf. More helpers
   /// mean fewer false suspicions under packet loss and more traffic per miss.
@@ -75,4 +76,4 @@ swim_settings lan_profile();
 /// Shorter intervals for clusters on one host or one fast LAN segment.
 swim_settings local_profile();
 
-}  // namespace onevalue
+} // namespace onevalue

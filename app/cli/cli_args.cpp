@@ -25,46 +25,79 @@ struct command_spec {
 
 const std::vector<command_spec>& commands() {
   static const std::vector<command_spec> specs{
-    {"get", 0, 0, "get [-detailed]", "Prints the node's value.",
-     {{"detailed", flag_kind::bare}},
-     "  -detailed        also the version (counter and writer), index and whether the\n"
-     "                   node has synchronized with the cluster\n"},
-    {"set", 1, 1, "set N [-cas VERSION]",
-     "Writes N (a signed 64-bit integer) on the node and prints it.",
-     {{"cas", flag_kind::value}},
-     "  -cas VERSION     write only if the node's version is VERSION (as `get -detailed`\n"
-     "                   prints it, e.g. 7-n2; `*` for any); otherwise exit 1 and print\n"
-     "                   the current value\n"},
-    {"members", 0, 0, "members [-status STATE] [-format table|json]",
-     "Lists the members the node knows: name, address, state, incarnation.",
-     {{"status", flag_kind::value}, {"format", flag_kind::value}},
-     "  -status STATE    only members in STATE (alive, suspect, failed or left)\n"
-     "  -format FORMAT   table (default) or json\n"},
-    {"watch", 0, 0, "watch [-handler CMD]",
-     "Prints every new value the node accepts, as it arrives (blocking reads), until\n"
-     "  interrupted.",
-     {{"handler", flag_kind::value}},
-     "  -handler CMD     run CMD with /bin/sh for each new value instead of printing it:\n"
-     "                   the value on stdin, and ONEVALUE_VALUE, ONEVALUE_VERSION,\n"
-     "                   ONEVALUE_INDEX in its environment; its exit status is reported\n"},
-    {"force-leave", 1, 1, "force-leave NAME",
-     "Marks the failed member NAME as left on every node (as `serf force-leave`): it is\n"
-     "  no longer probed and is forgotten after reap-after. Prints its entry; exit 1 if\n"
-     "  the node refuses (no such member, or NAME is alive, suspect or the node itself).",
-     {}, ""},
-    {"health", 0, 0, "health", "Prints the node's health; exit 1 if it cannot take writes.",
-     {}, ""},
-    {"keyring", 0, 0, "keyring -list | -install KEY | -use KEY | -remove KEY",
-     "Lists or rotates the cluster's node-to-node keys on every live member and prints\n"
-     "  each member's result; exit 1 if any member refused or could not be asked.",
-     {{"list", flag_kind::bare},
-      {"install", flag_kind::value},
-      {"use", flag_kind::value},
-      {"remove", flag_kind::value}},
-     "  -list            the keys by fingerprint and how many members hold each\n"
-     "  -install KEY     add KEY (base64, app/make_keyring.sh makes one) everywhere\n"
-     "  -use KEY         seal with KEY from now on (install it everywhere first)\n"
-     "  -remove KEY      stop accepting KEY (never the primary; use another first)\n"},
+      {"get",
+       0,
+       0,
+       "get [-detailed]",
+       "Prints the node's value.",
+       {{"detailed", flag_kind::bare}},
+       "  -detailed        also the version (counter and writer), index and whether the\n"
+       "                   node has synchronized with the cluster\n"},
+      {"set",
+       1,
+       1,
+       "set N [-cas VERSION]",
+       "Writes N (a signed 64-bit integer) on the node and prints it.",
+       {{"cas", flag_kind::value}},
+       "  -cas VERSION     write only if the node's version is VERSION (as `get "
+       "-detailed`\n"
+       "                   prints it, e.g. 7-n2; `*` for any); otherwise exit 1 and "
+       "print\n"
+       "                   the current value\n"},
+      {"members",
+       0,
+       0,
+       "members [-status STATE] [-format table|json]",
+       "Lists the members the node knows: name, address, state, incarnation.",
+       {{"status", flag_kind::value}, {"format", flag_kind::value}},
+       "  -status STATE    only members in STATE (alive, suspect, failed or left)\n"
+       "  -format FORMAT   table (default) or json\n"},
+      {"watch",
+       0,
+       0,
+       "watch [-handler CMD]",
+       "Prints every new value the node accepts, as it arrives (blocking reads), until\n"
+       "  interrupted.",
+       {{"handler", flag_kind::value}},
+       "  -handler CMD     run CMD with /bin/sh for each new value instead of printing "
+       "it:\n"
+       "                   the value on stdin, and ONEVALUE_VALUE, ONEVALUE_VERSION,\n"
+       "                   ONEVALUE_INDEX in its environment; its exit status is "
+       "reported\n"},
+      {"force-leave",
+       1,
+       1,
+       "force-leave NAME",
+       "Marks the failed member NAME as left on every node (as `serf force-leave`): it "
+       "is\n"
+       "  no longer probed and is forgotten after reap-after. Prints its entry; exit 1 "
+       "if\n"
+       "  the node refuses (no such member, or NAME is alive, suspect or the node "
+       "itself).",
+       {},
+       ""},
+      {"health",
+       0,
+       0,
+       "health",
+       "Prints the node's health; exit 1 if it cannot take writes.",
+       {},
+       ""},
+      {"keyring",
+       0,
+       0,
+       "keyring -list | -install KEY | -use KEY | -remove KEY",
+       "Lists or rotates the cluster's node-to-node keys on every live member and "
+       "prints\n"
+       "  each member's result; exit 1 if any member refused or could not be asked.",
+       {{"list", flag_kind::bare},
+        {"install", flag_kind::value},
+        {"use", flag_kind::value},
+        {"remove", flag_kind::value}},
+       "  -list            the keys by fingerprint and how many members hold each\n"
+       "  -install KEY     add KEY (base64, app/make_keyring.sh makes one) everywhere\n"
+       "  -use KEY         seal with KEY from now on (install it everywhere first)\n"
+       "  -remove KEY      stop accepting KEY (never the primary; use another first)\n"},
   };
   return specs;
 }
@@ -80,7 +113,8 @@ const std::vector<std::string> global_flags{"http-addr",   "token",      "ca-fil
                                             "client-cert", "client-key", "timeout"};
 
 /// "-x", "--x", "-x=v", "--x=v": the name and, if given with '=', the value.
-bool split_flag(const std::string& arg, std::string& name, std::optional<std::string>& value) {
+bool split_flag(const std::string& arg, std::string& name,
+                std::optional<std::string>& value) {
   if (arg.size() < 2 || arg[0] != '-')
     return false;
   auto body = arg.substr(arg.compare(0, 2, "--") == 0 ? 2 : 1);
@@ -95,7 +129,8 @@ bool split_flag(const std::string& arg, std::string& name, std::optional<std::st
 
 bool is_negative_number(const std::string& arg) {
   return arg.size() > 1 && arg[0] == '-'
-         && std::all_of(arg.begin() + 1, arg.end(), [](char c) { return c >= '0' && c <= '9'; });
+         && std::all_of(arg.begin() + 1, arg.end(),
+                        [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string apply_global(connection_options& c, const std::string& name,
@@ -178,8 +213,8 @@ parse_result parse_arguments(const std::vector<std::string>& args,
       out.parsed = inv;
       return out;
     }
-    bool global = std::find(global_flags.begin(), global_flags.end(), name)
-                  != global_flags.end();
+    bool global =
+        std::find(global_flags.begin(), global_flags.end(), name) != global_flags.end();
     auto kind = flag_kind::value;
     if (!global) {
       auto it = std::find_if(spec->flags.begin(), spec->flags.end(),
@@ -227,7 +262,8 @@ std::string usage(const std::string& command) {
   const auto* only = find_command(command);
   if (!only)
     text += "Usage: onevalue COMMAND [flags]   (a client of a node's HTTP API)\n"
-            "       onevalue [--config-file=FILE] [--onevalue.KEY=VALUE ...]   (runs a node;\n"
+            "       onevalue [--config-file=FILE] [--onevalue.KEY=VALUE ...]   (runs a "
+            "node;\n"
             "       see onevalue --help)\n\nCommands:\n";
   for (const auto& c : commands()) {
     if (only && only != &c)
@@ -236,18 +272,20 @@ std::string usage(const std::string& command) {
     text += c.flag_help;
     text += "\n";
   }
-  text += "Flags of every command (environment variable in brackets):\n"
-          "  -http-addr ADDR  the node's HTTP API: host:port, http://host:port or\n"
-          "                   https://host:port [ONEVALUE_HTTP_ADDR] (default\n"
-          "                   127.0.0.1:8080)\n"
-          "  -token TOKEN     access token, sent as Authorization: Bearer\n"
-          "                   [ONEVALUE_HTTP_TOKEN]\n"
-          "  -ca-file FILE    CA certificate for an https:// address [ONEVALUE_HTTP_CA_FILE]\n"
-          "  -client-cert FILE, -client-key FILE   client certificate for HTTPS\n"
-          "  -timeout D       connect and read timeout, e.g. 5s (default), 500ms\n\n"
-          "Exit codes: 0 done; 1 the node refused the operation (a failed -cas, a node\n"
-          "that cannot take writes, any 4xx/5xx answer); 2 a usage error or no answer from\n"
-          "the node (cannot connect, timeout, TLS failure).\n";
+  text +=
+      "Flags of every command (environment variable in brackets):\n"
+      "  -http-addr ADDR  the node's HTTP API: host:port, http://host:port or\n"
+      "                   https://host:port [ONEVALUE_HTTP_ADDR] (default\n"
+      "                   127.0.0.1:8080)\n"
+      "  -token TOKEN     access token, sent as Authorization: Bearer\n"
+      "                   [ONEVALUE_HTTP_TOKEN]\n"
+      "  -ca-file FILE    CA certificate for an https:// address "
+      "[ONEVALUE_HTTP_CA_FILE]\n"
+      "  -client-cert FILE, -client-key FILE   client certificate for HTTPS\n"
+      "  -timeout D       connect and read timeout, e.g. 5s (default), 500ms\n\n"
+      "Exit codes: 0 done; 1 the node refused the operation (a failed -cas, a node\n"
+      "that cannot take writes, any 4xx/5xx answer); 2 a usage error or no answer from\n"
+      "the node (cannot connect, timeout, TLS failure).\n";
   return text;
 }
 

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -56,7 +56,8 @@ bool parse_body(const http_reply& r, nlohmann::json& out, std::ostream& err) {
   return true;
 }
 
-int cmd_get(const invocation& inv, api_client& client, std::ostream& out, std::ostream& err) {
+int cmd_get(const invocation& inv, api_client& client, std::ostream& out,
+            std::ostream& err) {
   auto timeout = inv.connection.timeout;
   if (!inv.has("detailed")) {
     auto r = client.send("GET", "/get", "", {}, timeout);
@@ -82,7 +83,8 @@ int cmd_get(const invocation& inv, api_client& client, std::ostream& out, std::o
   return exit_ok;
 }
 
-int cmd_set(const invocation& inv, api_client& client, std::ostream& out, std::ostream& err) {
+int cmd_set(const invocation& inv, api_client& client, std::ostream& out,
+            std::ostream& err) {
   const auto& text = inv.positional.at(0);
   auto n = parse_integer<int64_t>(text);
   if (!n) {
@@ -130,8 +132,8 @@ int cmd_members(const invocation& inv, api_client& client, std::ostream& out,
   auto status = inv.flag("status");
   if (!status.empty() && status != "alive" && status != "suspect" && status != "failed"
       && status != "left") {
-    err << "onevalue: members: -status takes alive, suspect, failed or left, not \"" << status
-        << "\"\n";
+    err << "onevalue: members: -status takes alive, suspect, failed or left, not \""
+        << status << "\"\n";
     return exit_usage;
   }
   auto r = client.send("GET", "/v1/members", "", {}, inv.connection.timeout);
@@ -217,11 +219,10 @@ int cmd_keyring(const invocation& inv, api_client& client, std::ostream& out,
   // A change waits for every member (each within the node's 5 s stream deadline).
   auto timeout = std::max<std::chrono::milliseconds>(inv.connection.timeout,
                                                      std::chrono::seconds{15});
-  auto r = op == "list"
-               ? client.send("GET", "/v1/keyring", "", {}, timeout)
-               : client.send("POST", "/v1/keyring",
-                             nlohmann::json{{op, inv.flag(op)}}.dump(),
-                             {{"Content-Type", "application/json"}}, timeout);
+  auto r = op == "list" ? client.send("GET", "/v1/keyring", "", {}, timeout)
+                        : client.send("POST", "/v1/keyring",
+                                      nlohmann::json{{op, inv.flag(op)}}.dump(),
+                                      {{"Content-Type", "application/json"}}, timeout);
   nlohmann::json body;
   if (!r.answered || (r.status != 200 && r.status != 500) || !parse_body(r, body, err))
     return report_failure(r, err);
@@ -247,25 +248,25 @@ void deliver(const invocation& inv, const nlohmann::json& value, std::ostream& o
     return;
   }
   std::map<std::string, std::string> env{
-    {"ONEVALUE_VALUE", v},
-    {"ONEVALUE_VERSION", format_version(value)},
-    {"ONEVALUE_INDEX", std::to_string(value.at("index").get<uint64_t>())}};
+      {"ONEVALUE_VALUE", v},
+      {"ONEVALUE_VERSION", format_version(value)},
+      {"ONEVALUE_INDEX", std::to_string(value.at("index").get<uint64_t>())}};
   int status = hooks.run_handler(inv.flag("handler"), v + "\n", env);
   if (status != 0)
     err << "onevalue: watch: handler exited with status " << status << " for value " << v
         << "\n";
 }
 
-int cmd_watch(const invocation& inv, api_client& client, std::ostream& out, std::ostream& err,
-              const watch_hooks& hooks) {
+int cmd_watch(const invocation& inv, api_client& client, std::ostream& out,
+              std::ostream& err, const watch_hooks& hooks) {
   bool first = true;
   uint64_t index = 0;
   while (!hooks.stop()) {
     std::string path = "/v1/value";
     auto timeout = inv.connection.timeout;
     if (!first) {
-      path += "?index=" + std::to_string(index) + "&wait="
-              + std::to_string(watch_wait.count()) + "m";
+      path += "?index=" + std::to_string(index)
+              + "&wait=" + std::to_string(watch_wait.count()) + "m";
       timeout = watch_wait + watch_slack;
     }
     auto r = client.send("GET", path, "", {}, timeout);
@@ -351,7 +352,8 @@ int run_client(const std::vector<std::string>& args) {
     return exit_usage;
   }
   auto client = make_http_client(parsed.parsed->connection);
-  return run_command(*parsed.parsed, *client, std::cout, std::cerr, default_watch_hooks());
+  return run_command(*parsed.parsed, *client, std::cout, std::cerr,
+                     default_watch_hooks());
 }
 
 } // namespace onevalue::cli

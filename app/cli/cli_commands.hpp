@@ -23,7 +23,7 @@ struct watch_hooks {
   /// returns its exit status. The CLI runs it with /bin/sh -c.
   std::function<int(const std::string& command, const std::string& input,
                     const std::map<std::string, std::string>& env)>
-    run_handler;
+      run_handler;
 };
 
 /// The hooks the real CLI uses: sleep, never stop, /bin/sh.

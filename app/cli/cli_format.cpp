@@ -31,22 +31,25 @@ std::string format_value_detailed(const nlohmann::json& value) {
   std::string out;
   out += "value         " + std::to_string(value.at("value").get<int64_t>()) + "\n";
   out += "version       " + format_version(value) + "\n";
-  out += "writer        " + (writer.empty() ? std::string{"(initial value)"} : writer) + "\n";
+  out += "writer        " + (writer.empty() ? std::string{"(initial value)"} : writer)
+         + "\n";
   out += "index         " + std::to_string(value.at("index").get<uint64_t>()) + "\n";
   if (value.contains("synchronized"))
-    out += std::string{"synchronized  "} + (value.at("synchronized").get<bool>() ? "true" : "false")
-           + "\n";
+    out += std::string{"synchronized  "}
+           + (value.at("synchronized").get<bool>() ? "true" : "false") + "\n";
   return out;
 }
 
 std::string format_members_table(const nlohmann::json& members,
                                  const std::string& state_filter) {
-  std::vector<std::vector<std::string>> rows{{"NAME", "ADDRESS", "STATE", "INCARNATION", "HTTP"}};
+  std::vector<std::vector<std::string>> rows{
+      {"NAME", "ADDRESS", "STATE", "INCARNATION", "HTTP"}};
   for (const auto& m : filtered(members, state_filter))
-    rows.push_back({m.value("name", ""),
-                    m.value("address", "") + ":" + std::to_string(m.value("cluster_port", 0)),
-                    m.value("state", ""), std::to_string(m.value("incarnation", uint64_t{0})),
-                    std::to_string(m.value("http_port", 0))});
+    rows.push_back(
+        {m.value("name", ""),
+         m.value("address", "") + ":" + std::to_string(m.value("cluster_port", 0)),
+         m.value("state", ""), std::to_string(m.value("incarnation", uint64_t{0})),
+         std::to_string(m.value("http_port", 0))});
   std::vector<std::size_t> width(rows[0].size(), 0);
   for (const auto& r : rows)
     for (std::size_t i = 0; i < r.size(); ++i)
@@ -64,7 +67,8 @@ std::string format_members_table(const nlohmann::json& members,
   return out;
 }
 
-std::string format_members_json(const nlohmann::json& members, const std::string& state_filter) {
+std::string format_members_json(const nlohmann::json& members,
+                                const std::string& state_filter) {
   return filtered(members, state_filter).dump() + "\n";
 }
 

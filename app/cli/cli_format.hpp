@@ -18,9 +18,11 @@ std::string format_version(const nlohmann::json& value);
 /// `GET /v1/members`'s body as a table like `serf members`: name, address (with the
 /// cluster port), state, incarnation, HTTP port; columns aligned, sorted by name,
 /// only members in `state_filter` unless it is empty.
-std::string format_members_table(const nlohmann::json& members, const std::string& state_filter);
+std::string format_members_table(const nlohmann::json& members,
+                                 const std::string& state_filter);
 
 /// The members of `state_filter` (all if empty) as a JSON array, one line.
-std::string format_members_json(const nlohmann::json& members, const std::string& state_filter);
+std::string format_members_json(const nlohmann::json& members,
+                                const std::string& state_filter);
 
 } // namespace onevalue::cli

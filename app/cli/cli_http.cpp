@@ -23,7 +23,8 @@ public:
       addr = "http://" + addr;
     https_ = addr.rfind("https://", 0) == 0;
     if (!options.client_cert.empty() || !options.client_key.empty())
-      client_ = std::make_unique<httplib::Client>(addr, options.client_cert, options.client_key);
+      client_ = std::make_unique<httplib::Client>(addr, options.client_cert,
+                                                  options.client_key);
     else
       client_ = std::make_unique<httplib::Client>(addr);
     if (https_) {
@@ -36,7 +37,8 @@ public:
     client_->set_keep_alive(true);
   }
 
-  http_reply send(const std::string& method, const std::string& path, const std::string& body,
+  http_reply send(const std::string& method, const std::string& path,
+                  const std::string& body,
                   const std::map<std::string, std::string>& headers,
                   std::chrono::milliseconds timeout) override {
     http_reply out;

@@ -1,7 +1,7 @@
 #include "app/config/config_file_check.hpp"
 
-#include "app/config/config_checks.hpp"
 #include "actors/core/duration_text.hpp"
+#include "app/config/config_checks.hpp"
 
 #include <caf/config_option.hpp>
 #include <caf/config_value.hpp>

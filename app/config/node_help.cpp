@@ -1,7 +1,7 @@
 #include "app/config/node_help.hpp"
 
-#include "app/config/caf_defaults.hpp"
 #include "actors/core/duration_text.hpp"
+#include "app/config/caf_defaults.hpp"
 #include "app/config/option_docs.hpp"
 #include "app/config/option_table.hpp"
 

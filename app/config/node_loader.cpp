@@ -1,9 +1,9 @@
 #include "app/config/node_loader.hpp"
 
+#include "actors/core/duration_text.hpp"
 #include "app/config/caf_defaults.hpp"
 #include "app/config/config_checks.hpp"
 #include "app/config/config_file_check.hpp"
-#include "actors/core/duration_text.hpp"
 #include "app/config/node_help.hpp"
 #include "app/config/option_parsing.hpp"
 #include "app/config/option_table.hpp"
@@ -175,8 +175,8 @@ void check_relations(const node_options& out, const config::option_origins& orig
                    : "probe-interval";
     report(errors, origins.of(key), key,
            "ack-timeout (" + format_duration(s.ack_timeout)
-               + ") must be below probe-interval ("
-               + format_duration(s.probe_interval) + ")");
+               + ") must be below probe-interval (" + format_duration(s.probe_interval)
+               + ")");
   }
 }
 

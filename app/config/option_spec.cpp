@@ -1,7 +1,7 @@
 #include "app/config/option_spec.hpp"
 
-#include "app/config/config_checks.hpp"
 #include "actors/core/duration_text.hpp"
+#include "app/config/config_checks.hpp"
 
 #include <caf/config_option.hpp>
 #include <caf/config_option_set.hpp>

@@ -336,9 +336,9 @@ std::vector<node_option_row> make_table() {
       option("gossip-keys-file", &node_options::gossip_keys_file, "path")
           .derived("<data-dir>/keyring, none without data-dir",
                    [](const node_options& o) {
-                     return config::to_option_value(
-                         o.data_dir.empty() ? std::string{}
-                                            : keyring_file_path(o.data_dir));
+                     return config::to_option_value(o.data_dir.empty()
+                                                        ? std::string{}
+                                                        : keyring_file_path(o.data_dir));
                    })
           .doc("The keyring as last rotated, rewritten atomically (mode 0600) on every "
                "change and read at start; once it exists it wins over gossip-keys.",
@@ -353,11 +353,13 @@ std::vector<node_option_row> make_table() {
                "label."),
       option("gossip-verify-incoming", &node_options::gossip_verify_incoming, "flag",
              true)
-          .doc("With keys: refuse plaintext node-to-node traffic. false accepts plaintext "
-               "and sealed alike, only while a running cluster is switched to encryption "
-               "(ignored without keys).",
-               "false leaves the cluster as open as without keys."),
-      option("gossip-verify-outgoing", &node_options::gossip_verify_outgoing, "flag", true)
+          .doc(
+              "With keys: refuse plaintext node-to-node traffic. false accepts plaintext "
+              "and sealed alike, only while a running cluster is switched to encryption "
+              "(ignored without keys).",
+              "false leaves the cluster as open as without keys."),
+      option("gossip-verify-outgoing", &node_options::gossip_verify_outgoing, "flag",
+             true)
           .doc("With keys: seal what the node sends. false sends plaintext, only while a "
                "running cluster is switched to encryption (ignored without keys).",
                "false exposes values and member data to anyone on the network."),

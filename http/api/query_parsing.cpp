@@ -32,8 +32,9 @@ if_match parse_if_match(std::string_view text) {
   }
   auto inner = text.substr(1, text.size() - 2);
   auto dash = inner.find('-');
-  auto counter =
-      dash == std::string_view::npos ? std::nullopt : parse_integer<uint64_t>(inner.substr(0, dash));
+  auto counter = dash == std::string_view::npos
+                     ? std::nullopt
+                     : parse_integer<uint64_t>(inner.substr(0, dash));
   if (inner.find('"') != std::string_view::npos || !counter) {
     out.error =
         "If-Match: expected one ETag \"<counter>-<node>\", got " + std::string{text};

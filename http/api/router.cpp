@@ -307,7 +307,7 @@ http_response handle_read(route_kind kind,
     return json(members_to_json(view.members));
   case route_kind::health:
     return handle_health(params, view, encrypted);
-  case route_kind::keyring:      // answered by handle_keyring
+  case route_kind::keyring: // answered by handle_keyring
   case route_kind::value:
   case route_kind::set:          // answered by handle_set
   case route_kind::member_leave: // answered by handle_member_leave

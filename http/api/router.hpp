@@ -142,10 +142,10 @@ struct router_limits {
 /// `POST /v1/members/{name}/leave` (force a failed member out: 200 with its entry,
 /// 404 unknown, 409 alive, suspect or this node), `GET|POST /v1/keyring` (keys by
 /// fingerprint; install, use or remove a key on every member: keyring_routes.hpp),
-/// `GET /health` (with `encrypted`: whether node-to-node traffic is sealed) (200 only when the
-/// node can take writes, else 503 with `status` and `reason`; `?live` answers 200
-/// whenever the node serves HTTP; see health.hpp); HEAD is served like GET (but not on
-/// /set/{n}) and OPTIONS answers 204 with `Allow`. `GET /v1/value` carries `ETag`,
+/// `GET /health` (with `encrypted`: whether node-to-node traffic is sealed) (200 only
+/// when the node can take writes, else 503 with `status` and `reason`; `?live` answers
+/// 200 whenever the node serves HTTP; see health.hpp); HEAD is served like GET (but not
+/// on /set/{n}) and OPTIONS answers 204 with `Allow`. `GET /v1/value` carries `ETag`,
 /// `X-Onevalue-Index`, `X-Onevalue-Synchronized` and `X-Onevalue-Applied-At` (the
 /// CLOCK_MONOTONIC microsecond at which this node published the value, comparable
 /// between nodes on one host) and blocks with `?index=N[&wait=D]`; writes honour

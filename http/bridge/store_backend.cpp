@@ -324,7 +324,8 @@ void store_backend::keyring(const keyring_command& command, keyring_callback don
             },
             [done, self](const caf::error& err) {
               keyring_result out;
-              out.outcome = err == caf::sec::request_timeout ? kind::timeout : kind::failed;
+              out.outcome =
+                  err == caf::sec::request_timeout ? kind::timeout : kind::failed;
               out.message = self->system().render(err);
               done(std::move(out));
             });

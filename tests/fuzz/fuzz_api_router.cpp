@@ -102,7 +102,8 @@ void route_one(instant_backend& backend, const http_request& req) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
-  static const char* const methods[] = {"GET", "PUT", "POST", "HEAD", "OPTIONS", "DELETE"};
+  static const char* const methods[] = {"GET",  "PUT",     "POST",
+                                        "HEAD", "OPTIONS", "DELETE"};
   if (size == 0)
     return 0;
   std::string_view input{reinterpret_cast<const char*>(data) + 1, size - 1};

@@ -6,7 +6,8 @@ using namespace onevalue::cli;
 
 namespace {
 
-parse_result parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+parse_result parse(std::vector<std::string> args,
+                   std::map<std::string, std::string> env = {}) {
   return parse_arguments(args, env);
 }
 
@@ -21,8 +22,9 @@ TEST_CASE("client subcommands are told apart from node options") {
 }
 
 TEST_CASE("flags take one or two dashes and a value after '=' or as the next word") {
-  for (auto args : std::vector<std::vector<std::string>>{
-         {"set", "5", "-cas", "7-n2"}, {"set", "5", "--cas=7-n2"}, {"set", "-cas=7-n2", "5"}}) {
+  for (auto args : std::vector<std::vector<std::string>>{{"set", "5", "-cas", "7-n2"},
+                                                         {"set", "5", "--cas=7-n2"},
+                                                         {"set", "-cas=7-n2", "5"}}) {
     auto r = parse(args);
     REQUIRE(r.parsed);
     CHECK(r.parsed->flag("cas") == "7-n2");
@@ -65,13 +67,13 @@ TEST_CASE("usage errors name what is wrong") {
     std::string expected;
   };
   for (const auto& r : std::vector<row>{
-         {{"set"}, "expected `onevalue set N"},
-         {{"set", "1", "2"}, "expected `onevalue set N"},
-         {{"get", "-bogus"}, "unknown flag -bogus"},
-         {{"get", "-detailed=yes"}, "-detailed takes no value"},
-         {{"set", "1", "-cas"}, "-cas needs a value"},
-         {{"frobnicate"}, "unknown command \"frobnicate\""},
-         {{}, "no command given"},
+           {{"set"}, "expected `onevalue set N"},
+           {{"set", "1", "2"}, "expected `onevalue set N"},
+           {{"get", "-bogus"}, "unknown flag -bogus"},
+           {{"get", "-detailed=yes"}, "-detailed takes no value"},
+           {{"set", "1", "-cas"}, "-cas needs a value"},
+           {{"frobnicate"}, "unknown command \"frobnicate\""},
+           {{}, "no command given"},
        }) {
     auto p = parse(r.args);
     CAPTURE(r.expected);

@@ -18,7 +18,8 @@ struct scripted_client : api_client {
   std::deque<http_reply> replies;
   std::vector<sent> requests;
 
-  http_reply send(const std::string& method, const std::string& path, const std::string& body,
+  http_reply send(const std::string& method, const std::string& path,
+                  const std::string& body,
                   const std::map<std::string, std::string>& headers,
                   std::chrono::milliseconds) override {
     requests.push_back({method, path, body, headers});
@@ -44,7 +45,7 @@ http_reply no_answer() {
 }
 
 const std::string value_7 =
-  R"({"index":7,"synchronized":true,"value":5,"version":{"counter":7,"node":"n2"}})";
+    R"({"index":7,"synchronized":true,"value":5,"version":{"counter":7,"node":"n2"}})";
 
 struct fixture {
   scripted_client client;
@@ -60,7 +61,8 @@ struct fixture {
 
 } // namespace
 
-TEST_CASE_FIXTURE(fixture, "get prints the plain value with a newline; -detailed the version") {
+TEST_CASE_FIXTURE(fixture,
+                  "get prints the plain value with a newline; -detailed the version") {
   client.replies.push_back(answer(200, "5"));
   CHECK(run({"get"}) == 0);
   CHECK(out.str() == "5\n");
@@ -113,9 +115,10 @@ TEST_CASE_FIXTURE(fixture, "members prints a table or JSON, filtered by state") 
                      R"("http_port":8080,"state":"alive","incarnation":1}])";
   client.replies.push_back(answer(200, body));
   CHECK(run({"members"}) == 0);
-  CHECK(out.str() == "NAME  ADDRESS         STATE   INCARNATION  HTTP\n"
-                     "n1    127.0.0.1:7946  alive   1            8080\n"
-                     "n2    127.0.0.2:7946  failed  3            8080\n");
+  CHECK(out.str()
+        == "NAME  ADDRESS         STATE   INCARNATION  HTTP\n"
+           "n1    127.0.0.1:7946  alive   1            8080\n"
+           "n2    127.0.0.2:7946  failed  3            8080\n");
   out.str("");
   client.replies.push_back(answer(200, body));
   CHECK(run({"members", "-status", "failed", "-format", "json"}) == 0);
@@ -127,18 +130,21 @@ TEST_CASE_FIXTURE(fixture, "members prints a table or JSON, filtered by state") 
 
 TEST_CASE_FIXTURE(fixture, "force-leave POSTs the member's leave and prints its entry") {
   client.replies.push_back(
-    answer(200, R"({"name":"n3","address":"127.0.0.3","cluster_port":7946,)"
-                R"("http_port":8080,"state":"left","incarnation":4})"));
+      answer(200, R"({"name":"n3","address":"127.0.0.3","cluster_port":7946,)"
+                  R"("http_port":8080,"state":"left","incarnation":4})"));
   CHECK(run({"force-leave", "n3"}) == 0);
   REQUIRE(client.requests.size() == 1);
   CHECK(client.requests[0].method == "POST");
   CHECK(client.requests[0].path == "/v1/members/n3/leave");
-  CHECK(out.str() == "NAME  ADDRESS         STATE  INCARNATION  HTTP\n"
-                     "n3    127.0.0.3:7946  left   4            8080\n");
+  CHECK(out.str()
+        == "NAME  ADDRESS         STATE  INCARNATION  HTTP\n"
+           "n3    127.0.0.3:7946  left   4            8080\n");
 }
 
-TEST_CASE_FIXTURE(fixture, "force-leave exits 1 on a refusal, 2 on a bad name or no answer") {
-  client.replies.push_back(answer(409, R"({"error":"n2 is alive: only a failed member"})"));
+TEST_CASE_FIXTURE(fixture,
+                  "force-leave exits 1 on a refusal, 2 on a bad name or no answer") {
+  client.replies.push_back(
+      answer(409, R"({"error":"n2 is alive: only a failed member"})"));
   CHECK(run({"force-leave", "n2"}) == 1);
   CHECK(err.str().find("409: n2 is alive") != std::string::npos);
   client.replies.push_back(answer(404, R"({"error":"no member named zz"})"));
@@ -160,18 +166,19 @@ TEST_CASE_FIXTURE(fixture, "health exits 0 on 200 and 1 on 503") {
   CHECK(out.str().find("syncing") != std::string::npos);
 }
 
-TEST_CASE_FIXTURE(fixture, "watch prints the current value, then each newer one by blocking reads") {
+TEST_CASE_FIXTURE(
+    fixture, "watch prints the current value, then each newer one by blocking reads") {
   std::size_t rounds = 0;
   std::vector<std::chrono::milliseconds> pauses;
   hooks.stop = [&] { return rounds++ == 5; };
   hooks.pause = [&](std::chrono::milliseconds d) { pauses.push_back(d); };
   client.replies.push_back(answer(200, value_7));
-  client.replies.push_back(answer(200, value_7));  // the wait ran out: same index
-  client.replies.push_back(no_answer());           // the node restarts: retried
+  client.replies.push_back(answer(200, value_7)); // the wait ran out: same index
+  client.replies.push_back(no_answer());          // the node restarts: retried
   client.replies.push_back(
-    answer(200, R"({"index":9,"value":-3,"version":{"counter":9,"node":"n1"}})"));
+      answer(200, R"({"index":9,"value":-3,"version":{"counter":9,"node":"n1"}})"));
   client.replies.push_back(
-    answer(200, R"({"index":10,"value":4,"version":{"counter":10,"node":"n3"}})"));
+      answer(200, R"({"index":10,"value":4,"version":{"counter":10,"node":"n3"}})"));
   CHECK(run({"watch"}) == 0);
   CHECK(out.str() == "5\n-3\n4\n");
   CHECK(pauses.size() == 1);
@@ -180,7 +187,8 @@ TEST_CASE_FIXTURE(fixture, "watch prints the current value, then each newer one 
   CHECK(client.requests[4].path == "/v1/value?index=9&wait=5m");
 }
 
-TEST_CASE_FIXTURE(fixture, "watch -handler runs the command per value with its environment") {
+TEST_CASE_FIXTURE(fixture,
+                  "watch -handler runs the command per value with its environment") {
   std::vector<std::pair<std::string, std::map<std::string, std::string>>> runs;
   std::size_t rounds = 0;
   hooks.stop = [&] { return rounds++ == 2; };
@@ -192,7 +200,7 @@ TEST_CASE_FIXTURE(fixture, "watch -handler runs the command per value with its e
   };
   client.replies.push_back(answer(200, value_7));
   client.replies.push_back(
-    answer(200, R"({"index":9,"value":-3,"version":{"counter":9,"node":"n1"}})"));
+      answer(200, R"({"index":9,"value":-3,"version":{"counter":9,"node":"n1"}})"));
   CHECK(run({"watch", "-handler", "reload.sh"}) == 0);
   REQUIRE(runs.size() == 2);
   CHECK(runs[0].first == "5\n");

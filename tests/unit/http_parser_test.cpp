@@ -295,7 +295,8 @@ TEST_CASE("a Content-Length body is refused with 413 just above the limit, not a
   CHECK(at_limit.outcome == status::complete);
   CHECK(at_limit.request.body == "1234");
   // Refused from the header alone, before any of the body arrives.
-  auto above = parse("PUT /v1/value HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n", limits);
+  auto above =
+      parse("PUT /v1/value HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n", limits);
   CHECK(above.outcome == status::bad);
   CHECK(above.error_status == 413);
 }

@@ -54,7 +54,8 @@ struct fixture {
 
   /// `reporter`'s word that n1 is suspect at incarnation 0, merged at t0.
   swim_actions n1_suspected_by(const std::string& reporter) {
-    return core.merge_updates({{node_info("n1", 0, member_state::suspect), reporter}}, t0);
+    return core.merge_updates({{node_info("n1", 0, member_state::suspect), reporter}},
+                              t0);
   }
 
   const outgoing_message* find_send(const swim_actions& a, swim_kind kind) {
@@ -65,7 +66,7 @@ struct fixture {
   }
 };
 
-}  // namespace
+} // namespace
 
 TEST_CASE_FIXTURE(fixture, "a node without seeds is joined and alone") {
   CHECK(core.joined());
@@ -84,7 +85,8 @@ TEST_CASE_FIXTURE(fixture, "a ping is answered with an ack and adds the sender")
 }
 
 TEST_CASE_FIXTURE(fixture, "a ping addressed to another name is ignored") {
-  auto out = core.handle_message(node_info("n1"), msg(swim_kind::ping, 7, "old-owner"), t0);
+  auto out =
+      core.handle_message(node_info("n1"), msg(swim_kind::ping, 7, "old-owner"), t0);
   CHECK(out.sends.empty());
   CHECK_FALSE(find("n1"));
 }
@@ -102,8 +104,9 @@ TEST_CASE("a joining node pings its seeds until one answers, then pulls state") 
   auto retry = core.tick(t0 + s.join_retry_interval);
   REQUIRE(retry.sends.size() == 1);
   CHECK_FALSE(retry.notes.empty());
-  auto answer = core.handle_message(node_info("n0"), msg(swim_kind::ack, retry.sends[0].msg.seq),
-                                    t0 + s.join_retry_interval + 1ms);
+  auto answer =
+      core.handle_message(node_info("n0"), msg(swim_kind::ack, retry.sends[0].msg.seq),
+                          t0 + s.join_retry_interval + 1ms);
   CHECK(core.joined());
   REQUIRE(answer.push_pulls.size() == 1);
   CHECK(answer.push_pulls[0] == endpoint{"10.0.0.1", 7946});
@@ -139,7 +142,8 @@ TEST_CASE("indirect probes ask alive members only, never a suspect one") {
     for (auto name : {"n1", "n2", "n3", "n4", "n5", "n6"})
       core.merge_updates({member_update{node_info(name), "n9"}}, t0);
     for (auto name : {"n1", "n2"})
-      core.merge_updates({member_update{node_info(name, 0, member_state::suspect), "n9"}}, t0);
+      core.merge_updates({member_update{node_info(name, 0, member_state::suspect), "n9"}},
+                         t0);
     auto probe = core.tick(t0 + settings.probe_interval);
     const outgoing_message* ping = nullptr;
     for (auto& send : probe.sends)
@@ -167,10 +171,12 @@ TEST_CASE("indirect probes ask alive members only, never a suspect one") {
   }
 }
 
-TEST_CASE_FIXTURE(fixture, "a ping to a suspect member carries the suspicion, others carry none") {
+TEST_CASE_FIXTURE(fixture,
+                  "a ping to a suspect member carries the suspicion, others carry none") {
   add("n1");
   add("n2");
-  core.merge_updates({member_update{node_info("n1", 3, member_state::suspect), "n9"}}, t0);
+  core.merge_updates({member_update{node_info("n1", 3, member_state::suspect), "n9"}},
+                     t0);
   REQUIRE(find("n1")->state == member_state::suspect);
   std::map<std::string, std::vector<member_update>> attached;
   for (auto t = t0; t <= t0 + 3 * settings.probe_interval; t += 100ms) {
@@ -178,7 +184,8 @@ TEST_CASE_FIXTURE(fixture, "a ping to a suspect member carries the suspicion, ot
       if (send.msg.kind != swim_kind::ping)
         continue;
       attached.emplace(send.msg.target, send.attached);
-      core.handle_message(node_info(send.msg.target), msg(swim_kind::ack, send.msg.seq), t);
+      core.handle_message(node_info(send.msg.target), msg(swim_kind::ack, send.msg.seq),
+                          t);
     }
   }
   REQUIRE(attached.count("n1") == 1);
@@ -190,7 +197,8 @@ TEST_CASE_FIXTURE(fixture, "a ping to a suspect member carries the suspicion, ot
   CHECK(attached["n2"].empty());
 }
 
-TEST_CASE_FIXTURE(fixture, "an ack relayed by a helper ends the probe without suspicion") {
+TEST_CASE_FIXTURE(fixture,
+                  "an ack relayed by a helper ends the probe without suspicion") {
   add("n1");
   auto probe = core.tick(t0 + settings.probe_interval);
   auto ping = find_send(probe, swim_kind::ping);
@@ -202,7 +210,8 @@ TEST_CASE_FIXTURE(fixture, "an ack relayed by a helper ends the probe without su
   CHECK(find("n1")->state == member_state::alive);
 }
 
-TEST_CASE_FIXTURE(fixture, "a helper relays the target's ack to the requester, or a nack") {
+TEST_CASE_FIXTURE(fixture,
+                  "a helper relays the target's ack to the requester, or a nack") {
   add("n1");
   add("n2");
   swim_message req = msg(swim_kind::ping_req, 99, "n2");
@@ -210,7 +219,8 @@ TEST_CASE_FIXTURE(fixture, "a helper relays the target's ack to the requester, o
   auto ping = find_send(out, swim_kind::ping);
   REQUIRE(ping);
   CHECK(ping->to == endpoint{"10.0.0.3", 7946});
-  auto relayed = core.handle_message(node_info("n2"), msg(swim_kind::ack, ping->msg.seq), t0 + 5ms);
+  auto relayed =
+      core.handle_message(node_info("n2"), msg(swim_kind::ack, ping->msg.seq), t0 + 5ms);
   auto ack = find_send(relayed, swim_kind::ack);
   REQUIRE(ack);
   CHECK(ack->msg.seq == 99);
@@ -261,7 +271,8 @@ TEST_CASE_FIXTURE(fixture, "stale and duplicate updates change nothing") {
   CHECK(dup_failed.broadcasts.empty());
 }
 
-TEST_CASE_FIXTURE(fixture, "a node that hears it is suspected refutes with a higher incarnation") {
+TEST_CASE_FIXTURE(fixture,
+                  "a node that hears it is suspected refutes with a higher incarnation") {
   auto out = core.merge_updates({{node_info("n0", 0, member_state::suspect), "n1"}}, t0);
   CHECK(core.self().incarnation == 1);
   CHECK(core.self().state == member_state::alive);
@@ -273,9 +284,10 @@ TEST_CASE_FIXTURE(fixture, "a node that hears it is suspected refutes with a hig
   CHECK(core.counters().suspicions_refuted == 1);
 }
 
-TEST_CASE_FIXTURE(fixture, "a restarted node rises above its own old failed incarnation") {
-  auto out = core.merge_table({node_info("n0", 7, member_state::failed), node_info("n1", 2)},
-                              "n1", t0);
+TEST_CASE_FIXTURE(fixture,
+                  "a restarted node rises above its own old failed incarnation") {
+  auto out = core.merge_table(
+      {node_info("n0", 7, member_state::failed), node_info("n1", 2)}, "n1", t0);
   CHECK(core.self().incarnation == 8);
   CHECK(find("n1")->state == member_state::alive);
   REQUIRE_FALSE(out.broadcasts.empty());
@@ -303,7 +315,8 @@ TEST_CASE_FIXTURE(fixture, "a failed member that returns on a new address is acc
   CHECK(find("n1")->address == "10.9.9.9");
 }
 
-TEST_CASE_FIXTURE(fixture, "leave raises the incarnation, broadcasts left and stops probing") {
+TEST_CASE_FIXTURE(fixture,
+                  "leave raises the incarnation, broadcasts left and stops probing") {
   add("n1");
   auto out = core.leave(t0);
   CHECK(core.self().state == member_state::left);
@@ -311,7 +324,8 @@ TEST_CASE_FIXTURE(fixture, "leave raises the incarnation, broadcasts left and st
   REQUIRE(out.broadcasts.size() == 1);
   CHECK(out.broadcasts[0].member.state == member_state::left);
   CHECK(core.tick(t0 + 10s).sends.empty());
-  auto suspect = core.merge_updates({{node_info("n0", 1, member_state::suspect), "n1"}}, t0);
+  auto suspect =
+      core.merge_updates({{node_info("n0", 1, member_state::suspect), "n1"}}, t0);
   CHECK(suspect.broadcasts.empty());
 }
 
@@ -325,7 +339,8 @@ TEST_CASE_FIXTURE(fixture, "failed and left members are reaped after reap-after"
   CHECK(out.members_changed);
 }
 
-TEST_CASE_FIXTURE(fixture, "each failed member is reaped at its own deadline, not the earliest") {
+TEST_CASE_FIXTURE(fixture,
+                  "each failed member is reaped at its own deadline, not the earliest") {
   add("n1", 1);
   add("n2", 1);
   auto half = settings.reap_after / 2;
@@ -367,7 +382,8 @@ TEST_CASE_FIXTURE(fixture, "independent confirmations shorten a suspicion") {
   CHECK(find("n5")->state == member_state::failed);
 }
 
-TEST_CASE_FIXTURE(fixture, "a relayed suspicion keeps its accuser and never confirms itself") {
+TEST_CASE_FIXTURE(fixture,
+                  "a relayed suspicion keeps its accuser and never confirms itself") {
   add_five_peers();
   auto first = n1_suspected_by("n2");
   REQUIRE(first.broadcasts.size() == 1);
@@ -384,7 +400,8 @@ TEST_CASE_FIXTURE(fixture, "a relayed suspicion keeps its accuser and never conf
   CHECK(find("n1")->state == member_state::failed);
 }
 
-TEST_CASE_FIXTURE(fixture, "this node's own suspicion confirms another's and is passed on") {
+TEST_CASE_FIXTURE(fixture,
+                  "this node's own suspicion confirms another's and is passed on") {
   add_five_peers();
   n1_suspected_by("n2");
   auto own = n1_suspected_by("n0");
@@ -392,7 +409,8 @@ TEST_CASE_FIXTURE(fixture, "this node's own suspicion confirms another's and is 
   CHECK(own.broadcasts[0].reporter == "n0");
 }
 
-TEST_CASE_FIXTURE(fixture, "confirmations beyond the expected number are not re-broadcast") {
+TEST_CASE_FIXTURE(fixture,
+                  "confirmations beyond the expected number are not re-broadcast") {
   add_five_peers();
   // n = 6 with 3 indirect checks: the accuser n2, then 3 confirmations bring the timeout
   // to its minimum; a fourth (this node's own) is neither counted nor passed on.
@@ -419,7 +437,8 @@ TEST_CASE_FIXTURE(fixture, "probes go round-robin: every member once per round")
     auto ping = find_send(out, swim_kind::ping);
     REQUIRE(ping);
     probed.push_back(ping->msg.target);
-    core.handle_message(node_info(ping->msg.target), msg(swim_kind::ack, ping->msg.seq), t);
+    core.handle_message(node_info(ping->msg.target), msg(swim_kind::ack, ping->msg.seq),
+                        t);
   }
   std::sort(probed.begin(), probed.end());
   CHECK(probed == std::vector<std::string>{"n1", "n2", "n3", "n4"});
@@ -464,14 +483,16 @@ TEST_CASE("reaping a member mid-round keeps every other member in the probe roun
 TEST_CASE_FIXTURE(fixture, "a duplicate ping is acked again and changes nothing else") {
   auto first = core.handle_message(node_info("n1", 2), msg(swim_kind::ping, 5, "n0"), t0);
   CHECK(first.members_changed);
-  auto again = core.handle_message(node_info("n1", 2), msg(swim_kind::ping, 5, "n0"), t0 + 1ms);
+  auto again =
+      core.handle_message(node_info("n1", 2), msg(swim_kind::ping, 5, "n0"), t0 + 1ms);
   REQUIRE(find_send(again, swim_kind::ack));
   CHECK(find_send(again, swim_kind::ack)->msg.seq == 5);
   CHECK(again.broadcasts.empty());
   CHECK_FALSE(again.members_changed);
 }
 
-TEST_CASE_FIXTURE(fixture, "a ping from a stale incarnation of its sender changes nothing") {
+TEST_CASE_FIXTURE(fixture,
+                  "a ping from a stale incarnation of its sender changes nothing") {
   add("n1", 4);
   auto out = core.handle_message(node_info("n1", 2), msg(swim_kind::ping, 6, "n0"), t0);
   CHECK(find_send(out, swim_kind::ack));
@@ -480,14 +501,16 @@ TEST_CASE_FIXTURE(fixture, "a ping from a stale incarnation of its sender change
   CHECK_FALSE(out.members_changed);
 }
 
-TEST_CASE_FIXTURE(fixture, "an ack with an unknown seq or a second ack ends nothing twice") {
+TEST_CASE_FIXTURE(fixture,
+                  "an ack with an unknown seq or a second ack ends nothing twice") {
   add("n1");
   add("n2");
   auto probe = core.tick(t0 + settings.probe_interval);
   auto ping = find_send(probe, swim_kind::ping);
   REQUIRE(ping);
-  auto stray = core.handle_message(node_info(ping->msg.target),
-                                   msg(swim_kind::ack, ping->msg.seq + 77), t0 + 1s + 1ms);
+  auto stray =
+      core.handle_message(node_info(ping->msg.target),
+                          msg(swim_kind::ack, ping->msg.seq + 77), t0 + 1s + 1ms);
   CHECK(stray.sends.empty());
   CHECK(stray.push_pulls.empty());
   // The probe is still pending: a stray ack did not end it.
@@ -495,14 +518,15 @@ TEST_CASE_FIXTURE(fixture, "an ack with an unknown seq or a second ack ends noth
   CHECK(find_send(indirect, swim_kind::ping_req));
   core.handle_message(node_info(ping->msg.target), msg(swim_kind::ack, ping->msg.seq),
                       t0 + 1s + 600ms);
-  auto dup = core.handle_message(node_info(ping->msg.target), msg(swim_kind::ack, ping->msg.seq),
-                                 t0 + 1s + 601ms);
+  auto dup = core.handle_message(node_info(ping->msg.target),
+                                 msg(swim_kind::ack, ping->msg.seq), t0 + 1s + 601ms);
   CHECK(dup.sends.empty());
   CHECK(core.health_score() == 0);
   CHECK(core.counters().acks_received == 3);
 }
 
-TEST_CASE_FIXTURE(fixture, "a duplicate ping-req is probed again; a late ack is relayed once") {
+TEST_CASE_FIXTURE(fixture,
+                  "a duplicate ping-req is probed again; a late ack is relayed once") {
   add("n1");
   add("n2");
   swim_message req = msg(swim_kind::ping_req, 11, "n2");
@@ -513,20 +537,24 @@ TEST_CASE_FIXTURE(fixture, "a duplicate ping-req is probed again; a late ack is 
   REQUIRE(ping_a);
   REQUIRE(ping_b);
   CHECK(ping_a->msg.seq != ping_b->msg.seq);
-  auto relayed = core.handle_message(node_info("n2"), msg(swim_kind::ack, ping_a->msg.seq), t0 + 2ms);
+  auto relayed = core.handle_message(node_info("n2"),
+                                     msg(swim_kind::ack, ping_a->msg.seq), t0 + 2ms);
   CHECK(find_send(relayed, swim_kind::ack));
-  auto again = core.handle_message(node_info("n2"), msg(swim_kind::ack, ping_a->msg.seq), t0 + 3ms);
+  auto again = core.handle_message(node_info("n2"), msg(swim_kind::ack, ping_a->msg.seq),
+                                   t0 + 3ms);
   CHECK_FALSE(find_send(again, swim_kind::ack));
 }
 
-TEST_CASE_FIXTURE(fixture, "a helper nacks at 80 percent of its ack timeout, then relays a late ack") {
+TEST_CASE_FIXTURE(
+    fixture, "a helper nacks at 80 percent of its ack timeout, then relays a late ack") {
   add("n1");
   add("n2");
   swim_message req = msg(swim_kind::ping_req, 12, "n2");
   auto out = core.handle_message(node_info("n1"), req, t0);
   auto ping = find_send(out, swim_kind::ping);
   REQUIRE(ping);
-  CHECK_FALSE(find_send(core.tick(t0 + settings.ack_timeout * 4 / 5 - 1ms), swim_kind::nack));
+  CHECK_FALSE(
+      find_send(core.tick(t0 + settings.ack_timeout * 4 / 5 - 1ms), swim_kind::nack));
   CHECK(find_send(core.tick(t0 + settings.ack_timeout * 4 / 5), swim_kind::nack));
   CHECK_FALSE(find_send(core.tick(t0 + settings.ack_timeout * 9 / 10), swim_kind::nack));
   auto late = core.handle_message(node_info("n2"), msg(swim_kind::ack, ping->msg.seq),
@@ -534,32 +562,37 @@ TEST_CASE_FIXTURE(fixture, "a helper nacks at 80 percent of its ack timeout, the
   CHECK(find_send(late, swim_kind::ack));
 }
 
-TEST_CASE_FIXTURE(fixture, "a pushed-pulled table with stale and duplicate entries changes nothing") {
+TEST_CASE_FIXTURE(
+    fixture, "a pushed-pulled table with stale and duplicate entries changes nothing") {
   add("n1", 3);
   add("n2", 1);
-  auto out = core.merge_table({node_info("n1", 2, member_state::failed), node_info("n2", 1),
-                               node_info("n0", 0)},
-                              "n2", t0);
+  auto out = core.merge_table(
+      {node_info("n1", 2, member_state::failed), node_info("n2", 1), node_info("n0", 0)},
+      "n2", t0);
   CHECK(out.broadcasts.empty());
   CHECK_FALSE(out.members_changed);
   CHECK(find("n1")->state == member_state::alive);
   CHECK(core.self().incarnation == 0);
 }
 
-TEST_CASE_FIXTURE(fixture, "a stale suspicion or a duplicate left about a member changes nothing") {
+TEST_CASE_FIXTURE(
+    fixture, "a stale suspicion or a duplicate left about a member changes nothing") {
   add("n1", 3);
   core.merge_updates({{node_info("n1", 3, member_state::left), "n1"}}, t0);
   auto dup = core.merge_updates({{node_info("n1", 3, member_state::left), "n2"}}, t0);
   CHECK(dup.broadcasts.empty());
-  auto stale = core.merge_updates({{node_info("n1", 2, member_state::suspect), "n2"}}, t0);
+  auto stale =
+      core.merge_updates({{node_info("n1", 2, member_state::suspect), "n2"}}, t0);
   CHECK(stale.broadcasts.empty());
   CHECK(find("n1")->state == member_state::left);
 }
 
-TEST_CASE_FIXTURE(fixture, "a suspicion about an older incarnation of ourselves is not refuted") {
+TEST_CASE_FIXTURE(fixture,
+                  "a suspicion about an older incarnation of ourselves is not refuted") {
   core.merge_updates({{node_info("n0", 0, member_state::suspect), "n1"}}, t0);
   REQUIRE(core.self().incarnation == 1);
-  auto stale = core.merge_updates({{node_info("n0", 0, member_state::suspect), "n2"}}, t0);
+  auto stale =
+      core.merge_updates({{node_info("n0", 0, member_state::suspect), "n2"}}, t0);
   CHECK(stale.broadcasts.empty());
   CHECK(core.self().incarnation == 1);
   CHECK(core.counters().suspicions_refuted == 1);
@@ -596,7 +629,8 @@ std::vector<long> push_pull_times(membership_core& core, time_point t0,
   for (auto t = t0; t <= t0 + duration; t += std::chrono::milliseconds{100}) {
     auto out = core.tick(t);
     if (!out.push_pulls.empty())
-      times.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(t - t0).count());
+      times.push_back(
+          std::chrono::duration_cast<std::chrono::milliseconds>(t - t0).count());
     for (auto& send : out.sends)
       if (send.msg.kind == swim_kind::ping)
         core.handle_message(node_info("n1"), msg(swim_kind::ack, send.msg.seq), t);
@@ -606,15 +640,16 @@ std::vector<long> push_pull_times(membership_core& core, time_point t0,
 
 } // namespace
 
-TEST_CASE_FIXTURE(fixture,
-                  "a new node exchanges tables at 2, 6, 14 s, then every push-pull-interval") {
+TEST_CASE_FIXTURE(
+    fixture, "a new node exchanges tables at 2, 6, 14 s, then every push-pull-interval") {
   add("n1");
   auto times = push_pull_times(core, t0, std::chrono::seconds{61});
   CAPTURE(describe(times));
   CHECK(times == std::vector<long>{2000, 6000, 14000, 30000, 60000});
 }
 
-TEST_CASE("a preloaded core exchanges once per push-pull interval, first at a random offset") {
+TEST_CASE(
+    "a preloaded core exchanges once per push-pull interval, first at a random offset") {
   auto t0 = time_point{} + std::chrono::hours{1};
   swim_settings settings;
   std::set<long> first_exchanges;
@@ -637,7 +672,8 @@ TEST_CASE("a preloaded core exchanges once per push-pull interval, first at a ra
   CHECK(first_exchanges.size() >= 6);
 }
 
-TEST_CASE("above 32 members the push-pull interval stretches with log2 of the cluster size") {
+TEST_CASE(
+    "above 32 members the push-pull interval stretches with log2 of the cluster size") {
   auto t0 = time_point{} + std::chrono::hours{1};
   swim_settings settings;
   struct row {
@@ -657,7 +693,8 @@ TEST_CASE("above 32 members the push-pull interval stretches with log2 of the cl
                                   7946, 8080, member_state::alive, 0});
     core.preload(table, t0);
     CHECK(core.push_pull_interval().count() == r.interval_ms);
-    auto times = push_pull_times(core, t0, std::chrono::seconds{2 * r.interval_ms / 1000 + 1});
+    auto times =
+        push_pull_times(core, t0, std::chrono::seconds{2 * r.interval_ms / 1000 + 1});
     CAPTURE(describe(times));
     REQUIRE(times.size() == 2);
     CHECK(std::abs(times[1] - times[0] - r.interval_ms) <= 100);
@@ -673,7 +710,8 @@ TEST_CASE("the catch-up exchanges start when a node joins, not when it starts") 
   for (auto t = t0; t <= t0 + 40s; t += 100ms) {
     auto out = core.tick(t);
     if (!out.push_pulls.empty())
-      exchanges_ms.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(t - t0).count());
+      exchanges_ms.push_back(
+          std::chrono::duration_cast<std::chrono::milliseconds>(t - t0).count());
     for (auto& send : out.sends) {
       if (send.msg.kind != swim_kind::ping)
         continue;
@@ -683,7 +721,8 @@ TEST_CASE("the catch-up exchanges start when a node joins, not when it starts") 
         core.handle_message(node_info("n0"), msg(swim_kind::ack, send.msg.seq), t);
     }
     if (t == t0 + 20s) {
-      auto joined = core.handle_message(node_info("n0"), msg(swim_kind::ack, last_join_ping), t);
+      auto joined =
+          core.handle_message(node_info("n0"), msg(swim_kind::ack, last_join_ping), t);
       CHECK(joined.push_pulls.size() == 1); // the exchange at join itself
     }
   }
@@ -693,8 +732,8 @@ TEST_CASE("the catch-up exchanges start when a node joins, not when it starts") 
   CHECK(core.check_invariants() == "");
 }
 
-TEST_CASE_FIXTURE(fixture,
-                  "a failed probe of a member someone else suspects confirms it in our name") {
+TEST_CASE_FIXTURE(
+    fixture, "a failed probe of a member someone else suspects confirms it in our name") {
   add_five_peers();
   n1_suspected_by("n2");
   bool confirmed = false;
@@ -706,7 +745,8 @@ TEST_CASE_FIXTURE(fixture,
     // Everyone but n1 answers; nobody relays an ack for n1.
     for (auto& send : out.sends)
       if (send.msg.kind == swim_kind::ping && send.msg.target != "n1")
-        core.handle_message(node_info(send.msg.target), msg(swim_kind::ack, send.msg.seq), t);
+        core.handle_message(node_info(send.msg.target), msg(swim_kind::ack, send.msg.seq),
+                            t);
   }
   CHECK(confirmed);
   CHECK(find("n1")->state == member_state::suspect);

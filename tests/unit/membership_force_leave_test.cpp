@@ -26,8 +26,8 @@ struct fixture {
                        t0);
     // Two reports: the first of a member not suspect here is only a suspicion.
     for (int report = 0; report < 2; ++report)
-      core.merge_updates(
-          {member_update{node_info("n1", 3, member_state::failed), "n2"}}, t0);
+      core.merge_updates({member_update{node_info("n1", 3, member_state::failed), "n2"}},
+                         t0);
     REQUIRE(core.find("n1")->state == member_state::failed);
   }
 
@@ -65,8 +65,8 @@ TEST_CASE_FIXTURE(fixture,
   membership_core other{node_info("n2"), settings, {}, 7, t0};
   other.merge_updates({member_update{node_info("n1", 3), "n0"}}, t0);
   for (int report = 0; report < 2; ++report)
-    other.merge_updates(
-        {member_update{node_info("n1", 3, member_state::failed), "n0"}}, t0);
+    other.merge_updates({member_update{node_info("n1", 3, member_state::failed), "n0"}},
+                        t0);
   REQUIRE(other.find("n1")->state == member_state::failed);
   auto result = core.force_leave("n1", t0 + 1s);
   auto relayed = other.merge_updates(result.actions.broadcasts, t0 + 1s);

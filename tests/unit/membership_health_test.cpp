@@ -98,7 +98,7 @@ struct health_fixture {
   }
 };
 
-}  // namespace
+} // namespace
 
 TEST_CASE_FIXTURE(health_fixture, "a healthy node probes at the base interval") {
   add_peers(4);
@@ -107,7 +107,8 @@ TEST_CASE_FIXTURE(health_fixture, "a healthy node probes at the base interval") 
   CHECK(core.scaled_ack_timeout() == settings.ack_timeout);
 }
 
-TEST_CASE_FIXTURE(health_fixture, "a probe without helpers and without an ack raises health by one") {
+TEST_CASE_FIXTURE(health_fixture,
+                  "a probe without helpers and without an ack raises health by one") {
   add_peers(1);
   failed_probe(0);
   CHECK(core.health_score() == 1);
@@ -116,22 +117,25 @@ TEST_CASE_FIXTURE(health_fixture, "a probe without helpers and without an ack ra
   CHECK(core.counters().probes_failed == 1);
 }
 
-TEST_CASE_FIXTURE(health_fixture, "each helper nack that did not come raises health by one") {
+TEST_CASE_FIXTURE(health_fixture,
+                  "each helper nack that did not come raises health by one") {
   add_peers(5);
-  failed_probe(1);  // 3 helpers asked, 1 nack: 2 missing
+  failed_probe(1); // 3 helpers asked, 1 nack: 2 missing
   CHECK(core.health_score() == 2);
   CHECK(core.counters().nacks_missed == 2);
 }
 
-TEST_CASE_FIXTURE(health_fixture, "a failed probe with every nack back leaves health alone") {
+TEST_CASE_FIXTURE(health_fixture,
+                  "a failed probe with every nack back leaves health alone") {
   add_peers(5);
   failed_probe(3);
   CHECK(core.health_score() == 0);
   CHECK(core.counters().nacks_received == 3);
 }
 
-TEST_CASE_FIXTURE(health_fixture,
-                  "a nack counts once per helper asked: stale, duplicate or stray ones do not") {
+TEST_CASE_FIXTURE(
+    health_fixture,
+    "a nack counts once per helper asked: stale, duplicate or stray ones do not") {
   add_peers(5);
   auto ping = next_probe();
   auto start = t;
@@ -153,7 +157,8 @@ TEST_CASE_FIXTURE(health_fixture,
   CHECK(core.health_score() == 2);
 }
 
-TEST_CASE_FIXTURE(health_fixture, "a successful probe lowers health by one, not below zero") {
+TEST_CASE_FIXTURE(health_fixture,
+                  "a successful probe lowers health by one, not below zero") {
   add_peers(1);
   failed_probe(0);
   failed_probe(0);
@@ -174,7 +179,8 @@ TEST_CASE_FIXTURE(health_fixture, "refuting a suspicion about ourselves raises h
   CHECK(core.health_score() == 1);
 }
 
-TEST_CASE_FIXTURE(health_fixture, "health is capped at awareness-max-multiplier minus one") {
+TEST_CASE_FIXTURE(health_fixture,
+                  "health is capped at awareness-max-multiplier minus one") {
   add_peers(1);
   for (int i = 0; i < 12; ++i)
     failed_probe(0);
@@ -193,15 +199,17 @@ TEST_CASE("awareness-max-multiplier 1 turns local health off") {
   CHECK(core.scaled_probe_interval() == s.probe_interval);
 }
 
-TEST_CASE_FIXTURE(health_fixture, "a node in poor health waits longer before asking helpers") {
+TEST_CASE_FIXTURE(health_fixture,
+                  "a node in poor health waits longer before asking helpers") {
   add_peers(5);
-  failed_probe(0);  // 3 helpers, no nacks: +3
+  failed_probe(0); // 3 helpers, no nacks: +3
   REQUIRE(core.health_score() == 3);
   auto ping = next_probe();
   auto start = t;
   // At the base ack timeout nothing happens yet; at 4x it asks helpers.
   CHECK(sends_of(core.tick(start + settings.ack_timeout), swim_kind::ping_req).empty());
-  CHECK(sends_of(core.tick(start + 4 * settings.ack_timeout), swim_kind::ping_req).size() == 3);
+  CHECK(sends_of(core.tick(start + 4 * settings.ack_timeout), swim_kind::ping_req).size()
+        == 3);
   core.handle_message(node_info(ping.msg.target), msg(swim_kind::ack, ping.msg.seq),
                       start + 4 * settings.ack_timeout + 1ms);
   CHECK(core.health_score() == 2);

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
-#include <ostream>  // doctest prints the shared_ptrs it compares
+#include <ostream> // doctest prints the shared_ptrs it compares
 #include <thread>
 #include <vector>
 

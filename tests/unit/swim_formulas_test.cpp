@@ -53,15 +53,16 @@ TEST_CASE("retransmit limit is mult * ceil(log10(n + 1))") {
   }
 }
 
-TEST_CASE("push-pull interval is base up to 32 members, then base * (ceil(log2(n / 32)) + 1)") {
+TEST_CASE(
+    "push-pull interval is base up to 32 members, then base * (ceil(log2(n / 32)) + 1)") {
   struct row {
     std::size_t n;
     long long expected_ms;
   };
-  for (auto r : {row{0, 30000}, row{1, 30000}, row{32, 30000}, row{33, 60000},
-                 row{64, 60000}, row{65, 90000}, row{128, 90000}, row{129, 120000},
-                 row{1000, 180000}, row{1024, 180000}, row{1025, 210000},
-                 row{10000, 300000}}) {
+  for (auto r :
+       {row{0, 30000}, row{1, 30000}, row{32, 30000}, row{33, 60000}, row{64, 60000},
+        row{65, 90000}, row{128, 90000}, row{129, 120000}, row{1000, 180000},
+        row{1024, 180000}, row{1025, 210000}, row{10000, 300000}}) {
     CAPTURE(r.n);
     CHECK(scaled_push_pull_interval(milliseconds{30000}, r.n).count() == r.expected_ms);
   }
@@ -91,8 +92,8 @@ TEST_CASE("health-scaled intervals are base * (score + 1)") {
     int score;
     long expected;
   };
-  for (auto r : {row{1000, 0, 1000}, row{1000, 1, 2000}, row{500, 7, 4000}, row{200, 3, 800},
-                 row{100, -2, 100}}) {
+  for (auto r : {row{1000, 0, 1000}, row{1000, 1, 2000}, row{500, 7, 4000},
+                 row{200, 3, 800}, row{100, -2, 100}}) {
     CAPTURE(r.score);
     CHECK(scale_by_health(milliseconds{r.base}, r.score) == milliseconds{r.expected});
   }

@@ -25,4 +25,4 @@ inline swim_message msg(swim_kind kind, uint32_t seq, std::string target = {}) {
   return m;
 }
 
-}  // namespace onevalue::test
+} // namespace onevalue::test

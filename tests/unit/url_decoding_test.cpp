@@ -13,7 +13,8 @@ TEST_CASE(
   CHECK(q.at("a b") == "c%2");
 }
 
-TEST_CASE("a path is percent-decoded strictly: bad escapes, NUL and an encoded '?' fail") {
+TEST_CASE(
+    "a path is percent-decoded strictly: bad escapes, NUL and an encoded '?' fail") {
   std::string out;
   CHECK(percent_decode_path("/set/%2D5", out));
   CHECK(out == "/set/-5");

@@ -30,8 +30,10 @@ TEST_CASE("a node's own leave goes to every live member, any other update to a f
   CHECK(member_push_scope(update("n1", member_state::left), "n1") == push_scope::all);
   CHECK(member_push_scope(update("n2", member_state::left), "n1") == push_scope::random);
   CHECK(member_push_scope(update("n1", member_state::alive), "n1") == push_scope::random);
-  CHECK(member_push_scope(update("n2", member_state::suspect), "n1") == push_scope::random);
-  CHECK(member_push_scope(update("n2", member_state::failed), "n1") == push_scope::random);
+  CHECK(member_push_scope(update("n2", member_state::suspect), "n1")
+        == push_scope::random);
+  CHECK(member_push_scope(update("n2", member_state::failed), "n1")
+        == push_scope::random);
 }
 
 TEST_CASE("a push goes to no member, to every live member or to gossip-nodes of them") {
