@@ -1,13 +1,13 @@
 #include "app/cli/cli_commands.hpp"
 
 #include "actors/core/integer_text.hpp"
+#include "actors/core/member.hpp"
 
 #include "app/cli/cli_format.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -159,21 +159,11 @@ int cmd_health(const invocation& inv, api_client& client, std::ostream& out,
   return r.status == 200 ? exit_ok : exit_refused;
 }
 
-/// Whether `name` could be a node name (the rule of the `name` option), so it can go
-/// into the path unescaped.
-bool plausible_node_name(const std::string& name) {
-  if (name.empty() || name.size() > 64)
-    return false;
-  for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
-      return false;
-  return true;
-}
-
 int cmd_force_leave(const invocation& inv, api_client& client, std::ostream& out,
                     std::ostream& err) {
   const auto& name = inv.positional.at(0);
-  if (!plausible_node_name(name)) {
+  // Only a valid node name goes into the path unescaped.
+  if (!valid_node_name(name)) {
     err << "onevalue: force-leave: \"" << name
         << "\" is not a node name (1 to 64 letters, digits, '.', '_' or '-')\n";
     return exit_usage;
