@@ -1,6 +1,9 @@
 // The onevalue node: loads the configuration, wires the four actors together and
 // waits for SIGTERM/SIGINT to leave the cluster gracefully. No protocol logic here.
 
+#include "actors/consensus_actor.hpp"
+#include "actors/core/acceptor_file.hpp"
+#include "actors/core/cluster_mode.hpp"
 #include "actors/event_handler_actor.hpp"
 #include "actors/core/keyring_startup.hpp"
 #include "actors/gossip_actor.hpp"
@@ -20,6 +23,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -219,6 +223,42 @@ event_handling start_event_handlers(caf::actor_system& sys, const node_options& 
   OV_LOG_INFO("{} event handler(s) configured", opts.event_handlers.size());
   return out;
 }
+
+/// The consensus settings of this node: the proposer answers an operation before the
+/// HTTP request times out, so the client learns unknown or unavailable, not a bare
+/// timeout.
+consensus_settings consensus_settings_for(const node_options& opts) {
+  consensus_settings s;
+  auto margin = std::chrono::milliseconds{200};
+  s.operation_timeout = std::max(s.round_timeout, opts.request_timeout - margin);
+  return s;
+}
+
+/// The linearizable mode's wiring: spawns the consensus actor (with the acceptor
+/// state `restored` on a voter) and attaches it to gossip. Null in eventual mode.
+consensus_actor start_consensus(caf::actor_system& sys, const node_options& opts,
+                                const acceptor_state& restored, uint64_t digest,
+                                const gossip_actor& gossip, const store_actor& store,
+                                std::random_device& entropy) {
+  if (opts.consistency != "linearizable")
+    return {};
+  consensus_config cc;
+  cc.self = opts.name;
+  cc.voters = opts.voters;
+  cc.mode_digest = digest;
+  cc.settings = consensus_settings_for(opts);
+  cc.initial = initial_register_state(default_initial_value);
+  cc.restored = restored;
+  cc.data_dir = opts.data_dir;
+  cc.epoch = (uint64_t{entropy()} << 32) | entropy();
+  cc.random_seed = (uint64_t{entropy()} << 32) | entropy();
+  cc.gossip = gossip;
+  cc.store = store;
+  auto hdl = sys.spawn(consensus, std::move(cc));
+  caf::anon_send(gossip, attach_atom::value, hdl);
+  return hdl;
+}
+
 /// Logged at start and with every status line while node-to-node traffic is not
 /// sealed: the operator must know that anyone on the network can act as a member.
 constexpr const char* unauthenticated_warning =
@@ -226,9 +266,13 @@ constexpr const char* unauthenticated_warning =
     "cluster port can act as a member; set gossip-keys (app/make_keyring.sh makes a key)";
 
 int run_node(caf::actor_system& sys, const node_options& opts, store_open_result opened,
-             std::optional<keyring> keys, const sigset_t& signals) {
+             const acceptor_state& restored, std::optional<keyring> keys,
+             const sigset_t& signals) {
   bool encrypted = keys.has_value() && opts.gossip_verify_outgoing;
   std::random_device entropy;
+  consistency_mode mode = consistency_mode::eventual;
+  parse_consistency_mode(opts.consistency, mode);
+  auto digest = cluster_mode_digest(mode, opts.voters);
   // With plain HTTP off, members find the API on the HTTPS port.
   uint16_t api_port = opts.http_port != 0 ? opts.http_port : opts.https_port;
   member_info self_info{opts.name, opts.advertise, opts.cluster_port, api_port,
@@ -254,9 +298,14 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
     OV_LOG_ERROR("{}", *problem);
     return EXIT_FAILURE;
   }
+  gc.mode_digest = digest;
+  gc.mode_description = describe_cluster_mode(mode, opts.voters);
   auto gossip_hdl = sys.spawn(gossip, std::move(gc));
+  auto consensus_hdl =
+      start_consensus(sys, opts, restored, digest, gossip_hdl, store_hdl, entropy);
   auto stop_actors = [&](const caf::actor_addr& membership_addr) {
     for (const auto& addr : {caf::actor_cast<caf::actor_addr>(gateway_hdl),
+                      caf::actor_cast<caf::actor_addr>(consensus_hdl),
                       caf::actor_cast<caf::actor_addr>(gossip_hdl),
                       caf::actor_cast<caf::actor_addr>(store_hdl), membership_addr})
       if (auto hdl = caf::actor_cast<caf::actor>(addr))
@@ -292,8 +341,12 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   caf::anon_send(gossip_hdl, attach_atom::value, membership_hdl);
   caf::anon_send(membership_hdl, subscribe_atom::value, member_listener_actor{gateway_hdl});
   auto handlers = start_event_handlers(sys, opts, self_info, store_hdl, membership_hdl);
+  if (consensus_hdl)
+    caf::anon_send(membership_hdl, subscribe_atom::value,
+                   caf::actor_cast<member_listener_actor>(consensus_hdl));
 
-  store_backend backend{sys, store_hdl, membership_hdl, snapshots, opts.request_timeout};
+  store_backend backend{sys,       store_hdl,           membership_hdl,
+                        snapshots, opts.request_timeout, consensus_hdl};
   backend.attach_keyring(gossip_hdl, encrypted);
   http_server_settings hs;
   hs.bind_address = opts.bind;
@@ -323,15 +376,20 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
     OV_LOG_INFO("writes are refused (503) until a first state exchange with a member "
                 "completes; reads are served meanwhile");
   OV_LOG_INFO("node {} up: cluster {}:{} (udp+tcp, advertised as {}), {}, seeds: {}, "
-              "profile {}, data dir {}",
+              "profile {}, data dir {}, consistency {}",
               opts.name, opts.bind, opts.cluster_port, opts.advertise,
               describe_api(opts, access->tokens_required()), describe_seeds(opts.seeds),
-              opts.profile, opts.data_dir.empty() ? "none (memory only)" : opts.data_dir);
+              opts.profile, opts.data_dir.empty() ? "none (memory only)" : opts.data_dir,
+              describe_cluster_mode(mode, opts.voters));
   if (!encrypted)
     OV_LOG_WARN("{}", unauthenticated_warning);
   else if (!opts.gossip_verify_incoming)
     OV_LOG_WARN("gossip-verify-incoming is false: plaintext node-to-node traffic is "
                 "accepted (only while switching a running cluster to encryption)");
+  if (consensus_hdl && opts.data_dir.empty()
+      && std::find(opts.voters.begin(), opts.voters.end(), opts.name) != opts.voters.end())
+    OV_LOG_WARN("this voter has no data dir: its promises live in memory only, and if "
+                "a majority of voters restarts an acknowledged write can be lost");
 
   int sig = 0;
   status_logger status;
@@ -407,6 +465,20 @@ int main(int argc, char** argv) {
     OV_LOG_ERROR("{}", opened.error);
     return EXIT_FAILURE;
   }
+  // A voter's acceptor state: loaded before anything serves; a corrupt file stops the
+  // node (starting the acceptor afresh could break promises it made).
+  acceptor_state restored;
+  bool voter = std::find(opts.voters.begin(), opts.voters.end(), opts.name)
+               != opts.voters.end();
+  if (opts.consistency == "linearizable" && voter && !opts.data_dir.empty()) {
+    auto loaded_acceptor = load_acceptor_file(*posix_file_layer(), opts.data_dir);
+    if (loaded_acceptor.error) {
+      OV_LOG_ERROR("{}", *loaded_acceptor.error);
+      return EXIT_FAILURE;
+    }
+    if (loaded_acceptor.state)
+      restored = *loaded_acceptor.state;
+  }
   auto files = posix_file_layer();
   auto startup = choose_startup_keyring(opts.gossip_keys, opts.gossip_keys_file, *files);
   for (const auto& warning : startup.warnings)
@@ -416,5 +488,6 @@ int main(int argc, char** argv) {
     return EXIT_FAILURE;
   }
   caf::actor_system sys{cfg};
-  return run_node(sys, opts, std::move(opened), std::move(startup.keys), signals);
+  return run_node(sys, opts, std::move(opened), restored, std::move(startup.keys),
+                  signals);
 }

@@ -25,10 +25,16 @@ struct command_spec {
 
 const std::vector<command_spec>& commands() {
   static const std::vector<command_spec> specs{
-    {"get", 0, 0, "get [-detailed]", "Prints the node's value.",
-     {{"detailed", flag_kind::bare}},
+    {"get", 0, 0, "get [-detailed] [-consistent]", "Prints the node's value.",
+     {{"detailed", flag_kind::bare}, {"consistent", flag_kind::bare}},
      "  -detailed        also the version (counter and writer), index and whether the\n"
-     "                   node has synchronized with the cluster\n"},
+     "                   node has synchronized with the cluster\n"
+     "  -consistent      a linearizable read through consensus (linearizable mode\n"
+     "                   only): the latest committed value, not the node's local copy\n"},
+    {"add", 1, 1, "add N",
+     "Adds N (a signed 64-bit integer) to the value atomically and prints the new value\n"
+     "  (linearizable mode only); exit 1 if the sum would overflow (nothing written).",
+     {}, ""},
     {"set", 1, 1, "set N [-cas VERSION]",
      "Writes N (a signed 64-bit integer) on the node and prints it.",
      {{"cas", flag_kind::value}},

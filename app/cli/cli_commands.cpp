@@ -58,6 +58,24 @@ bool parse_body(const http_reply& r, nlohmann::json& out, std::ostream& err) {
 
 int cmd_get(const invocation& inv, api_client& client, std::ostream& out, std::ostream& err) {
   auto timeout = inv.connection.timeout;
+  if (inv.has("consistent")) {
+    auto r = client.send("GET", "/v1/value?consistent", "", {}, timeout);
+    if (!r.answered || r.status != 200)
+      return report_failure(r, err);
+    nlohmann::json body;
+    if (!parse_body(r, body, err))
+      return exit_usage;
+    try {
+      if (inv.has("detailed"))
+        out << format_value_detailed(body);
+      else
+        out << body.at("value").get<int64_t>() << "\n";
+    } catch (const nlohmann::json::exception& e) {
+      err << "onevalue: unexpected answer from the node: " << e.what() << "\n";
+      return exit_usage;
+    }
+    return exit_ok;
+  }
   if (!inv.has("detailed")) {
     auto r = client.send("GET", "/get", "", {}, timeout);
     if (!r.answered || r.status != 200)
@@ -117,6 +135,31 @@ int cmd_set(const invocation& inv, api_client& client, std::ostream& out, std::o
   if (!parse_body(r, written, err))
     return exit_usage;
   out << written.value("value", *n) << "\n";
+  return exit_ok;
+}
+
+int cmd_add(const invocation& inv, api_client& client, std::ostream& out, std::ostream& err) {
+  const auto& text = inv.positional.at(0);
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size()) {
+    err << "onevalue: add: \"" << text << "\" is not a signed 64-bit integer\n";
+    return exit_usage;
+  }
+  nlohmann::json body{{"delta", n}};
+  auto r = client.send("POST", "/v1/value/add", body.dump(), {{"Content-Type", "application/json"}},
+                       inv.connection.timeout);
+  if (!r.answered || r.status != 200)
+    return report_failure(r, err);
+  nlohmann::json added;
+  if (!parse_body(r, added, err))
+    return exit_usage;
+  try {
+    out << added.at("value").get<int64_t>() << "\n";
+  } catch (const nlohmann::json::exception& e) {
+    err << "onevalue: unexpected answer from the node: " << e.what() << "\n";
+    return exit_usage;
+  }
   return exit_ok;
 }
 
@@ -318,6 +361,8 @@ int run_command(const invocation& inv, api_client& client, std::ostream& out,
     return cmd_get(inv, client, out, err);
   if (inv.command == "set")
     return cmd_set(inv, client, out, err);
+  if (inv.command == "add")
+    return cmd_add(inv, client, out, err);
   if (inv.command == "members")
     return cmd_members(inv, client, out, err);
   if (inv.command == "health")
