@@ -16,16 +16,21 @@ namespace {
 using self_ptr = consensus_actor::stateful_pointer<consensus_state>;
 using clock = std::chrono::steady_clock;
 
-/// The acceptor's save worker: writes one encoded acceptor state durably per request
-/// and replies whether it succeeded (logging why not).
+/// The acceptor's save worker: writes one encoded acceptor state durably per request,
+/// alternating between the two slot files (acceptor_file.hpp) and moving on to the
+/// other slot only after a save succeeded (a failed save may have torn its slot; the
+/// other one still holds the last saved state). Replies whether it succeeded, logging
+/// why not.
 caf::behavior acceptor_saver(caf::event_based_actor*, std::shared_ptr<file_layer> files,
-                             std::string data_dir) {
+                             std::string data_dir, int first_slot) {
+  auto slot = std::make_shared<int>(first_slot);
   return {
-      [files, data_dir](flush_atom, uint64_t, const std::string& bytes) {
-        if (auto err = save_acceptor_file(*files, data_dir, bytes)) {
+      [files, data_dir, slot](flush_atom, uint64_t, const std::string& bytes) {
+        if (auto err = save_acceptor_slot(*files, data_dir, *slot, bytes)) {
           OV_LOG_ERROR("{}", *err);
           return false;
         }
+        *slot = 1 - *slot;
         return true;
       },
   };
@@ -181,8 +186,8 @@ consensus_actor::behavior_type consensus(self_ptr self, consensus_config config)
   if (std::find(voters.begin(), voters.end(), st.config.self) != voters.end()) {
     st.acceptor = std::make_unique<consensus_acceptor>(st.config.restored);
     if (!st.config.data_dir.empty())
-      st.saver = self->system().spawn<caf::detached>(acceptor_saver, st.config.files,
-                                                      st.config.data_dir);
+      st.saver = self->system().spawn<caf::detached>(
+          acceptor_saver, st.config.files, st.config.data_dir, st.config.first_slot);
   }
   if (st.saver)
     self->link_to(st.saver);
@@ -203,8 +208,8 @@ consensus_actor::behavior_type consensus(self_ptr self, consensus_config config)
         for (const auto& m : members)
           endpoints[m.name] = {m.address, m.cluster_port};
       },
-      [self](propose_atom, uint8_t kind, int64_t argument, const version& expected)
-          -> caf::result<uint8_t, uint8_t, versioned_value> {
+      [self](propose_atom, uint8_t kind, int64_t argument,
+             const version& expected) -> caf::result<uint8_t, uint8_t, versioned_value> {
         auto& st = self->state;
         if (kind > static_cast<uint8_t>(operation_kind::add))
           return caf::make_error(caf::sec::invalid_argument, "unknown operation kind");

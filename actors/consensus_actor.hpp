@@ -13,7 +13,8 @@
 //
 // Every frame is decoded and validated (consensus_frame.hpp, consensus_codec.hpp); a
 // frame from a node with another mode digest is dropped. A voter's acceptor replies
-// only after its state is on disk (`<data-dir>/acceptor`, saved by a detached worker);
+// only after its state is on disk (`<data-dir>/acceptor.{0,1}`, saved by a detached
+// worker);
 // without a data dir it lives in memory only (see the README: no guarantee then if a
 // majority of voters restarts).
 
@@ -51,9 +52,11 @@ struct consensus_config {
   /// The state every node starts from (initial_register_state of the store's initial
   /// value).
   register_state initial;
-  /// What the acceptor file held (load_acceptor_file); a default state for a new
+  /// What the acceptor files held (open_acceptor_files); the initial state for a new
   /// voter. Unused on a non-voter.
   acceptor_state restored;
+  /// The acceptor slot file the first save overwrites (open_acceptor_files).
+  int first_slot = 0;
   /// Where the acceptor file lives; "" keeps the acceptor state in memory only.
   std::string data_dir;
   /// The file system; nullptr means the real one.
@@ -105,6 +108,7 @@ struct consensus_state {
 /// The consensus actor's behavior; spawn with `sys.spawn(consensus, config)`. Throws
 /// std::invalid_argument (from the proposer) on invalid voters or settings.
 consensus_actor::behavior_type
-consensus(consensus_actor::stateful_pointer<consensus_state> self, consensus_config config);
+consensus(consensus_actor::stateful_pointer<consensus_state> self,
+          consensus_config config);
 
 } // namespace onevalue

@@ -4,8 +4,9 @@
 #include "actors/consensus_actor.hpp"
 #include "actors/core/acceptor_file.hpp"
 #include "actors/core/cluster_mode.hpp"
-#include "actors/event_handler_actor.hpp"
 #include "actors/core/keyring_startup.hpp"
+#include "actors/core/mode_marker.hpp"
+#include "actors/event_handler_actor.hpp"
 #include "actors/gossip_actor.hpp"
 #include "actors/log.hpp"
 #include "actors/membership_actor.hpp"
@@ -237,7 +238,7 @@ consensus_settings consensus_settings_for(const node_options& opts) {
 /// The linearizable mode's wiring: spawns the consensus actor (with the acceptor
 /// state `restored` on a voter) and attaches it to gossip. Null in eventual mode.
 consensus_actor start_consensus(caf::actor_system& sys, const node_options& opts,
-                                const acceptor_state& restored, uint64_t digest,
+                                const acceptor_open_result& restored, uint64_t digest,
                                 const gossip_actor& gossip, const store_actor& store,
                                 std::random_device& entropy) {
   if (opts.consistency != "linearizable")
@@ -248,7 +249,8 @@ consensus_actor start_consensus(caf::actor_system& sys, const node_options& opts
   cc.mode_digest = digest;
   cc.settings = consensus_settings_for(opts);
   cc.initial = initial_register_state(default_initial_value);
-  cc.restored = restored;
+  cc.restored = restored.state;
+  cc.first_slot = restored.next_slot;
   cc.data_dir = opts.data_dir;
   cc.epoch = (uint64_t{entropy()} << 32) | entropy();
   cc.random_seed = (uint64_t{entropy()} << 32) | entropy();
@@ -266,7 +268,7 @@ constexpr const char* unauthenticated_warning =
     "cluster port can act as a member; set gossip-keys (app/make_keyring.sh makes a key)";
 
 int run_node(caf::actor_system& sys, const node_options& opts, store_open_result opened,
-             const acceptor_state& restored, std::optional<keyring> keys,
+             const acceptor_open_result& restored, std::optional<keyring> keys,
              const sigset_t& signals) {
   bool encrypted = keys.has_value() && opts.gossip_verify_outgoing;
   std::random_device entropy;
@@ -465,19 +467,26 @@ int main(int argc, char** argv) {
     OV_LOG_ERROR("{}", opened.error);
     return EXIT_FAILURE;
   }
+  consistency_mode mode = consistency_mode::eventual;
+  parse_consistency_mode(opts.consistency, mode);
+  if (!opts.data_dir.empty()) {
+    auto counter = opened.config.restored ? opened.config.restored->value.ver.counter : 0;
+    if (auto err = check_mode_marker(*posix_file_layer(), opts.data_dir, mode, counter)) {
+      OV_LOG_ERROR("{}", *err);
+      return EXIT_FAILURE;
+    }
+  }
   // A voter's acceptor state: loaded before anything serves; a corrupt file stops the
   // node (starting the acceptor afresh could break promises it made).
-  acceptor_state restored;
+  acceptor_open_result restored;
   bool voter = std::find(opts.voters.begin(), opts.voters.end(), opts.name)
                != opts.voters.end();
   if (opts.consistency == "linearizable" && voter && !opts.data_dir.empty()) {
-    auto loaded_acceptor = load_acceptor_file(*posix_file_layer(), opts.data_dir);
-    if (loaded_acceptor.error) {
-      OV_LOG_ERROR("{}", *loaded_acceptor.error);
+    restored = open_acceptor_files(*posix_file_layer(), opts.data_dir);
+    if (restored.error) {
+      OV_LOG_ERROR("{}", *restored.error);
       return EXIT_FAILURE;
     }
-    if (loaded_acceptor.state)
-      restored = *loaded_acceptor.state;
   }
   auto files = posix_file_layer();
   auto startup = choose_startup_keyring(opts.gossip_keys, opts.gossip_keys_file, *files);

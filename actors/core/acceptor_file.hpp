@@ -1,10 +1,18 @@
 #pragma once
 
-// The acceptor's durable state on disk: `<data-dir>/acceptor`, in the format of
-// consensus_codec.hpp (magic, format, ballots, state, CRC-32), replaced atomically on
-// every save. A voter must never answer from a state it has not saved: the consensus
-// actor calls `save_acceptor_file` on its save worker and releases the acceptor's
-// replies only once it returned success.
+// The acceptor's durable state on disk: two slot files, `<data-dir>/acceptor.0` and
+// `<data-dir>/acceptor.1`, each in the format of consensus_codec.hpp (magic, format,
+// ballots, state, CRC-32). Saves alternate between the slots and rewrite one in place
+// with a single fsync (no temporary file, rename or directory fsync: the slots exist
+// from the start), so a save costs one fsync on the voter's path. A save torn by a crash
+// leaves that slot failing its checksum and the other slot holding the previous state,
+// which is what the acceptor last answered from; a voter never answers from a state
+// it has not saved (the consensus actor releases replies only after a save returned).
+//
+//   open: both slots missing -> write the initial state to both, fsync the directory
+//         one slot valid        -> recreate or overwrite the other from it
+//         both valid            -> the newer state: higher (promised, accepted)
+//         none valid            -> error: the node must not start afresh
 
 #include "actors/core/consensus_acceptor.hpp"
 #include "actors/core/file_layer.hpp"
@@ -14,28 +22,30 @@
 
 namespace onevalue {
 
-/// `<data_dir>/acceptor`.
-std::string acceptor_file_path(const std::string& data_dir);
+/// `<data_dir>/acceptor.<slot>` for slot 0 or 1.
+std::string acceptor_slot_path(const std::string& data_dir, int slot);
 
-/// Durably replaces the acceptor file in `data_dir` with `content` (an acceptor state
-/// encoded by encode_acceptor_state; the caller encodes it, so the save worker needs
-/// only bytes): write a temporary
-/// file, fsync it, rename it over the old one, fsync the directory. Returns nullopt
-/// once all steps succeeded, else a message naming the step and file; a failure
-/// before the rename leaves the old file as it was (the temporary file is removed,
-/// best effort), a failed directory fsync counts as a failed save.
-std::optional<std::string> save_acceptor_file(file_layer& files, const std::string& data_dir,
-                                              const std::string& content);
-
-/// What `load_acceptor_file` found: a new voter (both empty), a state, or an error.
-struct acceptor_load_result {
-  std::optional<acceptor_state> state;
+/// What `open_acceptor_files` found.
+struct acceptor_open_result {
+  /// The state to start the acceptor from (the initial state for a new voter).
+  acceptor_state state;
+  /// The slot the next save must overwrite (never the one `state` came from).
+  int next_slot = 0;
+  /// Set if the voter must not start; names the file and says what to do.
   std::optional<std::string> error;
 };
 
-/// Reads the acceptor file of `data_dir`. A missing file is a new voter. A file that
-/// cannot be read or does not decode is an error naming the file: the node must stop,
-/// never start the acceptor afresh (it could break promises it made).
-acceptor_load_result load_acceptor_file(file_layer& files, const std::string& data_dir);
+/// Reads both slots of `data_dir` and makes sure both exist durably (see the table
+/// above). Fails, with a message naming the files, if neither slot holds a valid state
+/// while one exists, or if the slots cannot be created.
+acceptor_open_result open_acceptor_files(file_layer& files, const std::string& data_dir);
+
+/// Durably overwrites slot `slot` of `data_dir` with `content` (an acceptor state encoded
+/// by encode_acceptor_state): open (truncating), write, fsync, close. Returns nullopt
+/// once all steps succeeded, else a message naming the step and file; the other slot is
+/// untouched either way.
+std::optional<std::string> save_acceptor_slot(file_layer& files,
+                                              const std::string& data_dir, int slot,
+                                              const std::string& content);
 
 } // namespace onevalue

@@ -28,7 +28,8 @@ namespace onevalue {
 constexpr char consensus_channel = 'C';
 
 /// Largest frame: channel, digest, name, largest message.
-constexpr std::size_t max_consensus_frame_size = 1 + 8 + 1 + 64 + max_consensus_message_size;
+constexpr std::size_t max_consensus_frame_size =
+    1 + 8 + 1 + 64 + max_consensus_message_size;
 
 /// A decoded frame; `message` points into the decoded bytes.
 struct consensus_frame {

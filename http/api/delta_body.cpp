@@ -9,7 +9,8 @@ namespace onevalue {
 
 namespace {
 
-constexpr const char* expected_shape = "expected {\"delta\": <integer>} or a plain integer";
+constexpr const char* expected_shape =
+    "expected {\"delta\": <integer>} or a plain integer";
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0)

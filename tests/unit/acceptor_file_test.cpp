@@ -9,9 +9,9 @@ using namespace onevalue;
 
 namespace {
 
-acceptor_state sample_state() {
+acceptor_state sample_state(uint64_t promised = 4) {
   acceptor_state s;
-  s.promised = ballot{4, "n1", 3};
+  s.promised = ballot{promised, "n1", 3};
   s.accepted = ballot{3, "n1", 3};
   s.state = initial_register_state(42);
   s.state.current = {43, {1, "n1"}};
@@ -25,58 +25,87 @@ std::string encoded(const acceptor_state& s) {
   return *bytes;
 }
 
+const std::string slot0 = "/d/acceptor.0";
+const std::string slot1 = "/d/acceptor.1";
+
 } // namespace
 
-TEST_CASE("acceptor file: a missing file is a new voter") {
+TEST_CASE(
+    "acceptor files: a new voter gets both slots, durably, with the initial state") {
   testing::fake_file_layer files;
-  auto loaded = load_acceptor_file(files, "/d");
-  CHECK_FALSE(loaded.state);
-  CHECK_FALSE(loaded.error);
+  auto opened = open_acceptor_files(files, "/d");
+  REQUIRE_FALSE(opened.error);
+  CHECK(opened.state == acceptor_state{});
+  CHECK(files.files.count(slot0) == 1);
+  CHECK(files.files.count(slot1) == 1);
+  CHECK(files.fsync_calls == 3); // each slot, then the directory
+  CHECK(opened.next_slot == 0);
 }
 
-TEST_CASE("acceptor file: what is saved loads back, through a temporary file") {
+TEST_CASE("acceptor files: saves alternate and the newer state wins on open") {
   testing::fake_file_layer files;
-  auto s = sample_state();
-  CHECK_FALSE(save_acceptor_file(files, "/d", encoded(s)));
-  CHECK(files.files.count("/d/acceptor") == 1);
-  CHECK(files.files.count("/d/acceptor.tmp") == 0);
-  CHECK(files.fsync_calls >= 1);
-  auto loaded = load_acceptor_file(files, "/d");
-  REQUIRE(loaded.state);
-  CHECK(*loaded.state == s);
+  REQUIRE_FALSE(open_acceptor_files(files, "/d").error);
+  CHECK_FALSE(save_acceptor_slot(files, "/d", 0, encoded(sample_state(4))));
+  CHECK_FALSE(save_acceptor_slot(files, "/d", 1, encoded(sample_state(5))));
+  auto opened = open_acceptor_files(files, "/d");
+  REQUIRE_FALSE(opened.error);
+  CHECK(opened.state == sample_state(5));
+  CHECK(opened.next_slot == 0);
+  // Opening made the older slot a copy of the newer one.
+  CHECK(files.files[slot0] == files.files[slot1]);
 }
 
-TEST_CASE("acceptor file: a failed step is reported and leaves the old file") {
-  for (const char* step : {"open", "write", "fsync", "rename", "fsync_dir"}) {
+TEST_CASE("acceptor files: a save costs one fsync and no rename") {
+  testing::fake_file_layer files;
+  REQUIRE_FALSE(open_acceptor_files(files, "/d").error);
+  auto fsyncs = files.fsync_calls;
+  auto renames = files.renames;
+  CHECK_FALSE(save_acceptor_slot(files, "/d", 1, encoded(sample_state())));
+  CHECK(files.fsync_calls == fsyncs + 1);
+  CHECK(files.renames == renames);
+}
+
+TEST_CASE("acceptor files: a torn slot falls back to the other one") {
+  testing::fake_file_layer files;
+  REQUIRE_FALSE(open_acceptor_files(files, "/d").error);
+  CHECK_FALSE(save_acceptor_slot(files, "/d", 0, encoded(sample_state(4))));
+  files.fail_on = "write"; // a crash in the middle of the next save
+  CHECK(save_acceptor_slot(files, "/d", 1, encoded(sample_state(5))));
+  files.fail_on.clear();
+  auto opened = open_acceptor_files(files, "/d");
+  REQUIRE_FALSE(opened.error);
+  CHECK(opened.state == sample_state(4));
+  CHECK(opened.next_slot == 1);
+}
+
+TEST_CASE("acceptor files: a failed step names the file and leaves the other slot") {
+  for (const char* step : {"open", "write", "fsync"}) {
     CAPTURE(step);
     testing::fake_file_layer files;
-    auto old_state = sample_state();
-    REQUIRE_FALSE(save_acceptor_file(files, "/d", encoded(old_state)));
+    REQUIRE_FALSE(open_acceptor_files(files, "/d").error);
+    CHECK_FALSE(save_acceptor_slot(files, "/d", 0, encoded(sample_state(4))));
     files.fail_on = step;
-    auto newer = old_state;
-    newer.promised = ballot{9, "n2", 1};
-    auto err = save_acceptor_file(files, "/d", encoded(newer));
+    auto err = save_acceptor_slot(files, "/d", 1, encoded(sample_state(5)));
     REQUIRE(err);
-    CHECK(err->find("/d/acceptor") != std::string::npos);
+    CHECK(err->find(slot1) != std::string::npos);
     files.fail_on.clear();
-    auto loaded = load_acceptor_file(files, "/d");
-    REQUIRE(loaded.state);
-    // Only a failed directory fsync comes after the rename.
-    CHECK(*loaded.state == (std::string{step} == "fsync_dir" ? newer : old_state));
+    CHECK(files.files[slot0] == encoded(sample_state(4)));
   }
 }
 
-TEST_CASE("acceptor file: a corrupt file is an error, never a new voter") {
+TEST_CASE("acceptor files: no valid slot is an error, never a new voter") {
   testing::fake_file_layer files;
   auto bytes = encoded(sample_state());
   bytes[bytes.size() / 2] ^= 0x40;
-  files.files["/d/acceptor"] = bytes;
-  auto loaded = load_acceptor_file(files, "/d");
-  CHECK_FALSE(loaded.state);
-  REQUIRE(loaded.error);
-  CHECK(loaded.error->find("corrupt") != std::string::npos);
+  files.files[slot0] = bytes;
+  auto opened = open_acceptor_files(files, "/d");
+  REQUIRE(opened.error);
+  CHECK(opened.error->find("corrupt") != std::string::npos);
+  CHECK(opened.error->find("must not start afresh") != std::string::npos);
+  files.files[slot1] = bytes;
+  CHECK(open_acceptor_files(files, "/d").error);
   files.fail_on = "read";
-  loaded = load_acceptor_file(files, "/d");
-  REQUIRE(loaded.error);
-  CHECK(loaded.error->find("cannot read") != std::string::npos);
+  opened = open_acceptor_files(files, "/d");
+  REQUIRE(opened.error);
+  CHECK(opened.error->find("cannot read") != std::string::npos);
 }

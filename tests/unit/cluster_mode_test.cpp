@@ -21,7 +21,8 @@ TEST_CASE("cluster mode: another voter list gives another digest") {
   CHECK(three != cluster_mode_digest(consistency_mode::linearizable, {"n1", "n2", "n4"}));
   CHECK(three != cluster_mode_digest(consistency_mode::linearizable, {"n1"}));
   CHECK(three
-        != cluster_mode_digest(consistency_mode::linearizable, {"n1", "n2", "n3", "n4", "n5"}));
+        != cluster_mode_digest(consistency_mode::linearizable,
+                               {"n1", "n2", "n3", "n4", "n5"}));
   // Names are separated: moving a character across a boundary changes the digest.
   CHECK(cluster_mode_digest(consistency_mode::linearizable, {"ab", "c", "d"})
         != cluster_mode_digest(consistency_mode::linearizable, {"a", "bc", "d"}));

@@ -19,7 +19,8 @@ load_result load_section(const std::string& section) {
   std::string pattern = (fs::temp_directory_path() / "onevalue-mode-XXXXXX").string();
   fs::path dir = mkdtemp(pattern.data());
   auto file = (dir / "node.ini").string();
-  std::ofstream{file} << "[onevalue]\nname=\"n1\"\nbind=\"127.0.0.1\"\n" << section << "\n";
+  std::ofstream{file} << "[onevalue]\nname=\"n1\"\nbind=\"127.0.0.1\"\n"
+                      << section << "\n";
   std::vector<std::string> args{"onevalue", "--config-file=" + file};
   std::vector<char*> argv;
   for (auto& a : args)
@@ -58,18 +59,19 @@ TEST_CASE("consistency: bad combinations name the key") {
     const char* section;
     const char* expected;
   };
-  for (auto [section, expected] : {
-           row{"consistency=\"linearizable\"", "onevalue.voters: linearizable mode needs"},
-           row{"consistency=\"linearizable\"\nvoters=[\"n1\", \"n2\"]", "odd number"},
-           row{"consistency=\"linearizable\"\nvoters=[\"n1\", \"n1\", \"n2\"]",
-               "listed twice"},
-           row{"consistency=\"linearizable\"\nvoters=[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\","
-               "\"g\",\"h\",\"i\"]",
-               "1 to 7"},
-           row{"voters=[\"n1\"]", "only used with consistency = \"linearizable\""},
-           row{"consistency=\"strong\"", "onevalue.consistency"},
-           row{"consistency=\"linearizable\"\nvoters=[\"bad name\"]", "onevalue.voters"},
-       }) {
+  for (
+      auto [section, expected] : {
+          row{"consistency=\"linearizable\"", "onevalue.voters: linearizable mode needs"},
+          row{"consistency=\"linearizable\"\nvoters=[\"n1\", \"n2\"]", "odd number"},
+          row{"consistency=\"linearizable\"\nvoters=[\"n1\", \"n1\", \"n2\"]",
+              "listed twice"},
+          row{"consistency=\"linearizable\"\nvoters=[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\","
+              "\"g\",\"h\",\"i\"]",
+              "1 to 7"},
+          row{"voters=[\"n1\"]", "only used with consistency = \"linearizable\""},
+          row{"consistency=\"strong\"", "onevalue.consistency"},
+          row{"consistency=\"linearizable\"\nvoters=[\"bad name\"]", "onevalue.voters"},
+      }) {
     CAPTURE(section);
     auto r = load_section(section);
     CHECK(r.status == load_status::exit_error);

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 using namespace onevalue;
 
 TEST_CASE("delta body: JSON object and plain integers") {

@@ -112,7 +112,8 @@ TEST_CASE("linearizable routes: a bad delta is 400 and nothing is proposed") {
 
 TEST_CASE("linearizable routes: an overflowing add is 409 with the value unchanged") {
   consensus_fake b{true};
-  write_outcome overflow{write_outcome::kind::overflow, {42, {7, "n2"}}, "int64 overflow"};
+  write_outcome overflow{
+      write_outcome::kind::overflow, {42, {7, "n2"}}, "int64 overflow"};
   b.next = overflow;
   auto res = call(b, "POST", "/v1/value/add", "{\"delta\": 9223372036854775807}");
   CHECK(res.status == 409);
@@ -163,14 +164,15 @@ TEST_CASE("linearizable routes: no quorum is 503 with Retry-After, a lost answer
     CHECK(res.status == 504);
     auto j = json::parse(res.body);
     CHECK(j["outcome"] == "unknown");
-    CHECK(j["error"].get<std::string>().find("may still take effect") != std::string::npos);
+    CHECK(j["error"].get<std::string>().find("may still take effect")
+          != std::string::npos);
   }
 }
 
 TEST_CASE("eventual mode: add and consistent reads answer 409 naming the mode") {
   consensus_fake b{false};
-  for (auto [method, path] : {std::pair{"POST", "/v1/value/add"},
-                              std::pair{"GET", "/v1/value?consistent"}}) {
+  for (auto [method, path] :
+       {std::pair{"POST", "/v1/value/add"}, std::pair{"GET", "/v1/value?consistent"}}) {
     CAPTURE(path);
     auto res = call(b, method, path, "{\"delta\": 1}");
     CHECK(res.status == 409);
