@@ -1,5 +1,7 @@
 #include "actors/core/mode_marker.hpp"
 
+#include "actors/core/atomic_file.hpp"
+
 namespace onevalue {
 
 std::string mode_marker_path(const std::string& data_dir) {
@@ -42,28 +44,9 @@ std::optional<std::string> check_mode_marker(file_layer& files,
              "the "
              "cluster";
   std::string content = std::string{to_string(mode)} + "\n";
-  const auto tmp = path + ".tmp";
-  int fd = -1;
-  auto failed = [&](const std::string& step, std::error_code ec) {
-    return "cannot record the consistency mode in " + path + ": " + step + ": "
-           + ec.message();
-  };
-  if (auto ec = files.open_for_write(tmp, fd))
-    return failed("open", ec);
-  if (auto ec = files.write(fd, content.data(), content.size())) {
-    files.close(fd);
-    return failed("write", ec);
-  }
-  if (auto ec = files.fsync(fd)) {
-    files.close(fd);
-    return failed("fsync", ec);
-  }
-  if (auto ec = files.close(fd))
-    return failed("close", ec);
-  if (auto ec = files.rename(tmp, path))
-    return failed("rename", ec);
-  if (auto ec = files.fsync_dir(data_dir))
-    return failed("fsync directory", ec);
+  if (auto failure = replace_file(files, path, data_dir, content))
+    return "cannot record the consistency mode in " + path + ": " + failure->step + " "
+           + failure->file + ": " + failure->error.message();
   return std::nullopt;
 }
 

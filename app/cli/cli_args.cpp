@@ -58,6 +58,10 @@ const std::vector<command_spec>& commands() {
      "  no longer probed and is forgotten after reap-after. Prints its entry; exit 1 if\n"
      "  the node refuses (no such member, or NAME is alive, suspect or the node itself).",
      {}, ""},
+    {"acceptor-info", 1, 1, "acceptor-info DATA_DIR",
+     "Prints what a voter's acceptor files in DATA_DIR hold (promised and accepted\n"
+     "  ballots, the accepted value), without a running node: for changing voters.",
+     {}, ""},
     {"health", 0, 0, "health", "Prints the node's health; exit 1 if it cannot take writes.",
      {}, ""},
     {"keyring", 0, 0, "keyring -list | -install KEY | -use KEY | -remove KEY",

@@ -2,6 +2,7 @@
 
 #include "actors/core/integer_text.hpp"
 
+#include "app/cli/cli_acceptor_info.hpp"
 #include "app/cli/cli_format.hpp"
 
 #include <nlohmann/json.hpp>
@@ -395,6 +396,8 @@ int run_client(const std::vector<std::string>& args) {
               << usage(args.empty() ? "" : args[0]);
     return exit_usage;
   }
+  if (parsed.parsed->command == "acceptor-info")
+    return print_acceptor_info(parsed.parsed->positional.at(0), std::cout, std::cerr);
   auto client = make_http_client(parsed.parsed->connection);
   return run_command(*parsed.parsed, *client, std::cout, std::cerr, default_watch_hooks());
 }

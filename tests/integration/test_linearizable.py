@@ -120,6 +120,19 @@ class LinearizableTest(unittest.TestCase):
             self.assertEqual(out.returncode, 1)
             self.assertIn("409", out.stderr)
 
+            # The voter's acceptor files hold the committed value (for voter changes).
+            def accepted_value():
+                info = subprocess.run([ONEVALUE_BIN, "acceptor-info", n1.data_dir],
+                                      capture_output=True, text=True, timeout=10)
+                if info.returncode != 0:
+                    return None
+                return json.loads(info.stdout)["value"]["value"] == 38
+            wait_until(accepted_value, 10, "n1's acceptor files to hold 38")
+            out = subprocess.run([ONEVALUE_BIN, "acceptor-info", c.workdir],
+                                 capture_output=True, text=True, timeout=10)
+            self.assertEqual(out.returncode, 1)
+            self.assertIn("no valid acceptor state", out.stderr)
+
     def test_no_quorum_is_503_and_acknowledged_writes_survive_voter_restarts(self):
         with self.cluster() as c:
             c.wait_formed()
