@@ -118,7 +118,8 @@ cluster_state local_state(self_ptr self) {
 /// Else logs an error once per peer, naming `refused_by` ("" : this node refuses them;
 /// else the peer that refused this node) and drops the peer's gossiped values from now
 /// on (they must not mix into this cluster's value).
-bool same_mode(self_ptr self, const cluster_state& theirs, const std::string& refused_by) {
+bool same_mode(self_ptr self, const cluster_state& theirs,
+               const std::string& refused_by) {
   auto& st = self->state;
   if (theirs.mode_digest == st.mode_digest) {
     st.refused_peers.erase(theirs.sender);

@@ -347,8 +347,8 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
     caf::anon_send(membership_hdl, subscribe_atom::value,
                    caf::actor_cast<member_listener_actor>(consensus_hdl));
 
-  store_backend backend{sys,       store_hdl,           membership_hdl,
-                        snapshots, opts.request_timeout, consensus_hdl};
+  store_backend backend{
+      sys, store_hdl, membership_hdl, snapshots, opts.request_timeout, consensus_hdl};
   backend.attach_keyring(gossip_hdl, encrypted);
   http_server_settings hs;
   hs.bind_address = opts.bind;
@@ -389,7 +389,8 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
     OV_LOG_WARN("gossip-verify-incoming is false: plaintext node-to-node traffic is "
                 "accepted (only while switching a running cluster to encryption)");
   if (consensus_hdl && opts.data_dir.empty()
-      && std::find(opts.voters.begin(), opts.voters.end(), opts.name) != opts.voters.end())
+      && std::find(opts.voters.begin(), opts.voters.end(), opts.name)
+             != opts.voters.end())
     OV_LOG_WARN("this voter has no data dir: its promises live in memory only, and if "
                 "a majority of voters restarts an acknowledged write can be lost");
 

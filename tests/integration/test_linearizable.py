@@ -1,7 +1,10 @@
 """Linearizable mode on a 3-voter cluster (issue 15): writes, cluster-wide
 compare-and-set, atomic add, consistent reads, no-quorum answers, durable acceptors,
-the CLI, and a node with another voter list refused at join."""
+the CLI, a node with another voter list refused at join, and the tokens the routes
+need. The clusters are keyed: consensus frames travel sealed (a node with keys drops
+plaintext datagrams, so nothing would commit if they did not)."""
 
+import base64
 import json
 import os
 import subprocess
@@ -14,7 +17,11 @@ HTTP_PORT = 28880
 CLUSTER_PORT = 28746
 FIRST_IP = 201
 VOTERS = '["n1", "n2", "n3"]'
-LINEARIZABLE = ("--onevalue.consistency=linearizable", f"--onevalue.voters={VOTERS}")
+KEY = base64.b64encode(os.urandom(32)).decode()
+KEYED = (f"--onevalue.gossip-keys={KEY}",)
+LINEARIZABLE = ("--onevalue.consistency=linearizable", f"--onevalue.voters={VOTERS}") + KEYED
+READ_TOKEN = "lin-read-token-" + "r" * 16
+WRITE_TOKEN = "lin-write-token-" + "w" * 16
 INT64_MAX = 2**63 - 1
 
 
@@ -177,7 +184,7 @@ class LinearizableTest(unittest.TestCase):
             stranger = Node("n4", ip(FIRST_IP + 3), HTTP_PORT, CLUSTER_PORT, c.workdir,
                             [f"{n1.ip}:{CLUSTER_PORT}"],
                             ("--onevalue.consistency=linearizable",
-                             '--onevalue.voters=["n1", "n2", "n4"]'))
+                             '--onevalue.voters=["n1", "n2", "n4"]') + KEYED)
             c.nodes.append(stranger)
             stranger.start()
 
@@ -192,6 +199,43 @@ class LinearizableTest(unittest.TestCase):
             self.assertIn(status, (503, 504), body)
             # It never synchronized, and the cluster's value is untouched by it.
             self.assertEqual(consistent(n1)["value"], 21)
+
+    def test_tokens_guard_add_compare_and_set_and_consistent_reads(self):
+        args = ("--onevalue.consistency=linearizable", '--onevalue.voters=["n1"]',
+                f"--onevalue.acl-read-tokens=[\"{READ_TOKEN}\"]",
+                f"--onevalue.acl-write-tokens=[\"{WRITE_TOKEN}\"]") + KEYED
+        with Cluster(1, first_ip=FIRST_IP, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT,
+                     extra_args=args) as c:
+            node = c.nodes[0]
+
+            def call(method, path, token=None, body=None, etag=None):
+                headers = {"Authorization": f"Bearer {token}"} if token else {}
+                if etag:
+                    headers["If-Match"] = etag
+                return node.request(method, path, body=body, headers=headers)
+            delta = json.dumps({"delta": 2})
+            status, headers, body = wait_until(
+                lambda: (lambda r: r if r[0] == 200 else None)(
+                    call("PUT", "/v1/value", WRITE_TOKEN, "40")), 20, "a first write")
+            etag = headers["ETag"]
+            # Without a token nothing passes; a read token only reads.
+            for method, path, token, payload in (
+                    ("POST", "/v1/value/add", None, delta),
+                    ("GET", "/v1/value?consistent", None, None),
+                    ("POST", "/v1/value/add", READ_TOKEN, delta)):
+                status, _, body = call(method, path, token, payload)
+                self.assertEqual(status, 401 if token is None else 403, body)
+            status, _, body = call("PUT", "/v1/value", READ_TOKEN, "7", etag)
+            self.assertEqual(status, 403, body)
+            status, headers, body = call("GET", "/v1/value?consistent", READ_TOKEN)
+            self.assertEqual((status, json.loads(body)["value"]), (200, 40), body)
+            self.assertEqual(headers["X-Onevalue-Read"], "consistent")
+            # A write token adds and compares-and-sets; nothing refused took effect.
+            status, _, body = call("POST", "/v1/value/add", WRITE_TOKEN, delta)
+            self.assertEqual((status, json.loads(body)["value"]), (200, 42), body)
+            status, _, body = call("PUT", "/v1/value", WRITE_TOKEN, "7", etag)
+            self.assertEqual(status, 412, body)
+            self.assertEqual(json.loads(body)["value"], 42)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,8 @@ TEST_CASE("consensus frame: travels sealed and comes out of the envelope intact"
   REQUIRE(sealed);
   // Sealed: the channel byte and the sender's name are not readable on the wire.
   CHECK(sealed->front() == static_cast<char>(envelope_format::sealed_v1));
-  CHECK(std::string_view{sealed->data(), sealed->size()}.find("n3") == std::string_view::npos);
+  CHECK(std::string_view{sealed->data(), sealed->size()}.find("n3")
+        == std::string_view::npos);
   wire_error_counts errors;
   auto in = open_datagram(*receiver, view(*sealed), {}, errors);
   REQUIRE(in.what == incoming_datagram::kind::consensus);
@@ -69,7 +70,8 @@ TEST_CASE("consensus frame: travels sealed and comes out of the envelope intact"
   CHECK(decoded->mode_digest == 42);
   CHECK(decoded->sender == "n3");
   // Without the key the datagram is dropped unread: no consensus message gets through.
-  auto stranger = envelope::create(shared_keyring({filled_key(32, 'x')}), settings, error);
+  auto stranger =
+      envelope::create(shared_keyring({filled_key(32, 'x')}), settings, error);
   REQUIRE(stranger);
   CHECK(open_datagram(*stranger, view(*sealed), {}, errors).what
         == incoming_datagram::kind::dropped);

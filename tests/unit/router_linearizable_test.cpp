@@ -1,6 +1,8 @@
 // The routes of the linearizable mode (issue 15): atomic add, consistent reads, the
-// consensus outcomes (412, 409, 503, 504), and what eventual mode answers instead.
+// consensus outcomes (412, 409, 503, 504), the tokens they need, and what eventual mode
+// answers instead.
 
+#include "http/api/access_control.hpp"
 #include "http/api/router.hpp"
 
 #include <doctest/doctest.h>
@@ -66,7 +68,8 @@ private:
 
 http_response call(gateway_backend& backend, const std::string& method,
                    const std::string& path, const std::string& body = "",
-                   std::map<std::string, std::string> headers = {}) {
+                   std::map<std::string, std::string> headers = {},
+                   const router_limits& limits = {}) {
   http_request req;
   req.method = method;
   req.path = path;
@@ -74,7 +77,7 @@ http_response call(gateway_backend& backend, const std::string& method,
   req.headers = std::move(headers);
   int answers = 0;
   http_response out;
-  route(req, backend, router_limits{}, [&](http_response res) {
+  route(req, backend, limits, [&](http_response res) {
     ++answers;
     out = std::move(res);
   });
@@ -181,4 +184,46 @@ TEST_CASE("eventual mode: add and consistent reads answer 409 naming the mode") 
   }
   CHECK(b.ops.empty());
   CHECK(header(call(b, "GET", "/v1/value"), "X-Onevalue-Read").empty());
+}
+
+TEST_CASE("linearizable routes: add and compare-and-set need a write token, a "
+          "consistent read a read token") {
+  const std::string reader = "reader-token-0123456789";
+  const std::string writer = "writer-token-0123456789";
+  router_limits limits;
+  limits.access =
+      std::make_shared<access_control>(access_settings{{reader}, {writer}, true});
+  auto bearer = [](const std::string& token) {
+    return std::map<std::string, std::string>{{"authorization", "Bearer " + token}};
+  };
+  auto with = [](std::map<std::string, std::string> headers, const char* key,
+                 const char* value) {
+    headers.emplace(key, value);
+    return headers;
+  };
+  consensus_fake b{true};
+  // No token: 401, nothing proposed.
+  CHECK(call(b, "POST", "/v1/value/add", "{\"delta\": 1}", {}, limits).status == 401);
+  CHECK(call(b, "GET", "/v1/value?consistent", "", {}, limits).status == 401);
+  CHECK(call(b, "PUT", "/v1/value", "9", {{"if-match", "\"7-n2\""}}, limits).status
+        == 401);
+  // A read token reads through consensus but may neither add nor compare-and-set.
+  CHECK(call(b, "POST", "/v1/value/add", "{\"delta\": 1}", bearer(reader), limits).status
+        == 403);
+  CHECK(call(b, "PUT", "/v1/value", "9", with(bearer(reader), "if-match", "\"7-n2\""),
+             limits)
+            .status
+        == 403);
+  CHECK(b.ops.empty());
+  CHECK(call(b, "GET", "/v1/value?consistent", "", bearer(reader), limits).status == 200);
+  CHECK(b.ops == std::vector<std::string>{"read"});
+  // A write token does all three.
+  CHECK(call(b, "POST", "/v1/value/add", "{\"delta\": 1}", bearer(writer), limits).status
+        == 200);
+  CHECK(call(b, "PUT", "/v1/value", "9", with(bearer(writer), "if-match", "\"7-n2\""),
+             limits)
+            .status
+        == 200);
+  CHECK(call(b, "GET", "/v1/value?consistent", "", bearer(writer), limits).status == 200);
+  CHECK(b.ops == std::vector<std::string>{"read", "add 1", "cas 9 if 7-n2", "read"});
 }
