@@ -193,7 +193,9 @@ class LinearizableTest(unittest.TestCase):
                     return text in f.read()
             wait_until(lambda: any(logged(n, "refusing n4") for n in c.nodes[:3]), 20,
                        "a member to log that it refuses n4")
-            wait_until(lambda: logged(stranger, "refus"), 20, "n4 to log its refusal")
+            # n1 answered n4's join push-pull with only its name and mode digest.
+            wait_until(lambda: logged(stranger, f"{n1.ip}:{CLUSTER_PORT} (n1) refused this node"),
+                       20, "n4 to log that n1 refused it")
             # Its proposals reach no quorum: n1 and n2 drop its consensus frames.
             status, _, body = add(stranger, 1)
             self.assertIn(status, (503, 504), body)
