@@ -11,12 +11,14 @@
 //                               ├─▶ acceptor (voters) ──persist──▶ save worker (fsync)
 //                               └─▶ chosen state ──merge──▶ store ──▶ gossip to all
 //
-// Every frame is decoded and validated (consensus_frame.hpp, consensus_codec.hpp); a
-// frame from a node with another mode digest is dropped. A voter's acceptor replies
-// only after its state is on disk (`<data-dir>/acceptor.{0,1}`, saved by a detached
-// worker);
-// without a data dir it lives in memory only (see the README: no guarantee then if a
-// majority of voters restarts).
+// The gossip actor seals every outgoing frame in the keyring envelope and hands over
+// only what the envelope opened (datagram_codec.hpp, channel 'C'), so with keys set
+// frames are authenticated like gossip. Every frame is decoded and validated
+// (consensus_frame.hpp, consensus_codec.hpp); a frame from a node with another mode
+// digest is dropped. A voter's acceptor replies only after its state is on disk
+// (`<data-dir>/acceptor.{0,1}`, saved by a detached worker); without a data dir it
+// lives in memory only (see the README: no guarantee then if a majority of voters
+// restarts).
 
 #include "actors/core/consensus_acceptor.hpp"
 #include "actors/core/consensus_proposer.hpp"
