@@ -1,17 +1,15 @@
 // The onevalue node: loads the configuration, wires the four actors together and
 // waits for SIGTERM/SIGINT to leave the cluster gracefully. No protocol logic here.
 
-#include "actors/consensus_actor.hpp"
-#include "actors/core/acceptor_file.hpp"
 #include "actors/core/cluster_mode.hpp"
 #include "actors/core/keyring_startup.hpp"
-#include "actors/core/mode_marker.hpp"
 #include "actors/event_handler_actor.hpp"
 #include "actors/gossip_actor.hpp"
 #include "actors/log.hpp"
 #include "actors/membership_actor.hpp"
 #include "actors/store_actor.hpp"
 #include "app/cli/cli_commands.hpp"
+#include "app/consensus_wiring.hpp"
 #include "app/config/node_loader.hpp"
 #include "http/api/access_control.hpp"
 #include "http/api/health.hpp"
@@ -24,7 +22,6 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
-#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -225,42 +222,6 @@ event_handling start_event_handlers(caf::actor_system& sys, const node_options& 
   return out;
 }
 
-/// The consensus settings of this node: the proposer answers an operation before the
-/// HTTP request times out, so the client learns unknown or unavailable, not a bare
-/// timeout.
-consensus_settings consensus_settings_for(const node_options& opts) {
-  consensus_settings s;
-  auto margin = std::chrono::milliseconds{200};
-  s.operation_timeout = std::max(s.round_timeout, opts.request_timeout - margin);
-  return s;
-}
-
-/// The linearizable mode's wiring: spawns the consensus actor (with the acceptor
-/// state `restored` on a voter) and attaches it to gossip. Null in eventual mode.
-consensus_actor start_consensus(caf::actor_system& sys, const node_options& opts,
-                                const acceptor_open_result& restored, uint64_t digest,
-                                const gossip_actor& gossip, const store_actor& store,
-                                std::random_device& entropy) {
-  if (opts.consistency != "linearizable")
-    return {};
-  consensus_config cc;
-  cc.self = opts.name;
-  cc.voters = opts.voters;
-  cc.mode_digest = digest;
-  cc.settings = consensus_settings_for(opts);
-  cc.initial = initial_register_state(default_initial_value);
-  cc.restored = restored.state;
-  cc.first_slot = restored.next_slot;
-  cc.data_dir = opts.data_dir;
-  cc.epoch = (uint64_t{entropy()} << 32) | entropy();
-  cc.random_seed = (uint64_t{entropy()} << 32) | entropy();
-  cc.gossip = gossip;
-  cc.store = store;
-  auto hdl = sys.spawn(consensus, std::move(cc));
-  caf::anon_send(gossip, attach_atom::value, hdl);
-  return hdl;
-}
-
 /// Logged at start and with every status line while node-to-node traffic is not
 /// sealed: the operator must know that anyone on the network can act as a member.
 constexpr const char* unauthenticated_warning =
@@ -388,9 +349,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   else if (!opts.gossip_verify_incoming)
     OV_LOG_WARN("gossip-verify-incoming is false: plaintext node-to-node traffic is "
                 "accepted (only while switching a running cluster to encryption)");
-  if (consensus_hdl && opts.data_dir.empty()
-      && std::find(opts.voters.begin(), opts.voters.end(), opts.name)
-             != opts.voters.end())
+  if (consensus_hdl && opts.data_dir.empty() && is_voter(opts))
     OV_LOG_WARN("this voter has no data dir: its promises live in memory only, and if "
                 "a majority of voters restarts an acknowledged write can be lost");
 
@@ -468,26 +427,10 @@ int main(int argc, char** argv) {
     OV_LOG_ERROR("{}", opened.error);
     return EXIT_FAILURE;
   }
-  consistency_mode mode = consistency_mode::eventual;
-  parse_consistency_mode(opts.consistency, mode);
-  if (!opts.data_dir.empty()) {
-    auto counter = opened.config.restored ? opened.config.restored->value.ver.counter : 0;
-    if (auto err = check_mode_marker(*posix_file_layer(), opts.data_dir, mode, counter)) {
-      OV_LOG_ERROR("{}", *err);
-      return EXIT_FAILURE;
-    }
-  }
-  // A voter's acceptor state: loaded before anything serves; a corrupt file stops the
-  // node (starting the acceptor afresh could break promises it made).
   acceptor_open_result restored;
-  bool voter = std::find(opts.voters.begin(), opts.voters.end(), opts.name)
-               != opts.voters.end();
-  if (opts.consistency == "linearizable" && voter && !opts.data_dir.empty()) {
-    restored = open_acceptor_files(*posix_file_layer(), opts.data_dir);
-    if (restored.error) {
-      OV_LOG_ERROR("{}", *restored.error);
-      return EXIT_FAILURE;
-    }
+  if (auto err = open_consensus_state(opts, opened, restored)) {
+    OV_LOG_ERROR("{}", *err);
+    return EXIT_FAILURE;
   }
   auto files = posix_file_layer();
   auto startup = choose_startup_keyring(opts.gossip_keys, opts.gossip_keys_file, *files);
