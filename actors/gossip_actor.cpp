@@ -1,5 +1,6 @@
 #include "actors/gossip_actor.hpp"
 
+#include "actors/core/consensus_frame.hpp"
 #include "actors/core/datagram_codec.hpp"
 #include "actors/core/key_encoding.hpp"
 #include "actors/core/stream_frame.hpp"
@@ -17,6 +18,9 @@
 namespace onevalue {
 
 namespace {
+
+static_assert(consensus_channel == channel_consensus,
+              "consensus frames start with the datagram codec's consensus channel byte");
 
 using self_ptr = gossip_actor::stateful_pointer<gossip_state>;
 
@@ -85,8 +89,9 @@ void carry_out(self_ptr self, gossip_actions actions) {
   if (st.membership && !actions.member_updates.empty())
     self->send(st.membership, merge_atom::value, std::move(actions.member_updates));
   for (auto& v : actions.values)
-    self->request(st.store, push_pull_timeout, merge_atom::value, v.value, v.from)
-        .then([](bool) {}, [](caf::error&) {});
+    if (st.refused_peers.count(v.from) == 0)
+      self->request(st.store, push_pull_timeout, merge_atom::value, v.value, v.from)
+          .then([](bool) {}, [](caf::error&) {});
   for (auto& peer : actions.push_pulls)
     start_push_pull(self, peer);
   // Queued behind the updates that arrived with the first one: a burst of writes
@@ -105,7 +110,41 @@ void schedule_tick(self_ptr self) {
 
 cluster_state local_state(self_ptr self) {
   auto& core = *self->state.core;
-  return cluster_state{core.self().name, core.members(), core.latest()};
+  return cluster_state{core.self().name, core.members(), core.latest(),
+                       self->state.mode_digest};
+}
+
+/// True if `theirs` comes from a node in this node's mode (consistency and voters).
+/// Else logs an error once per peer, naming `refused_by` ("" : this node refuses them;
+/// else the peer that refused this node) and drops the peer's gossiped values from now
+/// on (they must not mix into this cluster's value).
+bool same_mode(self_ptr self, const cluster_state& theirs,
+               const std::string& refused_by) {
+  auto& st = self->state;
+  if (theirs.mode_digest == st.mode_digest) {
+    st.refused_peers.erase(theirs.sender);
+    return true;
+  }
+  if (!st.refused_peers.insert(theirs.sender).second)
+    return false;
+  if (refused_by.empty())
+    OV_LOG_ERROR("refusing {}: its consistency mode or voter list differs from this "
+                 "node's ({}; digest {:016x}, theirs {:016x}); every node of a cluster "
+                 "needs the same consistency and voters",
+                 theirs.sender, st.mode_description, st.mode_digest, theirs.mode_digest);
+  else
+    OV_LOG_ERROR("{} ({}) refused this node: their consistency mode or voter list "
+                 "differs from this node's ({}; digest {:016x}, theirs {:016x}); every "
+                 "node of a cluster needs the same consistency and voters",
+                 refused_by, theirs.sender, st.mode_description, st.mode_digest,
+                 theirs.mode_digest);
+  return false;
+}
+
+/// The answer to a push-pull from a node in another mode: only this node's name and
+/// mode digest (no members, no value), so the requester can log why it was refused.
+cluster_state refusal_state(self_ptr self) {
+  return cluster_state{self->state.core->self().name, {}, {}, self->state.mode_digest};
 }
 
 void merge_remote_state(self_ptr self, const cluster_state& theirs) {
@@ -164,6 +203,8 @@ void start_push_pull(self_ptr self, const endpoint& peer) {
               st.wire_errors.count(theirs.error);
               OV_LOG_DEBUG("push-pull with {}: its table does not decode: {} at byte {}",
                            name, to_string(theirs.error), theirs.offset);
+            } else if (!same_mode(self, theirs.value, name)) {
+              ++st.counters.push_pulls_failed;
             } else {
               ++st.counters.push_pulls_completed;
               merge_remote_state(self, theirs.value);
@@ -180,7 +221,8 @@ void start_push_pull(self_ptr self, const endpoint& peer) {
 }
 
 /// A request that arrived over the stream transport: a push-pull table (answered with
-/// ours) or, only if it was sealed and authenticated, a keyring command.
+/// ours; from a node in another mode, refused: answered with refusal_state and not
+/// merged) or, only if it was sealed and authenticated, a keyring command.
 caf::result<std::vector<char>>
 on_exchange(self_ptr self, const std::vector<char>& payload, bool authenticated) {
   auto& st = self->state;
@@ -202,6 +244,8 @@ on_exchange(self_ptr self, const std::vector<char>& payload, bool authenticated)
     return caf::make_error(caf::sec::invalid_argument, "push-pull table does not decode");
   }
   ++st.counters.push_pulls_served;
+  if (!same_mode(self, theirs.value, ""))
+    return encode(refusal_state(self));
   merge_remote_state(self, theirs.value);
   mark_synchronized(self, theirs.value.sender);
   return encode(local_state(self));
@@ -213,6 +257,12 @@ void on_datagram(self_ptr self, const std::vector<char>& bytes) {
   st.counters.bytes_received += bytes.size();
   auto in = open_datagram(*st.datagrams, {bytes.data(), bytes.size()}, st.limits,
                           st.wire_errors);
+  if (in.what == incoming_datagram::kind::consensus) {
+    // Opened (and authenticated, with keys); the consensus actor decodes the frame.
+    if (st.consensus)
+      self->send(st.consensus, consensus_received_atom::value, std::move(in.payload));
+    return;
+  }
   if (in.what != incoming_datagram::kind::gossip) {
     ++st.counters.undecodable_packets;
     if (in.what == incoming_datagram::kind::malformed)
@@ -224,6 +274,21 @@ void on_datagram(self_ptr self, const std::vector<char>& bytes) {
     return;
   count_packet(st.counters, in.p, bytes.size(), false);
   carry_out(self, st.core->receive(std::move(in.p)));
+}
+
+/// Seals a consensus frame from the consensus actor like every datagram and sends it.
+void send_consensus(self_ptr self, const std::string& host, uint16_t port,
+                    const std::vector<char>& frame) {
+  auto& st = self->state;
+  auto sealed = seal_datagram(*st.datagrams, {frame.data(), frame.size()});
+  if (!sealed) {
+    OV_LOG_ERROR("cannot seal a consensus frame of {} bytes for {}:{}", frame.size(),
+                 host, port);
+    return;
+  }
+  ++st.counters.packets_sent;
+  st.counters.bytes_sent += sealed->size();
+  caf::anon_send(st.udp, send_atom::value, host, port, std::move(*sealed));
 }
 
 /// Carries out a keyring command from the HTTP API: here first (refused commands and
@@ -324,6 +389,8 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
   st.bind_address = config.bind_address;
   st.cluster_port = config.self.cluster_port;
   st.store = config.store;
+  st.mode_digest = config.mode_digest;
+  st.mode_description = config.mode_description;
   st.rng.seed(config.random_seed);
   // The core fills packets up to what is left of a datagram once it is sealed.
   auto settings = config.settings;
@@ -367,6 +434,11 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
       [self](attach_atom, const membership_actor& membership) {
         self->state.membership = membership;
       },
+      [self](attach_atom, const consensus_actor& consensus) {
+        self->state.consensus = consensus;
+      },
+      [self](consensus_send_atom, const std::string& host, uint16_t port,
+             const std::vector<char>& frame) { send_consensus(self, host, port, frame); },
       [self](get_atom, metrics_atom) -> gossip_counters { return metrics(self); },
       [self](open_atom) -> caf::result<uint16_t> {
         auto& st = self->state;

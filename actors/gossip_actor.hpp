@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 
 namespace onevalue {
@@ -49,6 +50,14 @@ struct gossip_state {
   gossip_counters counters;
   /// True once the store was told that a push-pull completed (see sync_atom).
   bool sync_sent = false;
+  /// This node's cluster_mode_digest and its description, for push-pull checks.
+  uint64_t mode_digest = 0;
+  std::string mode_description;
+  /// Peers whose push-pull state showed another mode: their gossiped values are
+  /// dropped (they must not mix into this cluster's value).
+  std::set<std::string> refused_peers;
+  /// Linearizable mode: receives consensus frames (channel 'C').
+  consensus_actor consensus;
 };
 
 /// Configuration of the gossip broadcaster.
@@ -66,6 +75,11 @@ struct gossip_config {
   envelope_settings envelope;
   /// Writes the keyring file (null: the real file system).
   std::shared_ptr<file_layer> files;
+  /// cluster_mode_digest of this node's mode; a peer with another is refused at
+  /// push-pull, with an error logged on both sides.
+  uint64_t mode_digest = 0;
+  /// describe_cluster_mode of this node's mode, for those log lines.
+  std::string mode_description = "eventual";
 };
 
 /// Spawns the datagram and stream transports (middleman brokers) and returns the

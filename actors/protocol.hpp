@@ -57,6 +57,18 @@ using dialed_atom = caf::atom_constant<caf::atom("dialed")>;
 using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
 /// The keyring: a new snapshot for the stream broker, or a change from the API.
 using keyring_atom = caf::atom_constant<caf::atom("keyring")>;
+/// A consensus datagram to send (consensus actor -> gossip actor, which owns the UDP
+/// transport and the envelope): `(consensus_send_atom, host, cluster port, frame
+/// bytes)`. The bytes are a consensus frame (actors/core/consensus_frame.hpp), channel
+/// byte 'C' first; the gossip actor seals them like every datagram (datagram_codec.hpp).
+using consensus_send_atom = caf::atom_constant<caf::atom("csend")>;
+/// A consensus datagram received (gossip actor -> consensus actor):
+/// `(consensus_received_atom, frame bytes)`, the payload the envelope opened (sealed by
+/// a keyholder when keys are set); the frame names its sender. Undecoded: the consensus
+/// actor decodes and validates it (it is network input).
+using consensus_received_atom = caf::atom_constant<caf::atom("crecv")>;
+/// A client operation for the consensus proposer (HTTP bridge -> consensus actor).
+using propose_atom = caf::atom_constant<caf::atom("propose")>;
 
 // -- messages -----------------------------------------------------------------------
 
@@ -140,6 +152,21 @@ using membership_actor = caf::typed_actor<
     // Protocol counters, members by state and the Lifeguard health score.
     caf::replies_to<get_atom, metrics_atom>::with<membership_metrics>>;
 
+/// The consensus adapter of the linearizable mode (actors/consensus_actor.hpp): runs
+/// this node's CASPaxos proposer and, on a voter, its acceptor.
+using consensus_actor = caf::typed_actor<
+    // A consensus frame from the network (through the gossip actor).
+    caf::reacts_to<consensus_received_atom, std::vector<char>>,
+    // From membership: the member table (where to send to each node).
+    caf::reacts_to<update_atom, member_list>,
+    // A client operation: (operation_kind, argument, expected version for cas). Replies
+    // (operation_status, failure_reason, value) as in consensus_register.hpp, once the
+    // operation was chosen or its deadline passed (see consensus_settings).
+    caf::replies_to<propose_atom, uint8_t, int64_t, version>::with<uint8_t, uint8_t,
+                                                                   versioned_value>,
+    // Timer number n: run the proposer's deadlines (only the latest timer counts).
+    caf::reacts_to<tick_atom, uint64_t>>;
+
 /// The gossip broadcaster: broadcast queue, datagram transport and push-pull.
 using gossip_actor = caf::typed_actor<
     // From the store: a value it accepted; pushed at once (see flush_atom).
@@ -161,6 +188,11 @@ using gossip_actor = caf::typed_actor<
     caf::reacts_to<push_pull_atom, std::string, uint16_t>,
     // From the datagram broker: one raw datagram.
     caf::reacts_to<packet_atom, std::vector<char>>,
+    // From the consensus actor: seal a consensus frame (channel 'C') and send it to
+    // host:port.
+    caf::reacts_to<consensus_send_atom, std::string, uint16_t, std::vector<char>>,
+    // Wiring: the consensus actor to deliver consensus frames to (linearizable mode).
+    caf::reacts_to<attach_atom, consensus_actor>,
     // Timers.
     caf::reacts_to<gossip_tick_atom>,
     // Wiring: the membership actor to deliver SWIM messages and member updates to.

@@ -1,6 +1,7 @@
 // The onevalue node: loads the configuration, wires the four actors together and
 // waits for SIGTERM/SIGINT to leave the cluster gracefully. No protocol logic here.
 
+#include "actors/core/cluster_mode.hpp"
 #include "actors/core/keyring_startup.hpp"
 #include "actors/event_handler_actor.hpp"
 #include "actors/gossip_actor.hpp"
@@ -9,6 +10,7 @@
 #include "actors/store_actor.hpp"
 #include "app/cli/cli_commands.hpp"
 #include "app/config/node_loader.hpp"
+#include "app/consensus_wiring.hpp"
 #include "http/api/access_control.hpp"
 #include "http/api/health.hpp"
 #include "http/api/snapshot_store.hpp"
@@ -220,6 +222,7 @@ event_handling start_event_handlers(caf::actor_system& sys, const node_options& 
   OV_LOG_INFO("{} event handler(s) configured", opts.event_handlers.size());
   return out;
 }
+
 /// Logged at start and with every status line while node-to-node traffic is not
 /// sealed: the operator must know that anyone on the network can act as a member.
 constexpr const char* unauthenticated_warning =
@@ -227,9 +230,13 @@ constexpr const char* unauthenticated_warning =
     "cluster port can act as a member; set gossip-keys (app/make_keyring.sh makes a key)";
 
 int run_node(caf::actor_system& sys, const node_options& opts, store_open_result opened,
-             std::optional<keyring> keys, const sigset_t& signals) {
+             const acceptor_open_result& restored, std::optional<keyring> keys,
+             const sigset_t& signals) {
   bool encrypted = keys.has_value() && opts.gossip_verify_outgoing;
   std::random_device entropy;
+  consistency_mode mode = consistency_mode::eventual;
+  parse_consistency_mode(opts.consistency, mode);
+  auto digest = cluster_mode_digest(mode, opts.voters);
   // With plain HTTP off, members find the API on the HTTPS port.
   uint16_t api_port = opts.http_port != 0 ? opts.http_port : opts.https_port;
   member_info self_info{opts.name, opts.advertise,      opts.cluster_port,
@@ -255,10 +262,15 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
     OV_LOG_ERROR("{}", *problem);
     return EXIT_FAILURE;
   }
+  gc.mode_digest = digest;
+  gc.mode_description = describe_cluster_mode(mode, opts.voters);
   auto gossip_hdl = sys.spawn(gossip, std::move(gc));
+  auto consensus_hdl =
+      start_consensus(sys, opts, restored, digest, gossip_hdl, store_hdl, entropy);
   auto stop_actors = [&](const caf::actor_addr& membership_addr) {
     for (const auto& addr :
          {caf::actor_cast<caf::actor_addr>(gateway_hdl),
+          caf::actor_cast<caf::actor_addr>(consensus_hdl),
           caf::actor_cast<caf::actor_addr>(gossip_hdl),
           caf::actor_cast<caf::actor_addr>(store_hdl), membership_addr})
       if (auto hdl = caf::actor_cast<caf::actor>(addr))
@@ -296,8 +308,12 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   caf::anon_send(membership_hdl, subscribe_atom::value,
                  member_listener_actor{gateway_hdl});
   auto handlers = start_event_handlers(sys, opts, self_info, store_hdl, membership_hdl);
+  if (consensus_hdl)
+    caf::anon_send(membership_hdl, subscribe_atom::value,
+                   caf::actor_cast<member_listener_actor>(consensus_hdl));
 
-  store_backend backend{sys, store_hdl, membership_hdl, snapshots, opts.request_timeout};
+  store_backend backend{
+      sys, store_hdl, membership_hdl, snapshots, opts.request_timeout, consensus_hdl};
   backend.attach_keyring(gossip_hdl, encrypted);
   http_server_settings hs;
   hs.bind_address = opts.bind;
@@ -327,15 +343,19 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
     OV_LOG_INFO("writes are refused (503) until a first state exchange with a member "
                 "completes; reads are served meanwhile");
   OV_LOG_INFO("node {} up: cluster {}:{} (udp+tcp, advertised as {}), {}, seeds: {}, "
-              "profile {}, data dir {}",
+              "profile {}, data dir {}, consistency {}",
               opts.name, opts.bind, opts.cluster_port, opts.advertise,
               describe_api(opts, access->tokens_required()), describe_seeds(opts.seeds),
-              opts.profile, opts.data_dir.empty() ? "none (memory only)" : opts.data_dir);
+              opts.profile, opts.data_dir.empty() ? "none (memory only)" : opts.data_dir,
+              describe_cluster_mode(mode, opts.voters));
   if (!encrypted)
     OV_LOG_WARN("{}", unauthenticated_warning);
   else if (!opts.gossip_verify_incoming)
     OV_LOG_WARN("gossip-verify-incoming is false: plaintext node-to-node traffic is "
                 "accepted (only while switching a running cluster to encryption)");
+  if (consensus_hdl && opts.data_dir.empty() && is_voter(opts))
+    OV_LOG_WARN("this voter has no data dir: its promises live in memory only, and if "
+                "a majority of voters restarts an acknowledged write can be lost");
 
   int sig = 0;
   status_logger status;
@@ -412,6 +432,11 @@ int main(int argc, char** argv) {
     OV_LOG_ERROR("{}", opened.error);
     return EXIT_FAILURE;
   }
+  acceptor_open_result restored;
+  if (auto err = open_consensus_state(opts, opened, restored)) {
+    OV_LOG_ERROR("{}", *err);
+    return EXIT_FAILURE;
+  }
   auto files = posix_file_layer();
   auto startup = choose_startup_keyring(opts.gossip_keys, opts.gossip_keys_file, *files);
   for (const auto& warning : startup.warnings)
@@ -421,5 +446,6 @@ int main(int argc, char** argv) {
     return EXIT_FAILURE;
   }
   caf::actor_system sys{cfg};
-  return run_node(sys, opts, std::move(opened), std::move(startup.keys), signals);
+  return run_node(sys, opts, std::move(opened), restored, std::move(startup.keys),
+                  signals);
 }

@@ -3,7 +3,8 @@
 // A node's datagrams from packet to bytes and back: the wire codec inside the keyring's
 // envelope (envelope.hpp). Inside the envelope a datagram's payload starts with its
 // channel byte: 0x00 a gossip packet (the codec's u16 version's high byte, so packets
-// are unchanged), 'C' a consensus message (the consensus codec's bytes follow). Every
+// are unchanged), 'C' a consensus frame (consensus_frame.hpp: mode digest, sender and
+// the consensus codec's bytes follow). Every
 // channel is sealed and opened alike, at the transport boundary.
 
 #include "actors/core/envelope.hpp"
@@ -22,8 +23,8 @@ constexpr char channel_gossip = 0x00;
 /// Channel byte of a consensus message.
 constexpr char channel_consensus = 'C';
 
-/// Largest datagram a node accepts (envelope included): consensus messages of up to
-/// 3,102 bytes and packets of up to `max-packet-bytes` pass.
+/// Largest datagram a node accepts (envelope included): consensus frames of up to
+/// 3,176 bytes (max_consensus_frame_size) and packets of up to `max-packet-bytes` pass.
 constexpr std::size_t max_datagram_bytes = 65507;
 
 /// Codec bytes a packet may take so that, sealed, it fits `max_packet_bytes`.

@@ -81,11 +81,14 @@ struct cluster_state {
   std::string sender;
   member_list members;
   versioned_value value;
+  /// The sender's consistency mode and voters (cluster_mode_digest; 0 = eventual).
+  /// Appended: encoded only when non-zero, so eventual-mode states are unchanged.
+  uint64_t mode_digest = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cluster_state& x) {
-  return f(x.sender, x.members, x.value);
+  return f(x.sender, x.members, x.value, x.mode_digest);
 }
 
 } // namespace onevalue

@@ -174,6 +174,15 @@ public:
 
   bool end() { return pos_ == size_ || fail(wire_error::trailing_bytes, pos_); }
 
+  /// An optional trailing u64 that is never 0 (0 is written by leaving it out, so each
+  /// message has one encoding): read if exactly its 8 bytes remain.
+  bool optional_trailing_nonzero(uint64_t& out) {
+    auto at = pos_;
+    if (error_ != wire_error::none || size_ - pos_ != sizeof(uint64_t))
+      return true;
+    return integer(out) && (out != 0 || fail(wire_error::trailing_bytes, at));
+  }
+
   bool fail(wire_error e, std::size_t at) {
     if (error_ == wire_error::none) {
       error_ = e;
@@ -271,7 +280,8 @@ std::size_t encoded_size(const packet& p) {
 }
 
 std::size_t encoded_size(const cluster_state& s) {
-  auto total = state_fixed + s.sender.size() + s.value.ver.node.size();
+  auto total = state_fixed + s.sender.size() + s.value.ver.node.size()
+               + (s.mode_digest != 0 ? sizeof(uint64_t) : 0);
   for (const auto& m : s.members)
     total += encoded_size(m);
   return total;
@@ -310,6 +320,8 @@ std::vector<char> encode(const cluster_state& s) {
   for (const auto& m : s.members)
     w.member(m);
   w.value(s.value);
+  if (s.mode_digest != 0)
+    w.integer(s.mode_digest);
   return std::move(w).finish();
 }
 
@@ -361,7 +373,8 @@ decoded<cluster_state> decode_cluster_state(const char* data, std::size_t size,
         break;
       s.members.push_back(std::move(m));
     }
-    if (s.members.size() == members && r.value(s.value))
+    if (s.members.size() == members && r.value(s.value)
+        && r.optional_trailing_nonzero(s.mode_digest))
       r.end();
   }
   return r.result(std::move(s));

@@ -15,7 +15,8 @@
 //                  u16 conflict_port                 9 + |target| + |conflict_address|
 //   packet         u16 version, member sender, swim message,
 //                  u16 n, n x update, u8 m, m x value
-//   cluster_state  u16 version, str sender, u32 n, n x member, value
+//   cluster_state  u16 version, str sender, u32 n, n x member, value,
+//                  [u64 mode digest: present only when non-zero (linearizable mode)]
 //
 // Decoding checks every length and count against the bytes that remain before it
 // allocates, every name, host, port and enum against its rules (actors/core/member.hpp),

@@ -28,11 +28,23 @@ const std::vector<command_spec>& commands() {
       {"get",
        0,
        0,
-       "get [-detailed]",
+       "get [-detailed] [-consistent]",
        "Prints the node's value.",
-       {{"detailed", flag_kind::bare}},
+       {{"detailed", flag_kind::bare}, {"consistent", flag_kind::bare}},
        "  -detailed        also the version (counter and writer), index and whether the\n"
-       "                   node has synchronized with the cluster\n"},
+       "                   node has synchronized with the cluster\n"
+       "  -consistent      a linearizable read through consensus (linearizable mode\n"
+       "                   only): the latest committed value, not the node's local "
+       "copy\n"},
+      {"add",
+       1,
+       1,
+       "add N",
+       "Adds N (a signed 64-bit integer) to the value atomically and prints the new "
+       "value\n"
+       "  (linearizable mode only); exit 1 if the sum would overflow (nothing written).",
+       {},
+       ""},
       {"set",
        1,
        1,
@@ -74,6 +86,14 @@ const std::vector<command_spec>& commands() {
        "if\n"
        "  the node refuses (no such member, or NAME is alive, suspect or the node "
        "itself).",
+       {},
+       ""},
+      {"acceptor-info",
+       1,
+       1,
+       "acceptor-info DATA_DIR",
+       "Prints what a voter's acceptor files in DATA_DIR hold (promised and accepted\n"
+       "  ballots, the accepted value), without a running node: for changing voters.",
        {},
        ""},
       {"health",

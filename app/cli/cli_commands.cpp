@@ -3,6 +3,7 @@
 #include "actors/core/integer_text.hpp"
 #include "actors/core/member.hpp"
 
+#include "app/cli/cli_acceptor_info.hpp"
 #include "app/cli/cli_format.hpp"
 
 #include <nlohmann/json.hpp>
@@ -59,6 +60,24 @@ bool parse_body(const http_reply& r, nlohmann::json& out, std::ostream& err) {
 int cmd_get(const invocation& inv, api_client& client, std::ostream& out,
             std::ostream& err) {
   auto timeout = inv.connection.timeout;
+  if (inv.has("consistent")) {
+    auto r = client.send("GET", "/v1/value?consistent", "", {}, timeout);
+    if (!r.answered || r.status != 200)
+      return report_failure(r, err);
+    nlohmann::json body;
+    if (!parse_body(r, body, err))
+      return exit_usage;
+    try {
+      if (inv.has("detailed"))
+        out << format_value_detailed(body);
+      else
+        out << body.at("value").get<int64_t>() << "\n";
+    } catch (const nlohmann::json::exception& e) {
+      err << "onevalue: unexpected answer from the node: " << e.what() << "\n";
+      return exit_usage;
+    }
+    return exit_ok;
+  }
   if (!inv.has("detailed")) {
     auto r = client.send("GET", "/get", "", {}, timeout);
     if (!r.answered || r.status != 200)
@@ -119,6 +138,32 @@ int cmd_set(const invocation& inv, api_client& client, std::ostream& out,
   if (!parse_body(r, written, err))
     return exit_usage;
   out << written.value("value", *n) << "\n";
+  return exit_ok;
+}
+
+int cmd_add(const invocation& inv, api_client& client, std::ostream& out,
+            std::ostream& err) {
+  const auto& text = inv.positional.at(0);
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size()) {
+    err << "onevalue: add: \"" << text << "\" is not a signed 64-bit integer\n";
+    return exit_usage;
+  }
+  nlohmann::json body{{"delta", n}};
+  auto r = client.send("POST", "/v1/value/add", body.dump(),
+                       {{"Content-Type", "application/json"}}, inv.connection.timeout);
+  if (!r.answered || r.status != 200)
+    return report_failure(r, err);
+  nlohmann::json added;
+  if (!parse_body(r, added, err))
+    return exit_usage;
+  try {
+    out << added.at("value").get<int64_t>() << "\n";
+  } catch (const nlohmann::json::exception& e) {
+    err << "onevalue: unexpected answer from the node: " << e.what() << "\n";
+    return exit_usage;
+  }
   return exit_ok;
 }
 
@@ -309,6 +354,8 @@ int run_command(const invocation& inv, api_client& client, std::ostream& out,
     return cmd_get(inv, client, out, err);
   if (inv.command == "set")
     return cmd_set(inv, client, out, err);
+  if (inv.command == "add")
+    return cmd_add(inv, client, out, err);
   if (inv.command == "members")
     return cmd_members(inv, client, out, err);
   if (inv.command == "health")
@@ -341,6 +388,8 @@ int run_client(const std::vector<std::string>& args) {
               << usage(args.empty() ? "" : args[0]);
     return exit_usage;
   }
+  if (parsed.parsed->command == "acceptor-info")
+    return print_acceptor_info(parsed.parsed->positional.at(0), std::cout, std::cerr);
   auto client = make_http_client(parsed.parsed->connection);
   return run_command(*parsed.parsed, *client, std::cout, std::cerr,
                      default_watch_hooks());

@@ -1,5 +1,7 @@
 #include "app/config/node_loader.hpp"
 
+#include "actors/core/consensus_settings.hpp"
+
 #include "actors/core/duration_text.hpp"
 #include "app/config/caf_defaults.hpp"
 #include "app/config/config_checks.hpp"
@@ -168,6 +170,17 @@ void check_relations(const node_options& out, const config::option_origins& orig
            "would serve no API; set https-port (with https-cert and https-key) or a "
            "nonzero http-port");
   check_https(out, origins, errors);
+  if (out.consistency == "linearizable") {
+    if (auto why = validate_voters(out.voters))
+      report(errors, origins.of(origins.given("voters") ? "voters" : "consistency"),
+             "voters",
+             "linearizable mode needs the voters' names: " + *why
+                 + " (e.g. voters = [\"n1\", \"n2\", \"n3\"])");
+  } else if (!out.voters.empty()) {
+    report(errors, origins.of("voters"), "voters",
+           "voters are only used with consistency = \"linearizable\" (consistency is \""
+               + out.consistency + "\"); remove them or set the mode");
+  }
   const auto& s = out.swim;
   if (s.ack_timeout >= s.probe_interval) {
     auto key = origins.given("ack-timeout") || !origins.given("probe-interval")

@@ -63,6 +63,10 @@ struct node_options {
   bool gossip_verify_incoming = true;
   /// With keys: seal output (`gossip-verify-outgoing`).
   bool gossip_verify_outgoing = true;
+  /// "eventual" or "linearizable" (actors/core/cluster_mode.hpp).
+  std::string consistency;
+  /// The voters of the linearizable mode; empty in eventual mode.
+  std::vector<std::string> voters;
   swim_settings swim;
   std::vector<event_handler_spec> event_handlers;
   int event_handler_concurrency = 0;

@@ -318,6 +318,25 @@ std::vector<node_option_row> make_table() {
                "waiting run is dropped and the drop is logged with a count.",
                "Higher keeps more history when handlers are slow, at memory per run "
                "(its stdin, one line per member)."),
+      option("consistency", &node_options::consistency, "mode", "eventual")
+          .one_of({"eventual", "linearizable"})
+          .doc("How the value is kept consistent: eventual takes every write on the "
+               "node that gets it (last writer wins, spread by gossip); linearizable "
+               "commits every write, If-Match, add and ?consistent read through "
+               "consensus (CASPaxos) among the voters. Every node must use the same "
+               "mode and voters: a node that differs is refused at join.",
+               "linearizable gives true compare-and-set and atomic add, but a write "
+               "needs a majority of voters reachable (else 503) and costs a round trip "
+               "and an fsync on them; eventual writes stay local and always available."),
+      option("voters", &node_options::voters, "list", strings{})
+          .each("node names", valid_name)
+          .doc("The nodes that vote in linearizable mode (its acceptors), e.g. "
+               "[\"n1\", \"n2\", \"n3\"]: an odd number, 1 to 7, the same list on every "
+               "node, required in linearizable mode and refused in eventual mode. Each "
+               "voter needs a data-dir for the guarantee (its promises must survive a "
+               "restart). Changing the list is a stop-the-cluster operation (README).",
+               "More voters survive more failures (3 survive 1, 5 survive 2) and cost "
+               "every write more messages; any node, voter or not, can propose."),
       option("profile", &node_options::profile, "preset", profile_names().front())
           .one_of(profile_names())
           .doc("Preset for the protocol options: lan follows memberlist's LAN timings, "

@@ -1,5 +1,6 @@
 #include "http/api/router.hpp"
 
+#include "http/api/delta_body.hpp"
 #include "http/api/health.hpp"
 #include "http/api/json_codec.hpp"
 #include "http/api/query_parsing.hpp"
@@ -67,6 +68,8 @@ enum class route_kind {
   member_leave,
   /// `/v1/keyring`.
   keyring,
+  /// `/v1/value/add` (linearizable mode).
+  value_add,
 };
 
 constexpr std::string_view members_prefix = "/v1/members/";
@@ -120,6 +123,28 @@ http_response write_failure(const write_outcome& out) {
   }
   case write_outcome::kind::persistence_failed:
     return error(500, "write not durable, not applied: " + out.message);
+  case write_outcome::kind::overflow: {
+    auto body = nlohmann::json(out.value);
+    body["error"] = "the sum does not fit in int64; nothing was written";
+    http_response res{409, json_type, json_body(body), {}};
+    add_version_headers(res, out.value);
+    return res;
+  }
+  case write_outcome::kind::unavailable: {
+    auto res = error(503, "no quorum: a majority of the voters did not answer; the "
+                          "operation did not take effect, retry later ("
+                              + out.message + ")");
+    res.headers.emplace_back("Retry-After", "1");
+    return res;
+  }
+  case write_outcome::kind::unknown: {
+    nlohmann::json body;
+    body["error"] = "timed out after the proposal left this node: the operation may "
+                    "still take effect (read the value to find out) ("
+                    + out.message + ")";
+    body["outcome"] = "unknown";
+    return {504, json_type, json_body(body), {}};
+  }
   case write_outcome::kind::failed:
   case write_outcome::kind::ok:
     break;
@@ -139,6 +164,8 @@ std::optional<std::pair<route_kind, method_set>> match_path(std::string_view pat
     return std::pair{route_kind::keyring, get_post};
   if (path == "/v1/value")
     return std::pair{route_kind::value, get_put};
+  if (path == "/v1/value/add")
+    return std::pair{route_kind::value_add, post_only};
   if (path.substr(0, 5) == "/set/")
     return std::pair{route_kind::set, get_post_put};
   if (path.size() >= members_prefix.size() + leave_suffix.size()
@@ -309,6 +336,7 @@ http_response handle_read(route_kind kind,
     return handle_health(params, view, encrypted);
   case route_kind::keyring: // answered by handle_keyring
   case route_kind::value:
+  case route_kind::value_add:    // answered by handle_add
   case route_kind::set:          // answered by handle_set
   case route_kind::member_leave: // answered by handle_member_leave
     break;
@@ -332,6 +360,48 @@ void handle_blocking_read(const blocking_query& query, gateway_backend& backend,
       respond(not_ready());
     else
       respond(value_response(*result.view));
+  });
+}
+
+http_response needs_linearizable(const std::string& what) {
+  return error(409, what
+                        + " needs the linearizable mode (consistency = "
+                          "\"linearizable\" with voters on every node); this cluster "
+                          "runs in eventual mode");
+}
+
+/// The response to a successful consensus operation (add, consistent read).
+http_response committed_response(const versioned_value& v, const char* read_kind) {
+  auto res = json(nlohmann::json(v));
+  add_version_headers(res, v);
+  if (read_kind != nullptr)
+    res.headers.emplace_back("X-Onevalue-Read", read_kind);
+  return res;
+}
+
+/// `POST /v1/value/add` with `{"delta": n}` (linearizable mode).
+void handle_add(const http_request& req, gateway_backend& backend,
+                const responder& respond) {
+  auto parsed = parse_delta_body(req.body);
+  if (!parsed.ok) {
+    respond(error(400, parsed.error));
+    return;
+  }
+  backend.add(parsed.value, [respond](const write_outcome& out) {
+    if (out.outcome != write_outcome::kind::ok)
+      respond(write_failure(out));
+    else
+      respond(committed_response(out.value, nullptr));
+  });
+}
+
+/// `GET /v1/value?consistent` (linearizable mode).
+void handle_consistent_read(gateway_backend& backend, const responder& respond) {
+  backend.read_consistent([respond](const write_outcome& out) {
+    if (out.outcome != write_outcome::kind::ok)
+      respond(write_failure(out));
+    else
+      respond(committed_response(out.value, "consistent"));
   });
 }
 
@@ -381,8 +451,26 @@ std::optional<http_response> route_now(const http_request& request,
     handle_keyring(request, backend, respond);
     return std::nullopt;
   }
+  if (kind == route_kind::value_add) {
+    if (!backend.linearizable())
+      return needs_linearizable("POST /v1/value/add");
+    handle_add(request, backend, respond);
+    return std::nullopt;
+  }
   if (request.method == "PUT") {
     handle_put_value(request, backend, respond);
+    return std::nullopt;
+  }
+  if (kind == route_kind::value && params.count("consistent") > 0) {
+    if (!backend.linearizable())
+      return needs_linearizable("GET /v1/value?consistent");
+    if (params.count("index") > 0)
+      return error(400, "?consistent and ?index cannot be combined: a consistent read "
+                        "answers at once with the committed value");
+    if (request.method == "HEAD")
+      return error(405, "HEAD /v1/value?consistent is not served: a consistent read "
+                        "goes through consensus; use GET");
+    handle_consistent_read(backend, respond);
     return std::nullopt;
   }
   if (kind == route_kind::value) {
@@ -397,7 +485,10 @@ std::optional<http_response> route_now(const http_request& request,
   auto view = backend.view();
   if (!view)
     return not_ready();
-  return handle_read(kind, params, *view, backend.encrypted());
+  auto res = handle_read(kind, params, *view, backend.encrypted());
+  if (kind == route_kind::value && backend.linearizable())
+    res.headers.emplace_back("X-Onevalue-Read", "local");
+  return res;
 }
 
 } // namespace

@@ -36,6 +36,15 @@ struct write_outcome {
     /// A conditional write whose expected version was not the current one; nothing
     /// was written and `value` holds the current value: 412.
     precondition_failed,
+    /// Linearizable mode: an add whose sum does not fit in int64; nothing was written
+    /// and `value` holds the current value: 409.
+    overflow,
+    /// Linearizable mode: no majority of voters answered before a proposal holding
+    /// the operation left this node; it never takes effect: 503 with Retry-After.
+    unavailable,
+    /// Linearizable mode: the deadline passed after a proposal holding the operation
+    /// left this node; it may still take effect: 504 with `"outcome": "unknown"`.
+    unknown,
   };
   kind outcome = kind::ok;
   versioned_value value;
@@ -107,6 +116,24 @@ public:
   virtual void watch(uint64_t index, std::chrono::milliseconds wait,
                      watch_callback done) = 0;
 
+  /// True if the cluster runs in linearizable mode: writes commit through consensus,
+  /// and `add` and `read_consistent` are available.
+  virtual bool linearizable() const { return false; }
+
+  /// Linearizable mode: adds `delta` atomically; `ok` with the new value, `overflow`
+  /// with the current one if the sum leaves int64. Reports like `write`. The default
+  /// (eventual mode) answers `failed`: the router never calls it there.
+  virtual void add(int64_t delta, write_callback done) {
+    static_cast<void>(delta);
+    done(write_outcome::failure(write_outcome::kind::failed, "needs linearizable mode"));
+  }
+
+  /// Linearizable mode: a linearizable read (an identity change through consensus);
+  /// `ok` with the value. Reports like `write`; the default answers `failed`.
+  virtual void read_consistent(write_callback done) {
+    done(write_outcome::failure(write_outcome::kind::failed, "needs linearizable mode"));
+  }
+
   /// Forces the failed member `name` to leave (see membership_core::force_leave);
   /// `done` gets the outcome once membership answered or the request timed out, on
   /// any thread. Never throws.
@@ -139,6 +166,11 @@ struct router_limits {
 ///
 /// Routes: `GET /get`, `GET|POST|PUT /set/{n}` (both answer the value as text/plain
 /// with a trailing newline), `GET|PUT /v1/value`, `GET /v1/members`,
+/// `POST /v1/value/add` (linearizable mode: `{"delta": n}` added atomically, 200 with
+/// the new value, 409 on int64 overflow with the value unchanged),
+/// `GET /v1/value?consistent` (linearizable mode: a linearizable read; a plain GET
+/// stays local, `X-Onevalue-Read: local`, with the index it reflects in
+/// `X-Onevalue-Index`), both answered 409 in eventual mode;
 /// `POST /v1/members/{name}/leave` (force a failed member out: 200 with its entry,
 /// 404 unknown, 409 alive, suspect or this node), `GET|POST /v1/keyring` (keys by
 /// fingerprint; install, use or remove a key on every member: keyring_routes.hpp),
@@ -153,8 +185,10 @@ struct router_limits {
 /// bad input, 404 unknown path, 405 wrong method (with `Allow`), 409 a forced leave of
 /// a member that is not failed, 412 If-Match mismatch (body: the current value), 413
 /// body too large, 429 too many blocking reads, 503 write timeout, not yet
-/// synchronized or no view yet (with `Retry-After: 1`), 500 store failure. Never
-/// throws for bad input.
+/// synchronized or no view yet (with `Retry-After: 1`), 500 store failure; in
+/// linearizable mode also 503 no quorum (with `Retry-After: 1`) and 504
+/// `{"error": ..., "outcome": "unknown"}` when the deadline passed after the proposal
+/// left this node (the write may still take effect). Never throws for bad input.
 ///
 /// `respond` is called exactly once: before `route` returns for everything but
 /// writes, forced leaves and blocking reads, whose response comes from the backend's

@@ -1,11 +1,13 @@
 #include "http/bridge/store_backend.hpp"
 
+#include "actors/core/consensus_register.hpp"
 #include "actors/log.hpp"
 
 #include <caf/all.hpp>
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -19,6 +21,9 @@ struct write_job {
   /// Set for a conditional write (If-Match).
   std::optional<version> expected;
   write_callback done;
+  /// Linearizable mode: the consensus operation (write, cas, add or read); `n` is its
+  /// argument. Unset: a write to the local store (eventual mode).
+  std::optional<operation_kind> consensus_op;
 };
 
 /// Writes handed over by the event loops, waiting for the bridge to take them.
@@ -59,6 +64,10 @@ write_outcome failure_of(const caf::error& err, caf::actor_system& sys,
 void report_failure(const write_job& job, const caf::error& err, caf::actor_system& sys,
                     caf::timespan timeout) {
   auto out = failure_of(err, sys, timeout);
+  // A consensus operation that outlived the bridge's deadline may have left this node
+  // in a proposal: it may still take effect.
+  if (job.consensus_op && out.outcome == write_outcome::kind::timeout)
+    out.outcome = write_outcome::kind::unknown;
   if (out.outcome == write_outcome::kind::not_synchronized)
     OV_LOG_DEBUG("write of {} refused: not synchronized yet", job.n);
   else
@@ -109,17 +118,58 @@ void arm_tick(bridge_pointer self) {
                      tick_atom::value);
 }
 
+/// The outcome of a consensus operation, from the consensus actor's reply (see
+/// operation_status and failure_reason in consensus_register.hpp).
+write_outcome consensus_outcome(uint8_t status, uint8_t reason, versioned_value v) {
+  using kind = write_outcome::kind;
+  switch (static_cast<operation_status>(status)) {
+  case operation_status::ok:
+    return write_outcome::success(std::move(v));
+  case operation_status::failed:
+    if (static_cast<failure_reason>(reason) == failure_reason::version_mismatch)
+      return write_outcome::mismatch(std::move(v));
+    if (static_cast<failure_reason>(reason) == failure_reason::overflow)
+      return {kind::overflow, std::move(v), "int64 overflow"};
+    return write_outcome::failure(kind::failed, "the version index is exhausted");
+  case operation_status::unknown:
+    return write_outcome::failure(kind::unknown, "operation deadline passed");
+  case operation_status::unavailable:
+    break;
+  }
+  return write_outcome::failure(kind::unavailable, "no majority of voters answered");
+}
+
+/// Sends a consensus job to the consensus actor; answered like a store write.
+void send_consensus_job(bridge_pointer self, uint64_t id, operation_kind op, int64_t n,
+                        const version& expected,
+                        const std::shared_ptr<snapshot_store>& snapshots,
+                        const consensus_actor& consensus,
+                        std::function<void(const caf::error&)> failed) {
+  self->request(consensus, caf::infinite, propose_atom::value, static_cast<uint8_t>(op),
+                n, expected)
+      .then(
+          [=](uint8_t status, uint8_t reason, versioned_value& v) {
+            // Read-your-writes on this node: the committed value is at least this new.
+            if (status == static_cast<uint8_t>(operation_status::ok)
+                || status == static_cast<uint8_t>(operation_status::failed))
+              snapshots->publish_value(v);
+            answer(self, id, consensus_outcome(status, reason, std::move(v)));
+          },
+          failed);
+}
+
 /// Sends one job to the store. The request itself has no timeout: a timeout per
 /// request costs an entry in CAF's clock thread and a wake-up of it, the largest cost
 /// per write in a profile at 40k writes/s. The bridge's own deadlines (one timer at a
 /// time) bound the wait instead.
 void send_job(bridge_pointer self, write_job job,
               std::shared_ptr<snapshot_store> snapshots, store_actor store,
-              caf::timespan timeout) {
+              const consensus_actor& consensus, caf::timespan timeout) {
   auto& st = self->state;
   auto id = st.next_id++;
   auto n = job.n;
   auto expected = job.expected;
+  auto consensus_op = job.consensus_op;
   st.inbox->pending.emplace(id, std::move(job));
   st.deadlines.emplace_back(bridge_state::clock::now() + timeout, id);
   arm_tick(self);
@@ -127,6 +177,11 @@ void send_job(bridge_pointer self, write_job job,
     if (auto failed_job = take_pending(self->state, id))
       report_failure(*failed_job, err, self->system(), timeout);
   };
+  if (consensus_op) {
+    send_consensus_job(self, id, *consensus_op, n, expected.value_or(version{}),
+                       snapshots, consensus, failed);
+    return;
+  }
   if (!expected) {
     self->request(store, caf::infinite, set_atom::value, n)
         .then(
@@ -152,6 +207,7 @@ void send_job(bridge_pointer self, write_job job,
 /// and wake the bridge with one flush_atom per batch; each job becomes one request to
 /// the store.
 caf::behavior write_bridge(bridge_pointer self, store_actor store,
+                           consensus_actor consensus,
                            std::shared_ptr<snapshot_store> snapshots,
                            std::shared_ptr<write_inbox> inbox, caf::timespan timeout) {
   // However the bridge ends (shutdown, or an exception from a callback), every write it
@@ -179,7 +235,7 @@ caf::behavior write_bridge(bridge_pointer self, store_actor store,
           jobs.swap(inbox->jobs);
         }
         for (auto& job : jobs)
-          send_job(self, std::move(job), snapshots, store, timeout);
+          send_job(self, std::move(job), snapshots, store, consensus, timeout);
       },
       [=](tick_atom) {
         auto& st = self->state;
@@ -204,11 +260,12 @@ caf::behavior write_bridge(bridge_pointer self, store_actor store,
 store_backend::store_backend(caf::actor_system& sys, store_actor store,
                              membership_actor membership,
                              std::shared_ptr<snapshot_store> snapshots,
-                             caf::timespan timeout)
+                             caf::timespan timeout, consensus_actor consensus)
     : sys_(sys), membership_(std::move(membership)), timeout_(timeout),
       snapshots_(snapshots), inbox_(std::make_shared<write_inbox>()),
-      bridge_(sys.spawn(write_bridge, std::move(store), std::move(snapshots), inbox_,
-                        timeout)) {
+      linearizable_(consensus != nullptr),
+      bridge_(sys.spawn(write_bridge, std::move(store), std::move(consensus),
+                        std::move(snapshots), inbox_, timeout)) {
   // nop
 }
 
@@ -240,11 +297,29 @@ void store_backend::enqueue(write_job job) {
 }
 
 void store_backend::write(int64_t n, write_callback done) {
-  enqueue(write_job{n, std::nullopt, std::move(done)});
+  enqueue(write_job{n, std::nullopt, std::move(done),
+                    linearizable_ ? std::optional{operation_kind::write} : std::nullopt});
 }
 
 void store_backend::write_if(int64_t n, const version& expected, write_callback done) {
-  enqueue(write_job{n, expected, std::move(done)});
+  enqueue(write_job{n, expected, std::move(done),
+                    linearizable_ ? std::optional{operation_kind::cas} : std::nullopt});
+}
+
+void store_backend::add(int64_t delta, write_callback done) {
+  if (!linearizable_) {
+    gateway_backend::add(delta, std::move(done));
+    return;
+  }
+  enqueue(write_job{delta, std::nullopt, std::move(done), operation_kind::add});
+}
+
+void store_backend::read_consistent(write_callback done) {
+  if (!linearizable_) {
+    gateway_backend::read_consistent(std::move(done));
+    return;
+  }
+  enqueue(write_job{0, std::nullopt, std::move(done), operation_kind::read});
 }
 
 void store_backend::watch(uint64_t index, std::chrono::milliseconds wait,

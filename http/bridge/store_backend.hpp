@@ -16,7 +16,8 @@ struct write_job;
 struct write_inbox;
 
 /// The real gateway backend: reads from the snapshot store, writes through the store
-/// actor, forces members out through the membership actor.
+/// actor (eventual mode) or the consensus actor (linearizable mode), forces members
+/// out through the membership actor.
 ///
 /// Owned by main next to the http_server that calls it; called concurrently from the
 /// HTTP event loops, which it never blocks. Writes go through a bridge: an
@@ -28,9 +29,13 @@ struct write_inbox;
 class store_backend : public gateway_backend {
 public:
   /// `timeout` bounds every write and forced leave; the actor system, the store and
-  /// membership must outlive this.
+  /// membership must outlive this. With a `consensus` actor the node is in
+  /// linearizable mode: writes, conditional writes, adds and consistent reads go to it
+  /// (a consensus operation still unanswered at `timeout` is reported `unknown`: it
+  /// may have left this node).
   store_backend(caf::actor_system& sys, store_actor store, membership_actor membership,
-                std::shared_ptr<snapshot_store> snapshots, caf::timespan timeout);
+                std::shared_ptr<snapshot_store> snapshots, caf::timespan timeout,
+                consensus_actor consensus = {});
 
   /// Stops the bridge; writes still in flight or queued are answered with `failed`
   /// (asynchronously, by the bridge on its way out).
@@ -52,6 +57,14 @@ public:
   /// stages the write in one step) like `write`; a mismatch becomes
   /// `precondition_failed` with the store's current value.
   void write_if(int64_t n, const version& expected, write_callback done) override;
+
+  bool linearizable() const override { return linearizable_; }
+
+  /// Linearizable mode: an atomic add through the consensus actor.
+  void add(int64_t delta, write_callback done) override;
+
+  /// Linearizable mode: an identity change through the consensus actor.
+  void read_consistent(write_callback done) override;
 
   /// Waits on the snapshot store (no actor, no thread involved).
   void watch(uint64_t index, std::chrono::milliseconds wait,
@@ -87,6 +100,7 @@ private:
   caf::timespan timeout_;
   std::shared_ptr<snapshot_store> snapshots_;
   std::shared_ptr<write_inbox> inbox_;
+  bool linearizable_ = false;
   caf::actor bridge_;
   gossip_actor gossip_;
   bool encrypted_ = false;

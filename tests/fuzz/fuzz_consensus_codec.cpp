@@ -1,5 +1,7 @@
-// Fuzzes the consensus codec (actors/core/consensus_codec.hpp). The first byte picks
-// the decoder (even: a message, odd: an acceptor file), the rest is its input. Checks
+// Fuzzes the consensus codec (actors/core/consensus_codec.hpp) and the datagram frame
+// around its messages (consensus_frame.hpp). The first byte picks the decoder ('C': the
+// whole input is a frame, whose message is then fuzzed as a message; else even: a
+// message, odd: an acceptor file), the rest is its input. Checks
 // the codec's promises: it never crashes, a decoded input encodes back to the very
 // same bytes (the encoding is canonical), and what it accepts the cores take without
 // breaking an invariant: a decoded message goes to an acceptor and to a proposer, a
@@ -7,6 +9,7 @@
 
 #include "actors/core/consensus_acceptor.hpp"
 #include "actors/core/consensus_codec.hpp"
+#include "actors/core/consensus_frame.hpp"
 #include "actors/core/consensus_proposer.hpp"
 
 #include <cstddef>
@@ -64,13 +67,30 @@ void fuzz_acceptor_file(std::string_view bytes) {
   check(acceptor.check_invariants().empty());
 }
 
+/// A whole datagram payload on the consensus channel: the header must decode to a
+/// frame that encodes back to the same bytes, and its message goes on as a message.
+void fuzz_frame(std::string_view bytes) {
+  using namespace onevalue;
+  std::string error;
+  auto frame = decode_consensus_frame(bytes, error);
+  if (!frame) {
+    check(!error.empty());
+    return;
+  }
+  auto again = encode_consensus_frame(frame->mode_digest, frame->sender, frame->message);
+  check(std::string_view{again.data(), again.size()} == bytes);
+  fuzz_message(frame->message);
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   if (size == 0)
     return 0;
   std::string_view rest{reinterpret_cast<const char*>(data) + 1, size - 1};
-  if (data[0] % 2 == 0)
+  if (data[0] == static_cast<uint8_t>(onevalue::consensus_channel))
+    fuzz_frame({reinterpret_cast<const char*>(data), size});
+  else if (data[0] % 2 == 0)
     fuzz_message(rest);
   else
     fuzz_acceptor_file(rest);

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Benchmark (not a test): the linearizable mode (issue 15) against eventual mode and
+etcd 3.4, all on loopback in one run.
+
+For 3 and 5 voters (linearizable) and 3 nodes (eventual), with and without a data dir:
+  - PUT /v1/value latency p50/p99 with 1 client (wrk -t1 -c1),
+  - GET /v1/value?consistent latency p50/p99 with 1 client (linearizable only),
+  - PUT throughput with 1, 8 and 32 clients (wrk -t2 -cN; batching folds concurrent
+    operations into one proposal).
+Then the time to commit again after a voter is killed (kill -9 of n3 while a client
+writes through n1 in a loop; the longest gap between two successful writes), and the
+anchor: etcd-server (Debian, 3.4) as a 3-member cluster on loopback, PUT through its
+HTTP/JSON gateway (/v3/kv/put, base64 key and value) with the same wrk settings.
+
+    python3 tests/bench/consensus_bench.py [SECONDS=5]
+
+Needs wrk and etcd-server (apt-get install wrk etcd-server). Uses ONEVALUE_TEST_NET
+(default 127.0.0) for its addresses, like the tests.
+"""
+
+import base64
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from benchlib import Cluster, table, wait_until  # puts tests/integration on the path
+from cluster import ip
+from wrk import run_wrk
+
+HTTP_PORT = 29280
+CLUSTER_PORT = 29246
+FIRST_IP = 221
+ETCD_FIRST_IP = 231
+
+PUT_LUA = """
+wrk.method = "PUT"
+wrk.headers["Content-Type"] = "text/plain"
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, "/v1/value", nil, tostring(n))
+end
+"""
+
+ETCD_LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+-- base64 of "1".."4": etcd refuses a value that is not base64 (400)
+local values = {"MQ==", "Mg==", "Mw==", "NA=="}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, "/v3/kv/put", nil,
+    '{"key": "b25ldmFsdWU=", "value": "' .. values[n % 4 + 1] .. '"}')
+end
+"""
+
+
+def script(text):
+    f = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    f.write(text)
+    f.close()
+    return f.name
+
+
+def wrk(url, seconds, conns, lua=None):
+    """(req/s, p50, p99, non-2xx) of one wrk pass; one thread for one connection."""
+    rps, p50, p99, errors, _ = run_wrk(url, seconds, conns, lua)
+    return rps, p50, p99, errors
+
+
+def measure_onevalue(label, nodes, linearizable, durable, seconds, put_lua):
+    extra = ["--onevalue.log-level=warning"]
+    if linearizable:
+        voters = "[" + ", ".join(f'"n{i + 1}"' for i in range(nodes)) + "]"
+        extra += ["--onevalue.consistency=linearizable", f"--onevalue.voters={voters}"]
+    if not durable:
+        extra.append('--onevalue.data-dir=""')
+    rows = []
+    with Cluster(nodes, first_ip=FIRST_IP, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT,
+                 extra_args=extra) as c:
+        c.wait_formed()
+        n1 = c.nodes[0]
+        base = f"http://{n1.ip}:{HTTP_PORT}"
+        wait_until(lambda: n1.request("PUT", "/v1/value", body="1")[0] == 200, 30,
+                   "a first write")
+        rps, p50, p99, err = wrk(base + "/", seconds, 1, put_lua)
+        rows.append((label, "durable" if durable else "memory", "PUT, 1 client", p50, p99,
+                     f"{rps:.0f}", err))
+        if linearizable:
+            rps, p50, p99, err = wrk(base + "/v1/value?consistent", seconds, 1)
+            rows.append((label, "durable" if durable else "memory",
+                         "GET ?consistent, 1 client", p50, p99, f"{rps:.0f}", err))
+        for conns in (8, 32):
+            rps, p50, p99, err = wrk(base + "/", seconds, conns, put_lua)
+            rows.append((label, "durable" if durable else "memory",
+                         f"PUT, {conns} clients", p50, p99, f"{rps:.0f}", err))
+    return rows
+
+
+def recovery_after_voter_kill():
+    """Longest gap (ms) between two committed writes through n1 around a kill -9 of n3."""
+    voters = '["n1", "n2", "n3"]'
+    with Cluster(3, first_ip=FIRST_IP, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT,
+                 extra_args=["--onevalue.log-level=warning",
+                             "--onevalue.consistency=linearizable",
+                             f"--onevalue.voters={voters}"]) as c:
+        c.wait_formed()
+        n1 = c.nodes[0]
+        wait_until(lambda: n1.request("PUT", "/v1/value", body="1")[0] == 200, 30,
+                   "a first write")
+        conn = http.client.HTTPConnection(n1.ip, HTTP_PORT, timeout=5)
+        last_ok, gaps, killed_at, i = time.monotonic(), [], None, 0
+        end = time.monotonic() + 6
+        while time.monotonic() < end:
+            i += 1
+            conn.request("PUT", "/v1/value", body=str(i))
+            resp = conn.getresponse()
+            resp.read()
+            now = time.monotonic()
+            if resp.status == 200:
+                if killed_at is not None:
+                    gaps.append(now - last_ok)
+                last_ok = now
+            if killed_at is None and now > end - 4:
+                c.nodes[2].kill()
+                killed_at = now
+        conn.close()
+        return max(gaps) * 1000 if gaps else None
+
+
+def start_etcd(workdir):
+    names = [f"e{i + 1}" for i in range(3)]
+    addrs = [ip(ETCD_FIRST_IP + i) for i in range(3)]
+    cluster = ",".join(f"{n}=http://{a}:2380" for n, a in zip(names, addrs))
+    procs = []
+    for n, a in zip(names, addrs):
+        log = open(os.path.join(workdir, n + ".log"), "wb")
+        procs.append(subprocess.Popen(
+            ["etcd", "--name", n, "--data-dir", os.path.join(workdir, n),
+             "--listen-peer-urls", f"http://{a}:2380",
+             "--initial-advertise-peer-urls", f"http://{a}:2380",
+             "--listen-client-urls", f"http://{a}:2379",
+             "--advertise-client-urls", f"http://{a}:2379",
+             "--initial-cluster", cluster, "--initial-cluster-state", "new",
+             "--log-level", "error"],
+            stdout=log, stderr=subprocess.STDOUT))
+        log.close()
+
+    def ready():
+        conn = http.client.HTTPConnection(addrs[0], 2379, timeout=2)
+        body = json.dumps({"key": base64.b64encode(b"onevalue").decode(),
+                           "value": base64.b64encode(b"1").decode()})
+        conn.request("POST", "/v3/kv/put", body=body)
+        return conn.getresponse().status == 200
+    wait_until(ready, 30, "etcd to take a put")
+    return procs, addrs[0]
+
+
+def measure_etcd(seconds, lua):
+    workdir = tempfile.mkdtemp(prefix="onevalue-etcd-")
+    procs = []
+    try:
+        procs, addr = start_etcd(workdir)
+        rows = []
+        for conns in (1, 8, 32):
+            rps, p50, p99, err = wrk(f"http://{addr}:2379/", seconds, conns, lua)
+            rows.append(("etcd 3.4 (3 members)", "durable", f"PUT, {conns} client"
+                         + ("s" if conns > 1 else ""), p50, p99, f"{rps:.0f}", err))
+        return rows
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGKILL)
+            p.wait(10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main():
+    seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    put_lua, etcd_lua = script(PUT_LUA), script(ETCD_LUA)
+    rows = []
+    try:
+        if shutil.which("etcd"):
+            rows += measure_etcd(seconds, etcd_lua)
+        else:
+            print("etcd not installed (apt-get install etcd-server): no anchor rows")
+        for durable in (True, False):
+            rows += measure_onevalue("linearizable, 3 voters", 3, True, durable, seconds,
+                                     put_lua)
+            rows += measure_onevalue("linearizable, 5 voters", 5, True, durable, seconds,
+                                     put_lua)
+            rows += measure_onevalue("eventual, 3 nodes", 3, False, durable, seconds,
+                                     put_lua)
+        print(table(["cluster", "data", "operation", "p50", "p99", "req/s", "non-2xx"],
+                    rows))
+        gap = recovery_after_voter_kill()
+        print(f"\nlongest gap between committed writes around kill -9 of voter n3: "
+              f"{gap:.1f} ms" if gap is not None else "\nno write committed after the kill")
+    finally:
+        os.unlink(put_lua)
+        os.unlink(etcd_lua)
+
+
+if __name__ == "__main__":
+    main()
