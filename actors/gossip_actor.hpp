@@ -7,6 +7,7 @@
 #include "actors/core/swim_settings.hpp"
 #include "actors/core/wire_codec.hpp"
 #include "actors/protocol.hpp"
+#include "metrics/node_metrics.hpp"
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -49,6 +50,8 @@ struct gossip_state {
   gossip_counters counters;
   /// True once the store was told that a push-pull completed (see sync_atom).
   bool sync_sent = false;
+  /// Where push-pull durations are observed; null: not observed.
+  std::shared_ptr<node_metrics> metrics;
 };
 
 /// Configuration of the gossip broadcaster.
@@ -66,6 +69,8 @@ struct gossip_config {
   envelope_settings envelope;
   /// Writes the keyring file (null: the real file system).
   std::shared_ptr<file_layer> files;
+  /// Optional: where push-pull durations are observed.
+  std::shared_ptr<node_metrics> metrics = nullptr;
 };
 
 /// Spawns the datagram and stream transports (middleman brokers) and returns the

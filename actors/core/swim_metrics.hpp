@@ -121,6 +121,8 @@ struct gossip_counters {
   uint64_t datagrams_dropped = 0;
   uint64_t datagrams_replayed = 0;
   uint64_t datagrams_malformed = 0;
+  /// Items in the broadcast queue when the counters were copied (a gauge).
+  uint64_t broadcast_queue_depth = 0;
 };
 
 template <class Inspector>
@@ -131,7 +133,7 @@ typename Inspector::result_type inspect(Inspector& f, gossip_counters& x) {
            x.bytes_sent_by_kind, x.packets_received_by_kind, x.bytes_received_by_kind,
            x.member_updates_sent, x.member_updates_received, x.values_sent,
            x.values_received, x.datagrams_dropped, x.datagrams_replayed,
-           x.datagrams_malformed);
+           x.datagrams_malformed, x.broadcast_queue_depth);
 }
 
 }  // namespace onevalue
