@@ -6,8 +6,7 @@
 namespace onevalue {
 
 atomic_histogram::atomic_histogram(std::vector<double> upper_bounds, double unit)
-    : bounds_(std::move(upper_bounds)),
-      unit_(unit),
+    : bounds_(std::move(upper_bounds)), unit_(unit),
       counts_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
   for (std::size_t i = 0; i <= bounds_.size(); ++i)
     counts_[i].store(0, std::memory_order_relaxed);

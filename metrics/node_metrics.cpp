@@ -15,8 +15,9 @@ prometheus::MetricFamily family(const char* name, const char* help,
   return f;
 }
 
-prometheus::ClientMetric histogram_metric(const atomic_histogram& h,
-                                          std::vector<prometheus::ClientMetric::Label> labels) {
+prometheus::ClientMetric
+histogram_metric(const atomic_histogram& h,
+                 std::vector<prometheus::ClientMetric::Label> labels) {
   prometheus::ClientMetric m;
   m.label = std::move(labels);
   m.histogram = h.collect();
@@ -123,7 +124,8 @@ node_metrics::node_metrics(const std::string& version, const std::string& caf_ve
                      .Help("Writes through HTTP taken by this node, by how they ended")
                      .Register(*registry_);
   for (std::size_t i = 0; i < write_result_count; ++i)
-    writes_[i] = &writes.Add({{"result", write_result_label(static_cast<write_result>(i))}});
+    writes_[i] =
+        &writes.Add({{"result", write_result_label(static_cast<write_result>(i))}});
   for (std::size_t i = 0; i < http_route_count; ++i)
     // 50 us .. ~1.6 s; blocking reads last up to their wait and land in +Inf.
     request_seconds_.push_back(
@@ -178,11 +180,11 @@ std::vector<prometheus::MetricFamily> node_metrics::collect() const {
         if (n == 0)
           continue;
         prometheus::ClientMetric metric;
-        metric.label = {
-            {"method", method_label(static_cast<http_method>(m))},
-            {"route", route_label(static_cast<http_route>(r))},
-            {"status", s < known_statuses.size() ? std::to_string(known_statuses[s])
-                                                 : std::string{"other"}}};
+        metric.label = {{"method", method_label(static_cast<http_method>(m))},
+                        {"route", route_label(static_cast<http_route>(r))},
+                        {"status", s < known_statuses.size()
+                                       ? std::to_string(known_statuses[s])
+                                       : std::string{"other"}}};
         metric.counter.value = static_cast<double>(n);
         requests.metric.push_back(std::move(metric));
       }
@@ -205,18 +207,21 @@ std::vector<prometheus::MetricFamily> node_metrics::collect() const {
                         MetricType::Histogram);
   batches.metric.push_back(histogram_metric(batch_writes_, {}));
   out.push_back(std::move(batches));
-  auto applied = family("onevalue_value_applied_delay_seconds",
-                        "Time from the writer accepting a value to this node applying it, "
-                        "by the two hosts' wall clocks (includes their skew)",
-                        MetricType::Histogram);
+  auto applied =
+      family("onevalue_value_applied_delay_seconds",
+             "Time from the writer accepting a value to this node applying it, "
+             "by the two hosts' wall clocks (includes their skew)",
+             MetricType::Histogram);
   applied.metric.push_back(histogram_metric(applied_delay_, {}));
   out.push_back(std::move(applied));
   auto push_pulls = family("onevalue_push_pull_duration_seconds",
                            "Time of the state exchanges this node started, from connect "
                            "to merged answer or failure, by result",
                            MetricType::Histogram);
-  push_pulls.metric.push_back(histogram_metric(push_pull_completed_, {{"result", "completed"}}));
-  push_pulls.metric.push_back(histogram_metric(push_pull_failed_, {{"result", "failed"}}));
+  push_pulls.metric.push_back(
+      histogram_metric(push_pull_completed_, {{"result", "completed"}}));
+  push_pulls.metric.push_back(
+      histogram_metric(push_pull_failed_, {{"result", "failed"}}));
   out.push_back(std::move(push_pulls));
   return out;
 }

@@ -9,7 +9,7 @@ group_commit::group_commit(const durable_state& restored, std::string node)
       durable_(restored), incarnation_(restored.incarnation) {}
 
 std::optional<versioned_value> group_commit::stage_write(uint64_t id, int64_t value,
-                                                        uint64_t written_at_us) {
+                                                         uint64_t written_at_us) {
   auto stamped = visible_.next_write(value, node_);
   if (!stamped)
     return std::nullopt;

@@ -7,9 +7,10 @@
 
 namespace onevalue {
 
-request_handler metered_handler(request_handler inner, std::shared_ptr<node_metrics> metrics) {
-  return [inner = std::move(inner), metrics = std::move(metrics)](const http_request& request,
-                                                                  responder respond) {
+request_handler metered_handler(request_handler inner,
+                                std::shared_ptr<node_metrics> metrics) {
+  return [inner = std::move(inner),
+          metrics = std::move(metrics)](const http_request& request, responder respond) {
     using clock = std::chrono::steady_clock;
     auto method = method_of(request.method);
     auto route = classify_route(request.path);

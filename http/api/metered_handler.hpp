@@ -12,6 +12,7 @@ namespace onevalue {
 /// duration from dispatch to response. Adds no lock: the counters are atomics created
 /// up front (see node_metrics). A request whose responder is never called is never
 /// counted (the server answers those itself when it stops).
-request_handler metered_handler(request_handler inner, std::shared_ptr<node_metrics> metrics);
+request_handler metered_handler(request_handler inner,
+                                std::shared_ptr<node_metrics> metrics);
 
 } // namespace onevalue

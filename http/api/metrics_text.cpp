@@ -49,12 +49,12 @@ double d(uint64_t x) {
 void add_traffic(std::vector<MetricFamily>& out, const char* name, const char* help,
                  const traffic_by_kind& t) {
   family_builder f{name, help, MetricType::Counter};
-  for (auto [kind, n] : std::initializer_list<std::pair<const char*, uint64_t>>{
-           {"gossip", t.gossip_only},
-           {"ping", t.ping},
-           {"ack", t.ack},
-           {"ping_req", t.ping_req},
-           {"nack", t.nack}})
+  for (auto [kind, n] :
+       std::initializer_list<std::pair<const char*, uint64_t>>{{"gossip", t.gossip_only},
+                                                               {"ping", t.ping},
+                                                               {"ack", t.ack},
+                                                               {"ping_req", t.ping_req},
+                                                               {"nack", t.nack}})
     f.add(d(n), {{"kind", kind}});
   out.push_back(f.done());
 }

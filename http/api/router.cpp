@@ -317,8 +317,10 @@ nlohmann::json members_with_state_since(const node_view& view,
       continue;
     using std::chrono::duration_cast;
     using std::chrono::milliseconds;
-    m["state_since_ms"] = duration_cast<milliseconds>(since->second.time_since_epoch()).count();
-    m["state_age_ms"] = std::max<int64_t>(0, duration_cast<milliseconds>(now - since->second).count());
+    m["state_since_ms"] =
+        duration_cast<milliseconds>(since->second.time_since_epoch()).count();
+    m["state_age_ms"] =
+        std::max<int64_t>(0, duration_cast<milliseconds>(now - since->second).count());
   }
   return out;
 }

@@ -91,9 +91,9 @@ public:
   /// Publishes a new member table, replacing the previous one; a member whose state
   /// differs from the previous table's (or that is new) gets `now` as its state_since.
   /// Never fails.
-  void publish_members(const member_list& members,
-                       std::chrono::system_clock::time_point now =
-                           std::chrono::system_clock::now());
+  void publish_members(
+      const member_list& members,
+      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
   /// Marks the node synchronized with the cluster (for good). Never fails.
   void publish_synchronized();

@@ -262,7 +262,8 @@ write_result result_of(write_outcome::kind k) {
 }
 
 /// `done`, counting the outcome in `metrics` first (if metrics are on).
-write_callback counted(write_callback done, const std::shared_ptr<node_metrics>& metrics) {
+write_callback counted(write_callback done,
+                       const std::shared_ptr<node_metrics>& metrics) {
   if (!metrics)
     return done;
   return [done = std::move(done), metrics](write_outcome out) {

@@ -79,7 +79,8 @@ function showValue(body, etag) {
   const changed = page.index === null || body.index !== page.index;
   page.index = body.index;
   page.etag = etag;
-  page.synchronized = body.synchronized;
+  // A write's answer has no `synchronized` (it was taken, so the node is synchronized).
+  page.synchronized = typeof body.synchronized === "boolean" ? body.synchronized : true;
   $("value").textContent = String(body.value);
   $("version").textContent = body.version.counter + (body.version.node ? "-" + body.version.node : "");
   $("writer").textContent = body.version.node || "nobody (initial value)";

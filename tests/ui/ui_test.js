@@ -3,7 +3,8 @@
 // it in UI_NODES: [{"name", "url", "pid"}, ...]; the page is opened on the first node.
 // Checks: a value written with curl on another node shows within 1 s; a node killed
 // with SIGKILL shows as failed; the page's form writes a value another node then
-// serves. Writes a screenshot to UI_SCREENSHOT if set. Exits non-zero on any failure.
+// serves; the node the page talks to is killed last and the page says it lost
+// contact. Writes a screenshot to UI_SCREENSHOT if set. Exits non-zero on any failure.
 "use strict";
 
 const { chromium } = require("playwright-core");
@@ -77,7 +78,18 @@ async function main() {
     else console.log(`the form's write is served by ${writer.name}`);
 
     if (outside.length) failures.push("requests outside the node: " + outside.join(", "));
+    const banner = await page.getAttribute("#banner", "class");
+    if (!banner.includes("hidden")) {
+      failures.push("banner shown on a synchronized node: " + await page.textContent("#banner"));
+    }
     if (process.env.UI_SCREENSHOT) await page.screenshot({ path: process.env.UI_SCREENSHOT });
+
+    // 4. The node the page talks to dies: the page says it lost contact.
+    process.kill(viewed.pid, "SIGKILL");
+    await page.waitForFunction(() =>
+      document.getElementById("banner").textContent.startsWith("Lost contact"),
+      null, { timeout: 5000 });
+    console.log("lost contact shown after the page's node was killed");
   } finally {
     await context.close();
     fs.rmSync(profile, { recursive: true, force: true });

@@ -160,8 +160,10 @@ TEST_CASE_FIXTURE(fixture, "health exits 0 on 200 and 1 on 503") {
   CHECK(out.str().find("syncing") != std::string::npos);
 }
 
-TEST_CASE_FIXTURE(fixture, "metrics prints the scrape as it came and fails on anything but 200") {
-  const std::string scrape = "# TYPE onevalue_writes_total counter\nonevalue_writes_total{result=\"ok\"} 3\n";
+TEST_CASE_FIXTURE(fixture,
+                  "metrics prints the scrape as it came and fails on anything but 200") {
+  const std::string scrape =
+      "# TYPE onevalue_writes_total counter\nonevalue_writes_total{result=\"ok\"} 3\n";
   client.replies.push_back(answer(200, scrape));
   CHECK(run({"metrics"}) == 0);
   CHECK(out.str() == scrape);

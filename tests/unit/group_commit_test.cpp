@@ -219,7 +219,8 @@ TEST_CASE("the initial version offered again, twice, is stale and changes nothin
   CHECK_FALSE(gc.next_batch());
 }
 
-TEST_CASE("a staged write carries the wall-clock stamp it was given into the visible value") {
+TEST_CASE(
+    "a staged write carries the wall-clock stamp it was given into the visible value") {
   group_commit gc{durable_state{}, "n1"};
   auto staged = gc.stage_write(1, 5, 1764666000000000);
   REQUIRE(staged);

@@ -6,8 +6,9 @@
 
 using namespace onevalue;
 
-TEST_CASE("the metered handler counts each answered request once, by template and status, "
-          "and passes the response on unchanged") {
+TEST_CASE(
+    "the metered handler counts each answered request once, by template and status, "
+    "and passes the response on unchanged") {
   auto metrics = std::make_shared<node_metrics>("0.2.0", "1706");
   responder later;
   auto handler = metered_handler(

@@ -113,13 +113,15 @@ TEST_CASE("node metrics count requests by method, route template and status") {
                        "status=\"404\"} 1"));
   CHECK(has_line(text, "onevalue_http_requests_total{method=\"other\",route=\"/get\","
                        "status=\"other\"} 1"));
-  CHECK(has_line(text, "onevalue_http_request_duration_seconds_count{route=\"/set/{n}\"} 2"));
+  CHECK(has_line(text,
+                 "onevalue_http_request_duration_seconds_count{route=\"/set/{n}\"} 2"));
   CHECK(has_line(text, "onevalue_writes_total{result=\"ok\"} 1"));
   CHECK(has_line(text, "onevalue_writes_total{result=\"precondition_failed\"} 1"));
   CHECK(has_line(text, "onevalue_store_save_duration_seconds_count 1"));
   CHECK(has_line(text, "onevalue_store_commit_batch_writes_sum 3"));
   CHECK(has_line(text, "onevalue_value_applied_delay_seconds_count 1"));
-  CHECK(has_line(text, "onevalue_push_pull_duration_seconds_count{result=\"completed\"} 1"));
+  CHECK(has_line(text,
+                 "onevalue_push_pull_duration_seconds_count{result=\"completed\"} 1"));
   CHECK(has_line(text, "onevalue_push_pull_duration_seconds_count{result=\"failed\"} 0"));
   CHECK(own.applied_count() == 1);
 }

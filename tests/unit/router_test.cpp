@@ -562,7 +562,8 @@ http_response call_on(gateway_backend& backend, const std::string& method,
 
 } // namespace
 
-TEST_CASE("GET /metrics answers the backend's scrape as Prometheus text, 404 without one") {
+TEST_CASE(
+    "GET /metrics answers the backend's scrape as Prometheus text, 404 without one") {
   scraping_backend with;
   auto res = call_on(with, "GET", "/metrics");
   CHECK(res.status == 200);
