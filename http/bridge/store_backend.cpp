@@ -242,6 +242,9 @@ void store_backend::enqueue(write_job job) {
 
 namespace {
 
+/// How long a scrape waits for each actor's counters.
+constexpr auto scrape_timeout = std::chrono::seconds{1};
+
 write_result result_of(write_outcome::kind k) {
   using kind = write_outcome::kind;
   switch (k) {
@@ -302,7 +305,6 @@ void store_backend::scrape(scrape_callback done) {
   input->max_waiting_reads = snapshots_->max_watchers();
   // Asked, not shared: the counters stay the actors' own (single-threaded, no atomics
   // on their hot paths) and cost nothing until someone scrapes.
-  constexpr auto scrape_timeout = std::chrono::seconds{1};
   auto ask = [done = std::move(done), input, metrics = metrics_, membership = membership_,
               gossip = gossip_](caf::event_based_actor* self, int) {
     auto finish = [done, input, metrics] { done(metrics_text(*input, *metrics)); };
