@@ -3,7 +3,8 @@
 `wrk -t2 -cCONNS -dSECONDS` on GET /get and GET /v1/value of a single node (no data dir),
 built with the metrics (A) and without them (B, e.g. a build of the commit before them),
 ROUNDS times each, alternating, so drifting machine load hits both alike. Prints the
-median req/s of each and A's change against B.
+median req/s of each and A's change against B, and the node's CPU time per request
+(user + system, from /proc; steadier than req/s on a shared machine).
 
     python3 tests/bench/metrics_overhead.py A_BIN B_BIN [ROUNDS=5] [SECONDS=5] [CONNS=32]
 """
@@ -48,6 +49,13 @@ def start(binary, workdir):
     raise RuntimeError(f"{binary} did not serve HTTP")
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of process `pid` so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -58,6 +66,7 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
     results = {(b, path): [] for b in binaries for path in ("/get", "/v1/value")}
+    cpu = {(b, path): [] for b in binaries for path in ("/get", "/v1/value")}
     workdir = tempfile.mkdtemp(prefix="onevalue-bench-")
     try:
         for r in range(rounds):
@@ -66,8 +75,11 @@ def main():
                 proc, url = start(binary, workdir)
                 try:
                     for path in ("/get", "/v1/value"):
+                        before = cpu_seconds(proc.pid)
                         rps = run_wrk(url + path, seconds, conns)[0]
+                        used = cpu_seconds(proc.pid) - before
                         results[(label, path)].append(rps)
+                        cpu[(label, path)].append(1e6 * used / (rps * seconds))
                 finally:
                     proc.send_signal(signal.SIGKILL)
                     proc.wait(10)
@@ -79,6 +91,10 @@ def main():
         print(f"GET {path}: A {a:.0f} req/s, B {b:.0f} req/s, A/B {100 * (a / b - 1):+.1f} % "
               f"(A runs {[round(x) for x in results[('A (metrics)', path)]]}, "
               f"B runs {[round(x) for x in results[('B (without)', path)]]})")
+        ca = statistics.median(cpu[("A (metrics)", path)])
+        cb = statistics.median(cpu[("B (without)", path)])
+        print(f"GET {path}: node CPU per request A {ca:.2f} us, B {cb:.2f} us, "
+              f"A/B {100 * (ca / cb - 1):+.1f} %")
 
 
 if __name__ == "__main__":
