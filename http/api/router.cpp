@@ -466,9 +466,23 @@ std::optional<http_response> route_now(const http_request& request,
 
 } // namespace
 
+namespace {
+
+/// True for a GET or HEAD of the cluster page's own files: they hold no data, and a
+/// browser must load the page before it can send a token (the page then sends one with
+/// every API request it makes).
+bool is_public_page_file(const http_request& request) {
+  if (request.method != "GET" && request.method != "HEAD")
+    return false;
+  auto kind = classify_route(request.path);
+  return kind == http_route::ui || kind == http_route::ui_asset;
+}
+
+} // namespace
+
 void route(const http_request& request, gateway_backend& backend,
            const router_limits& limits, responder respond) {
-  if (!admit(limits.access.get(), request, respond))
+  if (!is_public_page_file(request) && !admit(limits.access.get(), request, respond))
     return;
   if (auto res = route_now(request, backend, limits, respond))
     respond(std::move(*res));

@@ -1,5 +1,7 @@
 #include "http/api/router.hpp"
 
+#include "http/api/access_control.hpp"
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -619,4 +621,26 @@ TEST_CASE_FIXTURE(fixture, "GET /v1/members says since when and how long each me
   auto age = members[1]["state_age_ms"].get<int64_t>();
   CHECK(age >= 30000);
   CHECK(age < 40000);
+}
+
+TEST_CASE("with tokens required the page's files load without one, its data needs one") {
+  fake_backend backend;
+  router_limits limits;
+  limits.access = std::make_shared<const access_control>(
+      access_settings{{"read-token-0123456789"}, {}, true});
+  auto call_with = [&](const std::string& path, const std::string& token) {
+    http_request req;
+    req.method = "GET";
+    req.path = path;
+    if (!token.empty())
+      req.headers["authorization"] = "Bearer " + token;
+    http_response out;
+    route(req, backend, limits, [&](http_response res) { out = std::move(res); });
+    return out;
+  };
+  CHECK(call_with("/ui", "").status == 200);
+  CHECK(call_with("/ui/app.js", "").status == 200);
+  CHECK(call_with("/v1/value", "").status == 401);
+  CHECK(call_with("/metrics", "").status == 401);
+  CHECK(call_with("/v1/value", "read-token-0123456789").status == 200);
 }
