@@ -228,6 +228,10 @@ void on_datagram(self_ptr self, const std::vector<char>& bytes) {
                           st.wire_errors);
   if (in.what != incoming_datagram::kind::gossip) {
     ++st.counters.undecodable_packets;
+    if (in.what == incoming_datagram::kind::consensus)
+      ++st.counters.datagrams_unserved_channel;
+    if (in.what == incoming_datagram::kind::malformed)
+      ++st.counters.datagrams_malformed_by_error[static_cast<std::size_t>(in.error)];
     if (in.what == incoming_datagram::kind::malformed)
       OV_LOG_DEBUG("dropping a datagram of {} bytes: {} at byte {}", bytes.size(),
                    to_string(in.error), in.offset);
@@ -292,6 +296,7 @@ gossip_counters metrics(self_ptr self) {
   for (auto n : e.dropped)
     c.datagrams_dropped += n;
   c.datagrams_replayed = e.dropped_for(drop_reason::replayed);
+  c.datagrams_dropped_by_reason = e.dropped;
   c.datagrams_malformed = st.wire_errors.total();
   c.broadcast_queue_depth = st.core->queued();
   return c;

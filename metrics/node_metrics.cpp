@@ -40,6 +40,8 @@ const char* route_label(http_route r) {
     return "/v1/members/{name}/leave";
   case http_route::health:
     return "/health";
+  case http_route::keyring:
+    return "/v1/keyring";
   case http_route::metrics:
     return "/metrics";
   case http_route::ui:

@@ -31,13 +31,14 @@ enum class http_route : uint8_t {
   members,
   member_leave,
   health,
+  keyring,
   metrics,
   ui,
   ui_asset,
   /// Any path the router does not know (answered 404).
   unknown,
 };
-constexpr std::size_t http_route_count = 10;
+constexpr std::size_t http_route_count = 11;
 
 /// "/get", "/set/{n}", ... ("other" for unknown paths).
 const char* route_label(http_route r);

@@ -3,6 +3,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <initializer_list>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -152,6 +153,24 @@ void add_membership(std::vector<MetricFamily>& out, const membership_metrics& m)
   out.push_back(refused.done());
 }
 
+/// Datagrams dropped, by reason: the envelope's reasons (not_authentic, replayed,
+/// too_large, ...), `malformed_<error>` for authentic datagrams the codec refused, and
+/// `unserved_channel`.
+MetricFamily datagrams_dropped(const gossip_counters& g) {
+  family_builder f{"onevalue_datagrams_dropped_total",
+                   "Datagrams received and dropped, by reason", MetricType::Counter};
+  for (std::size_t r = 0; r < drop_reason_count; ++r)
+    f.add(d(g.datagrams_dropped_by_reason[r]),
+          {{"reason", to_string(static_cast<drop_reason>(r))}});
+  // wire_error::none (index 0) is never counted.
+  for (std::size_t e = 1; e < wire_error_count; ++e)
+    f.add(
+        d(g.datagrams_malformed_by_error[e]),
+        {{"reason", std::string{"malformed_"} + to_string(static_cast<wire_error>(e))}});
+  f.add(d(g.datagrams_unserved_channel), {{"reason", "unserved_channel"}});
+  return f.done();
+}
+
 void add_gossip(std::vector<MetricFamily>& out, const gossip_counters& g) {
   add_traffic(out, "onevalue_datagrams_sent_total",
               "Datagrams sent, by the SWIM message they carry (gossip: none)",
@@ -163,11 +182,7 @@ void add_gossip(std::vector<MetricFamily>& out, const gossip_counters& g) {
               g.packets_received_by_kind);
   add_traffic(out, "onevalue_datagram_received_bytes_total",
               "Bytes of the datagrams received and decoded", g.bytes_received_by_kind);
-  out.push_back(family_builder{"onevalue_datagrams_dropped_total",
-                               "Datagrams received and dropped, by reason",
-                               MetricType::Counter}
-                    .add(d(g.undecodable_packets), {{"reason", "undecodable"}})
-                    .done());
+  out.push_back(datagrams_dropped(g));
   out.push_back(family_builder{"onevalue_gossip_items_sent_total",
                                "Items piggybacked on datagrams sent, by item",
                                MetricType::Counter}

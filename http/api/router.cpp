@@ -507,6 +507,8 @@ http_route classify_route(std::string_view path) {
     return http_route::health;
   case route_kind::member_leave:
     return http_route::member_leave;
+  case route_kind::keyring:
+    return http_route::keyring;
   case route_kind::metrics:
     return http_route::metrics;
   case route_kind::ui:

@@ -43,7 +43,8 @@ TEST_CASE("a scrape reports members, value, actors' counters and gauges by Prome
   in.membership = m;
   gossip_counters g;
   g.packets_sent_by_kind.ping = 7;
-  g.undecodable_packets = 3;
+  g.datagrams_dropped_by_reason[static_cast<std::size_t>(drop_reason::replayed)] = 3;
+  g.datagrams_malformed_by_error[static_cast<std::size_t>(wire_error::truncated)] = 5;
   g.broadcast_queue_depth = 4;
   in.gossip = g;
   in.open_connections = 2;
@@ -59,7 +60,12 @@ TEST_CASE("a scrape reports members, value, actors' counters and gauges by Prome
   CHECK(has_line(text, "onevalue_probes_total 12"));
   CHECK(has_line(text, "onevalue_members_declared_failed_total 1"));
   CHECK(has_line(text, "onevalue_datagrams_sent_total{kind=\"ping\"} 7"));
-  CHECK(has_line(text, "onevalue_datagrams_dropped_total{reason=\"undecodable\"} 3"));
+  CHECK(has_line(text, "onevalue_datagrams_dropped_total{reason=\"replayed\"} 3"));
+  CHECK(has_line(text, "onevalue_datagrams_dropped_total{reason=\"not_authentic\"} 0"));
+  CHECK(has_line(text,
+                 "onevalue_datagrams_dropped_total{reason=\"malformed_truncated\"} 5"));
+  CHECK(
+      has_line(text, "onevalue_datagrams_dropped_total{reason=\"unserved_channel\"} 0"));
   CHECK(has_line(text, "onevalue_broadcast_queue_depth 4"));
   CHECK(has_line(text, "onevalue_http_open_connections 2"));
   CHECK(has_line(text, "onevalue_http_waiting_reads 1"));

@@ -600,6 +600,7 @@ TEST_CASE("routes are classified by template, never by the raw path") {
   CHECK(classify_route("/v1/members") == http_route::members);
   CHECK(classify_route("/v1/members/n7/leave") == http_route::member_leave);
   CHECK(classify_route("/health?live") == http_route::health);
+  CHECK(classify_route("/v1/keyring") == http_route::keyring);
   CHECK(classify_route("/metrics") == http_route::metrics);
   CHECK(classify_route("/ui") == http_route::ui);
   CHECK(classify_route("/ui/app.js") == http_route::ui_asset);
