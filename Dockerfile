@@ -26,6 +26,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       g++ cmake make pkg-config \
       libcaf-dev libcpp-httplib-dev nlohmann-json3-dev libspdlog-dev libssl-dev \
+      prometheus-cpp-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -37,7 +38,8 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
 FROM ${BASE_IMAGE}
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libcaf-core0.17 libcaf-io0.17 libspdlog1.10 libcpp-httplib0.11 libssl3 curl \
+      libcaf-core0.17 libcaf-io0.17 libspdlog1.10 libcpp-httplib0.11 libssl3 \
+      libprometheus-cpp-core1.0 curl \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 onevalue \
  && useradd --system --uid 10001 --gid onevalue --home-dir /var/lib/onevalue \

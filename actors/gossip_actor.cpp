@@ -12,6 +12,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <string>
 
@@ -177,6 +178,15 @@ void finish_connect(self_ptr self) {
   carry_out(self, self->state.core->push_pull_connected());
 }
 
+/// Observes a push-pull this node started at `started`, by whether it completed.
+void observe_push_pull(self_ptr self, std::chrono::steady_clock::time_point started,
+                       bool completed) {
+  if (auto& metrics = self->state.metrics) {
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    metrics->observe_push_pull(took.count(), completed);
+  }
+}
+
 /// Hands the current keyring to everything that seals: the datagram envelope and the
 /// stream broker.
 void publish_keyring(self_ptr self) {
@@ -190,16 +200,18 @@ void start_push_pull(self_ptr self, const endpoint& peer) {
   auto& st = self->state;
   ++st.counters.push_pulls_started;
   auto name = peer.host + ":" + std::to_string(peer.port);
+  auto started = std::chrono::steady_clock::now();
   // The stream broker connects off its I/O thread (tcp_connector) and bounds the whole
   // exchange by its deadline; the request timeout here is only a backstop.
   self->request(st.stream, push_pull_timeout + std::chrono::seconds{1},
                 exchange_atom::value, peer.host, peer.port, encode(local_state(self)))
       .then(
-          [self, name](const std::vector<char>& reply) {
+          [self, name, started](const std::vector<char>& reply) {
             auto& st = self->state;
             auto theirs = decode_cluster_state(reply, st.limits);
             if (!theirs) {
               ++st.counters.push_pulls_failed;
+              observe_push_pull(self, started, false);
               st.wire_errors.count(theirs.error);
               OV_LOG_DEBUG("push-pull with {}: its table does not decode: {} at byte {}",
                            name, to_string(theirs.error), theirs.offset);
@@ -207,13 +219,15 @@ void start_push_pull(self_ptr self, const endpoint& peer) {
               ++st.counters.push_pulls_failed;
             } else {
               ++st.counters.push_pulls_completed;
+              observe_push_pull(self, started, true);
               merge_remote_state(self, theirs.value);
               mark_synchronized(self, theirs.value.sender);
             }
             finish_connect(self);
           },
-          [self, name](caf::error& err) {
+          [self, name, started](caf::error& err) {
             ++self->state.counters.push_pulls_failed;
+            observe_push_pull(self, started, false);
             OV_LOG_DEBUG("push-pull with {} failed: {}", name,
                          self->system().render(err));
             finish_connect(self);
@@ -265,6 +279,10 @@ void on_datagram(self_ptr self, const std::vector<char>& bytes) {
   }
   if (in.what != incoming_datagram::kind::gossip) {
     ++st.counters.undecodable_packets;
+    if (in.what == incoming_datagram::kind::consensus)
+      ++st.counters.datagrams_unserved_channel;
+    if (in.what == incoming_datagram::kind::malformed)
+      ++st.counters.datagrams_malformed_by_error[static_cast<std::size_t>(in.error)];
     if (in.what == incoming_datagram::kind::malformed)
       OV_LOG_DEBUG("dropping a datagram of {} bytes: {} at byte {}", bytes.size(),
                    to_string(in.error), in.offset);
@@ -344,7 +362,9 @@ gossip_counters metrics(self_ptr self) {
   for (auto n : e.dropped)
     c.datagrams_dropped += n;
   c.datagrams_replayed = e.dropped_for(drop_reason::replayed);
+  c.datagrams_dropped_by_reason = e.dropped;
   c.datagrams_malformed = st.wire_errors.total();
+  c.broadcast_queue_depth = st.core->queued();
   return c;
 }
 
@@ -395,6 +415,7 @@ gossip_actor::behavior_type gossip(self_ptr self, gossip_config config) {
   // The core fills packets up to what is left of a datagram once it is sealed.
   auto settings = config.settings;
   settings.max_packet_bytes = packet_budget(settings.max_packet_bytes);
+  st.metrics = config.metrics;
   st.core =
       std::make_unique<gossip_core>(config.self, settings, st.rng, self->clock().now());
   start_transports(self, config);

@@ -7,6 +7,7 @@
 #include "actors/core/swim_settings.hpp"
 #include "actors/core/wire_codec.hpp"
 #include "actors/protocol.hpp"
+#include "metrics/node_metrics.hpp"
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -58,6 +59,8 @@ struct gossip_state {
   std::set<std::string> refused_peers;
   /// Linearizable mode: receives consensus frames (channel 'C').
   consensus_actor consensus;
+  /// Where push-pull durations are observed; null: not observed.
+  std::shared_ptr<node_metrics> metrics;
 };
 
 /// Configuration of the gossip broadcaster.
@@ -80,6 +83,8 @@ struct gossip_config {
   uint64_t mode_digest = 0;
   /// describe_cluster_mode of this node's mode, for those log lines.
   std::string mode_description = "eventual";
+  /// Optional: where push-pull durations are observed.
+  std::shared_ptr<node_metrics> metrics = nullptr;
 };
 
 /// Spawns the datagram and stream transports (middleman brokers) and returns the

@@ -4,6 +4,9 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+#include <chrono>
+
 namespace onevalue {
 
 namespace {
@@ -31,10 +34,42 @@ void notify_listeners(store_pointer self) {
 
 void start_batch(store_pointer self);
 
+/// The wall clock in microseconds since the Unix epoch: the stamp a local write carries
+/// for the dissemination metric (see versioned_value::written_at_us).
+uint64_t wall_clock_us() {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
+  return us > 0 ? static_cast<uint64_t>(us) : 0;
+}
+
+/// Observes how long `incoming` took from its writer to this node, if it is stamped.
+void observe_applied(store_pointer self, const versioned_value& incoming) {
+  const auto& metrics = self->state.config.metrics;
+  if (!metrics || incoming.written_at_us == 0)
+    return;
+  auto now = wall_clock_us();
+  // A writer's clock ahead of this one reads as 0 (clamped), not as a negative delay.
+  auto delay_us = now > incoming.written_at_us ? now - incoming.written_at_us : 0;
+  metrics->observe_applied_delay(static_cast<double>(delay_us) / 1e6);
+}
+
+/// Observes the save that just ended (with a data dir only: without one nothing is
+/// saved).
+void observe_save(store_pointer self, const batch_outcome& outcome) {
+  auto& st = self->state;
+  if (!st.config.metrics || !st.saver)
+    return;
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - st.save_started;
+  auto writes = std::count_if(outcome.tickets.begin(), outcome.tickets.end(),
+                              [](const commit_ticket& t) { return t.write; });
+  st.config.metrics->observe_save(took.count(), static_cast<std::size_t>(writes));
+}
+
 /// Acknowledges or fails every operation of the finished batch, then starts the next.
 void finish_batch(store_pointer self, bool saved) {
   auto& st = self->state;
   auto outcome = saved ? st.commit->on_saved() : st.commit->on_save_failed();
+  observe_save(self, outcome);
   if (saved && st.saver)
     ++st.counters->saves;
   for (auto& ticket : outcome.tickets) {
@@ -82,6 +117,7 @@ void start_batch(store_pointer self) {
     finish_batch(self, true);
     return;
   }
+  st.save_started = std::chrono::steady_clock::now();
   // No timeout: the local worker always answers; if fsync hangs, clients time out.
   self->request(st.saver, caf::infinite, save_atom::value, *state)
       .then([=](bool saved) { finish_batch(self, saved); },
@@ -247,7 +283,7 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
         if (!st.synchronized)
           return make_error(store_error::not_synchronized);
         auto id = st.next_ticket++;
-        if (!st.commit->stage_write(id, value))
+        if (!st.commit->stage_write(id, value, wall_clock_us()))
           return refuse_exhausted(self);
         auto promise = self->make_response_promise<versioned_value>();
         st.write_promises.emplace(id, promise);
@@ -263,7 +299,7 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
         if (st.commit->latest_version() != expected)
           return {false, st.commit->current()};
         auto id = st.next_ticket++;
-        if (!st.commit->stage_write(id, value))
+        if (!st.commit->stage_write(id, value, wall_clock_us()))
           return refuse_exhausted(self);
         auto promise = self->make_response_promise<bool, versioned_value>();
         st.conditional_promises.emplace(id, promise);
@@ -287,6 +323,7 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
           count_refusal(self, result, incoming, via);
         if (result != merge_result::accepted)
           return false;
+        observe_applied(self, incoming);
         // One info line per accepted remote value (issue 2). Under heavy write load
         // that is one line per write on every peer; raise log-level to "warning" there.
         OV_LOG_INFO("{}: value {} (counter {}, from {}) via {}", st.config.node,

@@ -21,11 +21,13 @@
 #include "actors/core/group_commit.hpp"
 #include "actors/core/persistence.hpp"
 #include "actors/protocol.hpp"
+#include "metrics/node_metrics.hpp"
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -61,6 +63,9 @@ struct store_config {
   /// Run saves on a dedicated thread (`caf::detached`) so fsync never blocks the
   /// scheduler. Tests turn it off to run the saver on the test coordinator.
   bool detached_saver = true;
+  /// Where the store observes save durations, batch sizes and how long remote values
+  /// took to arrive; null: not observed (tests).
+  std::shared_ptr<node_metrics> metrics;
 };
 
 /// What `open_store` hands to main.
@@ -128,6 +133,8 @@ struct store_state {
   std::shared_ptr<store_counters> counters = std::make_shared<store_counters>();
   std::unordered_map<uint64_t, caf::typed_response_promise<uint64_t>>
       incarnation_promises;
+  /// When the batch in flight was handed to the save worker (for its duration).
+  std::chrono::steady_clock::time_point save_started;
   static inline const char* name = "onevalue.store";
 };
 

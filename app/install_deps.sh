@@ -3,15 +3,17 @@
 # rebuild, or a second checkout's build, take seconds); with --test also
 # what its tests need (doctest, python3, the openssl tool that makes the TLS tests'
 # certificates, clang for the fuzz targets and clang-tidy, iptables and iproute2 for the
-# network tests).
+# network tests, promtool from `prometheus` for the metrics test, chromium, nodejs and npm
+# for the cluster page's browser test, whose playwright-core it installs from
+# tests/ui/package-lock.json without downloading a browser).
 # Idempotent: installs only the packages that are missing.
 set -euo pipefail
 
 packages=(g++ make cmake pkg-config libcaf-dev nlohmann-json3-dev libspdlog-dev
-          libcpp-httplib-dev libssl-dev curl ccache)
+          libcpp-httplib-dev libssl-dev prometheus-cpp-dev curl ccache)
 if [[ "${1:-}" == --test ]]; then
   packages+=(doctest-dev python3 openssl iptables iproute2 clang-tidy clang-format clang
-             libclang-rt-14-dev)
+             libclang-rt-14-dev prometheus chromium nodejs npm)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -21,4 +23,12 @@ if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+if [[ "${1:-}" == --test ]]; then
+  # playwright-core for tests/integration/test_ui_browser.py, at the locked version; it
+  # drives Debian's chromium, so no browser is downloaded.
+  ui_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/ui" && pwd)"
+  if [[ ! -d "$ui_dir/node_modules/playwright-core" ]]; then
+    (cd "$ui_dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
 fi

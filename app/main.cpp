@@ -13,11 +13,13 @@
 #include "app/consensus_wiring.hpp"
 #include "http/api/access_control.hpp"
 #include "http/api/health.hpp"
+#include "http/api/metered_handler.hpp"
 #include "http/api/snapshot_store.hpp"
 #include "http/bridge/gateway_actor.hpp"
 #include "http/bridge/store_backend.hpp"
 #include "http/server/descriptor_limit.hpp"
 #include "http/server/http_server.hpp"
+#include "metrics/node_metrics.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -231,7 +233,7 @@ constexpr const char* unauthenticated_warning =
 
 int run_node(caf::actor_system& sys, const node_options& opts, store_open_result opened,
              const acceptor_open_result& restored, std::optional<keyring> keys,
-             const sigset_t& signals) {
+             const sigset_t& signals, std::shared_ptr<node_metrics> metrics) {
   bool encrypted = keys.has_value() && opts.gossip_verify_outgoing;
   std::random_device entropy;
   consistency_mode mode = consistency_mode::eventual;
@@ -255,6 +257,7 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   gc.random_seed = (uint64_t{entropy()} << 32) | entropy();
   gc.keys = std::move(keys);
   gc.keys_file = opts.gossip_keys_file;
+  gc.metrics = metrics;
   gc.envelope.label = opts.label;
   gc.envelope.verify_incoming = opts.gossip_verify_incoming;
   gc.envelope.verify_outgoing = opts.gossip_verify_outgoing;
@@ -332,7 +335,12 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   hs.keep_alive_timeout = opts.keep_alive_timeout;
   auto access = std::make_shared<const access_control>(access_settings{
       opts.acl_read_tokens, opts.acl_write_tokens, opts.allow_get_writes});
-  http_server http{api_handler(backend, router_limits{opts.max_body_bytes, access}), hs};
+  http_server http{
+      metered_handler(api_handler(backend, router_limits{opts.max_body_bytes, access}),
+                      metrics),
+      hs};
+  backend.enable_metrics(metrics, gossip_hdl,
+                         [&http] { return http.open_connections(); });
   if (auto err = http.start(); !err.empty()) {
     OV_LOG_ERROR("{}", err);
     stop_actors(caf::actor_cast<caf::actor_addr>(membership_hdl));
@@ -427,6 +435,9 @@ int main(int argc, char** argv) {
   sc.data_dir = opts.data_dir;
   // Alone by configuration: nobody to synchronize with, so writes are taken at once.
   sc.synchronized = opts.seeds.empty();
+  auto metrics = std::make_shared<node_metrics>(ONEVALUE_VERSION_STRING,
+                                                std::to_string(CAF_VERSION));
+  sc.metrics = metrics;
   auto opened = open_store(std::move(sc), opts.reset_state);
   if (!opened.ok()) {
     OV_LOG_ERROR("{}", opened.error);
@@ -447,5 +458,5 @@ int main(int argc, char** argv) {
   }
   caf::actor_system sys{cfg};
   return run_node(sys, opts, std::move(opened), restored, std::move(startup.keys),
-                  signals);
+                  signals, std::move(metrics));
 }

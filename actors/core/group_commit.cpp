@@ -8,10 +8,12 @@ group_commit::group_commit(const durable_state& restored, std::string node)
     : node_(std::move(node)), visible_(restored.value, restored.clock),
       durable_(restored), incarnation_(restored.incarnation) {}
 
-std::optional<versioned_value> group_commit::stage_write(uint64_t id, int64_t value) {
+std::optional<versioned_value> group_commit::stage_write(uint64_t id, int64_t value,
+                                                         uint64_t written_at_us) {
   auto stamped = visible_.next_write(value, node_);
   if (!stamped)
     return std::nullopt;
+  stamped->written_at_us = written_at_us;
   auto floor = latest_version();
   // Reserve the counter now so the next write, staged or not, is ordered after it.
   visible_.observe(stamped->ver.counter);

@@ -62,7 +62,10 @@ public:
   /// succeeded. Returns the stamped value, or nothing if the counter is at 2^64-1 and
   /// no write can be ordered after what the node holds: the write is then refused
   /// (not queued, never acknowledged).
-  std::optional<versioned_value> stage_write(uint64_t id, int64_t value);
+  /// `written_at_us` is carried along as the value's wall-clock stamp (see
+  /// versioned_value; 0 = unknown); the core never reads a clock itself.
+  std::optional<versioned_value> stage_write(uint64_t id, int64_t value,
+                                             uint64_t written_at_us = 0);
 
   /// Queues raising the persisted incarnation to at least `incarnation`; acknowledged
   /// like a write once a batch holding it is durable.

@@ -44,8 +44,9 @@ constexpr std::size_t hello_bytes = hello_magic.size() + challenge_bytes;
 constexpr std::size_t max_member_wire_bytes = 15 + 64 + 253;
 
 /// Most bytes a push-pull `cluster_state` without its members takes: version (2),
-/// sender (1 + 64), count (4), value (17 + 64), mode digest (8, linearizable mode).
-constexpr std::size_t max_cluster_state_fixed_bytes = 2 + 65 + 4 + 81 + 8;
+/// sender (1 + 64), count (4), value (25 + 64: value, counter, writer's length, the
+/// write's wall-clock stamp, the writer's name), mode digest (8, linearizable mode).
+constexpr std::size_t max_cluster_state_fixed_bytes = 2 + 65 + 4 + 89 + 8;
 
 /// Channel byte of a push-pull payload (the codec's version's high byte).
 constexpr char channel_push_pull = 0x00;

@@ -4,6 +4,10 @@
 // gossip broadcaster count. Plain values, copied out of their owners on request; every
 // struct is inspectable so it can travel in a message.
 
+#include "actors/core/envelope.hpp"
+#include "actors/core/wire_codec.hpp"
+
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -121,6 +125,15 @@ struct gossip_counters {
   uint64_t datagrams_dropped = 0;
   uint64_t datagrams_replayed = 0;
   uint64_t datagrams_malformed = 0;
+  /// The envelope's drops by `drop_reason` (copied from its counters when these are).
+  std::array<uint64_t, drop_reason_count> datagrams_dropped_by_reason{};
+  /// Datagrams that passed the envelope but the codec refused, by `wire_error` (unlike
+  /// `datagrams_malformed`, without push-pull tables that did not decode).
+  std::array<uint64_t, wire_error_count> datagrams_malformed_by_error{};
+  /// Datagrams on a channel this node does not serve (consensus, until it exists).
+  uint64_t datagrams_unserved_channel = 0;
+  /// Items in the broadcast queue when the counters were copied (a gauge).
+  uint64_t broadcast_queue_depth = 0;
 };
 
 template <class Inspector>
@@ -131,7 +144,9 @@ typename Inspector::result_type inspect(Inspector& f, gossip_counters& x) {
            x.bytes_sent_by_kind, x.packets_received_by_kind, x.bytes_received_by_kind,
            x.member_updates_sent, x.member_updates_received, x.values_sent,
            x.values_received, x.datagrams_dropped, x.datagrams_replayed,
-           x.datagrams_malformed);
+           x.datagrams_malformed, x.datagrams_dropped_by_reason,
+           x.datagrams_malformed_by_error, x.datagrams_unserved_channel,
+           x.broadcast_queue_depth);
 }
 
 } // namespace onevalue

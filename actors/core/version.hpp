@@ -47,6 +47,13 @@ inline bool valid_version(const version& v) {
 struct versioned_value {
   int64_t value = 0;
   version ver;
+  /// When the writer accepted the value: its wall clock (CLOCK_REALTIME) in
+  /// microseconds since the Unix epoch; 0 if unknown (the initial value, a value
+  /// restored from disk). Only for the dissemination metric
+  /// (`onevalue_value_applied_delay_seconds`): it is no part of the value's identity or
+  /// order, and it is as wrong as the clock skew between the writer's host and the
+  /// reader's.
+  uint64_t written_at_us = 0;
 };
 
 inline bool operator==(const versioned_value& a, const versioned_value& b) {
@@ -58,7 +65,7 @@ inline bool operator!=(const versioned_value& a, const versioned_value& b) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, versioned_value& x) {
-  return f(x.value, x.ver);
+  return f(x.value, x.ver, x.written_at_us);
 }
 
 } // namespace onevalue

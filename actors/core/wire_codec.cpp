@@ -10,7 +10,7 @@ namespace {
 // length byte here and its bytes in the size functions.
 constexpr std::size_t member_fixed = 1 + 1 + 2 + 2 + 1 + 8;
 constexpr std::size_t update_fixed = member_fixed + 1;
-constexpr std::size_t value_fixed = 8 + 8 + 1;
+constexpr std::size_t value_fixed = 8 + 8 + 1 + 8;
 constexpr std::size_t swim_fixed = 1 + 4 + 1 + 1 + 2;
 constexpr std::size_t packet_fixed = 2 + member_fixed + swim_fixed + 2 + 1;
 constexpr std::size_t state_fixed = 2 + 1 + 4 + value_fixed;
@@ -52,6 +52,7 @@ public:
     integer(v.value);
     integer(v.ver.counter);
     string(v.ver.node);
+    integer(v.written_at_us);
   }
 
   std::vector<char> finish() && {
@@ -130,7 +131,8 @@ public:
 
   bool value(versioned_value& v) {
     auto at = pos_;
-    if (!integer(v.value) || !integer(v.ver.counter) || !string(v.ver.node))
+    if (!integer(v.value) || !integer(v.ver.counter) || !string(v.ver.node)
+        || !integer(v.written_at_us))
       return false;
     return valid_version(v.ver) || fail(wire_error::invalid_version, at);
   }

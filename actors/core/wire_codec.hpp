@@ -10,7 +10,8 @@
 //   member         str name, str address, u16 cluster_port, u16 http_port, u8 state,
 //                  u64 incarnation                              15 + |name| + |address|
 //   update         member, str reporter                         16 + ... + |reporter|
-//   value          i64 value, u64 counter, str node                         17 + |node|
+//   value          i64 value, u64 counter, str node, u64 written_at_us      25 + |node|
+//                  (the writer's wall clock, appended for the dissemination metric)
 //   swim message   u8 kind, u32 seq, str target, str conflict_address,
 //                  u16 conflict_port                 9 + |target| + |conflict_address|
 //   packet         u16 version, member sender, swim message,

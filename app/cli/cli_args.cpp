@@ -118,6 +118,13 @@ const std::vector<command_spec>& commands() {
        "  -install KEY     add KEY (base64, app/make_keyring.sh makes one) everywhere\n"
        "  -use KEY         seal with KEY from now on (install it everywhere first)\n"
        "  -remove KEY      stop accepting KEY (never the primary; use another first)\n"},
+      {"metrics",
+       0,
+       0,
+       "metrics",
+       "Prints the node's metrics (GET /metrics) in the Prometheus text format.",
+       {},
+       ""},
   };
   return specs;
 }

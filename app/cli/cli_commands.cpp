@@ -274,6 +274,17 @@ int cmd_keyring(const invocation& inv, api_client& client, std::ostream& out,
   return exit_ok;
 }
 
+/// Prints the node's scrape as it came (the Prometheus text format, for promtool or
+/// grep); anything but a 200 is a failure.
+int cmd_metrics(const invocation& inv, api_client& client, std::ostream& out,
+                std::ostream& err) {
+  auto r = client.send("GET", "/metrics", "", {}, inv.connection.timeout);
+  if (!r.answered || r.status != 200)
+    return report_failure(r, err);
+  out << r.body;
+  return exit_ok;
+}
+
 /// Prints one value, or hands it to the -handler command (reporting a failed run).
 void deliver(const invocation& inv, const nlohmann::json& value, std::ostream& out,
              std::ostream& err, const watch_hooks& hooks) {
@@ -362,6 +373,8 @@ int run_command(const invocation& inv, api_client& client, std::ostream& out,
     return cmd_health(inv, client, out, err);
   if (inv.command == "force-leave")
     return cmd_force_leave(inv, client, out, err);
+  if (inv.command == "metrics")
+    return cmd_metrics(inv, client, out, err);
   if (inv.command == "watch")
     return cmd_watch(inv, client, out, err, hooks);
   if (inv.command == "keyring")

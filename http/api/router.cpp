@@ -3,10 +3,13 @@
 #include "http/api/delta_body.hpp"
 #include "http/api/health.hpp"
 #include "http/api/json_codec.hpp"
+#include "http/api/metrics_text.hpp"
 #include "http/api/query_parsing.hpp"
 #include "http/api/request_parsing.hpp"
 #include "http/server/url_decoding.hpp"
+#include "http/ui/ui_assets.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
 
@@ -70,10 +73,14 @@ enum class route_kind {
   keyring,
   /// `/v1/value/add` (linearizable mode).
   value_add,
+  metrics,
+  /// `/ui` and `/ui/{file}`: the cluster page.
+  ui,
 };
 
 constexpr std::string_view members_prefix = "/v1/members/";
 constexpr std::string_view leave_suffix = "/leave";
+constexpr std::string_view ui_prefix = "/ui/";
 
 http_response error(int status, const std::string& message) {
   return {status, json_type, error_body(message), {}};
@@ -166,6 +173,10 @@ std::optional<std::pair<route_kind, method_set>> match_path(std::string_view pat
     return std::pair{route_kind::value, get_put};
   if (path == "/v1/value/add")
     return std::pair{route_kind::value_add, post_only};
+  if (path == "/metrics")
+    return std::pair{route_kind::metrics, get_only};
+  if (path == "/ui" || path.substr(0, ui_prefix.size()) == ui_prefix)
+    return std::pair{route_kind::ui, get_only};
   if (path.substr(0, 5) == "/set/")
     return std::pair{route_kind::set, get_post_put};
   if (path.size() >= members_prefix.size() + leave_suffix.size()
@@ -321,6 +332,26 @@ http_response value_response(const node_view& view) {
   return res;
 }
 
+/// The member table with, for each member, since when it has been in its state by this
+/// node's wall clock (`state_since_ms`, Unix milliseconds) and how long that is
+/// (`state_age_ms`, which a client can use without comparing clocks).
+nlohmann::json members_with_state_since(const node_view& view,
+                                        std::chrono::system_clock::time_point now) {
+  auto out = members_to_json(view.members);
+  for (auto& m : out) {
+    auto since = view.state_since.find(m["name"].get<std::string>());
+    if (since == view.state_since.end())
+      continue;
+    using std::chrono::duration_cast;
+    using std::chrono::milliseconds;
+    m["state_since_ms"] =
+        duration_cast<milliseconds>(since->second.time_since_epoch()).count();
+    m["state_age_ms"] =
+        std::max<int64_t>(0, duration_cast<milliseconds>(now - since->second).count());
+  }
+  return out;
+}
+
 http_response handle_read(route_kind kind,
                           const std::map<std::string, std::string>& params,
                           const node_view& view, bool encrypted) {
@@ -331,12 +362,14 @@ http_response handle_read(route_kind kind,
     return res;
   }
   case route_kind::members:
-    return json(members_to_json(view.members));
+    return json(members_with_state_since(view, std::chrono::system_clock::now()));
   case route_kind::health:
     return handle_health(params, view, encrypted);
   case route_kind::keyring: // answered by handle_keyring
   case route_kind::value:
   case route_kind::value_add:    // answered by handle_add
+  case route_kind::metrics:      // answered by handle_metrics
+  case route_kind::ui:           // answered by handle_ui
   case route_kind::set:          // answered by handle_set
   case route_kind::member_leave: // answered by handle_member_leave
     break;
@@ -403,6 +436,31 @@ void handle_consistent_read(gateway_backend& backend, const responder& respond) 
     else
       respond(committed_response(out.value, "consistent"));
   });
+}
+
+/// `GET /metrics`: the backend's scrape as Prometheus text, 404 if it has none.
+void handle_metrics(gateway_backend& backend, const responder& respond) {
+  backend.scrape([respond](std::optional<std::string> text) {
+    if (!text)
+      respond(error(404, "this node keeps no metrics"));
+    else
+      respond(http_response{200, metrics_content_type, std::move(*text), {}});
+  });
+}
+
+/// `GET /ui` (the page) and `GET /ui/{file}` (its script and style), from the files
+/// embedded at build time; 404 for any other file.
+http_response handle_ui(std::string_view path) {
+  auto name = path == "/ui" || path == ui_prefix ? std::string_view{"index.html"}
+                                                 : path.substr(ui_prefix.size());
+  auto asset = find_ui_asset(name);
+  if (!asset)
+    return error(404, "no such file of the cluster page: " + std::string{name});
+  http_response res{200, asset->content_type, std::string{asset->body}, {}};
+  // The page is built into the binary: it changes only with the node's version.
+  res.headers.emplace_back("Cache-Control", "no-cache");
+  res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return res;
 }
 
 /// Everything `route` does but calling `respond` for the requests answered at once.
@@ -473,6 +531,12 @@ std::optional<http_response> route_now(const http_request& request,
     handle_consistent_read(backend, respond);
     return std::nullopt;
   }
+  if (kind == route_kind::metrics) {
+    handle_metrics(backend, respond);
+    return std::nullopt;
+  }
+  if (kind == route_kind::ui)
+    return handle_ui(path);
   if (kind == route_kind::value) {
     auto query = parse_blocking_query(params);
     if (!query.ok)
@@ -493,12 +557,57 @@ std::optional<http_response> route_now(const http_request& request,
 
 } // namespace
 
+namespace {
+
+/// True for a GET or HEAD of the cluster page's own files: they hold no data, and a
+/// browser must load the page before it can send a token (the page then sends one with
+/// every API request it makes).
+bool is_public_page_file(const http_request& request) {
+  if (request.method != "GET" && request.method != "HEAD")
+    return false;
+  auto kind = classify_route(request.path);
+  return kind == http_route::ui || kind == http_route::ui_asset;
+}
+
+} // namespace
+
 void route(const http_request& request, gateway_backend& backend,
            const router_limits& limits, responder respond) {
-  if (!admit(limits.access.get(), request, respond))
+  if (!is_public_page_file(request) && !admit(limits.access.get(), request, respond))
     return;
   if (auto res = route_now(request, backend, limits, respond))
     respond(std::move(*res));
+}
+
+http_route classify_route(std::string_view path) {
+  if (auto query = path.find('?'); query != std::string_view::npos)
+    path = path.substr(0, query);
+  auto match = match_path(path);
+  if (!match)
+    return http_route::unknown;
+  switch (match->first) {
+  case route_kind::get:
+    return http_route::get;
+  case route_kind::set:
+    return http_route::set;
+  case route_kind::value:
+    return http_route::value;
+  case route_kind::value_add:
+    return http_route::value_add;
+  case route_kind::members:
+    return http_route::members;
+  case route_kind::health:
+    return http_route::health;
+  case route_kind::member_leave:
+    return http_route::member_leave;
+  case route_kind::keyring:
+    return http_route::keyring;
+  case route_kind::metrics:
+    return http_route::metrics;
+  case route_kind::ui:
+    return path == "/ui" ? http_route::ui : http_route::ui_asset;
+  }
+  return http_route::unknown;
 }
 
 request_handler api_handler(gateway_backend& backend, router_limits limits) {

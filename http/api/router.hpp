@@ -7,6 +7,7 @@
 #include "http/api/keyring_routes.hpp"
 #include "http/api/snapshot_store.hpp"
 #include "http/server/http_message.hpp"
+#include "metrics/node_metrics.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -14,7 +15,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -89,8 +92,12 @@ struct leave_outcome {
 /// Receives the outcome of a forced leave; called exactly once.
 using leave_callback = std::function<void(leave_outcome)>;
 
-/// What the router needs from the node: the latest view, a way to write and a way to
-/// force a failed member out.
+/// Receives the text of a scrape (`GET /metrics`), or nothing if this backend has no
+/// metrics; called exactly once.
+using scrape_callback = std::function<void(std::optional<std::string>)>;
+
+/// What the router needs from the node: the latest view, a way to write, a way to
+/// force a failed member out and a way to scrape its metrics.
 ///
 /// Implementations are called concurrently from the HTTP event loops and must never
 /// block them: writes and blocking reads report through a callback, which may run on
@@ -149,6 +156,10 @@ public:
 
   /// True if node-to-node traffic is sealed with a keyring (`/health` says so).
   virtual bool encrypted() const { return false; }
+  /// Collects the node's metrics in the Prometheus text format (see metrics_text.hpp)
+  /// and hands them to `done`, on any thread. The default has none (the router then
+  /// answers 404). Never throws.
+  virtual void scrape(scrape_callback done) { done(std::nullopt); }
 };
 
 /// Limits the router enforces itself (the HTTP library enforces them too, but the
@@ -174,6 +185,8 @@ struct router_limits {
 /// `POST /v1/members/{name}/leave` (force a failed member out: 200 with its entry,
 /// 404 unknown, 409 alive, suspect or this node), `GET|POST /v1/keyring` (keys by
 /// fingerprint; install, use or remove a key on every member: keyring_routes.hpp),
+/// `GET /metrics` (Prometheus text; 404 if the backend has none), `GET /ui` and
+/// `GET /ui/{file}` (the cluster page, embedded at build time; see http/ui/),
 /// `GET /health` (with `encrypted`: whether node-to-node traffic is sealed) (200 only
 /// when the node can take writes, else 503 with `status` and `reason`; `?live` answers
 /// 200 whenever the node serves HTTP; see health.hpp); HEAD is served like GET (but not
@@ -198,5 +211,8 @@ void route(const http_request& request, gateway_backend& backend,
 
 /// `route` as the HTTP server's request handler; `backend` must outlive the handler.
 request_handler api_handler(gateway_backend& backend, router_limits limits);
+
+/// The route template `path` (with or without a query) is counted under in metrics.
+http_route classify_route(std::string_view path);
 
 } // namespace onevalue

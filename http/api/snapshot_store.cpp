@@ -1,5 +1,7 @@
 #include "http/api/snapshot_store.hpp"
 
+#include <algorithm>
+
 #include <atomic>
 #include <vector>
 
@@ -48,11 +50,21 @@ bool snapshot_store::publish_value(const versioned_value& value) {
   return true;
 }
 
-void snapshot_store::publish_members(const member_list& members) {
+void snapshot_store::publish_members(const member_list& members,
+                                     std::chrono::system_clock::time_point now) {
   std::lock_guard<std::mutex> guard{write_mutex_};
   auto old = std::atomic_load(&current_);
   auto next = std::make_shared<node_view>(*old);
   next->members = members;
+  next->state_since.clear();
+  for (const auto& m : members) {
+    auto same = std::find_if(old->members.begin(), old->members.end(),
+                             [&m](const member_info& o) { return o.name == m.name; });
+    auto since = old->state_since.find(m.name);
+    bool unchanged = same != old->members.end() && same->state == m.state
+                     && since != old->state_since.end();
+    next->state_since[m.name] = unchanged ? since->second : now;
+  }
   std::atomic_store(&current_, std::shared_ptr<const node_view>{std::move(next)});
 }
 

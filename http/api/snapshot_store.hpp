@@ -30,6 +30,10 @@ struct node_view {
   /// comparable between processes on one host: the dissemination benchmark subtracts
   /// the writer's from each member's).
   std::chrono::steady_clock::time_point applied_at;
+  /// Since when each member (by name) has been in its current state, by this node's
+  /// wall clock: when this node first saw it in that state (for `/v1/members`'
+  /// `state_since_ms` and the cluster page).
+  std::map<std::string, std::chrono::system_clock::time_point> state_since;
 };
 
 /// How a blocking read (`wait_for_index`) ended.
@@ -84,8 +88,12 @@ public:
   /// never go backwards in version. Returns true if it replaced the value. Never fails.
   bool publish_value(const versioned_value& value);
 
-  /// Publishes a new member table, replacing the previous one. Never fails.
-  void publish_members(const member_list& members);
+  /// Publishes a new member table, replacing the previous one; a member whose state
+  /// differs from the previous table's (or that is new) gets `now` as its state_since.
+  /// Never fails.
+  void publish_members(
+      const member_list& members,
+      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
   /// Marks the node synchronized with the cluster (for good). Never fails.
   void publish_synchronized();

@@ -2,6 +2,7 @@
 
 #include "actors/core/consensus_register.hpp"
 #include "actors/log.hpp"
+#include "http/api/metrics_text.hpp"
 
 #include <caf/all.hpp>
 
@@ -296,13 +297,56 @@ void store_backend::enqueue(write_job job) {
     caf::anon_send(bridge_, flush_atom::value);
 }
 
+namespace {
+
+/// How long a scrape waits for each actor's counters.
+constexpr auto scrape_timeout = std::chrono::seconds{1};
+
+write_result result_of(write_outcome::kind k) {
+  using kind = write_outcome::kind;
+  switch (k) {
+  case kind::ok:
+    return write_result::ok;
+  case kind::precondition_failed:
+    return write_result::precondition_failed;
+  case kind::not_synchronized:
+    return write_result::not_synchronized;
+  case kind::persistence_failed:
+    return write_result::not_durable;
+  case kind::timeout:
+    return write_result::timeout;
+  case kind::overflow:
+    return write_result::overflow;
+  case kind::unavailable:
+    return write_result::no_quorum;
+  case kind::unknown:
+    return write_result::outcome_unknown;
+  case kind::failed:
+    break;
+  }
+  return write_result::failed;
+}
+
+/// `done`, counting the outcome in `metrics` first (if metrics are on).
+write_callback counted(write_callback done,
+                       const std::shared_ptr<node_metrics>& metrics) {
+  if (!metrics)
+    return done;
+  return [done = std::move(done), metrics](write_outcome out) {
+    metrics->count_write(result_of(out.outcome));
+    done(std::move(out));
+  };
+}
+
+} // namespace
+
 void store_backend::write(int64_t n, write_callback done) {
-  enqueue(write_job{n, std::nullopt, std::move(done),
+  enqueue(write_job{n, std::nullopt, counted(std::move(done), metrics_),
                     linearizable_ ? std::optional{operation_kind::write} : std::nullopt});
 }
 
 void store_backend::write_if(int64_t n, const version& expected, write_callback done) {
-  enqueue(write_job{n, expected, std::move(done),
+  enqueue(write_job{n, expected, counted(std::move(done), metrics_),
                     linearizable_ ? std::optional{operation_kind::cas} : std::nullopt});
 }
 
@@ -311,7 +355,8 @@ void store_backend::add(int64_t delta, write_callback done) {
     gateway_backend::add(delta, std::move(done));
     return;
   }
-  enqueue(write_job{delta, std::nullopt, std::move(done), operation_kind::add});
+  enqueue(write_job{delta, std::nullopt, counted(std::move(done), metrics_),
+                    operation_kind::add});
 }
 
 void store_backend::read_consistent(write_callback done) {
@@ -320,6 +365,50 @@ void store_backend::read_consistent(write_callback done) {
     return;
   }
   enqueue(write_job{0, std::nullopt, std::move(done), operation_kind::read});
+}
+
+void store_backend::enable_metrics(std::shared_ptr<node_metrics> metrics,
+                                   gossip_actor gossip,
+                                   std::function<std::size_t()> open_connections) {
+  metrics_ = std::move(metrics);
+  gossip_ = std::move(gossip);
+  open_connections_ = std::move(open_connections);
+}
+
+void store_backend::scrape(scrape_callback done) {
+  if (!metrics_) {
+    done(std::nullopt);
+    return;
+  }
+  auto input = std::make_shared<scrape_input>();
+  input->view = snapshots_->load();
+  input->open_connections = open_connections_ ? open_connections_() : 0;
+  input->waiting_reads = snapshots_->watchers();
+  input->max_waiting_reads = snapshots_->max_watchers();
+  // Asked, not shared: the counters stay the actors' own (single-threaded, no atomics
+  // on their hot paths) and cost nothing until someone scrapes.
+  auto ask = [done = std::move(done), input, metrics = metrics_, membership = membership_,
+              gossip = gossip_](caf::event_based_actor* self, int) {
+    auto finish = [done, input, metrics] { done(metrics_text(*input, *metrics)); };
+    auto ask_gossip = [self, gossip, input, finish] {
+      self->request(gossip, scrape_timeout, get_atom::value, metrics_atom::value)
+          .then(
+              [input, finish](gossip_counters& g) {
+                input->gossip = g;
+                finish();
+              },
+              [finish](const caf::error&) { finish(); });
+    };
+    self->request(membership, scrape_timeout, get_atom::value, metrics_atom::value)
+        .then(
+            [input, ask_gossip](membership_metrics& m) {
+              input->membership = m;
+              ask_gossip();
+            },
+            [ask_gossip](const caf::error&) { ask_gossip(); });
+  };
+  // An argument, as for force_leave: CAF 0.17.6 dereferences a null argument tuple.
+  sys_.spawn(std::move(ask), 0);
 }
 
 void store_backend::watch(uint64_t index, std::chrono::milliseconds wait,

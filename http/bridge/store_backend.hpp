@@ -3,11 +3,14 @@
 #include "actors/protocol.hpp"
 #include "http/api/router.hpp"
 #include "http/api/snapshot_store.hpp"
+#include "metrics/node_metrics.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/timespan.hpp>
 
+#include <cstddef>
+#include <functional>
 #include <memory>
 
 namespace onevalue {
@@ -90,6 +93,18 @@ public:
   /// The least time a keyring request may take: one exchange with each member, which
   /// may hit the stream transport's deadline (5 s).
   static constexpr std::chrono::seconds min_keyring_timeout{10};
+  /// Turns on metrics: writes are counted by result in `metrics`, and `scrape` asks
+  /// membership and `gossip` for their counters. `open_connections` is called on the
+  /// HTTP thread that serves a scrape (so the server is alive then). Call before the
+  /// HTTP server starts; without it `scrape` reports no metrics.
+  void enable_metrics(std::shared_ptr<node_metrics> metrics, gossip_actor gossip,
+                      std::function<std::size_t()> open_connections);
+
+  /// Reads the gauges at once, then asks membership and gossip for copies of their
+  /// counters from a short-lived actor (each within the scrape timeout, 1 s) and hands
+  /// the text to `done` on a CAF thread. An actor that does not answer is reported as
+  /// down and its counters are left out of this scrape.
+  void scrape(scrape_callback done) override;
 
 private:
   /// Hands `job` to the bridge.
@@ -104,6 +119,8 @@ private:
   caf::actor bridge_;
   gossip_actor gossip_;
   bool encrypted_ = false;
+  std::shared_ptr<node_metrics> metrics_;
+  std::function<std::size_t()> open_connections_;
 };
 
 } // namespace onevalue

@@ -7,9 +7,9 @@ of a command line is the shell's comment, not output. The commands run in order 
 bash process, so shell variables set by one (`etag=$(...)`) reach the next.
 
 A printed line is compared with its documented one exactly, except JSON: objects must
-have exactly the documented keys and values, but the counters that depend on history
-(`index`, `counter`, `incarnation`) only need to be integers, and an array written as
-`[first, ...]` may hold more elements of the same shape. Every reply must end with a
+have exactly the documented keys and values, but the numbers that depend on history
+or the clock (`index`, `counter`, `incarnation`, `state_since_ms`, `state_age_ms`) only
+need to be integers, and an array written as `[first, ...]` may hold more elements of the same shape. Every reply must end with a
 newline (as the node's do), so nothing sticks to the shell prompt.
 
 Used by test_readme_examples.py (a cluster of its own, addresses rewritten) and by
@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 import time
 
-VOLATILE_KEYS = {"index", "counter", "incarnation"}
+VOLATILE_KEYS = {"index", "counter", "incarnation", "state_since_ms", "state_age_ms"}
 SECTION = "## Using it"
 
 

@@ -1,4 +1,5 @@
-"""The client subcommands (`onevalue get`, `set`, `members`, `watch`, `health`) against a
+"""The client subcommands (`onevalue get`, `set`, `members`, `watch`, `health`,
+`metrics`) against a
 real three-node cluster: output formats, exit codes, -cas winner and loser, and a watch
 that sees a write made on another node."""
 
@@ -109,6 +110,12 @@ class TestCli(unittest.TestCase):
         rc, _, err = cli(self.n1, "members", "-bogus")
         self.assertEqual(rc, 2)
         self.assertIn("unknown flag -bogus", err)
+
+    def test_metrics_prints_the_scrape(self):
+        rc, out, _ = cli(self.n3, "metrics")
+        self.assertEqual(rc, 0)
+        self.assertIn("# TYPE onevalue_writes_total counter", out)
+        self.assertRegex(out, r'onevalue_members\{state="alive"\} 3\n')
 
     def test_address_from_the_environment(self):
         rc, out, _ = cli(None, "get", env_extra={

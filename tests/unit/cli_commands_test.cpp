@@ -166,6 +166,23 @@ TEST_CASE_FIXTURE(fixture, "health exits 0 on 200 and 1 on 503") {
   CHECK(out.str().find("syncing") != std::string::npos);
 }
 
+TEST_CASE_FIXTURE(fixture,
+                  "metrics prints the scrape as it came and fails on anything but 200") {
+  const std::string scrape =
+      "# TYPE onevalue_writes_total counter\nonevalue_writes_total{result=\"ok\"} 3\n";
+  client.replies.push_back(answer(200, scrape));
+  CHECK(run({"metrics"}) == 0);
+  CHECK(out.str() == scrape);
+  REQUIRE(client.requests.size() == 1);
+  CHECK(client.requests[0].method == "GET");
+  CHECK(client.requests[0].path == "/metrics");
+  client.replies.push_back(answer(404, R"({"error":"this node keeps no metrics"})"));
+  CHECK(run({"metrics"}) == 1);
+  CHECK(err.str().find("no metrics") != std::string::npos);
+  client.replies.push_back(no_answer());
+  CHECK(run({"metrics"}) == 2);
+}
+
 TEST_CASE_FIXTURE(
     fixture, "watch prints the current value, then each newer one by blocking reads") {
   std::size_t rounds = 0;

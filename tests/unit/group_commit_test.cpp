@@ -218,3 +218,15 @@ TEST_CASE("the initial version offered again, twice, is stale and changes nothin
   CHECK(gc.merge_remote({42, {0, ""}}) == merge_result::stale);
   CHECK_FALSE(gc.next_batch());
 }
+
+TEST_CASE(
+    "a staged write carries the wall-clock stamp it was given into the visible value") {
+  group_commit gc{durable_state{}, "n1"};
+  auto staged = gc.stage_write(1, 5, 1764666000000000);
+  REQUIRE(staged);
+  CHECK(staged->written_at_us == 1764666000000000);
+  REQUIRE(gc.next_batch());
+  gc.on_saved();
+  CHECK(gc.current().value == 5);
+  CHECK(gc.current().written_at_us == 1764666000000000);
+}

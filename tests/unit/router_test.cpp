@@ -1,5 +1,7 @@
 #include "http/api/router.hpp"
 
+#include "http/api/access_control.hpp"
+
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -535,4 +537,112 @@ TEST_CASE_FIXTURE(fixture, "a forced leave names the member in the path, decoded
   auto options = call("OPTIONS", "/v1/members/n2/leave");
   CHECK(options.status == 204);
   CHECK(options.header("Allow") == "POST, OPTIONS");
+}
+
+namespace {
+
+/// The fake backend with a scrape of its own.
+class scraping_backend : public fake_backend {
+public:
+  void scrape(scrape_callback done) override { done(std::string{"onevalue_x 1\n"}); }
+};
+
+http_response call_on(gateway_backend& backend, const std::string& method,
+                      const std::string& path) {
+  http_request req;
+  req.method = method;
+  req.path = path;
+  http_response out;
+  int answers = 0;
+  route(req, backend, router_limits{}, [&](http_response res) {
+    ++answers;
+    out = std::move(res);
+  });
+  REQUIRE(answers == 1);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE(
+    "GET /metrics answers the backend's scrape as Prometheus text, 404 without one") {
+  scraping_backend with;
+  auto res = call_on(with, "GET", "/metrics");
+  CHECK(res.status == 200);
+  CHECK(res.content_type == "text/plain; version=0.0.4; charset=utf-8");
+  CHECK(res.body == "onevalue_x 1\n");
+  CHECK(call_on(with, "PUT", "/metrics").status == 405);
+  fake_backend without;
+  CHECK(check_json_error(call_on(without, "GET", "/metrics"), 404).find("no metrics")
+        != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(fixture, "GET /ui serves the embedded page and its files, 404 others") {
+  auto page = call("GET", "/ui");
+  CHECK(page.status == 200);
+  CHECK(page.content_type == "text/html; charset=utf-8");
+  CHECK(page.body.find("/ui/app.js") != std::string::npos);
+  CHECK(call("GET", "/ui/").body == page.body);
+  auto js = call("GET", "/ui/app.js");
+  CHECK(js.status == 200);
+  CHECK(js.content_type == "text/javascript; charset=utf-8");
+  CHECK(js.body.find("/v1/value?index=") != std::string::npos);
+  CHECK(call("GET", "/ui/style.css").content_type == "text/css; charset=utf-8");
+  check_json_error(call("GET", "/ui/../README.md"), 404);
+  check_json_error(call("GET", "/ui/nothing.js"), 404);
+  CHECK(call("POST", "/ui").status == 405);
+}
+
+TEST_CASE("routes are classified by template, never by the raw path") {
+  CHECK(classify_route("/get") == http_route::get);
+  CHECK(classify_route("/set/12345") == http_route::set);
+  CHECK(classify_route("/v1/value?index=3&wait=1s") == http_route::value);
+  CHECK(classify_route("/v1/value/add") == http_route::value_add);
+  CHECK(classify_route("/v1/members") == http_route::members);
+  CHECK(classify_route("/v1/members/n7/leave") == http_route::member_leave);
+  CHECK(classify_route("/health?live") == http_route::health);
+  CHECK(classify_route("/v1/keyring") == http_route::keyring);
+  CHECK(classify_route("/metrics") == http_route::metrics);
+  CHECK(classify_route("/ui") == http_route::ui);
+  CHECK(classify_route("/ui/app.js") == http_route::ui_asset);
+  CHECK(classify_route("/etc/passwd") == http_route::unknown);
+  CHECK(std::string{route_label(classify_route("/set/77"))} == "/set/{n}");
+}
+
+TEST_CASE_FIXTURE(fixture, "GET /v1/members says since when and how long each member is "
+                           "in its state") {
+  auto since = std::chrono::system_clock::now() - std::chrono::seconds{30};
+  backend.change_view([&](node_view& v) { v.state_since["n2"] = since; });
+  auto members = json::parse(call("GET", "/v1/members").body);
+  REQUIRE(members.size() == 2);
+  CHECK(members[0]["name"] == "n1");
+  CHECK_FALSE(members[0].contains("state_since_ms")); // not known in this view
+  CHECK(members[1]["state_since_ms"].get<int64_t>()
+        == std::chrono::duration_cast<std::chrono::milliseconds>(since.time_since_epoch())
+               .count());
+  auto age = members[1]["state_age_ms"].get<int64_t>();
+  CHECK(age >= 30000);
+  CHECK(age < 40000);
+}
+
+TEST_CASE("with tokens required the page's files load without one, its data needs one") {
+  fake_backend backend;
+  router_limits limits;
+  limits.access = std::make_shared<const access_control>(
+      access_settings{{"read-token-0123456789"}, {}, true});
+  auto call_with = [&](const std::string& path, const std::string& token) {
+    http_request req;
+    req.method = "GET";
+    req.path = path;
+    if (!token.empty())
+      req.headers["authorization"] = "Bearer " + token;
+    http_response out;
+    route(req, backend, limits, [&](http_response res) { out = std::move(res); });
+    return out;
+  };
+  CHECK(call_with("/ui", "").status == 200);
+  CHECK(call_with("/ui/app.js", "").status == 200);
+  CHECK(call_with("/v1/value", "").status == 401);
+  CHECK(call_with("/metrics", "").status == 401);
+  CHECK(call_with("/v1/value", "read-token-0123456789").status == 200);
 }

@@ -250,3 +250,24 @@ TEST_CASE(
   CHECK_FALSE(store.publish_value({7, {0, ""}}));
   CHECK(store.load()->value.value == 42);
 }
+
+TEST_CASE("a member's state_since moves only when its state changes") {
+  snapshot_store store{"n1"};
+  using clock = std::chrono::system_clock;
+  auto t0 = clock::time_point{} + std::chrono::hours{1000};
+  auto t1 = t0 + std::chrono::seconds{5};
+  auto t2 = t1 + std::chrono::seconds{5};
+  member_info n1{"n1", "127.0.0.1", 7946, 8080, member_state::alive, 0};
+  member_info n2{"n2", "127.0.0.2", 7946, 8080, member_state::alive, 0};
+  store.publish_members({n1, n2}, t0);
+  n2.incarnation = 1; // a refutation: same state
+  store.publish_members({n1, n2}, t1);
+  CHECK(store.load()->state_since.at("n2") == t0);
+  n2.state = member_state::failed;
+  store.publish_members({n1, n2}, t2);
+  auto view = store.load();
+  CHECK(view->state_since.at("n1") == t0);
+  CHECK(view->state_since.at("n2") == t2);
+  store.publish_members({n1}, t2);
+  CHECK(store.load()->state_since.count("n2") == 0);
+}

@@ -245,3 +245,19 @@ TEST_CASE("refusals are counted by reason") {
   for (std::size_t i = 0; i < wire_error_count; ++i)
     CHECK(std::string{to_string(static_cast<wire_error>(i))} != "unknown");
 }
+
+TEST_CASE("a value's wall-clock stamp travels in packets and push-pull states") {
+  packet p;
+  p.sender = node("n1");
+  p.values.push_back({7, {3, "n1"}, 1764666000123456});
+  auto decoded_packet = decode_packet(encode(p));
+  REQUIRE(decoded_packet.ok());
+  REQUIRE(decoded_packet.value.values.size() == 1);
+  CHECK(decoded_packet.value.values[0].written_at_us == 1764666000123456);
+  CHECK(encoded_size(p.values[0]) == 25 + 2);
+  cluster_state s{
+      "n1", {node("n1")}, {7, {3, "n1"}, std::numeric_limits<uint64_t>::max()}};
+  auto decoded_state = decode_cluster_state(encode(s));
+  REQUIRE(decoded_state.ok());
+  CHECK(decoded_state.value.value.written_at_us == std::numeric_limits<uint64_t>::max());
+}
