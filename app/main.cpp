@@ -1,5 +1,6 @@
-// The onevalue node: loads the configuration, wires the four actors together and
-// waits for SIGTERM/SIGINT to leave the cluster gracefully. No protocol logic here.
+// The onevalue node: loads the configuration, spawns and wires the actors (README,
+// Architecture) and waits for SIGTERM/SIGINT to leave the cluster gracefully. No
+// protocol logic here. Also the entry point of the client commands (app/cli/).
 
 #include "actors/core/cluster_mode.hpp"
 #include "actors/core/keyring_startup.hpp"
@@ -11,6 +12,8 @@
 #include "app/cli/cli_commands.hpp"
 #include "app/config/node_loader.hpp"
 #include "app/consensus_wiring.hpp"
+#include "app/node_signals.hpp"
+#include "app/status_logger.hpp"
 #include "http/api/access_control.hpp"
 #include "http/api/health.hpp"
 #include "http/api/metered_handler.hpp"
@@ -36,132 +39,6 @@
 using namespace onevalue;
 
 namespace {
-
-/// Raised by the node itself (never by an operator) when it must stop with an error:
-/// its name belongs to another live node (see `name_conflict_exit`).
-constexpr int fatal_signal = SIGUSR2;
-
-/// The signals that stop the node. Blocked in every thread (they inherit the mask from
-/// main) and collected synchronously with sigtimedwait.
-sigset_t termination_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, fatal_signal);
-  return set;
-}
-
-/// The reason the node stops with an error, set from an actor's thread and read by
-/// main once `fatal_signal` arrived. Empty while the node runs normally.
-class name_conflict_exit {
-public:
-  /// Records `message` (the first one wins) and wakes main with `fatal_signal`.
-  void raise(const std::string& message) {
-    {
-      std::lock_guard<std::mutex> guard{mutex_};
-      if (!message_.empty())
-        return;
-      message_ = message;
-    }
-    kill(getpid(), fatal_signal);
-  }
-
-  std::string message() const {
-    std::lock_guard<std::mutex> guard{mutex_};
-    return message_;
-  }
-
-private:
-  mutable std::mutex mutex_;
-  std::string message_;
-};
-
-/// Waits up to `timeout` (forever if zero) for a termination signal; returns it, or 0.
-int wait_for_signal(const sigset_t& set, millis timeout) {
-  if (timeout.count() <= 0) {
-    int sig = 0;
-    return sigwait(&set, &sig) == 0 ? sig : 0;
-  }
-  timespec ts{static_cast<time_t>(timeout.count() / 1000),
-              static_cast<long>((timeout.count() % 1000) * 1000000)};
-  auto sig = sigtimedwait(&set, nullptr, &ts);
-  return sig > 0 ? sig : 0;
-}
-
-/// The status line: health, members by state, the value. Empty before the first view.
-std::string status_line(const snapshot_store& snapshots) {
-  auto view = snapshots.load();
-  if (!view)
-    return {};
-  auto report = assess_health(*view);
-  const auto& c = report.members;
-  return fmt::format("status: {}; {} members ({} alive, {} suspect, {} failed, {} left); "
-                     "value {} (counter {}, from {})",
-                     to_string(report.status), view->members.size(), c.alive, c.suspect,
-                     c.failed, c.left, view->value.value, view->value.ver.counter,
-                     view->value.ver.node.empty() ? "initial" : view->value.ver.node);
-}
-
-/// Logs the protocol and traffic counters (one line, `key=value` pairs, for the
-/// benchmark and for operators). Skipped if an actor does not answer within 1 s.
-void log_traffic(caf::actor_system& sys, const membership_actor& membership,
-                 const gossip_actor& gossip, spdlog::level::level_enum level) {
-  caf::scoped_actor self{sys};
-  membership_metrics m;
-  gossip_counters g;
-  bool ok = true;
-  self->request(membership, std::chrono::seconds(1), get_atom::value, metrics_atom::value)
-      .receive([&](membership_metrics& x) { m = x; }, [&](caf::error&) { ok = false; });
-  self->request(gossip, std::chrono::seconds(1), get_atom::value, metrics_atom::value)
-      .receive([&](gossip_counters& x) { g = x; }, [&](caf::error&) { ok = false; });
-  if (!ok)
-    return;
-  auto& s = g.packets_sent_by_kind;
-  spdlog::log(
-      level,
-      "traffic: packets_sent={} bytes_sent={} packets_received={} bytes_received={} "
-      "sent_ping={} sent_ack={} sent_ping_req={} sent_nack={} sent_gossip={} "
-      "updates_sent={} values_sent={} push_pulls={} probes={} probes_failed={} "
-      "suspicions={} refuted={} health={} dropped={} replayed={} malformed={}",
-      g.packets_sent, g.bytes_sent, g.packets_received, g.bytes_received, s.ping, s.ack,
-      s.ping_req, s.nack, s.gossip_only, g.member_updates_sent, g.values_sent,
-      g.push_pulls_started, m.counters.probes_sent, m.counters.probes_failed,
-      m.counters.suspicions_raised, m.counters.suspicions_refuted, m.health_score,
-      g.datagrams_dropped, g.datagrams_replayed, g.datagrams_malformed);
-}
-
-/// Keeps the default log quiet on an idle node: the status line is logged when it
-/// changed since the last one, and repeated once a minute otherwise; the traffic line
-/// goes with it at info, and at every status interval at debug level (the benchmarks
-/// read it at `--onevalue.log-level=debug --onevalue.status-interval=1s`).
-class status_logger {
-public:
-  using clock = std::chrono::steady_clock;
-
-  /// An unchanged status line is repeated after this long.
-  static constexpr std::chrono::minutes repeat_after{1};
-
-  /// Called every status interval.
-  void tick(caf::actor_system& sys, const snapshot_store& snapshots,
-            const membership_actor& membership, const gossip_actor& gossip) {
-    auto line = status_line(snapshots);
-    auto now = clock::now();
-    bool due = line != last_line_ || now - last_logged_ >= repeat_after;
-    if (due && !line.empty()) {
-      OV_LOG_INFO("{}", line);
-      last_line_ = std::move(line);
-      last_logged_ = now;
-    }
-    auto level = due ? spdlog::level::info : spdlog::level::debug;
-    if (spdlog::should_log(level))
-      log_traffic(sys, membership, gossip, level);
-  }
-
-private:
-  std::string last_line_;
-  clock::time_point last_logged_;
-};
 
 std::string describe_seeds(const std::vector<peer_address>& seeds) {
   std::string out;

@@ -303,6 +303,13 @@ private:
   void apply_reported_dead(member_entry& e, const member_info& m,
                            const std::string& reporter, time_point now,
                            swim_actions& out);
+  /// The entry that suspect or dead news `m` is about: the member held under its name
+  /// at the same address, if `m`'s incarnation is not older than the held one and is
+  /// plausible (an implausible one is counted); null otherwise.
+  member_entry* held_entry_for(const member_info& m);
+  /// The entry of `m`'s name if it is held at `m`'s address (the member, not a claim
+  /// to its name from elsewhere); null otherwise.
+  member_entry* held_at_its_address(const member_info& m);
   void refute(uint64_t seen_incarnation, const std::string& reason, swim_actions& out);
   /// A live node at `theirs` claims this node's name (`via` told us): stops this node if
   /// it is not established, else logs an error (rate-limited) and keeps going.

@@ -132,12 +132,8 @@ void membership_core::apply_suspect(const member_info& m, const std::string& rep
       refute(m.incarnation, reporter + " suspects this node", out);
     return;
   }
-  auto* known = table_.get(m.name);
-  // News about the name at another address is about another node (or an older life),
-  // not about the member held here.
-  if (!known || endpoint_of(m) != endpoint_of(known->info)
-      || m.incarnation < known->info.incarnation
-      || !plausible(m.incarnation, known->info.incarnation))
+  auto* known = held_entry_for(m);
+  if (!known)
     return;
   auto& e = *known;
   if (e.info.state == member_state::failed || e.info.state == member_state::left)
@@ -183,10 +179,8 @@ void membership_core::apply_dead(const member_info& m, const std::string& report
       refute(m.incarnation, reporter + " reports this node " + to_string(m.state), out);
     return;
   }
-  auto* known = table_.get(m.name);
-  if (!known || endpoint_of(m) != endpoint_of(known->info)
-      || m.incarnation < known->info.incarnation
-      || !plausible(m.incarnation, known->info.incarnation))
+  auto* known = held_entry_for(m);
+  if (!known)
     return;
   auto& e = *known;
   if (e.info.state == member_state::left)
@@ -229,6 +223,17 @@ void membership_core::apply_reported_dead(member_entry& e, const member_info& m,
   auto suspected = m;
   suspected.state = member_state::suspect;
   apply_suspect(suspected, reporter, now, out);
+}
+
+membership_core::member_entry* membership_core::held_entry_for(const member_info& m) {
+  auto* known = table_.get(m.name);
+  // News about the name at another address is about another node (or an older life),
+  // not about the member held here.
+  if (!known || endpoint_of(m) != endpoint_of(known->info)
+      || m.incarnation < known->info.incarnation
+      || !plausible(m.incarnation, known->info.incarnation))
+    return nullptr;
+  return known;
 }
 
 void membership_core::refute(uint64_t seen_incarnation, const std::string& reason,

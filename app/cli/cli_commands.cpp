@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -57,26 +56,42 @@ bool parse_body(const http_reply& r, nlohmann::json& out, std::ostream& err) {
   return true;
 }
 
+/// For an answer that must be 200 with a JSON body: prints what `render` makes of the
+/// body and returns 0; otherwise reports the refusal (1), no answer (2) or a body that
+/// is not the JSON a node sends (2).
+template <class Render>
+int print_json_answer(const http_reply& r, std::ostream& out, std::ostream& err,
+                      Render render) {
+  if (!r.answered || r.status != 200)
+    return report_failure(r, err);
+  nlohmann::json body;
+  if (!parse_body(r, body, err))
+    return exit_usage;
+  try {
+    render(body, out);
+  } catch (const nlohmann::json::exception& e) {
+    err << "onevalue: unexpected answer from the node: " << e.what() << "\n";
+    return exit_usage;
+  }
+  return exit_ok;
+}
+
+/// Prints the value of a versioned-value body, or all of it with `detailed`.
+auto value_printer(bool detailed) {
+  return [detailed](const nlohmann::json& body, std::ostream& out) {
+    if (detailed)
+      out << format_value_detailed(body);
+    else
+      out << body.at("value").get<int64_t>() << "\n";
+  };
+}
+
 int cmd_get(const invocation& inv, api_client& client, std::ostream& out,
             std::ostream& err) {
   auto timeout = inv.connection.timeout;
   if (inv.has("consistent")) {
     auto r = client.send("GET", "/v1/value?consistent", "", {}, timeout);
-    if (!r.answered || r.status != 200)
-      return report_failure(r, err);
-    nlohmann::json body;
-    if (!parse_body(r, body, err))
-      return exit_usage;
-    try {
-      if (inv.has("detailed"))
-        out << format_value_detailed(body);
-      else
-        out << body.at("value").get<int64_t>() << "\n";
-    } catch (const nlohmann::json::exception& e) {
-      err << "onevalue: unexpected answer from the node: " << e.what() << "\n";
-      return exit_usage;
-    }
-    return exit_ok;
+    return print_json_answer(r, out, err, value_printer(inv.has("detailed")));
   }
   if (!inv.has("detailed")) {
     auto r = client.send("GET", "/get", "", {}, timeout);
@@ -88,18 +103,7 @@ int cmd_get(const invocation& inv, api_client& client, std::ostream& out,
     return exit_ok;
   }
   auto r = client.send("GET", "/v1/value", "", {}, timeout);
-  if (!r.answered || r.status != 200)
-    return report_failure(r, err);
-  nlohmann::json body;
-  if (!parse_body(r, body, err))
-    return exit_usage;
-  try {
-    out << format_value_detailed(body);
-  } catch (const nlohmann::json::exception& e) {
-    err << "onevalue: unexpected answer from the node: " << e.what() << "\n";
-    return exit_usage;
-  }
-  return exit_ok;
+  return print_json_answer(r, out, err, value_printer(true));
 }
 
 int cmd_set(const invocation& inv, api_client& client, std::ostream& out,
@@ -144,27 +148,15 @@ int cmd_set(const invocation& inv, api_client& client, std::ostream& out,
 int cmd_add(const invocation& inv, api_client& client, std::ostream& out,
             std::ostream& err) {
   const auto& text = inv.positional.at(0);
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc{} || end != text.data() + text.size()) {
+  auto n = parse_integer<int64_t>(text);
+  if (!n) {
     err << "onevalue: add: \"" << text << "\" is not a signed 64-bit integer\n";
     return exit_usage;
   }
-  nlohmann::json body{{"delta", n}};
+  nlohmann::json body{{"delta", *n}};
   auto r = client.send("POST", "/v1/value/add", body.dump(),
                        {{"Content-Type", "application/json"}}, inv.connection.timeout);
-  if (!r.answered || r.status != 200)
-    return report_failure(r, err);
-  nlohmann::json added;
-  if (!parse_body(r, added, err))
-    return exit_usage;
-  try {
-    out << added.at("value").get<int64_t>() << "\n";
-  } catch (const nlohmann::json::exception& e) {
-    err << "onevalue: unexpected answer from the node: " << e.what() << "\n";
-    return exit_usage;
-  }
-  return exit_ok;
+  return print_json_answer(r, out, err, value_printer(false));
 }
 
 int cmd_members(const invocation& inv, api_client& client, std::ostream& out,

@@ -1,13 +1,14 @@
 #include "http/api/router.hpp"
 
-#include "http/api/delta_body.hpp"
+#include "http/api/api_responses.hpp"
+#include "http/api/consensus_routes.hpp"
 #include "http/api/health.hpp"
 #include "http/api/json_codec.hpp"
-#include "http/api/metrics_text.hpp"
+#include "http/api/page_routes.hpp"
 #include "http/api/query_parsing.hpp"
 #include "http/api/request_parsing.hpp"
+#include "http/api/route_table.hpp"
 #include "http/server/url_decoding.hpp"
-#include "http/ui/ui_assets.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -17,174 +18,14 @@ namespace onevalue {
 
 namespace {
 
-constexpr const char* text_type = "text/plain; charset=utf-8";
-constexpr const char* json_type = "application/json";
-
-/// The methods a known path accepts.
-enum method_set : unsigned {
-  get_only = 1,
-  get_put = 2,
-  get_post_put = 3,
-  post_only = 4,
-  get_post = 5,
-};
-
-std::string allow_header(method_set methods) {
-  switch (methods) {
-  case get_only:
-    return "GET, HEAD, OPTIONS";
-  case get_put:
-    return "GET, HEAD, PUT, OPTIONS";
-  case get_post_put:
-    // No HEAD: on /set/{n} GET writes (the blog's API), and HEAD must stay safe.
-    return "GET, POST, PUT, OPTIONS";
-  case post_only:
-    return "POST, OPTIONS";
-  case get_post:
-    return "GET, HEAD, POST, OPTIONS";
-  }
-  return "";
-}
-
-bool allows(method_set methods, const std::string& method) {
-  if (method == "OPTIONS")
-    return true;
-  if (method == "GET")
-    return methods != post_only;
-  if (method == "HEAD")
-    return methods == get_only || methods == get_put || methods == get_post;
-  if (method == "PUT")
-    return methods == get_put || methods == get_post_put;
-  if (method == "POST")
-    return methods == get_post_put || methods == post_only || methods == get_post;
-  return false;
-}
-
-/// The known paths.
-enum class route_kind {
-  get,
-  set,
-  value,
-  members,
-  health,
-  /// `/v1/members/{name}/leave`.
-  member_leave,
-  /// `/v1/keyring`.
-  keyring,
-  /// `/v1/value/add` (linearizable mode).
-  value_add,
-  metrics,
-  /// `/ui` and `/ui/{file}`: the cluster page.
-  ui,
-};
-
-constexpr std::string_view members_prefix = "/v1/members/";
-constexpr std::string_view leave_suffix = "/leave";
-constexpr std::string_view ui_prefix = "/ui/";
-
-http_response error(int status, const std::string& message) {
-  return {status, json_type, error_body(message), {}};
-}
-
-/// A plain-text reply ends with a newline (the blog's did not), so the shell prompt
-/// does not stick to the value curl prints.
-http_response text(const std::string& body) {
-  return {200, text_type, body + "\n", {}};
-}
-
-http_response json(const nlohmann::json& body) {
-  return {200, json_type, json_body(body), {}};
-}
-
-http_response not_ready() {
-  auto res = error(503, "node is starting; no value published yet");
-  res.headers.emplace_back("Retry-After", "1");
-  return res;
-}
-
-/// Adds `ETag` and `X-Onevalue-Index` for `v` to `res`.
-void add_version_headers(http_response& res, const versioned_value& v) {
-  res.headers.emplace_back("ETag", format_etag(v.ver));
-  res.headers.emplace_back("X-Onevalue-Index", std::to_string(v.ver.counter));
-}
-
-/// Turns a failed write into its response; `ok` outcomes are handled by callers.
-http_response write_failure(const write_outcome& out) {
-  switch (out.outcome) {
-  case write_outcome::kind::not_synchronized: {
-    auto res = error(503, "node has not synchronized with the cluster yet; write not "
-                          "applied, retry later");
-    res.headers.emplace_back("Retry-After", "1");
-    return res;
-  }
-  case write_outcome::kind::precondition_failed: {
-    auto res = json(nlohmann::json(out.value));
-    res.status = 412;
-    add_version_headers(res, out.value);
-    return res;
-  }
-  case write_outcome::kind::timeout: {
-    auto res = error(503, "write timed out: " + out.message);
-    res.headers.emplace_back("Retry-After", "1");
-    return res;
-  }
-  case write_outcome::kind::persistence_failed:
-    return error(500, "write not durable, not applied: " + out.message);
-  case write_outcome::kind::overflow: {
-    auto body = nlohmann::json(out.value);
-    body["error"] = "the sum does not fit in int64; nothing was written";
-    http_response res{409, json_type, json_body(body), {}};
-    add_version_headers(res, out.value);
-    return res;
-  }
-  case write_outcome::kind::unavailable: {
-    auto res = error(503, "no quorum: a majority of the voters did not answer; the "
-                          "operation did not take effect, retry later ("
-                              + out.message + ")");
-    res.headers.emplace_back("Retry-After", "1");
-    return res;
-  }
-  case write_outcome::kind::unknown: {
-    nlohmann::json body;
-    body["error"] = "timed out after the proposal left this node: the operation may "
-                    "still take effect (read the value to find out) ("
-                    + out.message + ")";
-    body["outcome"] = "unknown";
-    return {504, json_type, json_body(body), {}};
-  }
-  case write_outcome::kind::failed:
-  case write_outcome::kind::ok:
-    break;
-  }
-  return error(500, "write failed: " + out.message);
-}
-
-/// Which known path `path` is, and the methods it accepts; nothing for unknown paths.
-std::optional<std::pair<route_kind, method_set>> match_path(std::string_view path) {
-  if (path == "/get")
-    return std::pair{route_kind::get, get_only};
-  if (path == "/v1/members")
-    return std::pair{route_kind::members, get_only};
-  if (path == "/health")
-    return std::pair{route_kind::health, get_only};
-  if (path == "/v1/keyring")
-    return std::pair{route_kind::keyring, get_post};
-  if (path == "/v1/value")
-    return std::pair{route_kind::value, get_put};
-  if (path == "/v1/value/add")
-    return std::pair{route_kind::value_add, post_only};
-  if (path == "/metrics")
-    return std::pair{route_kind::metrics, get_only};
-  if (path == "/ui" || path.substr(0, ui_prefix.size()) == ui_prefix)
-    return std::pair{route_kind::ui, get_only};
-  if (path.substr(0, 5) == "/set/")
-    return std::pair{route_kind::set, get_post_put};
-  if (path.size() >= members_prefix.size() + leave_suffix.size()
-      && path.substr(0, members_prefix.size()) == members_prefix
-      && path.substr(path.size() - leave_suffix.size()) == leave_suffix)
-    return std::pair{route_kind::member_leave, post_only};
-  return std::nullopt;
-}
+using reply::add_version_headers;
+using reply::error;
+using reply::flag;
+using reply::json;
+using reply::not_ready;
+using reply::text;
+using reply::value_response;
+using reply::write_failure;
 
 /// Writes `n`, conditionally if the request has `If-Match`, and hands the written value
 /// to `written`. Answers failures itself: 400 for a malformed `If-Match` (then nothing
@@ -314,24 +155,6 @@ http_response handle_health(const std::map<std::string, std::string>& params,
   return res;
 }
 
-const char* flag(bool b) {
-  return b ? "true" : "false";
-}
-
-http_response value_response(const node_view& view) {
-  auto body = nlohmann::json(view.value);
-  body["synchronized"] = view.synchronized;
-  auto res = json(body);
-  add_version_headers(res, view.value);
-  res.headers.emplace_back("X-Onevalue-Synchronized", flag(view.synchronized));
-  res.headers.emplace_back(
-      "X-Onevalue-Applied-At",
-      std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
-                         view.applied_at.time_since_epoch())
-                         .count()));
-  return res;
-}
-
 /// The member table with, for each member, since when it has been in its state by this
 /// node's wall clock (`state_since_ms`, Unix milliseconds) and how long that is
 /// (`state_age_ms`, which a client can use without comparing clocks).
@@ -394,73 +217,6 @@ void handle_blocking_read(const blocking_query& query, gateway_backend& backend,
     else
       respond(value_response(*result.view));
   });
-}
-
-http_response needs_linearizable(const std::string& what) {
-  return error(409, what
-                        + " needs the linearizable mode (consistency = "
-                          "\"linearizable\" with voters on every node); this cluster "
-                          "runs in eventual mode");
-}
-
-/// The response to a successful consensus operation (add, consistent read).
-http_response committed_response(const versioned_value& v, const char* read_kind) {
-  auto res = json(nlohmann::json(v));
-  add_version_headers(res, v);
-  if (read_kind != nullptr)
-    res.headers.emplace_back("X-Onevalue-Read", read_kind);
-  return res;
-}
-
-/// `POST /v1/value/add` with `{"delta": n}` (linearizable mode).
-void handle_add(const http_request& req, gateway_backend& backend,
-                const responder& respond) {
-  auto parsed = parse_delta_body(req.body);
-  if (!parsed.ok) {
-    respond(error(400, parsed.error));
-    return;
-  }
-  backend.add(parsed.value, [respond](const write_outcome& out) {
-    if (out.outcome != write_outcome::kind::ok)
-      respond(write_failure(out));
-    else
-      respond(committed_response(out.value, nullptr));
-  });
-}
-
-/// `GET /v1/value?consistent` (linearizable mode).
-void handle_consistent_read(gateway_backend& backend, const responder& respond) {
-  backend.read_consistent([respond](const write_outcome& out) {
-    if (out.outcome != write_outcome::kind::ok)
-      respond(write_failure(out));
-    else
-      respond(committed_response(out.value, "consistent"));
-  });
-}
-
-/// `GET /metrics`: the backend's scrape as Prometheus text, 404 if it has none.
-void handle_metrics(gateway_backend& backend, const responder& respond) {
-  backend.scrape([respond](std::optional<std::string> text) {
-    if (!text)
-      respond(error(404, "this node keeps no metrics"));
-    else
-      respond(http_response{200, metrics_content_type, std::move(*text), {}});
-  });
-}
-
-/// `GET /ui` (the page) and `GET /ui/{file}` (its script and style), from the files
-/// embedded at build time; 404 for any other file.
-http_response handle_ui(std::string_view path) {
-  auto name = path == "/ui" || path == ui_prefix ? std::string_view{"index.html"}
-                                                 : path.substr(ui_prefix.size());
-  auto asset = find_ui_asset(name);
-  if (!asset)
-    return error(404, "no such file of the cluster page: " + std::string{name});
-  http_response res{200, asset->content_type, std::string{asset->body}, {}};
-  // The page is built into the binary: it changes only with the node's version.
-  res.headers.emplace_back("Cache-Control", "no-cache");
-  res.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  return res;
 }
 
 /// Everything `route` does but calling `respond` for the requests answered at once.
@@ -557,57 +313,12 @@ std::optional<http_response> route_now(const http_request& request,
 
 } // namespace
 
-namespace {
-
-/// True for a GET or HEAD of the cluster page's own files: they hold no data, and a
-/// browser must load the page before it can send a token (the page then sends one with
-/// every API request it makes).
-bool is_public_page_file(const http_request& request) {
-  if (request.method != "GET" && request.method != "HEAD")
-    return false;
-  auto kind = classify_route(request.path);
-  return kind == http_route::ui || kind == http_route::ui_asset;
-}
-
-} // namespace
-
 void route(const http_request& request, gateway_backend& backend,
            const router_limits& limits, responder respond) {
   if (!is_public_page_file(request) && !admit(limits.access.get(), request, respond))
     return;
   if (auto res = route_now(request, backend, limits, respond))
     respond(std::move(*res));
-}
-
-http_route classify_route(std::string_view path) {
-  if (auto query = path.find('?'); query != std::string_view::npos)
-    path = path.substr(0, query);
-  auto match = match_path(path);
-  if (!match)
-    return http_route::unknown;
-  switch (match->first) {
-  case route_kind::get:
-    return http_route::get;
-  case route_kind::set:
-    return http_route::set;
-  case route_kind::value:
-    return http_route::value;
-  case route_kind::value_add:
-    return http_route::value_add;
-  case route_kind::members:
-    return http_route::members;
-  case route_kind::health:
-    return http_route::health;
-  case route_kind::member_leave:
-    return http_route::member_leave;
-  case route_kind::keyring:
-    return http_route::keyring;
-  case route_kind::metrics:
-    return http_route::metrics;
-  case route_kind::ui:
-    return path == "/ui" ? http_route::ui : http_route::ui_asset;
-  }
-  return http_route::unknown;
 }
 
 request_handler api_handler(gateway_backend& backend, router_limits limits) {

@@ -12,11 +12,7 @@ namespace {
 using status = chunked_result::status;
 
 chunked_result refuse(int code, std::string message) {
-  chunked_result out;
-  out.outcome = status::bad;
-  out.error_status = code;
-  out.error_message = std::move(message);
-  return out;
+  return refusal<chunked_result>(code, std::move(message));
 }
 
 void skip_blanks(std::string_view& text) {

@@ -16,11 +16,7 @@ namespace {
 using status = http_parse_result::status;
 
 http_parse_result bad(int code, std::string message) {
-  http_parse_result out;
-  out.outcome = status::bad;
-  out.error_status = code;
-  out.error_message = std::move(message);
-  return out;
+  return refusal<http_parse_result>(code, std::move(message));
 }
 
 std::string limit_text(std::size_t bytes) {

@@ -3,9 +3,22 @@
 // The character classes and line splitting of HTTP/1.1's grammar (RFC 9110, 9112) that
 // the request parser and the chunked-body decoder share. Pure, byte-oriented.
 
+#include <string>
 #include <string_view>
+#include <utility>
 
 namespace onevalue {
+
+/// A parse result of type `Result` (http_parse_result, chunked_result) that refuses its
+/// input: outcome `bad`, to be answered with `code` and `message`.
+template <class Result>
+Result refusal(int code, std::string message) {
+  Result out;
+  out.outcome = Result::status::bad;
+  out.error_status = code;
+  out.error_message = std::move(message);
+  return out;
+}
 
 /// A tchar: the characters of method names, header names and chunk extensions.
 bool is_token_char(char c);
