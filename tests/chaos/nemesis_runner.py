@@ -1,15 +1,24 @@
 """Carries out the nemesis's plan on the running soak cluster.
 
 Each fault runs in its own thread (inject, wait its duration, heal), so faults
-overlap as planned. A watcher thread polls every node the nemesis did not kill and
-reports any that exited on its own as a crash (then restarts it, so the soak goes on).
-`heal_all` ends every fault at once and returns the moment the cluster was whole again.
+overlap as planned. The plan keeps kill, pause and disk-full of one node apart, but a
+loaded machine delays threads, so each node also has two locks that hold them apart at
+run time: `process` (kill until the restarted node serves, pause until SIGCONT, and the
+watcher's restarts) and `disk` (disk-full until freed; a kill takes it too, so a node is
+never restarted on a full disk here). A fault that had to wait for its lock starts late
+and still lasts its planned time.
+
+A watcher thread polls every node whose process lock is free and reports any that
+exited on its own as a crash (then restarts it, at most 3 times per node, so the soak
+goes on). `heal_all` ends every fault and returns the moment the last one was undone.
 """
 
 import collections
 import signal
 import threading
 import time
+
+MAX_WATCHER_RESTARTS = 3
 
 
 class Nemesis:
@@ -22,71 +31,100 @@ class Nemesis:
         self.report = report
         self.stop_event = threading.Event()
         self.lock = threading.Lock()
-        self.down = set()      # indices of nodes the nemesis killed, not yet restarted
-        self.paused = set()
+        self.process_locks = [threading.Lock() for _ in nodes]
+        self.disk_locks = [threading.Lock() for _ in nodes]
         self.counts = collections.Counter()
+        self.late = 0  # faults that started more than 2 s after their planned time
         self.kills = collections.defaultdict(list)  # node name -> monotonic kill times
+        self.restarts = collections.Counter()       # watcher restarts per node
         self.threads = []
-        self.t0 = None
+        self.watcher = None
+        self.t0 = time.monotonic()
 
     def log(self, text):
         print(f"  [{time.monotonic() - self.t0:7.1f}s] {text}", flush=True)
 
+    def spawn(self, target, *args):
+        t = threading.Thread(target=target, args=args, daemon=True)
+        t.start()
+        return t
+
     def run(self, duration):
-        """Runs the plan for `duration` s (blocking), watching for crashes."""
+        """Runs the plan for `duration` s (blocking), watching for crashes. Faults
+        that last to the end stay in place until `heal_all`."""
         self.t0 = time.monotonic()
-        watcher = threading.Thread(target=self.watch)
-        watcher.start()
+        self.watcher = self.spawn(self.watch)
         for f in self.faults:
             if self.stop_event.wait(max(0.0, self.t0 + f.start - time.monotonic())):
                 break
-            t = threading.Thread(target=self.carry_out, args=(f,))
-            t.start()
-            self.threads.append(t)
+            self.threads.append(self.spawn(self.carry_out, f))
         self.stop_event.wait(max(0.0, self.t0 + duration - time.monotonic()))
-        self.stop_event.set()
-        watcher.join()
+
+    def locks_for(self, f):
+        i = f.nodes[0]
+        if f.kind == "kill":
+            return [self.process_locks[i], self.disk_locks[i]]
+        if f.kind == "pause":
+            return [self.process_locks[i]]
+        if f.kind == "disk-full":
+            return [self.disk_locks[i]]
+        return []
 
     def carry_out(self, f):
         names = [n.name for n in self.nodes]
+        locks = self.locks_for(f)
+        for lock in locks:
+            lock.acquire()
         rules, undo = [], None
         try:
+            if self.stop_event.is_set():
+                return  # waited for a lock until the nemesis ended: nothing to do
+            started = time.monotonic() - self.t0
+            if started > f.start + 2.0:
+                with self.lock:
+                    self.late += 1
             if f.kind == "kill":
                 undo = self.kill(f.nodes[0])
             elif f.kind == "pause":
                 undo = self.pause(f.nodes[0])
             elif f.kind == "disk-full":
                 disk = self.nodes[f.nodes[0]].disk
+                undo = disk.free
                 filled = disk.fill()
                 self.log(f"disk-full {names[f.nodes[0]]}: {filled} bytes written")
-                undo = disk.free
             else:
-                if f.kind == "isolate":
-                    others = [i for i in range(len(self.nodes)) if i != f.nodes[0]]
-                    rules = self.net.cut_between(f.nodes, others)
-                elif f.kind == "split":
-                    rules = self.net.cut_between(f.nodes, f.others)
-                elif f.kind == "one-way":
-                    rules = self.net.one_way(f.nodes[0], f.others[0])
-                else:
-                    rules = self.net.loss(f.nodes, f.probability, f.kind == "loss-one")
+                rules = self.network_rules(f)
                 self.net.add(rules)
             with self.lock:
                 self.counts[f.kind] += 1
             self.log("start " + f.describe(names).split("  ", 1)[1])
-            self.stop_event.wait(f.duration)
-        except Exception as err:  # noqa: BLE001
+            self.stop_event.wait(None if f.until_heal else f.duration)
+        except Exception as err:  # noqa: BLE001 - reported, and the soak goes on
             self.report.violation(f"fault {f.describe(names)} could not be carried out: {err!r}")
         finally:
-            self.net.remove(rules)
-            if undo:
-                undo()
-            self.log(f"end   {f.kind} {','.join(names[i] for i in f.nodes)}")
+            try:
+                self.net.remove(rules)
+                if undo:
+                    undo()
+            finally:
+                for lock in reversed(locks):
+                    lock.release()
+            if undo or rules:
+                self.log(f"end   {f.kind} {','.join(names[i] for i in f.nodes)}")
+
+    def network_rules(self, f):
+        if f.kind == "isolate":
+            others = [i for i in range(len(self.nodes)) if i != f.nodes[0]]
+            return self.net.cut_between(f.nodes, others)
+        if f.kind == "split":
+            return self.net.cut_between(f.nodes, f.others)
+        if f.kind == "one-way":
+            return self.net.one_way(f.nodes[0], f.others[0])
+        return self.net.loss(f.nodes, f.probability, f.kind == "loss-one")
 
     def kill(self, i):
         node = self.nodes[i]
         with self.lock:
-            self.down.add(i)
             self.kills[node.name].append(time.monotonic())
         node.kill()
 
@@ -95,40 +133,35 @@ class Nemesis:
                 node.start()
             except AssertionError as err:
                 self.report.violation(f"{node.name} did not restart after kill -9: {err}")
-            with self.lock:
-                self.down.discard(i)
         return restart
 
     def pause(self, i):
         node = self.nodes[i]
-        with self.lock:
-            self.paused.add(i)
         node.signal(signal.SIGSTOP)
-
-        def resume():
-            node.signal(signal.SIGCONT)
-            with self.lock:
-                self.paused.discard(i)
-        return resume
+        return lambda: node.signal(signal.SIGCONT)
 
     def watch(self):
         while not self.stop_event.wait(0.5):
             for i, node in enumerate(self.nodes):
-                with self.lock:  # kill() marks a node down before it kills it
-                    if i in self.down:
-                        continue
-                    rc = node.proc.poll()
-                    if rc is None:
-                        continue
-                self.report.violation(f"{node.name} exited with {rc} during the soak "
-                                      f"(not killed by the nemesis): {node.log_tail(15)}")
-                with self.lock:
-                    self.down.add(i)
+                lock = self.process_locks[i]
+                if not lock.acquire(blocking=False):
+                    continue  # a kill or pause is acting on it
                 try:
-                    node.start()
+                    self.check_alive(i, node)
                 finally:
-                    with self.lock:
-                        self.down.discard(i)
+                    lock.release()
+
+    def check_alive(self, i, node):
+        rc = node.proc.poll()
+        if rc is None or self.restarts[node.name] >= MAX_WATCHER_RESTARTS:
+            return
+        self.report.violation(f"{node.name} exited with {rc} during the soak "
+                              f"(not killed by the nemesis): {node.log_tail(15)}")
+        self.restarts[node.name] += 1
+        try:
+            node.start()
+        except AssertionError as err:
+            self.report.violation(f"{node.name} did not restart after its crash: {err}")
 
     def heal_all(self):
         """Ends every fault (their threads undo what they did) and returns the
@@ -136,6 +169,8 @@ class Nemesis:
         self.stop_event.set()
         for t in self.threads:
             t.join()
+        if self.watcher:
+            self.watcher.join()
         self.net.remove_all()
         for node in self.nodes:
             node.disk.free()

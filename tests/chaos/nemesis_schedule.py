@@ -46,6 +46,7 @@ class Fault:
     nodes: list = field(default_factory=list)   # node indices the fault acts on
     others: list = field(default_factory=list)  # the other side (split, one-way)
     probability: float = 0.0                    # loss faults
+    until_heal: bool = False  # runs to the end of the nemesis, healed with the rest
 
     @property
     def end(self):
@@ -61,7 +62,8 @@ class Fault:
             what = f"{self.kind} {int(round(self.probability * 100))}% on {who}"
         else:
             what = f"{self.kind} {who}"
-        return f"t={self.start:7.1f}s  {what} for {self.duration:.1f}s"
+        until = " until healed" if self.until_heal else ""
+        return f"t={self.start:7.1f}s  {what} for {self.duration:.1f}s{until}"
 
 
 def plan(seed, duration, nodes, mean_gap=4.0):
@@ -81,7 +83,8 @@ def plan(seed, duration, nodes, mean_gap=4.0):
         length = min(rng.uniform(low, high), duration - t)
         order = list(range(nodes))
         rng.shuffle(order)
-        f = Fault(start=round(t, 2), duration=round(length, 2), kind=kind)
+        f = Fault(start=round(t, 2), duration=round(length, 2), kind=kind,
+                  until_heal=t + length >= duration)
         if kind in NODE_EXCLUSIVE:
             free = [i for i in order if busy_until[i] <= t]
             if free:
@@ -100,4 +103,13 @@ def plan(seed, duration, nodes, mean_gap=4.0):
         if f.nodes:
             faults.append(f)
         t += rng.expovariate(1.0 / mean_gap)
+    # A split over the last stretch, so that the convergence measured after healing
+    # starts from two sides that disagree (a lone fault may have ended just before).
+    if duration > 20:
+        order = list(range(nodes))
+        rng.shuffle(order)
+        faults.append(Fault(start=round(duration - 15.0, 2), duration=15.0, kind="split",
+                            nodes=sorted(order[:2]), others=sorted(order[2:]),
+                            until_heal=True))
+    faults.sort(key=lambda f: f.start)
     return faults

@@ -119,8 +119,14 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv):
     args = parse_args(argv)
+    # SIGTERM cleans up as Ctrl-C does: every node killed, namespaces and mounts gone.
+    signal.signal(signal.SIGTERM, interrupt)
     if os.geteuid() != 0:
         print("soak: needs root (network namespaces, iptables, tmpfs mounts)")
         return 2
@@ -141,6 +147,7 @@ def main(argv):
     net = ChaosNetwork(NODES)
     nodes = []
     report = Report(args, bounds())
+    clients = nemesis = None
     try:
         net.create()
         seed_addr = f"{net.ip_of(0)}:{CLUSTER_PORT}"
@@ -173,7 +180,16 @@ def main(argv):
         report.sanitizer_logs(sanitizer_dir, nodes)
     except Exception as err:  # noqa: BLE001 - the report must say what broke
         report.violation(f"the soak itself failed: {err!r}")
+    except KeyboardInterrupt:
+        report.violation("interrupted (SIGINT or SIGTERM) before the end")
     finally:
+        # After a failure mid-run: end every thread (faults undo themselves) first.
+        if clients:
+            clients.stop()
+        if nemesis:
+            nemesis.stop_event.set()
+            for t in nemesis.threads + ([nemesis.watcher] if nemesis.watcher else []):
+                t.join()
         for node in nodes:
             if node.proc and node.proc.poll() is None:
                 node.proc.send_signal(signal.SIGCONT)

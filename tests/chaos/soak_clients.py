@@ -15,6 +15,16 @@ import threading
 import time
 
 
+def error_text(body):
+    """The `error` of a JSON error body, cut short (digits masked, so that the
+    counts group by kind of error), or the body's start."""
+    try:
+        text = str(json.loads(body).get("error", body))
+    except (ValueError, AttributeError):
+        text = body
+    return "".join("N" if c.isdigit() else c for c in text[:60])
+
+
 class SoakClients:
     """Client threads over `nodes` (objects with .name, .ip, .http_port)."""
 
@@ -66,6 +76,8 @@ class SoakClients:
                 self.etags[node.name] = new_etag
         elif status >= 500:
             self.checker.record_unknown(node.name, value)
+            self.count(f"{kind}: {status} {error_text(body)}")
+            return
         self.count(f"{kind}: {status}")
 
     def read_once(self, node):
@@ -97,8 +109,8 @@ class SoakClients:
 
     def start(self):
         for i, node in enumerate(self.nodes):
-            self.threads.append(threading.Thread(target=self.writer, args=(i, node)))
-            self.threads.append(threading.Thread(target=self.reader, args=(node,)))
+            self.threads.append(threading.Thread(target=self.writer, args=(i, node), daemon=True))
+            self.threads.append(threading.Thread(target=self.reader, args=(node,), daemon=True))
         for t in self.threads:
             t.start()
 

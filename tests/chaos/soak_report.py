@@ -171,6 +171,9 @@ class Report:
             self.row(f"client {key}", str(counts[key]))
         total = sum(nemesis.counts.values())
         self.row("faults injected", str(total))
+        self.row("faults started over 2 s late (a loaded machine, or a lock of the node)",
+                 str(nemesis.late))
+        self.row("kill -9 and restart", str(sum(len(k) for k in nemesis.kills.values())))
         for kind in sorted(nemesis.counts):
             self.row(f"faults: {kind}", str(nemesis.counts[kind]))
 

@@ -11,6 +11,7 @@ pinging them (issue 16, item 4). Root only (skipped with the reason otherwise).
 
 import os
 import shutil
+import subprocess
 import tempfile
 import unittest
 
@@ -23,7 +24,6 @@ REAP_AFTER = "3s"
 
 
 def run(*args):
-    import subprocess
     return subprocess.run(list(args), check=True, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE)
 
