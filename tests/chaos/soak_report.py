@@ -44,14 +44,16 @@ def backward_reads(reads, kills):
         by_node.setdefault(r[0], []).append(r)
     for node, rs in by_node.items():
         ends = sorted(rs, key=lambda r: r[2])
-        best, best_end, j = (-1, ""), 0.0, 0
+        best, best_start, j = (-1, ""), 0.0, 0
         for r in sorted(rs, key=lambda r: r[1]):
             while j < len(ends) and ends[j][2] < r[1]:
                 if version_key(ends[j][4]) > best:
-                    best, best_end = version_key(ends[j][4]), ends[j][2]
+                    best, best_start = version_key(ends[j][4]), ends[j][1]
                 j += 1
             if version_key(r[4]) < best:
-                restarted = any(best_end <= k <= r[1] for k in kills.get(node, []))
+                # A kill after the newer read began: that read may have been answered
+                # by the old process just before SIGKILL, this one by the new.
+                restarted = any(best_start <= k <= r[1] for k in kills.get(node, []))
                 (across if restarted else within).append((node, r[4], best))
     return within, across
 
