@@ -24,6 +24,7 @@ membership_core::membership_core(member_info self, swim_settings settings,
   next_join_at_ = now;
   next_probe_at_ = now + settings_.probe_interval;
   next_failed_probe_at_ = now + settings_.failed_probe_interval;
+  next_seed_ping_at_ = now + settings_.failed_probe_interval;
   start_catch_up_exchanges(now);
 }
 

@@ -282,6 +282,7 @@ private:
 
   // -- timers (membership_timers.cpp) --
   void retry_join(time_point now, swim_actions& out);
+  void ping_forgotten_seeds(time_point now, swim_actions& out);
   void check_probe(time_point now, swim_actions& out);
   void start_probe(time_point now, swim_actions& out);
   void expire_suspicions(time_point now, swim_actions& out);
@@ -389,6 +390,9 @@ private:
   time_point next_join_at_;
   time_point next_probe_at_;
   time_point next_failed_probe_at_;
+  /// When a joined node next pings the seeds missing from its table (reaped after a
+  /// partition longer than reap-after): every failed-probe interval.
+  time_point next_seed_ping_at_;
   time_point next_push_pull_at_;
   /// The wait before the next periodic push-pull. It starts at 2 probe intervals and
   /// doubles up to `push_pull_interval()`: a node that just started exchanges tables at

@@ -131,6 +131,8 @@ void membership_core::on_ack(const member_info& sender, const swim_message& msg,
   }
   auto* known = table_.get(sender.name);
   bool was_down = known && !is_live(known->info.state);
+  bool was_live = known && is_live(known->info.state)
+                  && endpoint_of(known->info) == endpoint_of(sender);
   apply_update(member_update{sender, sender.name}, now, out);
   known = held_at_its_address(sender);
   if (!known)
@@ -140,7 +142,9 @@ void membership_core::on_ack(const member_info& sender, const swim_message& msg,
     probe_.reset();
     adjust_health(-1);
   }
-  if (join_seqs_.erase(msg.seq) > 0 || was_down) {
+  bool seed_answered = join_seqs_.erase(msg.seq) > 0;
+  // A seed a joined node already holds live (pinged under a host name) adds nothing.
+  if ((seed_answered && !(joined_ && was_live)) || was_down) {
     // A seed answered, or a member we gave up on is reachable again (a healed
     // partition): exchange full state so both sides learn what they missed.
     if (!joined_) {

@@ -10,10 +10,13 @@ void membership_core::retry_join(time_point now, swim_actions& out) {
   if (now < next_join_at_ || seeds_.empty())
     return;
   next_join_at_ = now + settings_.join_retry_interval;
-  // Joined nodes fall back to their seeds only when nobody else is left to talk to,
-  // e.g. after every peer restarted or a partition isolated this node.
-  if (joined_ && live_peer_count() > 0)
+  // Joined nodes fall back to all their seeds only when nobody else is left to talk
+  // to, e.g. after every peer restarted or a partition isolated this node. With peers
+  // left, they still ping the seeds they no longer know (below).
+  if (joined_ && live_peer_count() > 0) {
+    ping_forgotten_seeds(now, out);
     return;
+  }
   std::string list;
   for (auto& seed : seeds_) {
     auto seq = next_seq();
@@ -30,6 +33,38 @@ void membership_core::retry_join(time_point now, swim_actions& out) {
   if (!joined_ && ++join_attempts_ > 1)
     out.notes.push_back("no seed answered yet; pinging " + list + " again in "
                         + std::to_string(settings_.join_retry_interval.count()) + " ms");
+}
+
+void membership_core::ping_forgotten_seeds(time_point now, swim_actions& out) {
+  if (now < next_seed_ping_at_)
+    return;
+  next_seed_ping_at_ = now + settings_.failed_probe_interval;
+  // A partition held longer than reap-after leaves each side without the other's
+  // members: failed-member probing has nothing left to ping, and a side whose nodes
+  // still have a live peer would never look for the others again. A seed missing from
+  // the table is pinged every failed-probe interval; its ack adds it and starts a
+  // push-pull, which merges the two tables (issue 16). A seed known under another
+  // address (a host name) is pinged too: one datagram per interval, no push-pull.
+  for (auto& seed : seeds_) {
+    if (seed == endpoint_of(self()))
+      continue;
+    bool known = false;
+    for (auto& e : table_)
+      if (endpoint_of(e.info) == seed) {
+        known = true;
+        break;
+      }
+    if (known)
+      continue;
+    auto seq = next_seq();
+    join_seqs_.insert(seq);
+    swim_message ping;
+    ping.kind = swim_kind::ping;
+    ping.seq = seq;
+    out.sends.push_back({seed, ping});
+  }
+  while (join_seqs_.size() > 16 * seeds_.size())
+    join_seqs_.erase(join_seqs_.begin());
 }
 
 void membership_core::check_probe(time_point now, swim_actions& out) {

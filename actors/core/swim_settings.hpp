@@ -54,7 +54,8 @@ struct swim_settings {
   /// partition can heal) before they are forgotten.
   millis reap_after{600000};
   /// Interval at which failed members' addresses are still probed so a healed
-  /// partition merges again.
+  /// partition merges again, and at which a joined node pings the seeds missing from
+  /// its table (reaped after a partition longer than reap_after) for the same reason.
   millis failed_probe_interval{5000};
   /// How long a graceful leave waits for its announcement to spread before exiting.
   millis leave_propagation{400};

@@ -164,7 +164,9 @@ std::vector<node_option_row> protocol_option_rows() {
                "Longer remembers more, and the member table keeps their entries."),
       swim("failed-probe-interval", &swim_settings::failed_probe_interval, "duration")
           .doc("How often a failed member's address is still probed until it is "
-               "reaped, so a healed partition merges again.",
+               "reaped, so a healed partition merges again; also how often a joined "
+               "node pings the seeds missing from its member table, so a partition "
+               "held past reap-after merges too.",
                "Shorter merges sooner, at a datagram per failed member per interval."),
       swim("leave-propagation", &swim_settings::leave_propagation, "duration")
           .at_most(1500ms)
