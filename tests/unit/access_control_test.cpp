@@ -64,7 +64,7 @@ private:
 
 struct fixture {
   instant_backend backend;
-  access_settings rules{{reader}, {writer}, true};
+  access_settings rules{{reader}, {writer}, true, {}};
 
   http_response call(const std::string& method, const std::string& path,
                      std::map<std::string, std::string> headers = {},
@@ -257,7 +257,7 @@ TEST_CASE_FIXTURE(fixture,
 
 TEST_CASE("a presented token is matched whatever its length and position") {
   access_control access{
-      {{"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}, {"cccccccccccccccc"}, true}};
+      {{"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}, {"cccccccccccccccc"}, true, {}}};
   auto grant = [&](const std::string& token) {
     http_request req;
     req.headers["x-onevalue-token"] = token;
@@ -271,7 +271,7 @@ TEST_CASE("a presented token is matched whatever its length and position") {
   CHECK(grant(std::string(100000, 'a')) == access_control::grant::unknown);
   CHECK(access.grant_of(http_request{}) == access_control::grant::none);
   // A token listed as both read and write writes.
-  access_control both{{{"dddddddddddddddd"}, {"dddddddddddddddd"}, true}};
+  access_control both{{{"dddddddddddddddd"}, {"dddddddddddddddd"}, true, {}}};
   http_request req;
   req.headers["x-onevalue-token"] = "dddddddddddddddd";
   CHECK(both.grant_of(req) == access_control::grant::write);
@@ -300,8 +300,8 @@ TEST_CASE("tokens over a real server: curl-style headers, 401, 403 and the statu
           "/health") {
   loopback_backend backend;
   backend.snapshots.publish_synchronized(); // /health answers "ok" only once synchronized
-  router_limits limits{
-      64, std::make_shared<access_control>(access_settings{{reader}, {writer}, false})};
+  router_limits limits{64, std::make_shared<access_control>(
+                               access_settings{{reader}, {writer}, false, {}})};
   http_server server{api_handler(backend, limits), loopback_settings()};
   REQUIRE(server.start() == "");
   httplib::Client cli{"127.0.0.1", server.port()};
