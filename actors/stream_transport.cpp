@@ -10,8 +10,6 @@
 #include <map>
 #include <string_view>
 
-#include <unistd.h>
-
 namespace onevalue {
 
 namespace {
@@ -227,16 +225,14 @@ void on_data(caf::io::broker* self, const state_ptr& state, caf::io::new_data_ms
   }
 }
 
-void on_dialed(caf::io::broker* self, stream_state& st, uint64_t id, int fd,
-               const std::string& error) {
+void on_dialed(caf::io::broker* self, stream_state& st, uint64_t id,
+               const dialed_socket& socket, const std::string& error) {
   auto it = st.dials.find(id);
-  if (it == st.dials.end()) {
-    if (fd >= 0)
-      ::close(fd);
-    return;
-  }
+  if (it == st.dials.end())
+    return; // past its deadline: the socket closes with the message
   auto d = std::move(it->second);
   st.dials.erase(it);
+  int fd = socket.release();
   if (fd < 0) {
     ++st.counters.connect_failed;
     d.caller.deliver(exchange_error(error + " (" + d.peer + ")"));
@@ -286,14 +282,15 @@ caf::behavior stream_transport(caf::io::broker* self, stream_config config) {
         self->delayed_send(self, st.config.deadline, deadline_atom::value, id);
         return rp;
       },
-      [self, state](dialed_atom, uint64_t id, int fd, const std::string& error) {
-        on_dialed(self, *state, id, fd, error);
+      [self, state](dialed_atom, uint64_t id, const dialed_socket& socket,
+                    const std::string& error) {
+        on_dialed(self, *state, id, socket, error);
       },
       [self, state](deadline_atom, uint64_t id) {
         auto& st = *state;
         if (auto d = st.dials.find(id); d != st.dials.end()) {
-          // The connector gives up at the same deadline; its descriptor, should one
-          // still arrive, is closed in on_dialed.
+          // The connector gives up at the same deadline; a socket that still
+          // arrives finds no dial and is closed with its message (on_dialed).
           ++st.counters.connect_failed;
           d->second.caller.deliver(
               exchange_error("connect deadline passed (" + d->second.peer + ")"));

@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -81,6 +82,33 @@ int connect_within(caf::blocking_actor* self, const sockaddr_in& addr,
 
 } // namespace
 
+/// Closes the descriptor when the last handle goes, unless it was released.
+struct dialed_socket::owner {
+  std::atomic<int> fd;
+  explicit owner(int descriptor) : fd(descriptor) {}
+  owner(const owner&) = delete;
+  owner& operator=(const owner&) = delete;
+  owner(owner&&) = delete;
+  owner& operator=(owner&&) = delete;
+  ~owner() {
+    if (int d = fd.exchange(-1); d >= 0)
+      ::close(d);
+  }
+};
+
+dialed_socket::dialed_socket(int fd) {
+  if (fd >= 0)
+    owner_ = std::make_shared<owner>(fd);
+}
+
+int dialed_socket::release() const {
+  return owner_ ? owner_->fd.exchange(-1) : -1;
+}
+
+bool dialed_socket::holds() const {
+  return owner_ && owner_->fd.load() >= 0;
+}
+
 void tcp_connector(caf::blocking_actor* self, caf::actor broker, uint64_t id,
                    std::string host, uint16_t port, std::chrono::milliseconds timeout) {
   self->link_to(broker);
@@ -89,7 +117,9 @@ void tcp_connector(caf::blocking_actor* self, caf::actor broker, uint64_t id,
   int fd =
       resolve(host, port, addr, error) ? connect_within(self, addr, timeout, error) : -1;
   self->unlink_from(broker);
-  caf::anon_send(broker, dialed_atom::value, id, fd, std::move(error));
+  // Owned by the message from here: if `broker` is gone, or quits before handling it,
+  // dropping the message closes the socket.
+  caf::anon_send(broker, dialed_atom::value, id, dialed_socket{fd}, std::move(error));
 }
 
 } // namespace onevalue

@@ -210,8 +210,9 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   hs.max_connections_per_client = opts.max_connections_per_client;
   hs.request_header_timeout = opts.request_header_timeout;
   hs.keep_alive_timeout = opts.keep_alive_timeout;
-  auto access = std::make_shared<const access_control>(access_settings{
-      opts.acl_read_tokens, opts.acl_write_tokens, opts.allow_get_writes});
+  auto access = std::make_shared<const access_control>(
+      access_settings{opts.acl_read_tokens, opts.acl_write_tokens, opts.allow_get_writes,
+                      opts.acl_admin_tokens});
   http_server http{
       metered_handler(api_handler(backend, router_limits{opts.max_body_bytes, access}),
                       metrics),

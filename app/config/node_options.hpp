@@ -38,6 +38,7 @@ struct node_options {
   std::string https_client_ca;
   std::vector<std::string> acl_read_tokens;
   std::vector<std::string> acl_write_tokens;
+  std::vector<std::string> acl_admin_tokens;
   bool allow_get_writes = true;
   std::vector<peer_address> seeds;
   std::string data_dir;

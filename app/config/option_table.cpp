@@ -160,9 +160,19 @@ std::vector<node_option_row> make_table() {
                 check_token)
           .from_env("ONEVALUE_ACL_WRITE_TOKENS")
           .doc("Tokens that may read and write (/set/{n}, PUT, POST and forced "
-               "leaves).",
+               "leaves), but not change the keyring (see acl-admin-tokens).",
                "A write token can change the value and force members out: give "
                "readers a read token."),
+      option("acl-admin-tokens", &node_options::acl_admin_tokens, "list", strings{})
+          .each("tokens of 16 to 4096 visible ASCII characters without commas",
+                check_token)
+          .from_env("ONEVALUE_ACL_ADMIN_TOKENS")
+          .doc("Tokens that may do what a write token may and also change the "
+               "cluster's keyring (POST /v1/keyring: install, use, remove). With tokens "
+               "configured and none of these, keys can be changed only in the files.",
+               "Whoever installs a key holds the cluster key, and with it a member's "
+               "voice on the cluster network: keep these for operators, apart from "
+               "the applications' write tokens."),
       option("allow-get-writes", &node_options::allow_get_writes, "flag", true)
           .doc("Whether GET /set/{n} writes, as in the blog's API; false makes it 405 "
                "(POST and PUT still write).",

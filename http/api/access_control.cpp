@@ -48,6 +48,12 @@ bool is_write(const http_request& request) {
   return true;
 }
 
+/// Whether the request changes the cluster's keyring (install, use or remove a key).
+bool is_key_management(const http_request& request) {
+  return path_of(request) == "/v1/keyring" && request.method != "GET"
+         && request.method != "HEAD" && request.method != "OPTIONS";
+}
+
 bool is_health(const http_request& request) {
   return path_of(request) == "/health"
          && (request.method == "GET" || request.method == "HEAD"
@@ -114,6 +120,8 @@ access_control::access_control(const access_settings& settings)
     tokens_.push_back({sha256(t), grant::read});
   for (const auto& t : settings.write_tokens)
     tokens_.push_back({sha256(t), grant::write});
+  for (const auto& t : settings.admin_tokens)
+    tokens_.push_back({sha256(t), grant::admin});
 }
 
 access_control::grant access_control::grant_of(const http_request& request) const {
@@ -127,12 +135,13 @@ access_control::grant access_control::grant_of(const http_request& request) cons
   if (token->empty())
     return grant::unknown;
   auto presented = sha256(*token);
-  // Every configured token is compared, whatever matched before.
+  // Every configured token is compared, whatever matched before; a token listed in
+  // more than one class gets the widest (read < write < admin).
   auto found = grant::unknown;
   for (const auto& known : tokens_) {
     bool match =
         CRYPTO_memcmp(presented.data(), known.hash.data(), presented.size()) == 0;
-    if (match && (found == grant::unknown || known.access == grant::write))
+    if (match && (found == grant::unknown || known.access > found))
       found = known.access;
   }
   return found;
@@ -160,6 +169,9 @@ std::optional<http_response> access_control::check(const http_request& request,
                           "<token> or X-Onevalue-Token: <token>",
                           false);
     }
+    if (access != grant::admin && is_key_management(request))
+      return refusal(403, "changing the keyring needs an admin token (acl-admin-tokens): "
+                          "a key installed here is the cluster's key");
     if (access == grant::read && is_write(request))
       return refusal(403, "this token may only read; " + request.method + " "
                               + std::string{path_of(request)} + " needs a write token");

@@ -1,7 +1,8 @@
 #pragma once
 
-// Who may use the HTTP API: read and write tokens (as Consul's ACL tokens), and whether
-// `GET /set/{n}` may write. Pure: no sockets, no CAF; the router calls `admit` first.
+// Who may use the HTTP API: read, write and admin tokens (as Consul's ACL tokens), and
+// whether `GET /set/{n}` may write. Pure: no sockets, no CAF; the router calls `admit`
+// first.
 
 #include "http/server/http_message.hpp"
 
@@ -12,7 +13,8 @@
 
 namespace onevalue {
 
-/// The API's access rules (config: acl-read-tokens, acl-write-tokens, allow-get-writes).
+/// The API's access rules (config: acl-read-tokens, acl-write-tokens, allow-get-writes,
+/// acl-admin-tokens).
 struct access_settings {
   /// Tokens that may read (every GET, HEAD and OPTIONS but `GET /set/{n}`).
   std::vector<std::string> read_tokens;
@@ -21,6 +23,10 @@ struct access_settings {
   /// Whether `GET /set/{n}` writes (the blog's API). False makes it 405, so no link,
   /// image or prefetch a browser follows can write; POST and PUT still do.
   bool allow_get_writes = true;
+  /// Tokens that may do everything a write token may and also change the cluster's
+  /// keyring (`POST /v1/keyring`), which no read or write token may: installing a key
+  /// would make an API client a holder of the cluster key (a member, on the network).
+  std::vector<std::string> admin_tokens;
 };
 
 /// Why `token` cannot be used as an access token, or "" if it can: it must be 16 to
@@ -38,6 +44,7 @@ std::string check_token(const std::string& token);
 /// - unknown: 401 with `WWW-Authenticate: Bearer realm="onevalue",
 /// error="invalid_token"`;
 /// - a read token on a write: 403;
+/// - any token but an admin token on `POST /v1/keyring` (install, use, remove): 403;
 /// - both headers with different tokens: 400.
 /// `/health` without a token answers with only its `status` field. Tokens are compared
 /// as digests with CRYPTO_memcmp against every configured token, so the time taken
@@ -58,6 +65,8 @@ public:
     unknown,
     read,
     write,
+    /// Writes and changes the keyring.
+    admin,
   };
   grant grant_of(const http_request& request) const;
 

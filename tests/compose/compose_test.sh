@@ -17,6 +17,12 @@
 # `timeout`. Environment: ONEVALUE_IMAGE (default onevalue:test; set SKIP_BUILD=1 to use
 # an existing image), KEEP_UP=1 to leave the cluster running for inspection,
 # STEP_TIMEOUT seconds per convergence wait (default 45).
+#
+# COMPOSE_HTTPS=1 runs the same steps against the secure setup (docker-compose.https.yml):
+# a CA and node certificates made by app/make_certs.sh in a temporary directory, fresh
+# read and write tokens, HTTPS on the published ports with plain HTTP off; every request
+# goes with curl --cacert and the write token, and one more step checks that a request
+# without a token gets 401, a read token's write 403, and plain HTTP no answer.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -46,8 +52,31 @@ else
   COMPOSE=(docker-compose)
 fi
 
+HTTPS=${COMPOSE_HTTPS:-0}
+COMPOSE_FILES=(-f "$ROOT/docker-compose.yml")
+TLS_DIR=""
+CURL_TLS=()
+SCHEME=http
+if [ "$HTTPS" = 1 ]; then
+  COMPOSE_FILES+=(-f "$ROOT/docker-compose.https.yml")
+  SCHEME=https
+  TLS_DIR=$(mktemp -d)
+  export ONEVALUE_TLS_DIR=$TLS_DIR/tls
+  ONEVALUE_ACL_READ_TOKENS=$(openssl rand -hex 16)
+  ONEVALUE_ACL_WRITE_TOKENS=$(openssl rand -hex 16)
+  export ONEVALUE_ACL_READ_TOKENS ONEVALUE_ACL_WRITE_TOKENS
+  CURL_TLS=(--cacert "$ONEVALUE_TLS_DIR/ca.crt" -H "Authorization: Bearer $ONEVALUE_ACL_WRITE_TOKENS")
+fi
+
 compose() {
-  timeout 180 "${COMPOSE[@]}" -p "$PROJECT" -f "$ROOT/docker-compose.yml" "$@"
+  timeout 180 "${COMPOSE[@]}" -p "$PROJECT" "${COMPOSE_FILES[@]}" "$@"
+}
+
+# Makes the CA and the five node certificates (cluster address and 127.0.0.1 each).
+make_certs() {
+  local specs=() n
+  for n in "${NODES[@]}"; do specs+=("$n=${IP[$n]},127.0.0.1,localhost"); done
+  KEY_MODE=0644 "$ROOT/app/make_certs.sh" "$ONEVALUE_TLS_DIR" "${specs[@]}" >/dev/null
 }
 
 declare -A CID=()
@@ -73,14 +102,19 @@ mark() { log "  .. $2 after $(elapsed "$1")"; }
 
 # GETs PATH on NODE through its published port; prints the body, fails on any error.
 http() {
-  timeout 5 curl -fsS --max-time 3 "http://127.0.0.1:${PORT[$1]}$2" 2>/dev/null
+  timeout 5 curl -fsS --max-time 3 "${CURL_TLS[@]}" "$SCHEME://127.0.0.1:${PORT[$1]}$2" 2>/dev/null
 }
 
 # GETs PATH from inside NODE's container (works while it is disconnected from the network).
 http_inside() {
   local id
   id=$(cid "$1") || return 1
-  timeout 8 docker exec "$id" curl -fsS --max-time 3 "http://127.0.0.1:8080$2" 2>/dev/null
+  if [ "$HTTPS" = 1 ]; then
+    timeout 8 docker exec "$id" curl -fsS --max-time 3 --cacert /etc/onevalue/tls/ca.crt \
+      -H "Authorization: Bearer $ONEVALUE_ACL_WRITE_TOKENS" "https://127.0.0.1:8080$2" 2>/dev/null
+  else
+    timeout 8 docker exec "$id" curl -fsS --max-time 3 "http://127.0.0.1:8080$2" 2>/dev/null
+  fi
 }
 
 # Prints NODE's value (the body of /get, whitespace stripped).
@@ -295,6 +329,25 @@ step_value_survives_recreate() {
     fail "want $VALUE; $(snapshot)"
 }
 
+# HTTPS only: what a client without the right token or scheme gets.
+step_tokens_enforced() {
+  local base="https://127.0.0.1:${PORT[node2]}" ca=(--cacert "$ONEVALUE_TLS_DIR/ca.crt") code
+  code=$(timeout 5 curl -s -o /dev/null -w '%{http_code}' --max-time 3 "${ca[@]}" "$base/get")
+  [ "$code" = 401 ] || fail "no token: HTTP $code (want 401)"
+  code=$(timeout 5 curl -s -o /dev/null -w '%{http_code}' --max-time 3 "${ca[@]}" \
+    -H "Authorization: Bearer $ONEVALUE_ACL_READ_TOKENS" -X POST "$base/set/1")
+  [ "$code" = 403 ] || fail "read token on a write: HTTP $code (want 403)"
+  code=$(timeout 5 curl -s -o /dev/null -w '%{http_code}' --max-time 3 "${ca[@]}" \
+    -H "Authorization: Bearer $ONEVALUE_ACL_READ_TOKENS" "$base/get")
+  [ "$code" = 200 ] || fail "read token on a read: HTTP $code (want 200)"
+  if timeout 5 curl -fsS --max-time 3 "http://127.0.0.1:${PORT[node2]}/get" >/dev/null 2>&1; then
+    fail "plain HTTP answered on the HTTPS port"
+  fi
+  code=$(timeout 5 curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$base/get")
+  [ "$code" = 000 ] || fail "a client that does not trust the CA got HTTP $code"
+  return 0
+}
+
 # ---- setup and teardown ---------------------------------------------------------------
 
 # True if any TCP socket on this host has local port $1: a listener on any address, or a
@@ -338,6 +391,7 @@ teardown() {
   else
     compose down -v --remove-orphans >/dev/null 2>&1 || log "compose down failed"
   fi
+  [ -z "$TLS_DIR" ] || rm -rf "$TLS_DIR"
 }
 
 phase() {
@@ -410,12 +464,18 @@ main() {
   phase "image $ONEVALUE_IMAGE built" build_image
   pick_ports
   trap teardown EXIT
+  if [ "$HTTPS" = 1 ]; then
+    phase "CA and node certificates made (app/make_certs.sh)" make_certs
+  fi
   trap 'exit 130' INT TERM
   log "project $PROJECT, HTTP ports $(for n in "${NODES[@]}"; do printf '%s ' "${PORT[$n]}"; done)"
   phase "compose up (5 nodes)" start_cluster
 
   step "cluster forms: every node lists 5 members alive" step_cluster_forms
   step "a set on node1 is read on every node" step_write_read_everywhere
+  if [ "$HTTPS" = 1 ]; then
+    step "HTTPS: no token 401, read token write 403, no plain HTTP" step_tokens_enforced
+  fi
   step "node3 stops on SIGTERM: exit 0 within 3 s" step_node_stops_cleanly
   step "stopped node3 is failed or left on the others" step_stopped_node_seen_gone
   step "node3 started: rejoins, catches up with a write" step_restarted_node_rejoins_and_catches_up

@@ -80,7 +80,7 @@ class ConfigErrorTest(unittest.TestCase):
         self.assertEqual(tables.returncode, 0)
         keys = [line.split("`")[1] for line in tables.stdout.splitlines()
                 if line.startswith("| `")]
-        self.assertEqual(len(keys), 55)  # 32 + nine HTTP security, six event handler, six keyring and two consistency options
+        self.assertEqual(len(keys), 56)  # 32 + ten HTTP security, six event handler, six keyring and two consistency options
         result = run(["--help"])
         self.assertEqual(result.returncode, 0)
         for key in keys:

@@ -1,10 +1,12 @@
 """Attacks from someone on the cluster network without the key (issue 10.7), against a
 keyed 3-node cluster: forged datagrams of every kind, extreme counters and
 incarnations, CR/LF in a name, a fake-member flood, a ping-req for a foreign target, a
-BASP client and a 4 GiB length header on the cluster TCP port, replayed and bit-flipped
-sealed datagrams. After each: value, members and acknowledged writes unchanged, every
+BASP client's bytes, a real CAF client's remote_actor and a 4 GiB length header on the
+cluster TCP port, replayed and bit-flipped sealed datagrams. After each: value, members and acknowledged writes unchanged, every
 node alive, memory bounded."""
 
+import os
+import subprocess
 import unittest
 
 from cluster import ip
@@ -13,6 +15,9 @@ from security_attacks import (KEY, LABEL, WRONG_KEY, Baseline, attack, counters,
 from cluster import wait_until
 
 U64_MAX = 2**64 - 1
+
+CAF_CLIENT = os.environ.get("ONEVALUE_CAF_CLIENT") or os.path.join(
+    os.path.dirname(__file__), "..", "..", "build", "tests", "caf_attack_client")
 
 
 class OutsiderAttacks(unittest.TestCase):
@@ -63,11 +68,31 @@ class OutsiderAttacks(unittest.TestCase):
             # A peer that sends nothing is dropped at the exchange deadline (5 s); the
             # tool waits 3 s and sees it still open, then leaves.
             self.assertIn("open", attack("raw", host, port, ""))
-            # CAF's own remote_actor connect (BASP) finds no published actor: see the
-            # hello check in the unit tests (decode_hello refuses BASP's bytes).
             for _ in range(20):
                 attack("frame", host, port, 2**31)
             base.check(self, "TCP attacks")
+
+    def test_caf_client_finds_no_actor(self):
+        """A real CAF program's middleman().remote_actor on every node's cluster port,
+        with the node's application identifier: nothing is published, so every attempt
+        fails, and the nodes go on unchanged."""
+        with keyed_cluster() as c:
+            c.wait_formed()
+            base = Baseline(c)
+            for node in c.nodes:
+                out = subprocess.run([CAF_CLIENT, node.ip, str(node.cluster_port), "3"],
+                                     capture_output=True, text=True, timeout=60)
+                self.assertEqual(out.returncode, 0,
+                                 f"CAF client on {node.name}: {out.stdout}{out.stderr}")
+                lines = out.stdout.splitlines()
+                self.assertEqual(len(lines), 3, out.stdout)
+                for line in lines:
+                    self.assertTrue(line.startswith("refused after"), line)
+            base.check(self, "CAF remote_actor")
+            # Still a cluster: a write on one node reaches the others.
+            status, _, body = c.nodes[2].request("PUT", "/v1/value", body="77")
+            self.assertEqual(status, 200, body)
+            c.wait_value(77)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,10 @@ namespace {
 
 const std::string reader = "read-token-0123456789";
 const std::string writer = "write-token-0123456789";
+const std::string admin = "admin-token-0123456789";
+/// A well-formed key (32 zero bytes), so a keyring request reaches the backend.
+const std::string install_body =
+    R"({"install": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="})";
 
 /// A backend that answers at once: a fixed view, and writes that always succeed.
 class instant_backend : public gateway_backend {
@@ -46,8 +50,13 @@ public:
                        {name, "127.0.0.2", 7946, 8080, member_state::left, 2},
                        ""});
   }
+  void keyring(const keyring_command&, keyring_callback done) override {
+    ++keyrings;
+    done(keyring_result{keyring_result::kind::failed, {}, "no keyring in this backend"});
+  }
   int writes = 0;
   int leaves = 0;
+  int keyrings = 0;
 
 private:
   std::shared_ptr<const node_view> view_;
@@ -55,16 +64,18 @@ private:
 
 struct fixture {
   instant_backend backend;
-  access_settings rules{{reader}, {writer}, true};
+  access_settings rules{{reader}, {writer}, true, {}};
 
   http_response call(const std::string& method, const std::string& path,
-                     std::map<std::string, std::string> headers = {}) {
+                     std::map<std::string, std::string> headers = {},
+                     std::string body = {}) {
     router_limits limits;
     limits.access = std::make_shared<access_control>(rules);
     http_request req;
     req.method = method;
     req.path = path;
     req.headers = std::move(headers);
+    req.body = std::move(body);
     int answers = 0;
     http_response out;
     route(req, backend, limits, [&](http_response res) {
@@ -132,7 +143,6 @@ TEST_CASE_FIXTURE(fixture, "a read token reads and gets 403 on every write") {
                               {"PUT", "/set/5"},
                               {"PUT", "/v1/value"},
                               {"DELETE", "/v1/value"},
-                              {"POST", "/v1/keyring"},
                               {"POST", "/v1/members/n2/leave"}}) {
     CAPTURE(method);
     CAPTURE(path);
@@ -142,6 +152,44 @@ TEST_CASE_FIXTURE(fixture, "a read token reads and gets 403 on every write") {
   }
   CHECK(backend.writes == 0);
   CHECK(backend.leaves == 0);
+}
+
+TEST_CASE_FIXTURE(fixture, "changing the keyring needs an admin token") {
+  rules.admin_tokens = {admin};
+  for (const auto& token : {reader, writer}) {
+    CAPTURE(token);
+    auto res = call("POST", "/v1/keyring", bearer(token), install_body);
+    CHECK(res.status == 403);
+    CHECK(json_error(res).find("needs an admin token (acl-admin-tokens)")
+          != std::string::npos);
+  }
+  CHECK(backend.keyrings == 0);
+  // The admin token changes keys; listing them (fingerprints only) is a read.
+  CHECK(call("POST", "/v1/keyring", bearer(admin), install_body).status != 403);
+  CHECK(backend.keyrings == 1);
+  CHECK(call("GET", "/v1/keyring", bearer(reader)).status != 403);
+  CHECK(backend.keyrings == 2);
+  // An admin token does everything a write token does.
+  CHECK(call("GET", "/get", bearer(admin)).body == "42\n");
+  CHECK(call("PUT", "/v1/value", {{"x-onevalue-token", admin}}, "9").status == 200);
+  CHECK(backend.writes == 1);
+  CHECK(call("POST", "/v1/members/n2/leave", bearer(admin)).status == 200);
+  // No token at all is still 401, not 403.
+  CHECK(call("POST", "/v1/keyring", {}, install_body).status == 401);
+}
+
+TEST_CASE_FIXTURE(fixture, "with tokens but no admin token the keyring cannot change") {
+  auto res = call("POST", "/v1/keyring", bearer(writer), install_body);
+  CHECK(res.status == 403);
+  CHECK(backend.keyrings == 0);
+  CHECK(call("GET", "/v1/keyring", bearer(writer)).status != 403);
+}
+
+TEST_CASE_FIXTURE(fixture,
+                  "with no token configured the keyring is as open as the rest") {
+  rules = {};
+  CHECK(call("POST", "/v1/keyring", {}, install_body).status != 403);
+  CHECK(backend.keyrings == 1);
 }
 
 TEST_CASE_FIXTURE(fixture, "a forced leave needs a write token") {
@@ -209,7 +257,7 @@ TEST_CASE_FIXTURE(fixture,
 
 TEST_CASE("a presented token is matched whatever its length and position") {
   access_control access{
-      {{"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}, {"cccccccccccccccc"}, true}};
+      {{"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}, {"cccccccccccccccc"}, true, {}}};
   auto grant = [&](const std::string& token) {
     http_request req;
     req.headers["x-onevalue-token"] = token;
@@ -223,10 +271,16 @@ TEST_CASE("a presented token is matched whatever its length and position") {
   CHECK(grant(std::string(100000, 'a')) == access_control::grant::unknown);
   CHECK(access.grant_of(http_request{}) == access_control::grant::none);
   // A token listed as both read and write writes.
-  access_control both{{{"dddddddddddddddd"}, {"dddddddddddddddd"}, true}};
+  access_control both{{{"dddddddddddddddd"}, {"dddddddddddddddd"}, true, {}}};
   http_request req;
   req.headers["x-onevalue-token"] = "dddddddddddddddd";
   CHECK(both.grant_of(req) == access_control::grant::write);
+  // A token listed as write and admin is admin, in whichever order it matches.
+  access_control admin_too{{{}, {"dddddddddddddddd"}, true, {"dddddddddddddddd"}}};
+  CHECK(admin_too.grant_of(req) == access_control::grant::admin);
+  access_control admin_only{{{}, {}, true, {"dddddddddddddddd"}}};
+  CHECK(admin_only.tokens_required());
+  CHECK(admin_only.grant_of(req) == access_control::grant::admin);
 }
 
 TEST_CASE("check_token refuses short, long and unprintable tokens without echoing them") {
@@ -246,8 +300,8 @@ TEST_CASE("tokens over a real server: curl-style headers, 401, 403 and the statu
           "/health") {
   loopback_backend backend;
   backend.snapshots.publish_synchronized(); // /health answers "ok" only once synchronized
-  router_limits limits{
-      64, std::make_shared<access_control>(access_settings{{reader}, {writer}, false})};
+  router_limits limits{64, std::make_shared<access_control>(
+                               access_settings{{reader}, {writer}, false, {}})};
   http_server server{api_handler(backend, limits), loopback_settings()};
   REQUIRE(server.start() == "");
   httplib::Client cli{"127.0.0.1", server.port()};

@@ -50,6 +50,7 @@ TEST_CASE("the HTTP security options default to the blog's open API") {
   CHECK(o.https_client_ca.empty());
   CHECK(o.acl_read_tokens.empty());
   CHECK(o.acl_write_tokens.empty());
+  CHECK(o.acl_admin_tokens.empty());
   CHECK(o.allow_get_writes);
   CHECK(o.request_header_timeout == 5s);
   CHECK(o.max_connections_per_client == 64);
@@ -131,6 +132,26 @@ TEST_CASE("tokens come from the file, or comma-separated from the environment") 
         == std::vector<std::string>{"env-read-0123456789ab", "env-read-second-0123"});
   CHECK(from_env.options.acl_write_tokens
         == std::vector<std::string>{"env-write-0123456789ab"});
+}
+
+TEST_CASE("admin tokens come from the file or ONEVALUE_ACL_ADMIN_TOKENS, checked as "
+          "every token") {
+  https_files f;
+  auto from_file = f.load("acl-admin-tokens=[\"admin-file-0123456789\"]");
+  REQUIRE(from_file.status == load_status::run);
+  CHECK(from_file.options.acl_admin_tokens
+        == std::vector<std::string>{"admin-file-0123456789"});
+  loader with_env;
+  with_env.env["ONEVALUE_ACL_ADMIN_TOKENS"] =
+      "admin-env-0123456789a,admin-env-0123456789b";
+  auto from_env = f.load("acl-admin-tokens=[\"admin-file-0123456789\"]", with_env);
+  REQUIRE(from_env.status == load_status::run);
+  CHECK(from_env.options.acl_admin_tokens
+        == std::vector<std::string>{"admin-env-0123456789a", "admin-env-0123456789b"});
+  auto weak = f.load("acl-admin-tokens=[\"short\"]");
+  CHECK(weak.status == load_status::exit_error);
+  CHECK(weak.message.find("onevalue.acl-admin-tokens: ") != std::string::npos);
+  CHECK(weak.message.find("\"short\"") == std::string::npos);
 }
 
 TEST_CASE("a token that is too short or has a space is refused without repeating it") {

@@ -363,7 +363,7 @@ TEST_CASE("--help prints every onevalue option to the help stream and exits 0") 
     CHECK(result.status == load_status::exit_ok);
     CHECK(result.exit_code == 0);
     auto text = load.help.str();
-    CHECK(node_option_table().size() == 55);
+    CHECK(node_option_table().size() == 56);
     for (const auto& row : node_option_table()) {
       CAPTURE(row.key);
       bool listed = text.find("--onevalue." + row.key + "=") != std::string::npos

@@ -192,7 +192,7 @@ TEST_CASE("linearizable routes: add and compare-and-set need a write token, a "
   const std::string writer = "writer-token-0123456789";
   router_limits limits;
   limits.access =
-      std::make_shared<access_control>(access_settings{{reader}, {writer}, true});
+      std::make_shared<access_control>(access_settings{{reader}, {writer}, true, {}});
   auto bearer = [](const std::string& token) {
     return std::map<std::string, std::string>{{"authorization", "Bearer " + token}};
   };

@@ -629,7 +629,7 @@ TEST_CASE("with tokens required the page's files load without one, its data need
   fake_backend backend;
   router_limits limits;
   limits.access = std::make_shared<const access_control>(
-      access_settings{{"read-token-0123456789"}, {}, true});
+      access_settings{{"read-token-0123456789"}, {}, true, {}});
   auto call_with = [&](const std::string& path, const std::string& token) {
     http_request req;
     req.method = "GET";
