@@ -71,6 +71,9 @@ class Baseline:
     def __init__(self, cluster):
         self.c = cluster
         self.acked = []
+        # A node refuses writes (503) until its first push-pull; formed is not enough.
+        wait_until(lambda: all(n.value().get("synchronized") for n in cluster.nodes), 20,
+                   "every node to have synchronized")
         for v in (11, 12, 13):
             status, _, body = cluster.nodes[v % 3].request("PUT", "/v1/value",
                                                             body=str(v))
