@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine (as root), builds onevalue and runs every test:
-# unit tests and multi-process tests through ctest, then the docker compose test.
+# unit tests and multi-process tests through ctest, then the docker compose test, plain
+# and again with HTTPS and tokens (the image built once).
 # Set ONEVALUE_SKIP_COMPOSE=1 to leave out the compose stage (it needs a docker engine,
 # which tests/compose/docker_setup.sh installs and starts).
 set -euo pipefail
@@ -10,4 +11,5 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 (cd "$root/build" && ctest --output-on-failure)
 if [[ "${ONEVALUE_SKIP_COMPOSE:-0}" != 1 ]]; then
   "$root/tests/compose/compose_test.sh"
+  SKIP_BUILD=1 COMPOSE_HTTPS=1 "$root/tests/compose/compose_test.sh"
 fi
