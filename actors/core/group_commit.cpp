@@ -8,6 +8,11 @@ group_commit::group_commit(const durable_state& restored, std::string node)
     : node_(std::move(node)), visible_(restored.value, restored.clock),
       durable_(restored), incarnation_(restored.incarnation) {}
 
+group_commit::group_commit(const durable_state& restored, const durable_state& on_disk,
+                           std::string node)
+    : node_(std::move(node)), visible_(restored.value, restored.clock), durable_(on_disk),
+      incarnation_(restored.incarnation) {}
+
 std::optional<versioned_value> group_commit::stage_write(uint64_t id, int64_t value,
                                                          uint64_t written_at_us) {
   auto stamped = visible_.next_write(value, node_);

@@ -57,6 +57,13 @@ public:
   /// local writes are stamped with `node`.
   group_commit(const durable_state& restored, std::string node);
 
+  /// Starts from `restored` although the disk holds only `on_disk`, an older state
+  /// (same value and version, lower incarnation: the start-up's raised incarnation
+  /// could not be saved because the disk was full). The next batch saves the
+  /// difference; nothing waits for it.
+  group_commit(const durable_state& restored, const durable_state& on_disk,
+               std::string node);
+
   /// Stamps a local write with `counter = max(clock, highest seen) + 1` and queues it
   /// for the next batch. It is neither visible nor acknowledged until that batch's save
   /// succeeded. Returns the stamped value, or nothing if the counter is at 2^64-1 and

@@ -230,3 +230,27 @@ TEST_CASE(
   CHECK(gc.current().value == 5);
   CHECK(gc.current().written_at_us == 1764666000000000);
 }
+
+TEST_CASE("an incarnation raised at start but not saved (disk full) is saved later") {
+  const durable_state on_disk{{7, {3, "n2"}}, 4, 2};
+  durable_state restored = on_disk;
+  restored.incarnation = 3;
+  group_commit gc{restored, on_disk, "n1"};
+  CHECK(gc.current() == on_disk.value);
+  CHECK(gc.durable() == on_disk);
+  CHECK(gc.check_invariants());
+  // The disk is still full: the attempt fails and the difference stays unsaved.
+  REQUIRE(gc.next_batch());
+  CHECK(gc.on_save_failed().tickets.empty());
+  CHECK(gc.durable().incarnation == 2);
+  // Space returned: the next write's batch carries the raised incarnation with it.
+  REQUIRE(gc.stage_write(1, 8, 0));
+  auto state = gc.next_batch();
+  REQUIRE(state);
+  CHECK(state->incarnation == 3);
+  CHECK(state->value.value == 8);
+  gc.on_saved();
+  CHECK(gc.durable().incarnation == 3);
+  CHECK_FALSE(gc.next_batch());
+  CHECK(gc.check_invariants());
+}
