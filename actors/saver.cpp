@@ -21,8 +21,8 @@ save_result classify(const persistence_error& error) {
   return error.no_space ? save_result::no_space : save_result::failed;
 }
 
-void log_health_report(const std::string& node, const health_report& report) {
-  using kind = health_report::kind;
+void log_health_report(const std::string& node, const persistence_report& report) {
+  using kind = persistence_report::kind;
   switch (report.what) {
   case kind::none:
     return;

@@ -37,6 +37,6 @@ state_saver_actor::behavior_type state_saver(std::shared_ptr<file_layer> files,
 save_result classify(const persistence_error& error);
 
 /// Writes the log line `report` asks for (nothing for `none`), prefixed with `node`.
-void log_health_report(const std::string& node, const health_report& report);
+void log_health_report(const std::string& node, const persistence_report& report);
 
 } // namespace onevalue

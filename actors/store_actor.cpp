@@ -75,7 +75,7 @@ void finish_batch(store_pointer self, save_result result, const std::string& mes
   const bool saved = result == save_result::saved;
   if (st.saver) {
     auto report = st.health.on_save(result, message);
-    if (report.what == health_report::kind::episode_began)
+    if (report.what == persistence_report::kind::episode_began)
       ++st.counters->save_failure_episodes;
     log_health_report(st.config.node, report);
   }
@@ -137,8 +137,8 @@ void start_batch(store_pointer self) {
       .then(
           [=](uint8_t result, std::string& message) {
             auto known = result <= static_cast<uint8_t>(save_result::failed);
-            finish_batch(self, known ? static_cast<save_result>(result)
-                                     : save_result::failed,
+            finish_batch(self,
+                         known ? static_cast<save_result>(result) : save_result::failed,
                          message);
           },
           [=](caf::error& err) {
@@ -251,8 +251,11 @@ store_open_result open_store(store_config config, bool reset_state) {
         "{}: restored value {} (counter {}, from {}), clock {}, incarnation {} from {}",
         config.node, state.value.value, state.value.ver.counter, state.value.ver.node,
         state.clock, state.incarnation, state_file_path(dir));
-  else
+  else if (!config.on_disk)
     OV_LOG_INFO("{}: new node, state file {} created", config.node, state_file_path(dir));
+  else
+    OV_LOG_INFO("{}: new node, state file {} not created yet (disk full)", config.node,
+                state_file_path(dir));
   result.incarnation = state.incarnation;
   config.restored = state;
   result.config = std::move(config);

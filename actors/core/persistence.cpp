@@ -72,8 +72,8 @@ uint32_t crc32(const char* data, std::size_t size) {
 
 bool is_no_space(const std::error_code& ec) {
   // errno values, whichever of the two standard categories carries them.
-  bool errno_category = ec.category() == std::generic_category()
-                        || ec.category() == std::system_category();
+  bool errno_category =
+      ec.category() == std::generic_category() || ec.category() == std::system_category();
   return errno_category && (ec.value() == ENOSPC || ec.value() == EDQUOT);
 }
 

@@ -2,13 +2,13 @@
 
 namespace onevalue {
 
-health_report persistence_health::on_save(save_result result,
-                                          const std::string& message) {
-  health_report report;
+persistence_report persistence_health::on_save(save_result result,
+                                               const std::string& message) {
+  persistence_report report;
   if (result == save_result::saved) {
     if (current_ == save_result::saved)
       return report;
-    report.what = health_report::kind::episode_ended;
+    report.what = persistence_report::kind::episode_ended;
     report.message = std::move(message_);
     report.no_space = current_ == save_result::no_space;
     report.writes_refused = refused_in_episode_;
@@ -29,7 +29,7 @@ health_report persistence_health::on_save(save_result result,
   message_ = message;
   ++failed_in_episode_;
   ++episodes_;
-  report.what = health_report::kind::episode_began;
+  report.what = persistence_report::kind::episode_began;
   report.message = message;
   report.no_space = result == save_result::no_space;
   return report;

@@ -18,7 +18,7 @@ enum class save_result : uint8_t {
 };
 
 /// What the caller should log after `persistence_health::on_save`.
-struct health_report {
+struct persistence_report {
   enum class kind : uint8_t {
     none,          ///< nothing changed: stay quiet
     episode_began, ///< the first failure of a new episode (or of a new kind)
@@ -45,7 +45,7 @@ public:
   /// Records the outcome of one save (`message` describes a failure) and says what to
   /// log: a failure starts an episode unless one of the same kind is going on; a
   /// success ends the current episode.
-  health_report on_save(save_result result, const std::string& message = {});
+  persistence_report on_save(save_result result, const std::string& message = {});
 
   /// Counts a write refused because its save failed (or because the disk is full).
   void on_write_refused();

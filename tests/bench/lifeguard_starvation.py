@@ -106,9 +106,23 @@ class Starver:
         return stat.get("nr_throttled", 0), stat.get("throttled_usec", 0) / 1e6
 
     def close(self):
+        """Stops the loops and moves everything left back to the root group, so a
+        starved process dies at once when killed."""
         for hog in self.hogs:
             hog.kill()
             hog.wait()
+        self.hogs = []
+        root = os.path.dirname(self.path)
+        try:
+            with open(os.path.join(self.path, "cgroup.procs")) as f:
+                pids = f.read().split()
+            for pid in pids:
+                with open(os.path.join(root, "cgroup.procs"), "w") as f:
+                    f.write(pid + "\n")
+        except OSError:
+            pass
+
+    def remove(self):
         for _ in range(50):
             try:
                 os.rmdir(self.path)
@@ -168,7 +182,10 @@ class OnevalueCluster:
 
     def stop(self):
         for n in self.nodes:
-            n.kill()
+            try:
+                n.kill()
+            except subprocess.TimeoutExpired:
+                n.proc.kill()
 
 
 class SerfCluster:
@@ -302,8 +319,9 @@ def one_run(config, minutes, quota, period_ms, hogs, node_nice, cpu, hog_nice):
             "starved_cpu_pct": 100 * starved_cpu,
         }
     finally:
-        cluster.stop()
         starver.close()
+        cluster.stop()
+        starver.remove()
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 using namespace onevalue;
-using kind = health_report::kind;
+using kind = persistence_report::kind;
 
 TEST_CASE("saves that succeed report nothing") {
   persistence_health health;

@@ -140,7 +140,8 @@ TEST_CASE_FIXTURE(disk_fixture, "writes resume without a restart once space retu
   stop(hdl);
 }
 
-TEST_CASE_FIXTURE(disk_fixture, "another disk error is persistence_failed, not disk_full") {
+TEST_CASE_FIXTURE(disk_fixture,
+                  "another disk error is persistence_failed, not disk_full") {
   auto hdl = spawn_opened(open());
   REQUIRE(set(hdl, 5));
   files->fail_on = "write";
@@ -150,8 +151,9 @@ TEST_CASE_FIXTURE(disk_fixture, "another disk error is persistence_failed, not d
   stop(hdl);
 }
 
-TEST_CASE_FIXTURE(disk_fixture,
-                  "a restart on a full disk serves the value it held and refuses writes") {
+TEST_CASE_FIXTURE(
+    disk_fixture,
+    "a restart on a full disk serves the value it held and refuses writes") {
   auto first = spawn_opened(open());
   auto acked = set(first, 5);
   REQUIRE(acked);
@@ -176,7 +178,8 @@ TEST_CASE_FIXTURE(disk_fixture,
   stop(hdl);
 }
 
-TEST_CASE_FIXTURE(disk_fixture, "a new node on a full disk starts with its initial value") {
+TEST_CASE_FIXTURE(disk_fixture,
+                  "a new node on a full disk starts with its initial value") {
   fill_disk("open");
   auto hdl = spawn_opened(open());
   CHECK(get(hdl).value == default_initial_value);
