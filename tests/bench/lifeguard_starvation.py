@@ -1,23 +1,30 @@
 """Benchmark (not a test): false failure detections under CPU starvation, onevalue with
 Lifeguard on and off, against real Serf agents (issue 16, item 3).
 
-A 10-node cluster on loopback; after it formed, one node (n3) is starved of CPU: it is
-moved into its own cgroup (v1 `cpu` controller, or v2 `cpu.max`) with a quota of
-QUOTA % of one CPU per PERIOD, together with a busy loop that eats that quota, so the
-node runs in short bursts and sleeps for most of every period. For MINUTES the run
-counts `member-failed` declarations of live members on every node (false positives);
-then the last node is killed with SIGKILL and the time until the others declare it
-failed is measured. Configurations, run interleaved round by round:
+A 10-node cluster on loopback (NET.140-149, NET from ONEVALUE_TEST_NET); after it
+formed, one node (n3) is starved of CPU: it is moved into its own cgroup (v1 `cpu`
+controller, or v2 `cpu.max`) with a quota of QUOTA % of one CPU per PERIOD (at most
+1 s), reniced (every thread) to NODE_NICE and pinned to CPU with HOGS busy loops at
+HOG_NICE in the same cgroup. The loops eat the quota, so the node runs only in the
+short unthrottled part of every period and even then yields to them; the cgroup as a
+whole never takes more than QUOTA % of one CPU from the rest of the machine. For
+MINUTES the run counts `failed` declarations of live members on every node (false
+positives; onevalue's `member X: ... -> failed` log lines, Serf's `EventMemberFailed`),
+then kills the last node (n10) with SIGKILL and measures until the others declare it
+failed. Configurations, run interleaved round by round:
 
   A  onevalue, Lifeguard on (profile lan defaults)
-  B  onevalue, Lifeguard off: awareness-max-multiplier = 1 (no local health, so nacks
-     change nothing either) and suspicion-max-mult = 1 (fixed suspicion timeout)
-  C  Serf agents (`serf agent`, profile lan: memberlist with Lifeguard)
+  B  onevalue, Lifeguard off: awareness-max-multiplier = 1 (no local health, so the
+     nacks, still sent, change nothing) and suspicion-max-mult = 1 (a fixed suspicion
+     timeout, no shrinking with confirmations)
+  C  Serf agents (`serf agent -profile=lan`: memberlist's LAN defaults, Lifeguard on);
+     each output line is stamped on arrival (Serf's log has whole seconds)
 
     ONEVALUE_BIN=build/onevalue nice python3 tests/bench/lifeguard_starvation.py \\
-        [--minutes 10] [--rounds 1] [--configs A,B,C] [--quota 10] [--period-ms 1000]
+        [--minutes 10] [--rounds 1] [--configs A,B,C] [--quota 10] [--period-ms 1000] \\
+        [--hogs 2] [--hog-nice 0] [--node-nice 19] [--cpu 1]
 
-Needs root (cgroups) and the `serf` binary for C. Prints a Markdown table.
+Needs root (cgroups) and `serf` (Debian package `serf`) for C. Prints a Markdown table.
 """
 
 import argparse
