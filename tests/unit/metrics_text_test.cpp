@@ -122,7 +122,7 @@ TEST_CASE("node metrics count requests by method, route template and status") {
   CHECK(has_line(text, "onevalue_http_requests_total{method=\"other\",route=\"/get\","
                        "status=\"other\"} 1"));
   CHECK(has_line(text,
-                 "onevalue_http_request_duration_seconds_count{route=\"/set/{n}\"} 2"));
+                 "onevalue_http_request_duration_seconds_count{route=\"/set/{n}\"} 3"));
   CHECK(has_line(text, "onevalue_writes_total{result=\"ok\"} 1"));
   CHECK(has_line(text, "onevalue_writes_total{result=\"precondition_failed\"} 1"));
   // A full disk has a label and a status slot of its own, not "failed"/"other".
