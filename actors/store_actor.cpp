@@ -114,7 +114,8 @@ void finish_batch(store_pointer self, save_result result, const std::string& mes
   if (outcome.value_changed)
     notify_listeners(self);
   // After a failure, only operations that queued behind it get a new attempt; merged
-  // remote values wait for the next event, so a broken disk does not cause a retry loop.
+  // remote values wait (unreadable) for the next event, so a broken disk does not cause
+  // a retry loop.
   // Each new write is such an event: the first one after space returns saves them too.
   if (saved || st.commit->has_pending())
     start_batch(self);
@@ -184,7 +185,7 @@ caf::error refuse_exhausted(store_pointer self) {
   OV_LOG_ERROR(
       "{}: write refused: the version counter is at 2^64-1 (value counter {}); no "
       "write can be ordered after it",
-      self->state.config.node, self->state.commit->current().ver.counter);
+      self->state.config.node, self->state.commit->merged().ver.counter);
   return make_error(store_error::version_exhausted);
 }
 
@@ -364,7 +365,10 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
         OV_LOG_INFO("{}: value {} (counter {}, from {}) via {}", st.config.node,
                     incoming.value, incoming.ver.counter, incoming.ver.node,
                     printable_sender(via));
-        notify_listeners(self);
+        // Listeners (readers and gossip alike) hear of it once it is durable here:
+        // finish_batch tells them (without a data dir, within start_batch). Gossip
+        // waits too, so this node never passes on a value a crash could take back from
+        // it; the cost is one fsync per hop of dissemination.
         start_batch(self);
         return true;
       },

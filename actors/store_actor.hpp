@@ -12,10 +12,11 @@
 //   // membership starts with incarnation opened.incarnation
 //
 // Writes: a local set is durable before its reply (group commit, see group_commit.hpp)
-// and visible to reads and listeners only from then on. Remote merges: applied and
-// replied to at once, and persisted by the next batch without anyone waiting for it;
-// the value is already durable on the node that accepted the write, and anti-entropy
-// brings it back if this node crashes before its save.
+// and visible to reads and listeners only from then on. Remote merges: applied to the
+// register (ordering, clock, conditional writes) and replied to at once, persisted by
+// the next batch, and visible to reads and listeners only once that batch is durable,
+// so a kill -9 before the save cannot make a read go backwards. Gossip is a listener
+// too: it passes a remote value on once this node holds it durably.
 
 #include "actors/core/file_layer.hpp"
 #include "actors/core/group_commit.hpp"

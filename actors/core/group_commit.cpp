@@ -53,13 +53,13 @@ std::optional<durable_state> group_commit::next_batch() {
 
 batch_outcome group_commit::on_saved() {
   batch_outcome outcome;
-  auto before = visible_.current();
+  auto before = current();
   for (const auto& ticket : in_flight_->tickets)
     if (ticket.write)
       visible_.merge(ticket.stamped);
   durable_ = in_flight_->state;
   outcome.tickets = std::move(in_flight_->tickets);
-  outcome.value_changed = visible_.current() != before;
+  outcome.value_changed = current() != before;
   in_flight_.reset();
   return outcome;
 }
