@@ -14,6 +14,8 @@ const char* to_string(store_error x) {
     return "not_synchronized";
   case store_error::version_exhausted:
     return "version_exhausted";
+  case store_error::disk_full:
+    return "disk_full";
   }
   return "unknown";
 }

@@ -87,6 +87,10 @@ enum class store_error : uint8_t {
   /// The version counter is at 2^64-1: no write can be ordered after the value this
   /// node holds, so the write was refused (never acknowledged). See value_register.hpp.
   version_exhausted,
+  /// The data dir's file system is full (ENOSPC/EDQUOT): the write could not be made
+  /// durable, was not applied and not acknowledged. Reads keep working; writes work
+  /// again, without a restart, once a save finds space.
+  disk_full,
 };
 
 const char* to_string(store_error x);

@@ -13,19 +13,6 @@ namespace {
 
 using store_pointer = store_actor::stateful_pointer<store_state>;
 
-state_saver_actor::behavior_type state_saver(std::shared_ptr<file_layer> files,
-                                             std::string data_dir, std::string node) {
-  return {
-      [=](save_atom, const durable_state& state) {
-        if (auto err = save_state(*files, data_dir, state)) {
-          OV_LOG_ERROR("{}: write not persisted: {}", node, err->message);
-          return false;
-        }
-        return true;
-      },
-  };
-}
-
 void notify_listeners(store_pointer self) {
   const auto& current = self->state.commit->current();
   for (const auto& listener : self->state.listeners)
@@ -65,9 +52,33 @@ void observe_save(store_pointer self, const batch_outcome& outcome) {
   st.config.metrics->observe_save(took.count(), static_cast<std::size_t>(writes));
 }
 
-/// Acknowledges or fails every operation of the finished batch, then starts the next.
-void finish_batch(store_pointer self, bool saved) {
+/// The error a write gets when its batch's save failed: `disk_full` while the disk is
+/// full, `persistence_failed` otherwise.
+caf::error save_failure_error(store_pointer self) {
+  return make_error(self->state.health.disk_full() ? store_error::disk_full
+                                                   : store_error::persistence_failed);
+}
+
+/// Counts a write refused because its save failed.
+void count_refused_write(store_pointer self) {
   auto& st = self->state;
+  st.health.on_write_refused();
+  ++st.counters->writes_refused_save_failed;
+  if (st.health.disk_full())
+    ++st.counters->writes_refused_disk_full;
+}
+
+/// Acknowledges or fails every operation of the finished batch, then starts the next.
+/// `result` and `message` are the save worker's reply.
+void finish_batch(store_pointer self, save_result result, const std::string& message) {
+  auto& st = self->state;
+  const bool saved = result == save_result::saved;
+  if (st.saver) {
+    auto report = st.health.on_save(result, message);
+    if (report.what == persistence_report::kind::episode_began)
+      ++st.counters->save_failure_episodes;
+    log_health_report(st.config.node, report);
+  }
   auto outcome = saved ? st.commit->on_saved() : st.commit->on_save_failed();
   observe_save(self, outcome);
   if (saved && st.saver)
@@ -75,33 +86,37 @@ void finish_batch(store_pointer self, bool saved) {
   for (auto& ticket : outcome.tickets) {
     if (ticket.write && saved)
       ++st.counters->writes_acked;
+    else if (ticket.write)
+      count_refused_write(self);
     if (ticket.write && st.write_promises.count(ticket.id) > 0) {
       auto i = st.write_promises.find(ticket.id);
       if (saved)
         i->second.deliver(ticket.stamped);
       else
-        i->second.deliver(make_error(store_error::persistence_failed));
+        i->second.deliver(save_failure_error(self));
       st.write_promises.erase(i);
     } else if (ticket.write) {
       auto i = st.conditional_promises.find(ticket.id);
       if (saved)
         i->second.deliver(true, ticket.stamped);
       else
-        i->second.deliver(make_error(store_error::persistence_failed));
+        i->second.deliver(save_failure_error(self));
       st.conditional_promises.erase(i);
     } else {
       auto i = st.incarnation_promises.find(ticket.id);
       if (saved)
         i->second.deliver(st.commit->durable().incarnation);
       else
-        i->second.deliver(make_error(store_error::persistence_failed));
+        i->second.deliver(save_failure_error(self));
       st.incarnation_promises.erase(i);
     }
   }
   if (outcome.value_changed)
     notify_listeners(self);
   // After a failure, only operations that queued behind it get a new attempt; merged
-  // remote values wait for the next event, so a broken disk does not cause a retry loop.
+  // remote values wait (unreadable) for the next event, so a broken disk does not cause
+  // a retry loop.
+  // Each new write is such an event: the first one after space returns saves them too.
   if (saved || st.commit->has_pending())
     start_batch(self);
 }
@@ -114,18 +129,23 @@ void start_batch(store_pointer self) {
   if (!state)
     return;
   if (!st.saver) {
-    finish_batch(self, true);
+    finish_batch(self, save_result::saved, {});
     return;
   }
   st.save_started = std::chrono::steady_clock::now();
   // No timeout: the local worker always answers; if fsync hangs, clients time out.
   self->request(st.saver, caf::infinite, save_atom::value, *state)
-      .then([=](bool saved) { finish_batch(self, saved); },
-            [=](caf::error& err) {
-              OV_LOG_ERROR("{}: save worker failed: {}", self->state.config.node,
-                           self->system().render(err));
-              finish_batch(self, false);
-            });
+      .then(
+          [=](uint8_t result, std::string& message) {
+            auto known = result <= static_cast<uint8_t>(save_result::failed);
+            finish_batch(self,
+                         known ? static_cast<save_result>(result) : save_result::failed,
+                         message);
+          },
+          [=](caf::error& err) {
+            finish_batch(self, save_result::failed,
+                         "save worker failed: " + self->system().render(err));
+          });
 }
 
 /// `via` came from the network: only a valid name goes into the log.
@@ -165,7 +185,7 @@ caf::error refuse_exhausted(store_pointer self) {
   OV_LOG_ERROR(
       "{}: write refused: the version counter is at 2^64-1 (value counter {}); no "
       "write can be ordered after it",
-      self->state.config.node, self->state.commit->current().ver.counter);
+      self->state.config.node, self->state.commit->merged().ver.counter);
   return make_error(store_error::version_exhausted);
 }
 
@@ -217,16 +237,26 @@ store_open_result open_store(store_config config, bool reset_state) {
   auto state = loaded.state.value_or(fresh);
   state.incarnation += 1;
   if (auto err = save_state(files, dir, state)) {
-    result.error = err->message;
-    return result;
+    if (!err->no_space) {
+      result.error = err->message;
+      return result;
+    }
+    // A full disk passes; the file still holds everything acknowledged, so serve it.
+    config.on_disk = loaded.state.value_or(fresh);
+    OV_LOG_WARN("{}: disk full at start: {}; serving the state on disk, writes are "
+                "refused until space returns (the raised incarnation {} is saved then)",
+                config.node, err->message, state.incarnation);
   }
   if (loaded.state)
     OV_LOG_INFO(
         "{}: restored value {} (counter {}, from {}), clock {}, incarnation {} from {}",
         config.node, state.value.value, state.value.ver.counter, state.value.ver.node,
         state.clock, state.incarnation, state_file_path(dir));
-  else
+  else if (!config.on_disk)
     OV_LOG_INFO("{}: new node, state file {} created", config.node, state_file_path(dir));
+  else
+    OV_LOG_INFO("{}: new node, state file {} not created yet (disk full)", config.node,
+                state_file_path(dir));
   result.incarnation = state.incarnation;
   config.restored = state;
   result.config = std::move(config);
@@ -242,16 +272,17 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
     self->quit(caf::sec::invalid_argument);
   }
   auto start = config.restored.value_or(durable_state{{config.initial_value, {}}, 0, 1});
-  st.commit = std::make_unique<group_commit>(start, config.node);
+  st.commit = config.on_disk
+                  ? std::make_unique<group_commit>(start, *config.on_disk, config.node)
+                  : std::make_unique<group_commit>(start, config.node);
   if (!config.data_dir.empty()) {
     if (!config.files)
       config.files = posix_file_layer();
     if (config.detached_saver)
       st.saver = self->spawn<caf::detached + caf::linked>(state_saver, config.files,
-                                                          config.data_dir, config.node);
+                                                          config.data_dir);
     else
-      st.saver = self->spawn<caf::linked>(state_saver, config.files, config.data_dir,
-                                          config.node);
+      st.saver = self->spawn<caf::linked>(state_saver, config.files, config.data_dir);
   }
   st.synchronized = config.synchronized;
   st.config = std::move(config);
@@ -261,6 +292,11 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
                   counters->writes_acked, counters->saves);
       auto refused = counters->writes_refused_exhausted + counters->remote_values_invalid
                      + counters->remote_values_too_far_ahead;
+      if (counters->save_failure_episodes > 0)
+        OV_LOG_WARN("{}: {} writes refused because their save failed ({} of them on a "
+                    "full disk) in {} episodes",
+                    node, counters->writes_refused_save_failed,
+                    counters->writes_refused_disk_full, counters->save_failure_episodes);
       if (refused > 0)
         OV_LOG_WARN("{}: refused {} writes (counter exhausted), {} remote values with a "
                     "malformed version, {} with a counter too far ahead",
@@ -329,7 +365,10 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
         OV_LOG_INFO("{}: value {} (counter {}, from {}) via {}", st.config.node,
                     incoming.value, incoming.ver.counter, incoming.ver.node,
                     printable_sender(via));
-        notify_listeners(self);
+        // Listeners (readers and gossip alike) hear of it once it is durable here:
+        // finish_batch tells them (without a data dir, within start_batch). Gossip
+        // waits too, so this node never passes on a value a crash could take back from
+        // it; the cost is one fsync per hop of dissemination.
         start_batch(self);
         return true;
       },

@@ -12,15 +12,17 @@
 //   // membership starts with incarnation opened.incarnation
 //
 // Writes: a local set is durable before its reply (group commit, see group_commit.hpp)
-// and visible to reads and listeners only from then on. Remote merges: applied and
-// replied to at once, and persisted by the next batch without anyone waiting for it;
-// the value is already durable on the node that accepted the write, and anti-entropy
-// brings it back if this node crashes before its save.
+// and visible to reads and listeners only from then on. Remote merges: applied to the
+// register (ordering, clock, conditional writes) and replied to at once, persisted by
+// the next batch, and visible to reads and listeners only once that batch is durable,
+// so a kill -9 before the save cannot make a read go backwards. Gossip is a listener
+// too: it passes a remote value on once this node holds it durably.
 
 #include "actors/core/file_layer.hpp"
 #include "actors/core/group_commit.hpp"
 #include "actors/core/persistence.hpp"
 #include "actors/protocol.hpp"
+#include "actors/saver.hpp"
 #include "metrics/node_metrics.hpp"
 
 #include <caf/stateful_actor.hpp>
@@ -54,6 +56,10 @@ struct store_config {
   std::shared_ptr<file_layer> files;
   /// The state to start from; set by `open_store`. Empty: a new node in memory.
   std::optional<durable_state> restored;
+  /// What the state file holds when it is older than `restored`: set by `open_store`
+  /// when the disk was full at start and the raised incarnation could not be saved
+  /// (the next batch saves it). Empty: the file holds `restored`.
+  std::optional<durable_state> on_disk;
   /// Keeps the data dir locked for as long as the store (and this config) lives.
   std::shared_ptr<data_dir_lock> lock;
   /// Whether the node may acknowledge writes from the start: true when it is alone by
@@ -82,6 +88,10 @@ struct store_open_result {
 
 /// Prepares a store: creates the data dir if missing, locks it, loads the state file,
 /// raises the incarnation by one and saves it (which also proves the dir is writable).
+/// If that save finds the disk full (ENOSPC/EDQUOT), the node starts anyway with the
+/// state it loaded (reads serve the value it held; writes fail with `disk_full` until
+/// space returns) and the raised incarnation is saved by the first batch that finds
+/// space; a warning says so. Any other save failure stops the start.
 ///
 /// Fails if `config.node` is not a valid node name (the store stamps it on every write;
 /// it ends up in HTTP headers and the state file). Fails with a message naming the dir
@@ -91,14 +101,6 @@ struct store_open_result {
 /// to `state.corrupt` and the node starts as a new one instead (the operator's explicit
 /// choice). Call before spawning; blocks on file I/O.
 store_open_result open_store(store_config config, bool reset_state = false);
-
-/// Internal to the store: asks its save worker to make one batch durable.
-using save_atom = caf::atom_constant<caf::atom("save")>;
-
-/// The store's save worker: runs `save_state` (blocking file I/O) and replies whether
-/// it succeeded, logging the reason when not.
-using state_saver_actor =
-    caf::typed_actor<caf::replies_to<save_atom, durable_state>::with<bool>>;
 
 /// Batches saved and writes acknowledged since start: saves / writes is the number of
 /// fsync rounds per write under group commit. Logged when the store stops, with the
@@ -112,6 +114,12 @@ struct store_counters {
   uint64_t remote_values_invalid = 0;
   /// Remote values whose counter was too far ahead (`merge_result::too_far_ahead`).
   uint64_t remote_values_too_far_ahead = 0;
+  /// Local writes refused because their save failed (a full disk included).
+  uint64_t writes_refused_save_failed = 0;
+  /// Of those, writes refused because the disk was full.
+  uint64_t writes_refused_disk_full = 0;
+  /// Runs of failed saves (see persistence_health.hpp).
+  uint64_t save_failure_episodes = 0;
 };
 
 /// State of the store actor. Owned by it; touched only from its handlers.
@@ -135,6 +143,8 @@ struct store_state {
       incarnation_promises;
   /// When the batch in flight was handed to the save worker (for its duration).
   std::chrono::steady_clock::time_point save_started;
+  /// Whether saves succeed, as episodes: what gets logged, and the error of refusals.
+  persistence_health health;
   static inline const char* name = "onevalue.store";
 };
 

@@ -106,6 +106,8 @@ const char* write_result_label(write_result r) {
     return "no_quorum";
   case write_result::outcome_unknown:
     return "outcome_unknown";
+  case write_result::disk_full:
+    return "disk_full";
   case write_result::failed:
     break;
   }

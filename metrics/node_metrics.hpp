@@ -64,8 +64,10 @@ enum class write_result : uint8_t {
   no_quorum,
   /// Linearizable mode: timed out after the proposal left; may still apply (504).
   outcome_unknown,
+  /// The node's disk is full; not applied (507). Writes resume once space is freed.
+  disk_full,
 };
-constexpr std::size_t write_result_count = 9;
+constexpr std::size_t write_result_count = 10;
 const char* write_result_label(write_result r);
 
 /// The node's own metrics (everything but the actors' protocol counters).
@@ -109,8 +111,8 @@ public:
 
 private:
   /// Status codes with a slot of their own; anything else counts as "other".
-  static constexpr std::array<int, 14> known_statuses{200, 204, 304, 400, 404, 405, 408,
-                                                      409, 412, 413, 429, 431, 500, 503};
+  static constexpr std::array<int, 15> known_statuses{
+      200, 204, 304, 400, 404, 405, 408, 409, 412, 413, 429, 431, 500, 503, 507};
   static constexpr std::size_t status_slots = known_statuses.size() + 1;
   static std::size_t status_slot(int status);
 

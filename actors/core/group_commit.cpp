@@ -8,6 +8,11 @@ group_commit::group_commit(const durable_state& restored, std::string node)
     : node_(std::move(node)), visible_(restored.value, restored.clock),
       durable_(restored), incarnation_(restored.incarnation) {}
 
+group_commit::group_commit(const durable_state& restored, const durable_state& on_disk,
+                           std::string node)
+    : node_(std::move(node)), visible_(restored.value, restored.clock), durable_(on_disk),
+      incarnation_(restored.incarnation) {}
+
 std::optional<versioned_value> group_commit::stage_write(uint64_t id, int64_t value,
                                                          uint64_t written_at_us) {
   auto stamped = visible_.next_write(value, node_);
@@ -48,13 +53,13 @@ std::optional<durable_state> group_commit::next_batch() {
 
 batch_outcome group_commit::on_saved() {
   batch_outcome outcome;
-  auto before = visible_.current();
+  auto before = current();
   for (const auto& ticket : in_flight_->tickets)
     if (ticket.write)
       visible_.merge(ticket.stamped);
   durable_ = in_flight_->state;
   outcome.tickets = std::move(in_flight_->tickets);
-  outcome.value_changed = visible_.current() != before;
+  outcome.value_changed = current() != before;
   in_flight_.reset();
   return outcome;
 }

@@ -10,8 +10,10 @@
 //
 // At most one batch is in flight. Local writes become visible (to reads, listeners
 // and gossip) only once their batch is durable, so a failed save rolls back nothing a
-// reader could have seen: the visible value is always the durable one plus remote
-// values merged since.
+// reader could have seen. Remote values join the register (ordering, clock, conflict
+// checks) at once but reach readers, like local writes, only once a batch holding them
+// is durable: otherwise a kill -9 between the merge and its save would restart the
+// node with an older value than a reader already saw (a read going backwards).
 
 #include "actors/core/persistence.hpp"
 #include "actors/core/value_register.hpp"
@@ -41,7 +43,7 @@ struct commit_ticket {
 struct batch_outcome {
   /// Every operation of the batch: acknowledge them all (success) or fail them all.
   std::vector<commit_ticket> tickets;
-  /// True if the visible value changed, so listeners must hear of it.
+  /// True if the readable value (`current()`) changed, so listeners must hear of it.
   bool value_changed = false;
 };
 
@@ -57,6 +59,13 @@ public:
   /// local writes are stamped with `node`.
   group_commit(const durable_state& restored, std::string node);
 
+  /// Starts from `restored` although the disk holds only `on_disk`, an older state
+  /// (same value and version, lower incarnation: the start-up's raised incarnation
+  /// could not be saved because the disk was full). The next batch saves the
+  /// difference; nothing waits for it.
+  group_commit(const durable_state& restored, const durable_state& on_disk,
+               std::string node);
+
   /// Stamps a local write with `counter = max(clock, highest seen) + 1` and queues it
   /// for the next batch. It is neither visible nor acknowledged until that batch's save
   /// succeeded. Returns the stamped value, or nothing if the counter is at 2^64-1 and
@@ -71,9 +80,10 @@ public:
   /// like a write once a batch holding it is durable.
   void stage_incarnation(uint64_t id, uint64_t incarnation);
 
-  /// Offers a remote value to the visible state at once (see `value_register::offer`
-  /// for what is refused) and advances the clock. An accepted value is persisted by the
-  /// next batch but nobody waits for that: it is durable on the node that accepted it.
+  /// Offers a remote value to the register at once (see `value_register::offer` for
+  /// what is refused) and advances the clock: later local writes are ordered after it
+  /// and conditional writes compare against it. Readers see it (`current()`) only once
+  /// the next batch, which holds it, is durable; no ticket waits for that.
   merge_result merge_remote(const versioned_value& incoming);
 
   /// If no save is in flight and anything differs from the durable state (pending
@@ -81,8 +91,8 @@ public:
   /// operations into a batch and returns the state to save; otherwise nullopt.
   std::optional<durable_state> next_batch();
 
-  /// The in-flight save succeeded: its writes become visible and its state durable.
-  /// Precondition: `saving()`.
+  /// The in-flight save succeeded: its state becomes durable and readable, with its
+  /// writes and the remote values merged before it was sealed. Precondition: `saving()`.
   batch_outcome on_saved();
 
   /// The in-flight save failed: its writes are dropped (they were never visible); the
@@ -95,8 +105,13 @@ public:
   /// True if operations wait for the next batch.
   bool has_pending() const { return !pending_.empty(); }
 
-  /// The value reads see: durable local writes plus merged remote values.
-  const versioned_value& current() const { return visible_.current(); }
+  /// The value readers see (reads, listeners): the durable one. Without a data dir the
+  /// caller reports each batch saved at once, so this follows every change at once.
+  const versioned_value& current() const { return durable_.value; }
+
+  /// The register's value: `current()` plus remote values merged since its last
+  /// durable batch (not yet readable; see `merge_remote`).
+  const versioned_value& merged() const { return visible_.current(); }
 
   /// The version the register will hold once every staged write is durable: the
   /// greatest of the visible version and the staged writes' versions. A conditional

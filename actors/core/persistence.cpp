@@ -4,6 +4,7 @@
 #include "actors/core/integer_text.hpp"
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <limits>
 #include <vector>
@@ -67,6 +68,13 @@ uint32_t crc32(const char* data, std::size_t size) {
   for (std::size_t i = 0; i < size; ++i)
     c = table[(c ^ static_cast<unsigned char>(data[i])) & 0xFFu] ^ (c >> 8);
   return c ^ 0xFFFFFFFFu;
+}
+
+bool is_no_space(const std::error_code& ec) {
+  // errno values, whichever of the two standard categories carries them.
+  bool errno_category =
+      ec.category() == std::generic_category() || ec.category() == std::system_category();
+  return errno_category && (ec.value() == ENOSPC || ec.value() == EDQUOT);
 }
 
 std::string state_file_path(const std::string& data_dir) {
@@ -160,7 +168,8 @@ save_state(file_layer& files, const std::string& data_dir, const durable_state& 
   if (!failure)
     return std::nullopt;
   return persistence_error{"cannot save state to " + path + ": " + failure->step + " "
-                           + failure->file + ": " + describe(failure->error)};
+                               + failure->file + ": " + describe(failure->error),
+                           is_no_space(failure->error)};
 }
 
 state_load_result load_state(file_layer& files, const std::string& data_dir) {

@@ -52,7 +52,13 @@ typename Inspector::result_type inspect(Inspector& f, durable_state& x) {
 /// A failed persistence step; `message` names the file and the cause.
 struct persistence_error {
   std::string message;
+  /// True when the file system had no room (ENOSPC, or EDQUOT: the quota is used up):
+  /// a condition that passes once space is freed, unlike a broken or read-only disk.
+  bool no_space = false;
 };
+
+/// True for the errors that mean "no space left" (ENOSPC, EDQUOT).
+bool is_no_space(const std::error_code& ec);
 
 /// The format version this build writes and the only one it reads.
 constexpr uint32_t state_format_version = 1;

@@ -51,6 +51,10 @@ http_response write_failure(const write_outcome& out) {
   }
   case write_outcome::kind::persistence_failed:
     return error(500, "write not durable, not applied: " + out.message);
+  case write_outcome::kind::disk_full:
+    return error(507, "disk full on this node: write not applied (reads still work; "
+                      "writes resume once space is freed): "
+                          + out.message);
   case write_outcome::kind::overflow: {
     auto body = nlohmann::json(out.value);
     body["error"] = "the sum does not fit in int64; nothing was written";

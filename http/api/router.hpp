@@ -32,6 +32,9 @@ struct write_outcome {
     timeout,
     /// The store could not make the write durable; it was not applied: 500.
     persistence_failed,
+    /// The node's disk is full; the write was not applied: 507 Insufficient Storage.
+    /// Reads keep working; writes work again once space is freed (no restart).
+    disk_full,
     /// The store is gone or answered with an unexpected error: 500.
     failed,
     /// The node has not synchronized with the cluster yet; nothing was written: 503.

@@ -54,6 +54,8 @@ write_outcome failure_of(const caf::error& err, caf::actor_system& sys,
   if (err.category() == caf::atom("store")) {
     if (err.code() == static_cast<uint8_t>(store_error::persistence_failed))
       return write_outcome::failure(kind::persistence_failed, sys.render(err));
+    if (err.code() == static_cast<uint8_t>(store_error::disk_full))
+      return write_outcome::failure(kind::disk_full, sys.render(err));
     if (err.code() == static_cast<uint8_t>(store_error::not_synchronized))
       return write_outcome::failure(kind::not_synchronized, sys.render(err));
   }
@@ -71,6 +73,9 @@ void report_failure(const write_job& job, const caf::error& err, caf::actor_syst
     out.outcome = write_outcome::kind::unknown;
   if (out.outcome == write_outcome::kind::not_synchronized)
     OV_LOG_DEBUG("write of {} refused: not synchronized yet", job.n);
+  else if (out.outcome == write_outcome::kind::disk_full)
+    // The store logs a full disk once per episode; a line per write would flood.
+    OV_LOG_DEBUG("write of {} refused: disk full", job.n);
   else
     OV_LOG_WARN("{}write of {} failed: {}", job.expected ? "conditional " : "", job.n,
                 out.message);
@@ -313,6 +318,8 @@ write_result result_of(write_outcome::kind k) {
     return write_result::not_synchronized;
   case kind::persistence_failed:
     return write_result::not_durable;
+  case kind::disk_full:
+    return write_result::disk_full;
   case kind::timeout:
     return write_result::timeout;
   case kind::overflow:

@@ -52,8 +52,9 @@ public:
   /// Sends `(set_atom, n)` to the store with the timeout. On success also publishes the
   /// new value to the snapshot store, so a read on this node right after the write sees
   /// it (the store's push to the gateway actor may lag). Maps `request_timeout` to
-  /// `timeout`, the store's `persistence_failed` and `not_synchronized` to the outcomes
-  /// of the same name, anything else (store down, unexpected reply) to `failed`.
+  /// `timeout`, the store's `persistence_failed`, `disk_full` and `not_synchronized` to
+  /// the outcomes of the same name, anything else (store down, unexpected reply) to
+  /// `failed`.
   void write(int64_t n, write_callback done) override;
 
   /// Sends `(set_atom, n, expected)` to the store (which checks the version and

@@ -76,6 +76,8 @@ const char* reason_phrase(int status) {
     return "Service Unavailable";
   case 505:
     return "HTTP Version Not Supported";
+  case 507:
+    return "Insufficient Storage";
   default:
     return "Unknown";
   }

@@ -4,6 +4,7 @@
 
 #include "actors/core/file_layer.hpp"
 
+#include <cerrno>
 #include <map>
 #include <set>
 #include <string>
@@ -15,7 +16,8 @@ namespace onevalue::testing {
 /// Owned by a test through a shared pointer; single-threaded (the store tests spawn
 /// the save worker on the test coordinator, never detached). Set `fail_on` to one of
 /// "open" (also for private files), "write", "fsync", "close", "rename", "fsync_dir",
-/// "read", "lock" to make that step return EIO (EWOULDBLOCK for "lock") until cleared. A
+/// "read", "lock" to make that step return `fail_errno` (EIO unless set; EWOULDBLOCK for
+/// "lock") until cleared; ENOSPC in `fail_errno` plays a full disk. A
 /// failing write still writes half its bytes, as a real short write before an error
 /// would.
 class fake_file_layer : public file_layer {
@@ -26,6 +28,8 @@ public:
   /// `open_private_for_write`; a test may widen them.
   std::map<std::string, unsigned> modes;
   std::string fail_on;
+  /// The errno a failing step returns (not for "lock").
+  int fail_errno = EIO;
   int fsync_calls = 0;
   int renames = 0;
 
@@ -126,7 +130,7 @@ public:
   }
 
 private:
-  static std::error_code io_error() { return std::make_error_code(std::errc::io_error); }
+  std::error_code io_error() const { return {fail_errno, std::generic_category()}; }
 
   int next_fd_ = 100;
   std::map<int, std::string> open_;

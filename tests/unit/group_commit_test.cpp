@@ -98,28 +98,72 @@ TEST_CASE("writes queued behind a failing save get their own attempt") {
   CHECK(gc.current().value == 2);
 }
 
-TEST_CASE("a remote value is visible at once and saved by the next batch") {
+TEST_CASE("a remote value joins the register at once and is saved by the next batch") {
   group_commit gc{fresh, "n1"};
   CHECK(gc.merge_remote({5, {9, "n2"}}) == merge_result::accepted);
-  CHECK(gc.current().value == 5);
+  CHECK(gc.merged().value == 5);
   CHECK(gc.clock() == 9);
+  CHECK(gc.latest_version() == version{9, "n2"});
   CHECK(gc.merge_remote({4, {3, "n3"}}) == merge_result::stale);
   auto state = gc.next_batch();
   REQUIRE(state);
   CHECK(state->value == versioned_value{5, {9, "n2"}});
   auto outcome = gc.on_saved();
   CHECK(outcome.tickets.empty());
-  CHECK_FALSE(outcome.value_changed);
+  CHECK(outcome.value_changed);
   CHECK_FALSE(gc.next_batch());
 }
 
-TEST_CASE("a remote value newer than a staged write wins when the batch lands") {
+// The chaos soak's regression: a remote value was published to readers at merge time,
+// before the save holding it; a kill -9 in that window restarted the node with its
+// older saved value, so a read went backwards.
+TEST_CASE("a remote value is readable only once a batch holding it is durable") {
+  group_commit gc{fresh, "n1"};
+  const versioned_value remote{5, {9, "n2"}};
+  REQUIRE(gc.merge_remote(remote) == merge_result::accepted);
+  CHECK(gc.current() == fresh.value);
+  auto state = gc.next_batch();
+  REQUIRE(state);
+  CHECK(state->value == remote);
+  // Saving: a crash now restarts with fresh.value, so readers must still see it.
+  CHECK(gc.current() == fresh.value);
+  CHECK(gc.durable().value == fresh.value);
+  auto outcome = gc.on_saved();
+  CHECK(outcome.value_changed);
+  CHECK(gc.current() == remote);
+  CHECK(gc.check_invariants());
+}
+
+TEST_CASE("a remote value stays unreadable while its save fails, readable once saved") {
+  group_commit gc{fresh, "n1"};
+  const versioned_value remote{5, {9, "n2"}};
+  REQUIRE(gc.merge_remote(remote) == merge_result::accepted);
+  REQUIRE(gc.next_batch());
+  CHECK_FALSE(gc.on_save_failed().value_changed);
+  CHECK(gc.current() == fresh.value);
+  CHECK(gc.merged() == remote);
+  auto state = gc.next_batch();
+  REQUIRE(state);
+  CHECK(state->value == remote);
+  CHECK(gc.on_saved().value_changed);
+  CHECK(gc.current() == remote);
+}
+
+TEST_CASE("a remote value newer than a staged write wins, readable with the next batch") {
   group_commit gc{fresh, "n1"};
   auto mine = gc.stage_write(1, 1);
   gc.next_batch();
   CHECK(gc.merge_remote({2, {20, "n2"}}) == merge_result::accepted);
   auto outcome = gc.on_saved();
   CHECK(outcome.tickets.at(0).stamped == mine);
+  // The landed batch held the local write only: the remote value is not durable yet.
+  CHECK(outcome.value_changed);
+  CHECK(gc.current() == *mine);
+  CHECK(gc.merged().value == 2);
+  auto state = gc.next_batch();
+  REQUIRE(state);
+  CHECK(state->value == versioned_value{2, {20, "n2"}});
+  CHECK(gc.on_saved().value_changed);
   CHECK(gc.current().value == 2);
   CHECK(gc.stage_write(2, 3)->ver.counter == 21);
   CHECK(gc.check_invariants());
@@ -229,4 +273,28 @@ TEST_CASE(
   gc.on_saved();
   CHECK(gc.current().value == 5);
   CHECK(gc.current().written_at_us == 1764666000000000);
+}
+
+TEST_CASE("an incarnation raised at start but not saved (disk full) is saved later") {
+  const durable_state on_disk{{7, {3, "n2"}}, 4, 2};
+  durable_state restored = on_disk;
+  restored.incarnation = 3;
+  group_commit gc{restored, on_disk, "n1"};
+  CHECK(gc.current() == on_disk.value);
+  CHECK(gc.durable() == on_disk);
+  CHECK(gc.check_invariants());
+  // The disk is still full: the attempt fails and the difference stays unsaved.
+  REQUIRE(gc.next_batch());
+  CHECK(gc.on_save_failed().tickets.empty());
+  CHECK(gc.durable().incarnation == 2);
+  // Space returned: the next write's batch carries the raised incarnation with it.
+  REQUIRE(gc.stage_write(1, 8, 0));
+  auto state = gc.next_batch();
+  REQUIRE(state);
+  CHECK(state->incarnation == 3);
+  CHECK(state->value.value == 8);
+  gc.on_saved();
+  CHECK(gc.durable().incarnation == 3);
+  CHECK_FALSE(gc.next_batch());
+  CHECK(gc.check_invariants());
 }

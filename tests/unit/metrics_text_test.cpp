@@ -109,6 +109,8 @@ TEST_CASE("node metrics count requests by method, route template and status") {
   own.count_request(http_method::other, http_route::get, 599, 0.0001);
   own.count_write(write_result::ok);
   own.count_write(write_result::precondition_failed);
+  own.count_write(write_result::disk_full);
+  own.count_request(http_method::put, http_route::set, 507, 0.0001);
   own.observe_save(0.004, 3);
   own.observe_applied_delay(0.02);
   own.observe_push_pull(0.01, true);
@@ -120,9 +122,13 @@ TEST_CASE("node metrics count requests by method, route template and status") {
   CHECK(has_line(text, "onevalue_http_requests_total{method=\"other\",route=\"/get\","
                        "status=\"other\"} 1"));
   CHECK(has_line(text,
-                 "onevalue_http_request_duration_seconds_count{route=\"/set/{n}\"} 2"));
+                 "onevalue_http_request_duration_seconds_count{route=\"/set/{n}\"} 3"));
   CHECK(has_line(text, "onevalue_writes_total{result=\"ok\"} 1"));
   CHECK(has_line(text, "onevalue_writes_total{result=\"precondition_failed\"} 1"));
+  // A full disk has a label and a status slot of its own, not "failed"/"other".
+  CHECK(has_line(text, "onevalue_writes_total{result=\"disk_full\"} 1"));
+  CHECK(has_line(text, "onevalue_http_requests_total{method=\"PUT\",route=\"/set/{n}\","
+                       "status=\"507\"} 1"));
   CHECK(has_line(text, "onevalue_store_save_duration_seconds_count 1"));
   CHECK(has_line(text, "onevalue_store_commit_batch_writes_sum 3"));
   CHECK(has_line(text, "onevalue_value_applied_delay_seconds_count 1"));

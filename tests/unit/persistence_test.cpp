@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -183,6 +184,35 @@ TEST_CASE("a save that fails at any step returns an error and leaves a loadable 
       CHECK(files.files.count("/d/state.tmp") == 0);
     }
   }
+}
+
+TEST_CASE("a full disk at any step is reported as no space and keeps the old state") {
+  for (std::string step : {"open", "write", "fsync", "close", "rename"}) {
+    CAPTURE(step);
+    fake_file_layer files;
+    REQUIRE_FALSE(save_state(files, "/d", old_state));
+    files.fail_on = step;
+    files.fail_errno = ENOSPC;
+    auto error = save_state(files, "/d", new_state);
+    REQUIRE(error);
+    CHECK(error->no_space);
+    CHECK(error->message.find("No space left on device") != std::string::npos);
+    files.fail_on.clear();
+    CHECK(*load_state(files, "/d").state == old_state);
+    CHECK(files.files.count("/d/state.tmp") == 0);
+  }
+}
+
+TEST_CASE("a quota that is used up counts as no space; an I/O error does not") {
+  CHECK(is_no_space({ENOSPC, std::generic_category()}));
+  CHECK(is_no_space({EDQUOT, std::system_category()}));
+  CHECK_FALSE(is_no_space({EIO, std::generic_category()}));
+  CHECK_FALSE(is_no_space({EROFS, std::generic_category()}));
+  fake_file_layer files;
+  files.fail_on = "write";
+  auto error = save_state(files, "/d", old_state);
+  REQUIRE(error);
+  CHECK_FALSE(error->no_space);
 }
 
 TEST_CASE("a node name with a newline, or any invalid name, cannot be saved") {

@@ -350,6 +350,19 @@ TEST_CASE_FIXTURE(fixture,
   check_json_error(call("POST", "/set/5"), 500);
 }
 
+TEST_CASE_FIXTURE(fixture, "a full disk is 507 on every write route; reads still work") {
+  backend.next_failure =
+      write_outcome::failure(write_outcome::kind::disk_full, "store_error(disk_full)");
+  auto message = check_json_error(call("PUT", "/v1/value", "5"), 507);
+  CHECK(message.find("disk full") != std::string::npos);
+  CHECK(message.find("not applied") != std::string::npos);
+  backend.next_failure =
+      write_outcome::failure(write_outcome::kind::disk_full, "store_error(disk_full)");
+  check_json_error(call("POST", "/set/5"), 507);
+  CHECK(call("GET", "/get").status == 200);
+  CHECK(call("GET", "/v1/value").status == 200);
+}
+
 TEST_CASE_FIXTURE(fixture, "reads before any view is published are 503") {
   backend.current = nullptr;
   auto res = call("GET", "/get");

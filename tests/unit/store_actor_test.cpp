@@ -188,6 +188,50 @@ TEST_CASE_FIXTURE(store_fixture,
 }
 
 TEST_CASE_FIXTURE(store_fixture,
+                  "a remote value reaches listeners and reads only once saved") {
+  auto hdl = spawn_durable();
+  auto read = std::make_shared<std::vector<versioned_value>>();
+  auto reader = sys.spawn(recording_listener, read);
+  caf::anon_send(hdl, subscribe_atom::value, reader);
+  sched.run();
+  // The save holding the remote value does not complete (as if the node were killed
+  // before it did): no reader may see the value, since a restart would not have it.
+  files->fail_on = "fsync";
+  const versioned_value remote{9, {5, "n2"}};
+  CHECK(merge(hdl, remote));
+  CHECK(read->size() == 1);
+  CHECK(read->back().value == 42);
+  CHECK(get(hdl).value == 42);
+  CHECK(load_state(*files, "/data").state->value.value == 42);
+  // Space and disk are back: the next remote value's save holds it, and readers see it.
+  files->fail_on.clear();
+  const versioned_value newer{10, {6, "n2"}};
+  CHECK(merge(hdl, newer));
+  REQUIRE(read->size() == 2);
+  CHECK(read->back() == newer);
+  CHECK(get(hdl) == newer);
+  CHECK(load_state(*files, "/data").state->value == newer);
+  caf::anon_send_exit(reader, caf::exit_reason::user_shutdown);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "without a data dir a remote value is readable at once") {
+  auto hdl = spawn_in_memory();
+  auto read = std::make_shared<std::vector<versioned_value>>();
+  auto reader = sys.spawn(recording_listener, read);
+  caf::anon_send(hdl, subscribe_atom::value, reader);
+  sched.run();
+  const versioned_value remote{9, {5, "n2"}};
+  CHECK(merge(hdl, remote));
+  REQUIRE(read->size() == 2);
+  CHECK(read->back() == remote);
+  CHECK(get(hdl) == remote);
+  caf::anon_send_exit(reader, caf::exit_reason::user_shutdown);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture,
                   "a failing disk fails the set and leaves the value unchanged") {
   auto hdl = spawn_durable();
   REQUIRE(set(hdl, 5));

@@ -158,6 +158,16 @@ TEST_CASE_FIXTURE(backend_fixture, "a persistence failure maps to persistence_fa
   caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
 }
 
+TEST_CASE_FIXTURE(backend_fixture, "a full disk maps to disk_full") {
+  auto store = sys.spawn(refusing_store, store_error::disk_full);
+  store_backend backend{sys, store, membership, snapshots, std::chrono::seconds(5)};
+  auto out = write(backend, 5);
+  CHECK(out.outcome == write_outcome::kind::disk_full);
+  CHECK(out.message.find("disk_full") != std::string::npos);
+  CHECK(backend.view()->value.value == 0);
+  caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+}
+
 TEST_CASE_FIXTURE(backend_fixture,
                   "a store that does not answer in time maps to timeout") {
   auto store = sys.spawn(silent_store, "n1");

@@ -1,0 +1,48 @@
+#include "actors/saver.hpp"
+
+#include "actors/log.hpp"
+
+#include <caf/all.hpp>
+
+namespace onevalue {
+
+state_saver_actor::behavior_type state_saver(std::shared_ptr<file_layer> files,
+                                             std::string data_dir) {
+  return {
+      [=](save_atom, const durable_state& state) -> caf::result<uint8_t, std::string> {
+        if (auto err = save_state(*files, data_dir, state))
+          return {static_cast<uint8_t>(classify(*err)), err->message};
+        return {static_cast<uint8_t>(save_result::saved), std::string{}};
+      },
+  };
+}
+
+save_result classify(const persistence_error& error) {
+  return error.no_space ? save_result::no_space : save_result::failed;
+}
+
+void log_health_report(const std::string& node, const persistence_report& report) {
+  using kind = persistence_report::kind;
+  switch (report.what) {
+  case kind::none:
+    return;
+  case kind::episode_began:
+    if (report.no_space)
+      OV_LOG_ERROR("{}: disk full: {}; writes are refused (HTTP 507) until a save "
+                   "finds space again, reads keep working; logged once until then",
+                   node, report.message);
+    else
+      OV_LOG_ERROR("{}: write not persisted: {}; writes are refused until a save "
+                   "succeeds again; logged once until then",
+                   node, report.message);
+    return;
+  case kind::episode_ended:
+    OV_LOG_WARN("{}: saves succeed again after {} failed saves{}; {} writes were refused "
+                "meanwhile",
+                node, report.failed_saves, report.no_space ? " (the disk was full)" : "",
+                report.writes_refused);
+    return;
+  }
+}
+
+} // namespace onevalue
