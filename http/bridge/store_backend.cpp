@@ -347,14 +347,22 @@ write_callback counted(write_callback done,
 
 } // namespace
 
+// The analyzer reports the counted callback (a std::function holding a heap functor)
+// as leaked once it is moved into the inbox with its job; the inbox owns it and runs or
+// destroys it (ASan's leak check on the unit tests, which write through here, finds no
+// leak). NOLINTBEGIN(clang-analyzer-cplusplus.NewDeleteLeaks)
 void store_backend::write(int64_t n, write_callback done) {
-  enqueue(write_job{n, std::nullopt, counted(std::move(done), metrics_),
-                    linearizable_ ? std::optional{operation_kind::write} : std::nullopt});
+  write_job job{n, std::nullopt, counted(std::move(done), metrics_), std::nullopt};
+  if (linearizable_)
+    job.consensus_op = operation_kind::write;
+  enqueue(std::move(job));
 }
 
 void store_backend::write_if(int64_t n, const version& expected, write_callback done) {
-  enqueue(write_job{n, expected, counted(std::move(done), metrics_),
-                    linearizable_ ? std::optional{operation_kind::cas} : std::nullopt});
+  write_job job{n, expected, counted(std::move(done), metrics_), std::nullopt};
+  if (linearizable_)
+    job.consensus_op = operation_kind::cas;
+  enqueue(std::move(job));
 }
 
 void store_backend::add(int64_t delta, write_callback done) {
@@ -362,9 +370,12 @@ void store_backend::add(int64_t delta, write_callback done) {
     gateway_backend::add(delta, std::move(done));
     return;
   }
-  enqueue(write_job{delta, std::nullopt, counted(std::move(done), metrics_),
-                    operation_kind::add});
+  write_job job{delta, std::nullopt, counted(std::move(done), metrics_),
+                operation_kind::add};
+  enqueue(std::move(job));
 }
+
+// NOLINTEND(clang-analyzer-cplusplus.NewDeleteLeaks)
 
 void store_backend::read_consistent(write_callback done) {
   if (!linearizable_) {
