@@ -112,7 +112,8 @@ TEST_CASE("a connect that completes after its broker quit closes its socket") {
   add_message_types(cfg);
   caf::actor_system sys{cfg};
   listener l;
-  auto broker = sys.spawn([] { return caf::behavior{[](int) {}}; });
+  // An argument: CAF 0.17.6 dereferences a null argument tuple for a spawn without one.
+  auto broker = sys.spawn([](int) { return caf::behavior{[](int) {}}; }, 0);
   {
     caf::scoped_actor self{sys};
     self->monitor(broker);
@@ -134,14 +135,16 @@ TEST_CASE("a live broker receives the connected socket and owns it") {
   listener l;
   caf::scoped_actor self{sys};
   auto test = caf::actor_cast<caf::actor>(self);
-  auto broker = sys.spawn([test] {
-    return caf::behavior{
-        [test](dialed_atom, uint64_t id, const dialed_socket& socket,
-               const std::string& error) {
-          caf::anon_send(test, id, socket.release(), error);
-        },
-    };
-  });
+  auto broker = sys.spawn(
+      [test](int) {
+        return caf::behavior{
+            [test](dialed_atom, uint64_t id, const dialed_socket& socket,
+                   const std::string& error) {
+              caf::anon_send(test, id, socket.release(), error);
+            },
+        };
+      },
+      0);
   sys.spawn<caf::detached>(tcp_connector, broker, uint64_t{7}, std::string{"127.0.0.1"},
                            l.port, std::chrono::milliseconds{5s});
   int fd = -1;
@@ -171,12 +174,16 @@ TEST_CASE("a connect to a closed port reports why, with no descriptor") {
   } // closed: nothing listens on the port now
   caf::scoped_actor self{sys};
   auto test = caf::actor_cast<caf::actor>(self);
-  auto broker = sys.spawn([test] {
-    return caf::behavior{
-        [test](dialed_atom, uint64_t, const dialed_socket& socket,
-               const std::string& error) { caf::anon_send(test, socket.holds(), error); },
-    };
-  });
+  auto broker = sys.spawn(
+      [test](int) {
+        return caf::behavior{
+            [test](dialed_atom, uint64_t, const dialed_socket& socket,
+                   const std::string& error) {
+              caf::anon_send(test, socket.holds(), error);
+            },
+        };
+      },
+      0);
   sys.spawn<caf::detached>(tcp_connector, broker, uint64_t{2}, std::string{"127.0.0.1"},
                            port, std::chrono::milliseconds{5s});
   self->receive([](bool holds, const std::string& error) {
