@@ -31,22 +31,12 @@ import time
 
 from benchlib import Cluster, table, wait_until  # puts tests/integration on the path
 from cluster import ip
-from wrk import run_wrk
+from wrk import PUT_LUA, run_wrk
 
 HTTP_PORT = 29280
 CLUSTER_PORT = 29246
 FIRST_IP = 221
 ETCD_FIRST_IP = 231
-
-PUT_LUA = """
-wrk.method = "PUT"
-wrk.headers["Content-Type"] = "text/plain"
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format(nil, "/v1/value", nil, tostring(n))
-end
-"""
 
 ETCD_LUA = """
 wrk.method = "POST"
