@@ -13,12 +13,20 @@ packages=(g++ make cmake pkg-config libcaf-dev nlohmann-json3-dev libspdlog-dev
           libcpp-httplib-dev libssl-dev prometheus-cpp-dev curl ccache)
 if [[ "${1:-}" == --test ]]; then
   packages+=(doctest-dev python3 openssl iptables iproute2 clang-tidy clang-format clang
-             libclang-rt-14-dev prometheus chromium nodejs npm)
+             libclang-rt-14-dev prometheus chromium)
 fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+if [[ "${1:-}" == --test ]]; then
+  # Node.js and npm are asked for by command, not by Debian package: a machine may carry
+  # another vendor's nodejs package (NodeSource's bundles npm and conflicts with Debian's
+  # npm package, so asking apt for `npm` there fails). Any Node.js that runs
+  # playwright-core will do.
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   apt-get update -q
