@@ -2,6 +2,7 @@
 
 #include "actors/core/consensus_codec.hpp"
 
+#include <cstdint>
 #include <tuple>
 
 namespace onevalue {
@@ -26,7 +27,7 @@ slot_read read_slot(file_layer& files, const std::string& path) {
   }
   out.exists = true;
   std::string why;
-  out.state = decode_acceptor_state(bytes, why);
+  out.state = decode_acceptor_slot(bytes, why);
   if (!out.state)
     out.problem = path + " is corrupt (" + why + ")";
   return out;
@@ -42,6 +43,43 @@ std::string acceptor_slot_path(const std::string& data_dir, int slot) {
   return data_dir + "/acceptor." + std::to_string(slot);
 }
 
+static_assert(max_acceptor_file_size + 4 <= acceptor_slot_size);
+
+std::string acceptor_slot_bytes(const std::string& content) {
+  std::string out(acceptor_slot_size, '\0');
+  auto n = static_cast<uint32_t>(content.size());
+  for (int i = 0; i < 4; ++i)
+    out[static_cast<std::size_t>(i)] = static_cast<char>((n >> (8 * i)) & 0xff);
+  out.replace(4, content.size(), content);
+  return out;
+}
+
+std::optional<acceptor_state> decode_acceptor_slot(std::string_view bytes,
+                                                   std::string& error) {
+  // The layout before fixed-size slots: the encoded state alone, which starts with its
+  // magic text (a length prefix never does: its third byte is zero).
+  if (bytes.size() > 4 && bytes[2] != '\0')
+    return decode_acceptor_state(bytes, error);
+  if (bytes.size() != acceptor_slot_size) {
+    error = "acceptor slot of " + std::to_string(bytes.size()) + " bytes, expected "
+            + std::to_string(acceptor_slot_size);
+    return std::nullopt;
+  }
+  uint32_t n = 0;
+  for (int i = 0; i < 4; ++i)
+    n |= static_cast<uint32_t>(static_cast<uint8_t>(bytes[static_cast<std::size_t>(i)]))
+         << (8 * i);
+  if (n > acceptor_slot_size - 4) {
+    error = "acceptor slot length " + std::to_string(n) + " exceeds the slot";
+    return std::nullopt;
+  }
+  if (bytes.find_first_not_of('\0', 4 + n) != std::string_view::npos) {
+    error = "acceptor slot padding is not zeros";
+    return std::nullopt;
+  }
+  return decode_acceptor_state(bytes.substr(4, n), error);
+}
+
 std::optional<std::string> save_acceptor_slot(file_layer& files,
                                               const std::string& data_dir, int slot,
                                               const std::string& content) {
@@ -50,16 +88,20 @@ std::optional<std::string> save_acceptor_slot(file_layer& files,
     return "cannot save the acceptor state to " + path + ": " + step + ": "
            + ec.message();
   };
+  if (content.size() > max_acceptor_file_size)
+    return "cannot save the acceptor state to " + path + ": "
+           + std::to_string(content.size()) + " bytes exceed the slot";
+  const auto bytes = acceptor_slot_bytes(content);
   int fd = -1;
-  if (auto ec = files.open_for_write(path, fd))
+  if (auto ec = files.open_for_overwrite(path, fd))
     return failed("open", ec);
-  if (auto ec = files.write(fd, content.data(), content.size())) {
+  if (auto ec = files.write(fd, bytes.data(), bytes.size())) {
     files.close(fd);
     return failed("write", ec);
   }
-  if (auto ec = files.fsync(fd)) {
+  if (auto ec = files.sync_data(fd)) {
     files.close(fd);
-    return failed("fsync", ec);
+    return failed("fdatasync", ec);
   }
   if (auto ec = files.close(fd))
     return failed("close", ec);

@@ -43,6 +43,14 @@ public:
     return {};
   }
 
+  std::error_code open_for_overwrite(const std::string& path, int& fd) override {
+    auto result = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (result < 0)
+      return last_error();
+    fd = result;
+    return {};
+  }
+
   std::error_code write(int fd, const char* data, std::size_t size) override {
     while (size > 0) {
       auto written = ::write(fd, data, size);
@@ -61,6 +69,11 @@ public:
     // Not retried on EINTR or EIO: after a failed fsync the page cache state is
     // unknown, so the caller must treat the whole save as failed.
     return ::fsync(fd) == 0 ? std::error_code{} : last_error();
+  }
+
+  std::error_code sync_data(int fd) override {
+    // As fsync: a failure is not retried, the save it belongs to has failed.
+    return ::fdatasync(fd) == 0 ? std::error_code{} : last_error();
   }
 
   std::error_code close(int fd) override {

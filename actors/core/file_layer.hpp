@@ -30,12 +30,20 @@ public:
   /// secrets, such as the keyring file.
   virtual std::error_code open_private_for_write(const std::string& path, int& fd) = 0;
 
+  /// Opens `path` for writing from its start without truncating it (created with mode
+  /// 0644 if missing): for files rewritten in place at one size, whose saves then need
+  /// no metadata change (see `sync_data`).
+  virtual std::error_code open_for_overwrite(const std::string& path, int& fd) = 0;
   /// Writes all `size` bytes of `data` to `fd`, retrying short writes. On failure part
   /// of the data may have been written.
   virtual std::error_code write(int fd, const char* data, std::size_t size) = 0;
 
   /// Flushes the contents of `fd` to stable storage.
   virtual std::error_code fsync(int fd) = 0;
+  /// Flushes the data of `fd` and the metadata needed to read it back (its size), but
+  /// not its timestamps (fdatasync): a file rewritten in place at one size is then made
+  /// durable without a file-system journal commit.
+  virtual std::error_code sync_data(int fd) = 0;
 
   /// Closes `fd`; the descriptor is gone even when an error is returned.
   virtual std::error_code close(int fd) = 0;

@@ -31,7 +31,7 @@ int print_acceptor_info(const std::string& data_dir, std::ostream& out,
       continue;
     }
     std::string why;
-    auto state = decode_acceptor_state(bytes, why);
+    auto state = decode_acceptor_slot(bytes, why);
     if (!state) {
       problems += " " + path + ": " + why + ";";
       continue;

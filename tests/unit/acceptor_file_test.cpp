@@ -69,9 +69,8 @@ TEST_CASE("acceptor files: a torn slot falls back to the other one") {
   testing::fake_file_layer files;
   REQUIRE_FALSE(open_acceptor_files(files, "/d").error);
   CHECK_FALSE(save_acceptor_slot(files, "/d", 0, encoded(sample_state(4))));
-  files.fail_on = "write"; // a crash in the middle of the next save
-  CHECK(save_acceptor_slot(files, "/d", 1, encoded(sample_state(5))));
-  files.fail_on.clear();
+  CHECK_FALSE(save_acceptor_slot(files, "/d", 1, encoded(sample_state(5))));
+  files.files[slot1][40] ^= 0x40; // a sector of the last save never reached the disk
   auto opened = open_acceptor_files(files, "/d");
   REQUIRE_FALSE(opened.error);
   CHECK(opened.state == sample_state(4));
@@ -89,8 +88,55 @@ TEST_CASE("acceptor files: a failed step names the file and leaves the other slo
     REQUIRE(err);
     CHECK(err->find(slot1) != std::string::npos);
     files.fail_on.clear();
-    CHECK(files.files[slot0] == encoded(sample_state(4)));
+    CHECK(files.files[slot0] == acceptor_slot_bytes(encoded(sample_state(4))));
   }
+}
+
+TEST_CASE(
+    "acceptor files: a slot is one block rewritten in place, flushed by fdatasync") {
+  testing::fake_file_layer files;
+  REQUIRE_FALSE(open_acceptor_files(files, "/d").error);
+  CHECK_FALSE(save_acceptor_slot(files, "/d", 0, encoded(sample_state(4))));
+  const auto& bytes = files.files[slot0];
+  REQUIRE(bytes.size() == acceptor_slot_size);
+  auto content = encoded(sample_state(4));
+  CHECK(static_cast<uint8_t>(bytes[0]) == content.size()); // length, little endian
+  CHECK(bytes.substr(4, content.size()) == content);
+  CHECK(bytes.find_first_not_of('\0', 4 + content.size()) == std::string::npos);
+  // A shorter state later leaves no tail of the longer one behind.
+  auto small = acceptor_state{};
+  CHECK_FALSE(save_acceptor_slot(files, "/d", 0, encoded(small)));
+  CHECK(files.files[slot0] == acceptor_slot_bytes(encoded(small)));
+}
+
+TEST_CASE("acceptor files: slots written before fixed-size slots are still read") {
+  testing::fake_file_layer files;
+  files.files[slot0] = encoded(sample_state(4)); // the earlier layout: the state alone
+  files.files[slot1] = encoded(sample_state(5));
+  auto opened = open_acceptor_files(files, "/d");
+  REQUIRE_FALSE(opened.error);
+  CHECK(opened.state == sample_state(5));
+  CHECK(opened.next_slot == 0);
+  CHECK(files.files[slot0] == acceptor_slot_bytes(encoded(sample_state(5))));
+}
+
+TEST_CASE("acceptor files: a slot of the wrong size, length or padding is refused") {
+  std::string error;
+  auto good = acceptor_slot_bytes(encoded(sample_state()));
+  REQUIRE(decode_acceptor_slot(good, error) == sample_state());
+  CHECK_FALSE(decode_acceptor_slot(good.substr(0, 100), error));
+  CHECK(error.find("expected 4096") != std::string::npos);
+  auto long_length = good;
+  long_length[0] = '\xff';
+  long_length[1] = '\x0f';
+  CHECK_FALSE(decode_acceptor_slot(long_length, error));
+  CHECK(error.find("exceeds the slot") != std::string::npos);
+  auto dirty = good;
+  dirty.back() = 'x';
+  CHECK_FALSE(decode_acceptor_slot(dirty, error));
+  CHECK(error.find("padding") != std::string::npos);
+  CHECK_FALSE(decode_acceptor_slot("", error));
+  CHECK_FALSE(decode_acceptor_slot(std::string(acceptor_slot_size, '\0'), error));
 }
 
 TEST_CASE("acceptor files: no valid slot is an error, never a new voter") {

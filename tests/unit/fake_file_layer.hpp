@@ -15,11 +15,11 @@ namespace onevalue::testing {
 ///
 /// Owned by a test through a shared pointer; single-threaded (the store tests spawn
 /// the save worker on the test coordinator, never detached). Set `fail_on` to one of
-/// "open" (also for private files), "write", "fsync", "close", "rename", "fsync_dir",
-/// "read", "lock" to make that step return `fail_errno` (EIO unless set; EWOULDBLOCK for
-/// "lock") until cleared; ENOSPC in `fail_errno` plays a full disk. A
-/// failing write still writes half its bytes, as a real short write before an error
-/// would.
+/// "open" (also for private and overwritten files), "write", "fsync" (also sync_data),
+/// "close", "rename", "fsync_dir", "read", "lock" to make that step return `fail_errno`
+/// (EIO unless set; EWOULDBLOCK for "lock") until cleared; ENOSPC in `fail_errno` plays a
+/// full disk. A failing write still writes half its bytes, as a real short write before
+/// an error would.
 class fake_file_layer : public file_layer {
 public:
   std::map<std::string, std::string> files;
@@ -40,6 +40,19 @@ public:
     modes[path] = 0644;
     fd = next_fd_++;
     open_[fd] = path;
+    offset_[fd] = 0;
+    return {};
+  }
+
+  std::error_code open_for_overwrite(const std::string& path, int& fd) override {
+    if (fail_on == "open")
+      return io_error();
+    if (!files.count(path))
+      modes[path] = 0644;
+    files[path]; // created if missing, kept otherwise
+    fd = next_fd_++;
+    open_[fd] = path;
+    offset_[fd] = 0;
     return {};
   }
 
@@ -52,12 +65,13 @@ public:
 
   std::error_code write(int fd, const char* data, std::size_t size) override {
     auto& content = files[open_.at(fd)];
-    if (fail_on == "write") {
-      content.append(data, size / 2);
-      return io_error();
-    }
-    content.append(data, size);
-    return {};
+    auto& at = offset_[fd];
+    auto n = fail_on == "write" ? size / 2 : size;
+    if (content.size() < at + n)
+      content.resize(at + n);
+    content.replace(at, n, data, n);
+    at += n;
+    return fail_on == "write" ? io_error() : std::error_code{};
   }
 
   std::error_code fsync(int) override {
@@ -65,8 +79,14 @@ public:
     return fail_on == "fsync" ? io_error() : std::error_code{};
   }
 
+  std::error_code sync_data(int) override {
+    ++fsync_calls;
+    return fail_on == "fsync" ? io_error() : std::error_code{};
+  }
+
   std::error_code close(int fd) override {
     open_.erase(fd);
+    offset_.erase(fd);
     return fail_on == "close" ? io_error() : std::error_code{};
   }
 
@@ -134,6 +154,8 @@ private:
 
   int next_fd_ = 100;
   std::map<int, std::string> open_;
+  /// Where the next write to each open descriptor lands.
+  std::map<int, std::size_t> offset_;
 };
 
 } // namespace onevalue::testing

@@ -65,6 +65,27 @@ TEST_CASE(
   CHECK(content == "new");
 }
 
+TEST_CASE(
+    "open_for_overwrite rewrites a file in place from its start, keeping its tail") {
+  temp_dir dir;
+  auto files = posix_file_layer();
+  auto path = (dir.path / "slot").string();
+  int fd = -1;
+  REQUIRE_FALSE(files->open_for_overwrite(path, fd)); // creates it
+  REQUIRE_FALSE(files->write(fd, "abcdef", 6));
+  CHECK_FALSE(files->sync_data(fd));
+  CHECK_FALSE(files->close(fd));
+  REQUIRE_FALSE(files->open_for_overwrite(path, fd));
+  REQUIRE_FALSE(files->write(fd, "XY", 2));
+  CHECK_FALSE(files->sync_data(fd));
+  CHECK_FALSE(files->close(fd));
+  std::string content;
+  REQUIRE_FALSE(files->read_all(path, content));
+  CHECK(content == "XYcdef");
+  CHECK(files->open_for_overwrite((dir.path / "no" / "dir").string(), fd)
+        == std::make_error_code(std::errc::no_such_file_or_directory));
+}
+
 TEST_CASE("permissions reports the mode bits, and a missing file as ENOENT") {
   temp_dir dir;
   auto files = posix_file_layer();
