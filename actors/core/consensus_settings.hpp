@@ -33,15 +33,6 @@ struct consensus_settings {
   /// whatever its size (only the resulting state travels), so this bounds the work and
   /// memory of one round, not its messages.
   std::size_t max_batch_operations = 4096;
-  /// Longest wait, after a batch of several operations was answered, for those clients'
-  /// next operations before the next round starts (at most as long as the round just
-  /// finished took; 0 = start at once). Closed-loop clients answered together come back
-  /// together: without the wait the first to return starts a round alone and the rest
-  /// wait a whole round for the one after it (batches alternate small and large, about
-  /// half the throughput at 32 clients). The wait ends as soon as as many operations are
-  /// queued as were just answered, so one client never waits; it costs up to this much
-  /// latency when fewer clients come back than were answered.
-  std::chrono::microseconds batch_gather{1000};
   /// Most operations waiting for the round in flight; more are answered `unavailable`
   /// at once (back-pressure instead of unbounded memory).
   std::size_t max_queued_operations = 65536;
