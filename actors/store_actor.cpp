@@ -68,6 +68,16 @@ void count_refused_write(store_pointer self) {
     ++st.counters->writes_refused_disk_full;
 }
 
+/// Takes writes from now on and tells the listeners (the HTTP side's health and reads).
+void become_synchronized(store_pointer self) {
+  auto& st = self->state;
+  st.synchronized = true;
+  st.sync_target.reset();
+  OV_LOG_INFO("{}: synchronized with the cluster; accepting writes", st.config.node);
+  for (const auto& listener : st.listeners)
+    self->send(listener, sync_atom::value);
+}
+
 /// Acknowledges or fails every operation of the finished batch, then starts the next.
 /// `result` and `message` are the save worker's reply.
 void finish_batch(store_pointer self, save_result result, const std::string& message) {
@@ -113,6 +123,11 @@ void finish_batch(store_pointer self, save_result result, const std::string& mes
   }
   if (outcome.value_changed)
     notify_listeners(self);
+  // A waiting sync takes effect once its value is readable, or after a failed save (a
+  // full disk): the node then serves its durable value and takes writes, which retry
+  // the save.
+  if (st.sync_target && (!saved || !(st.commit->current().ver < *st.sync_target)))
+    become_synchronized(self);
   // After a failure, only operations that queued behind it get a new attempt; merged
   // remote values wait (unreadable) for the next event, so a broken disk does not cause
   // a retry loop.
@@ -346,11 +361,10 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
         auto& st = self->state;
         if (st.synchronized)
           return;
-        st.synchronized = true;
-        OV_LOG_INFO("{}: synchronized with the cluster; accepting writes",
-                    st.config.node);
-        for (const auto& listener : st.listeners)
-          self->send(listener, sync_atom::value);
+        if (st.commit->current() == st.commit->merged())
+          become_synchronized(self);
+        else
+          st.sync_target = st.commit->merged().ver; // until it is saved (finish_batch)
       },
       [self](merge_atom, const versioned_value& incoming, const std::string& via) {
         auto& st = self->state;

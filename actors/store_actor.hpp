@@ -137,6 +137,11 @@ struct store_state {
       conditional_promises;
   /// False until the node synchronized with the cluster (see store_config).
   bool synchronized = true;
+  /// Set when the sync announcement came while a remote value merged before it was not
+  /// yet readable (not yet saved): `synchronized` waits until the readable value's
+  /// version reaches this one, so a node that says it is synchronized (health 200) also
+  /// serves what it synchronized to.
+  std::optional<version> sync_target;
   /// Counters, shared with the exit hook that logs them (the state is gone by then).
   std::shared_ptr<store_counters> counters = std::make_shared<store_counters>();
   std::unordered_map<uint64_t, caf::typed_response_promise<uint64_t>>

@@ -74,12 +74,15 @@ class Baseline:
         # A node refuses writes (503) until its first push-pull; formed is not enough.
         wait_until(lambda: all(n.value().get("synchronized") for n in cluster.nodes), 20,
                    "every node to have synchronized")
+        # Each write is on every node before the next one, on another node, is taken: in
+        # eventual mode a write on a node that has not yet heard of the previous one
+        # is concurrent with it, and last-writer-wins may order it first.
         for v in (11, 12, 13):
             status, _, body = cluster.nodes[v % 3].request("PUT", "/v1/value",
                                                             body=str(v))
             assert status == 200, body
             self.acked.append(v)
-        cluster.wait_value(13)
+            cluster.wait_value(v)
         self.value = cluster.nodes[0].value()
         self.members = {n: (m["state"], m["incarnation"], m["address"])
                         for n, m in cluster.nodes[0].members().items()}

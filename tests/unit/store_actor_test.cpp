@@ -412,6 +412,65 @@ TEST_CASE_FIXTURE(store_fixture,
   stop(hdl);
 }
 
+namespace {
+
+/// Records what a listener hears, in order: "value N" or "sync".
+value_listener_actor::behavior_type
+event_recorder(std::shared_ptr<std::vector<std::string>> events) {
+  return {[events](update_atom, const versioned_value& v) {
+            events->push_back("value " + std::to_string(v.value));
+          },
+          [events](sync_atom) { events->push_back("sync"); }};
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "a sync that arrives while its value is being saved waits for it") {
+  // A push-pull merges the cluster's value and announces the sync at once; the value is
+  // readable only once saved. The node must not say it is synchronized (health 200)
+  // while it still serves the value from before the sync.
+  auto hdl = spawn_unsynchronized();
+  auto events = std::make_shared<std::vector<std::string>>();
+  auto listener = sys.spawn(event_recorder, events);
+  caf::anon_send(hdl, subscribe_atom::value, value_listener_actor{listener});
+  sched.run();
+  events->clear();
+  caf::anon_send(hdl, merge_atom::value, versioned_value{365, {65, "n3"}},
+                 std::string{"n1"});
+  caf::anon_send(hdl, sync_atom::value); // before the save of 365 finished
+  sched.run();
+  CHECK(*events == std::vector<std::string>{"value 365", "sync"});
+  auto reply = set(hdl, 9);
+  REQUIRE(reply);
+  CHECK(reply->ver == version{66, "n1"});
+  caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "a sync waiting for a save that fails takes effect, and writes retry") {
+  auto hdl = spawn_unsynchronized();
+  auto syncs = std::make_shared<int>(0);
+  auto listener = sys.spawn(sync_counter, syncs);
+  caf::anon_send(hdl, subscribe_atom::value, value_listener_actor{listener});
+  sched.run();
+  files->fail_on = "fsync";
+  files->fail_errno = ENOSPC;
+  caf::anon_send(hdl, merge_atom::value, versioned_value{365, {65, "n3"}},
+                 std::string{"n1"});
+  caf::anon_send(hdl, sync_atom::value);
+  sched.run();
+  CHECK(*syncs == 1); // synchronized, serving its durable value
+  CHECK(get(hdl).value == 42);
+  files->fail_on.clear(); // space is back: the next write saves both
+  auto reply = set(hdl, 9);
+  REQUIRE(reply);
+  CHECK(reply->ver == version{66, "n1"});
+  caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
+  stop(hdl);
+}
+
 TEST_CASE_FIXTURE(store_fixture,
                   "a listener subscribing after the sync hears of it at once") {
   auto hdl = spawn_durable(); // synchronized by default: alone by configuration
