@@ -1,3 +1,6 @@
+// The client subcommands but `watch` (cli_watch.cpp), the dispatch among them, and
+// the client's entry point.
+
 #include "app/cli/cli_commands.hpp"
 
 #include "actors/core/integer_text.hpp"
@@ -5,56 +8,18 @@
 
 #include "app/cli/cli_acceptor_info.hpp"
 #include "app/cli/cli_format.hpp"
+#include "app/cli/cli_replies.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <iostream>
-#include <thread>
 
 extern char** environ;
 
 namespace onevalue::cli {
 
 namespace {
-
-constexpr int exit_ok = 0;
-constexpr int exit_refused = 1;
-constexpr int exit_usage = 2;
-
-/// How long one blocking read asks the node to wait, and how much longer the client
-/// waits for its answer.
-constexpr std::chrono::minutes watch_wait{5};
-constexpr std::chrono::seconds watch_slack{10};
-
-/// Prints why a request failed and returns its exit code: 2 without an answer, 1 for an
-/// answer that refused (with the node's JSON error message when there is one).
-int report_failure(const http_reply& r, std::ostream& err) {
-  if (!r.answered) {
-    err << "onevalue: " << r.error << "\n";
-    return exit_usage;
-  }
-  std::string message = r.body;
-  auto parsed = nlohmann::json::parse(r.body, nullptr, false);
-  if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_string())
-    message = parsed["error"].get<std::string>();
-  while (!message.empty() && (message.back() == '\n' || message.back() == '\r'))
-    message.pop_back();
-  err << "onevalue: the node answered " << r.status << ": " << message << "\n";
-  return exit_refused;
-}
-
-/// Parses a JSON body, or reports a malformed answer (exit 2: not what a node sends).
-bool parse_body(const http_reply& r, nlohmann::json& out, std::ostream& err) {
-  out = nlohmann::json::parse(r.body, nullptr, false);
-  if (out.is_discarded()) {
-    err << "onevalue: the node's answer is not JSON: " << r.body.substr(0, 200) << "\n";
-    return false;
-  }
-  return true;
-}
 
 /// For an answer that must be 200 with a JSON body: prints what `render` makes of the
 /// body and returns 0; otherwise reports the refusal (1), no answer (2) or a body that
@@ -277,79 +242,7 @@ int cmd_metrics(const invocation& inv, api_client& client, std::ostream& out,
   return exit_ok;
 }
 
-/// Prints one value, or hands it to the -handler command (reporting a failed run).
-void deliver(const invocation& inv, const nlohmann::json& value, std::ostream& out,
-             std::ostream& err, const watch_hooks& hooks) {
-  auto v = std::to_string(value.at("value").get<int64_t>());
-  if (!inv.has("handler")) {
-    out << v << std::endl;
-    return;
-  }
-  std::map<std::string, std::string> env{
-      {"ONEVALUE_VALUE", v},
-      {"ONEVALUE_VERSION", format_version(value)},
-      {"ONEVALUE_INDEX", std::to_string(value.at("index").get<uint64_t>())}};
-  int status = hooks.run_handler(inv.flag("handler"), v + "\n", env);
-  if (status != 0)
-    err << "onevalue: watch: handler exited with status " << status << " for value " << v
-        << "\n";
-}
-
-int cmd_watch(const invocation& inv, api_client& client, std::ostream& out,
-              std::ostream& err, const watch_hooks& hooks) {
-  bool first = true;
-  uint64_t index = 0;
-  while (!hooks.stop()) {
-    std::string path = "/v1/value";
-    auto timeout = inv.connection.timeout;
-    if (!first) {
-      path += "?index=" + std::to_string(index)
-              + "&wait=" + std::to_string(watch_wait.count()) + "m";
-      timeout = watch_wait + watch_slack;
-    }
-    auto r = client.send("GET", path, "", {}, timeout);
-    nlohmann::json value;
-    if (!r.answered || r.status != 200 || !parse_body(r, value, err)) {
-      if (r.answered && r.status != 200)
-        report_failure(r, err);
-      else if (!r.answered)
-        err << "onevalue: watch: " << r.error << "; retrying\n";
-      hooks.pause(std::chrono::seconds{1});
-      continue;
-    }
-    try {
-      auto got = value.at("index").get<uint64_t>();
-      if (first || got > index) {
-        index = got;
-        deliver(inv, value, out, err, hooks);
-      }
-      first = false;
-    } catch (const nlohmann::json::exception& e) {
-      err << "onevalue: watch: unexpected answer from the node: " << e.what() << "\n";
-      return exit_usage;
-    }
-  }
-  return exit_ok;
-}
-
-int run_with_shell(const std::string& command, const std::string& input,
-                   const std::map<std::string, std::string>& env) {
-  for (const auto& [k, v] : env)
-    ::setenv(k.c_str(), v.c_str(), 1);
-  FILE* pipe = ::popen(command.c_str(), "w");
-  if (!pipe)
-    return 127;
-  std::fwrite(input.data(), 1, input.size(), pipe);
-  int status = ::pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 } // namespace
-
-watch_hooks default_watch_hooks() {
-  return {[](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
-          [] { return false; }, run_with_shell};
-}
 
 int run_command(const invocation& inv, api_client& client, std::ostream& out,
                 std::ostream& err, const watch_hooks& hooks) {

@@ -6,28 +6,13 @@
 
 #include "app/cli/cli_args.hpp"
 #include "app/cli/cli_http.hpp"
+#include "app/cli/cli_watch.hpp"
 
-#include <chrono>
-#include <functional>
 #include <ostream>
+#include <string>
+#include <vector>
 
 namespace onevalue::cli {
-
-/// Seams for `watch`, which otherwise runs until interrupted.
-struct watch_hooks {
-  /// Waits before retrying after a failed request (real time in the CLI).
-  std::function<void(std::chrono::milliseconds)> pause;
-  /// Asked before every request; true ends the watch with exit code 0.
-  std::function<bool()> stop;
-  /// Runs a -handler command with `input` on stdin and `env` added to its environment;
-  /// returns its exit status. The CLI runs it with /bin/sh -c.
-  std::function<int(const std::string& command, const std::string& input,
-                    const std::map<std::string, std::string>& env)>
-      run_handler;
-};
-
-/// The hooks the real CLI uses: sleep, never stop, /bin/sh.
-watch_hooks default_watch_hooks();
 
 /// Runs the parsed `inv` against `client`, printing results to `out` and problems to
 /// `err`; returns the exit code.
