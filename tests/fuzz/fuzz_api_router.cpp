@@ -6,7 +6,10 @@
 // /v1/members/{name}/leave. Checks that every request is answered exactly once, with a
 // status the API documents, and that every reply body ends with a newline and every
 // error body is JSON `{"error": ...}` (but 412's and /health's). The view is of a node
-// whose only peer failed, so plain /health answers 503 `alone`.
+// whose only peer failed, so plain /health answers 503 `alone`. The backend has no
+// keyring, so `/v1/keyring` answers 500 "keyring request failed" (documented: the
+// README's keyring section); the fuzzer found that path in CI, before this harness
+// accepted the status (corpus entry keyring_without_keyring).
 
 #include "http/api/router.hpp"
 
@@ -86,7 +89,8 @@ void route_one(instant_backend& backend, const http_request& req) {
     res = std::move(r);
   });
   check(answers == 1);
-  check(documented(res.status));
+  bool keyring = req.path.rfind("/v1/keyring", 0) == 0;
+  check(documented(res.status) || (keyring && res.status == 500));
   if (res.status == 204)
     return;
   check(!res.body.empty() && res.body.back() == '\n');
