@@ -1,0 +1,82 @@
+// open_store (store_actor.hpp): what a node does with its data dir before the store
+// actor exists: validate the name, create and lock the dir, load (or, when asked, move
+// aside) the state file, and save the raised incarnation.
+
+#include "actors/log.hpp"
+#include "actors/store_actor.hpp"
+
+namespace onevalue {
+
+store_open_result open_store(store_config config, bool reset_state) {
+  store_open_result result;
+  if (!valid_node_name(config.node)) {
+    result.error = "node name \"" + config.node
+                   + "\" is not valid: expected 1 to 64 letters, digits, '.', '_' or '-'";
+    return result;
+  }
+  const durable_state fresh{{config.initial_value, {}}, 0, 0};
+  if (config.data_dir.empty()) {
+    config.restored = fresh;
+    config.restored->incarnation = 1;
+    result.incarnation = 1;
+    result.config = std::move(config);
+    return result;
+  }
+  if (!config.files)
+    config.files = posix_file_layer();
+  auto& files = *config.files;
+  const auto& dir = config.data_dir;
+  if (auto ec = files.make_dir(dir)) {
+    result.error = "cannot create data dir " + dir + ": " + ec.message();
+    return result;
+  }
+  persistence_error lock_error;
+  config.lock = data_dir_lock::acquire(config.files, dir, lock_error);
+  if (!config.lock) {
+    result.error = lock_error.message;
+    return result;
+  }
+  auto loaded = load_state(files, dir);
+  if (loaded.error) {
+    if (!reset_state) {
+      result.error = loaded.error->message;
+      return result;
+    }
+    const auto path = state_file_path(dir);
+    if (auto ec = files.rename(path, path + ".corrupt")) {
+      result.error = loaded.error->message + "; cannot move it aside: " + ec.message();
+      return result;
+    }
+    OV_LOG_WARN("{}: {}; moved it to {}.corrupt and starting as a new node", config.node,
+                loaded.error->message, path);
+  }
+  auto state = loaded.state.value_or(fresh);
+  state.incarnation += 1;
+  if (auto err = save_state(files, dir, state)) {
+    if (!err->no_space) {
+      result.error = err->message;
+      return result;
+    }
+    // A full disk passes; the file still holds everything acknowledged, so serve it.
+    config.on_disk = loaded.state.value_or(fresh);
+    OV_LOG_WARN("{}: disk full at start: {}; serving the state on disk, writes are "
+                "refused until space returns (the raised incarnation {} is saved then)",
+                config.node, err->message, state.incarnation);
+  }
+  if (loaded.state)
+    OV_LOG_INFO(
+        "{}: restored value {} (counter {}, from {}), clock {}, incarnation {} from {}",
+        config.node, state.value.value, state.value.ver.counter, state.value.ver.node,
+        state.clock, state.incarnation, state_file_path(dir));
+  else if (!config.on_disk)
+    OV_LOG_INFO("{}: new node, state file {} created", config.node, state_file_path(dir));
+  else
+    OV_LOG_INFO("{}: new node, state file {} not created yet (disk full)", config.node,
+                state_file_path(dir));
+  result.incarnation = state.incarnation;
+  config.restored = state;
+  result.config = std::move(config);
+  return result;
+}
+
+} // namespace onevalue
