@@ -122,6 +122,26 @@ struct store_fixture {
                 .state.commit;
   }
 
+  /// Spawns a listener from `behaviour(args...)`, subscribes it to `hdl` and runs
+  /// everything (the subscription's first update included); stop it with anon_send_exit.
+  template <class Behaviour, class... Ts>
+  value_listener_actor subscribe(const store_actor& hdl, Behaviour behaviour,
+                                 Ts... args) {
+    auto listener = sys.spawn(behaviour, std::move(args)...);
+    caf::anon_send(hdl, subscribe_atom::value, value_listener_actor{listener});
+    sched.run();
+    return listener;
+  }
+
+  /// A push-pull's end as the gossip actor reports it: the peer's value merged, then the
+  /// sync announcement right behind it (before the merge's save has finished); runs
+  /// everything.
+  void merge_then_sync(const store_actor& hdl, const versioned_value& v) {
+    caf::anon_send(hdl, merge_atom::value, v, std::string{"n1"});
+    caf::anon_send(hdl, sync_atom::value);
+    sched.run();
+  }
+
   void stop(const store_actor& hdl) {
     caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown);
     sched.run();
@@ -396,9 +416,7 @@ TEST_CASE_FIXTURE(store_fixture,
                   "after the sync announcement a write is ordered after merged values") {
   auto hdl = spawn_unsynchronized();
   auto syncs = std::make_shared<int>(0);
-  auto listener = sys.spawn(sync_counter, syncs);
-  caf::anon_send(hdl, subscribe_atom::value, value_listener_actor{listener});
-  sched.run();
+  auto listener = subscribe(hdl, sync_counter, syncs);
   CHECK(*syncs == 0);
   REQUIRE(merge(hdl, {8, {20, "n2"}}));
   caf::anon_send(hdl, sync_atom::value);
@@ -432,14 +450,9 @@ TEST_CASE_FIXTURE(store_fixture,
   // while it still serves the value from before the sync.
   auto hdl = spawn_unsynchronized();
   auto events = std::make_shared<std::vector<std::string>>();
-  auto listener = sys.spawn(event_recorder, events);
-  caf::anon_send(hdl, subscribe_atom::value, value_listener_actor{listener});
-  sched.run();
+  auto listener = subscribe(hdl, event_recorder, events);
   events->clear();
-  caf::anon_send(hdl, merge_atom::value, versioned_value{365, {65, "n3"}},
-                 std::string{"n1"});
-  caf::anon_send(hdl, sync_atom::value); // before the save of 365 finished
-  sched.run();
+  merge_then_sync(hdl, {365, {65, "n3"}});
   CHECK(*events == std::vector<std::string>{"value 365", "sync"});
   auto reply = set(hdl, 9);
   REQUIRE(reply);
@@ -452,15 +465,10 @@ TEST_CASE_FIXTURE(store_fixture,
                   "a sync waiting for a save that fails takes effect, and writes retry") {
   auto hdl = spawn_unsynchronized();
   auto syncs = std::make_shared<int>(0);
-  auto listener = sys.spawn(sync_counter, syncs);
-  caf::anon_send(hdl, subscribe_atom::value, value_listener_actor{listener});
-  sched.run();
+  auto listener = subscribe(hdl, sync_counter, syncs);
   files->fail_on = "fsync";
   files->fail_errno = ENOSPC;
-  caf::anon_send(hdl, merge_atom::value, versioned_value{365, {65, "n3"}},
-                 std::string{"n1"});
-  caf::anon_send(hdl, sync_atom::value);
-  sched.run();
+  merge_then_sync(hdl, {365, {65, "n3"}});
   CHECK(*syncs == 1); // synchronized, serving its durable value
   CHECK(get(hdl).value == 42);
   files->fail_on.clear(); // space is back: the next write saves both
@@ -475,9 +483,7 @@ TEST_CASE_FIXTURE(store_fixture,
                   "a listener subscribing after the sync hears of it at once") {
   auto hdl = spawn_durable(); // synchronized by default: alone by configuration
   auto syncs = std::make_shared<int>(0);
-  auto listener = sys.spawn(sync_counter, syncs);
-  caf::anon_send(hdl, subscribe_atom::value, value_listener_actor{listener});
-  sched.run();
+  auto listener = subscribe(hdl, sync_counter, syncs);
   CHECK(*syncs == 1);
   caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
   stop(hdl);
