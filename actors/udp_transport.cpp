@@ -33,7 +33,7 @@ struct udp_state {
 
 /// Releases the handle CAF made for the sender of one datagram. CAF 0.17.6 keeps one for
 /// every sender address and port it ever saw, never freeing them: 200,000 junk
-/// datagrams from distinct ports grew a node by 56 MB (tests/attack/udp_sender_flood.py).
+/// datagrams from distinct ports grew a node by 56 MB (test_security_outsider.py).
 /// Replies never use these handles (each peer has its own sending endpoint), so each is
 /// dropped at once; a sender's next datagram gets a new one.
 void forget_sender(caf::io::broker* self, const udp_state& state,
