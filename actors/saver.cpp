@@ -7,10 +7,12 @@
 namespace onevalue {
 
 state_saver_actor::behavior_type state_saver(std::shared_ptr<file_layer> files,
-                                             std::string data_dir) {
+                                             std::string data_dir,
+                                             state_slot_cursor cursor) {
+  auto at = std::make_shared<state_slot_cursor>(cursor);
   return {
       [=](save_atom, const durable_state& state) -> caf::result<uint8_t, std::string> {
-        if (auto err = save_state(*files, data_dir, state))
+        if (auto err = save_state(*files, data_dir, *at, state))
           return {static_cast<uint8_t>(classify(*err)), err->message};
         return {static_cast<uint8_t>(save_result::saved), std::string{}};
       },

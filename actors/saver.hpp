@@ -9,6 +9,7 @@
 #include "actors/core/file_layer.hpp"
 #include "actors/core/persistence.hpp"
 #include "actors/core/persistence_health.hpp"
+#include "actors/core/state_slots.hpp"
 
 #include <caf/atom.hpp>
 #include <caf/replies_to.hpp>
@@ -28,10 +29,12 @@ using save_atom = caf::atom_constant<caf::atom("save")>;
 using state_saver_actor = caf::typed_actor<
     caf::replies_to<save_atom, durable_state>::with<uint8_t, std::string>>;
 
-/// The worker's behavior; owned by the store (spawned linked, usually detached). Never
-/// fails itself: every error becomes a reply.
+/// The worker's behavior; owned by the store (spawned linked, usually detached). Saves
+/// alternate between the state slots from `cursor` (state_slots.hpp). Never fails
+/// itself: every error becomes a reply.
 state_saver_actor::behavior_type state_saver(std::shared_ptr<file_layer> files,
-                                             std::string data_dir);
+                                             std::string data_dir,
+                                             state_slot_cursor cursor);
 
 /// Classifies a save's error: no space, or another failure.
 save_result classify(const persistence_error& error);

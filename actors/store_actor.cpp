@@ -223,9 +223,10 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
       config.files = posix_file_layer();
     if (config.detached_saver)
       st.saver = self->spawn<caf::detached + caf::linked>(state_saver, config.files,
-                                                          config.data_dir);
+                                                          config.data_dir, config.slots);
     else
-      st.saver = self->spawn<caf::linked>(state_saver, config.files, config.data_dir);
+      st.saver = self->spawn<caf::linked>(state_saver, config.files, config.data_dir,
+                                          config.slots);
   }
   st.synchronized = config.synchronized;
   st.config = std::move(config);

@@ -21,6 +21,7 @@
 #include "actors/core/file_layer.hpp"
 #include "actors/core/group_commit.hpp"
 #include "actors/core/persistence.hpp"
+#include "actors/core/state_slots.hpp"
 #include "actors/protocol.hpp"
 #include "actors/saver.hpp"
 #include "metrics/node_metrics.hpp"
@@ -56,10 +57,12 @@ struct store_config {
   std::shared_ptr<file_layer> files;
   /// The state to start from; set by `open_store`. Empty: a new node in memory.
   std::optional<durable_state> restored;
-  /// What the state file holds when it is older than `restored`: set by `open_store`
+  /// What the state slots hold when it is older than `restored`: set by `open_store`
   /// when the disk was full at start and the raised incarnation could not be saved
-  /// (the next batch saves it). Empty: the file holds `restored`.
+  /// (the next batch saves it). Empty: the slots hold `restored`.
   std::optional<durable_state> on_disk;
+  /// Where the save worker's first save goes; set by `open_store`.
+  state_slot_cursor slots;
   /// Keeps the data dir locked for as long as the store (and this config) lives.
   std::shared_ptr<data_dir_lock> lock;
   /// Whether the node may acknowledge writes from the start: true when it is alone by
@@ -86,20 +89,22 @@ struct store_open_result {
   bool ok() const { return error.empty(); }
 };
 
-/// Prepares a store: creates the data dir if missing, locks it, loads the state file,
-/// raises the incarnation by one and saves it (which also proves the dir is writable).
-/// If that save finds the disk full (ENOSPC/EDQUOT), the node starts anyway with the
-/// state it loaded (reads serve the value it held; writes fail with `disk_full` until
-/// space returns) and the raised incarnation is saved by the first batch that finds
-/// space; a warning says so. Any other save failure stops the start.
+/// Prepares a store: creates the data dir if missing, locks it, loads the state
+/// (state_slots.hpp), raises the incarnation by one and saves it to both slots (which
+/// also proves the dir is writable; a state file of the layout before slots is then
+/// removed). If that save finds the disk full (ENOSPC/EDQUOT: the slots could not be
+/// created), the node starts anyway with the state it loaded (reads serve the value it
+/// held; writes fail with `disk_full` until space returns) and the raised incarnation is
+/// saved by the first batch that finds space; a warning says so. Any other save failure
+/// stops the start.
 ///
 /// Fails if `config.node` is not a valid node name (the store stamps it on every write;
 /// it ends up in HTTP headers and the state file). Fails with a message naming the dir
-/// or file if the dir cannot be created or locked
-/// (e.g. another process holds it), if the state file is unreadable or corrupt, or if
-/// the new state cannot be saved. With `reset_state`, a corrupt state file is renamed
-/// to `state.corrupt` and the node starts as a new one instead (the operator's explicit
-/// choice). Call before spawning; blocks on file I/O.
+/// or file if the dir cannot be created or locked (e.g. another process holds it), if
+/// the state is unreadable or corrupt, or if the new state cannot be saved. With
+/// `reset_state`, every file that holds no valid state is renamed to
+/// `<name>.corrupt` (e.g. `state.0.corrupt`) and the node starts as a new one instead
+/// (the operator's explicit choice). Call before spawning; blocks on file I/O.
 store_open_result open_store(store_config config, bool reset_state = false);
 
 /// Batches saved and writes acknowledged since start: saves / writes is the number of

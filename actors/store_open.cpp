@@ -1,6 +1,6 @@
 // open_store (store_actor.hpp): what a node does with its data dir before the store
 // actor exists: validate the name, create and lock the dir, load (or, when asked, move
-// aside) the state file, and save the raised incarnation.
+// aside) the state, and save the raised incarnation.
 
 #include "actors/log.hpp"
 #include "actors/store_actor.hpp"
@@ -42,37 +42,45 @@ store_open_result open_store(store_config config, bool reset_state) {
       result.error = loaded.error->message;
       return result;
     }
-    const auto path = state_file_path(dir);
-    if (auto ec = files.rename(path, path + ".corrupt")) {
-      result.error = loaded.error->message + "; cannot move it aside: " + ec.message();
-      return result;
-    }
-    OV_LOG_WARN("{}: {}; moved it to {}.corrupt and starting as a new node", config.node,
-                loaded.error->message, path);
+    for (const auto& path : loaded.corrupt_files)
+      if (auto ec = files.rename(path, path + ".corrupt")) {
+        result.error =
+            loaded.error->message + "; cannot move " + path + " aside: " + ec.message();
+        return result;
+      }
+    OV_LOG_WARN(
+        "{}: {}; moved the unusable files aside (.corrupt) and starting as a new node",
+        config.node, loaded.error->message);
+    loaded = state_load_result{};
   }
   auto state = loaded.state.value_or(fresh);
   state.incarnation += 1;
-  if (auto err = save_state(files, dir, state)) {
+  auto cursor = loaded.cursor;
+  if (auto err = save_state_to_both_slots(files, dir, cursor, state)) {
     if (!err->no_space) {
       result.error = err->message;
       return result;
     }
-    // A full disk passes; the file still holds everything acknowledged, so serve it.
+    // A full disk passes; the files still hold everything acknowledged, so serve it.
     config.on_disk = loaded.state.value_or(fresh);
     OV_LOG_WARN("{}: disk full at start: {}; serving the state on disk, writes are "
                 "refused until space returns (the raised incarnation {} is saved then)",
                 config.node, err->message, state.incarnation);
   }
+  config.slots = cursor;
+  const auto where = state_slot_path(dir, 0) + " and .1";
   if (loaded.state)
     OV_LOG_INFO(
         "{}: restored value {} (counter {}, from {}), clock {}, incarnation {} from {}",
         config.node, state.value.value, state.value.ver.counter, state.value.ver.node,
-        state.clock, state.incarnation, state_file_path(dir));
+        state.clock, state.incarnation,
+        loaded.from_legacy_file ? legacy_state_path(dir) + " (now in " + where + ")"
+                                : where);
   else if (!config.on_disk)
-    OV_LOG_INFO("{}: new node, state file {} created", config.node, state_file_path(dir));
+    OV_LOG_INFO("{}: new node, state files {} created", config.node, where);
   else
-    OV_LOG_INFO("{}: new node, state file {} not created yet (disk full)", config.node,
-                state_file_path(dir));
+    OV_LOG_INFO("{}: new node, state files {} not created yet (disk full)", config.node,
+                where);
   result.incarnation = state.incarnation;
   config.restored = state;
   result.config = std::move(config);

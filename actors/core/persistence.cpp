@@ -1,6 +1,5 @@
 #include "actors/core/persistence.hpp"
 
-#include "actors/core/atomic_file.hpp"
 #include "actors/core/integer_text.hpp"
 
 #include <array>
@@ -77,10 +76,6 @@ bool is_no_space(const std::error_code& ec) {
   return errno_category && (ec.value() == ENOSPC || ec.value() == EDQUOT);
 }
 
-std::string state_file_path(const std::string& data_dir) {
-  return data_dir + "/state";
-}
-
 std::string lock_file_path(const std::string& data_dir) {
   return data_dir + "/LOCK";
 }
@@ -155,38 +150,6 @@ std::optional<durable_state> decode_state(const std::string& content,
   if (state.incarnation == std::numeric_limits<uint64_t>::max())
     return fail("incarnation is at its maximum; a restart could not raise it");
   return state;
-}
-
-std::optional<persistence_error>
-save_state(file_layer& files, const std::string& data_dir, const durable_state& state) {
-  const auto path = state_file_path(data_dir);
-  auto content = encode_state(state);
-  if (!content)
-    return persistence_error{"cannot save state to " + path + ": the writer's name \""
-                             + state.value.ver.node + "\" is not a valid node name"};
-  auto failure = replace_file(files, path, data_dir, *content);
-  if (!failure)
-    return std::nullopt;
-  return persistence_error{"cannot save state to " + path + ": " + failure->step + " "
-                               + failure->file + ": " + describe(failure->error),
-                           is_no_space(failure->error)};
-}
-
-state_load_result load_state(file_layer& files, const std::string& data_dir) {
-  const auto path = state_file_path(data_dir);
-  state_load_result result;
-  std::string content;
-  if (auto ec = files.read_all(path, content)) {
-    if (ec != std::errc::no_such_file_or_directory)
-      result.error =
-          persistence_error{path + ": cannot read state file: " + describe(ec)};
-    return result;
-  }
-  persistence_error error;
-  result.state = decode_state(content, path, error);
-  if (!result.state)
-    result.error = std::move(error);
-  return result;
 }
 
 std::shared_ptr<data_dir_lock> data_dir_lock::acquire(std::shared_ptr<file_layer> files,

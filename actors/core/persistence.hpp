@@ -1,10 +1,10 @@
 #pragma once
 
-// The durable state of a node and its on-disk format: one small text file,
-// `<data-dir>/state`, replaced atomically on every save, plus a `LOCK` file that keeps
-// a second process off the same data dir.
+// The durable state of a node and its text format, plus the `LOCK` file that keeps a
+// second process off the same data dir. Where the text lives on disk (two slot files
+// rewritten in place) is state_slots.hpp.
 //
-// File format, version 1 (text, so an operator can `cat` it):
+// Format, version 1 (text, so an operator can `cat` it):
 //
 //   onevalue-state            <- magic line
 //   format=1                  <- format version; other versions are refused
@@ -66,9 +66,6 @@ constexpr uint32_t state_format_version = 1;
 /// CRC-32 (IEEE 802.3, reflected, as in zlib) of `size` bytes at `data`.
 uint32_t crc32(const char* data, std::size_t size);
 
-/// Path of the state file inside `data_dir`.
-std::string state_file_path(const std::string& data_dir);
-
 /// Path of the lock file inside `data_dir`.
 std::string lock_file_path(const std::string& data_dir);
 
@@ -77,7 +74,7 @@ std::string lock_file_path(const std::string& data_dir);
 /// which no state this node accepted can hold.
 std::optional<std::string> encode_state(const durable_state& state);
 
-/// Parses a state file's contents. On any defect (bad magic, unknown format version,
+/// Parses a state's text. On any defect (bad magic, unknown format version,
 /// truncation, checksum mismatch, malformed field, a writer's name that is no valid
 /// node name, a clock behind the value's counter, an incarnation of 2^64-1 that a
 /// restart could not raise) returns an error whose message starts with `path` and
@@ -85,29 +82,6 @@ std::optional<std::string> encode_state(const durable_state& state);
 std::optional<durable_state> decode_state(const std::string& content,
                                           const std::string& path,
                                           persistence_error& error);
-
-/// Durably replaces the state file in `data_dir` with `state`: write a temporary file,
-/// fsync it, rename it over the old one, fsync the directory.
-///
-/// Returns nullopt once all four steps succeeded. On failure returns the error and the
-/// caller must not acknowledge the write. A failure before the rename leaves the old
-/// file untouched (the temporary file is removed, best effort). A failure of the
-/// directory fsync comes after the rename: the file then holds the complete new state,
-/// but whether the rename survives a crash is unknown, so the save still counts as
-/// failed.
-std::optional<persistence_error>
-save_state(file_layer& files, const std::string& data_dir, const durable_state& state);
-
-/// The result of `load_state`: exactly one of "new node" (both empty), a state, or an
-/// error.
-struct state_load_result {
-  std::optional<durable_state> state;
-  std::optional<persistence_error> error;
-};
-
-/// Reads the state file in `data_dir`. A missing file means a new node (empty result).
-/// An unreadable or corrupt file is an error naming the file, never a silent reset.
-state_load_result load_state(file_layer& files, const std::string& data_dir);
 
 /// An exclusive lock on a data dir, held until destruction.
 ///

@@ -250,10 +250,11 @@ std::vector<node_option_row> make_table() {
                "A waiting read holds no thread, but every new value scans the waiting "
                "reads, so very many cost time per write."),
       option("reset-state", &node_options::reset_state, "flag", false)
-          .doc("If the state file in data-dir is corrupt, move it to state.corrupt and "
-               "start as a new node that relearns the value (command line: "
-               "--onevalue.reset-state).",
-               "Off, a corrupt file stops the node with an error naming it: never a "
+          .doc("If no state file in data-dir holds a valid state (both slots state.0 "
+               "and state.1 corrupt), move them aside (state.0.corrupt, "
+               "state.1.corrupt) and start as a new node that relearns the value "
+               "(command line: --onevalue.reset-state).",
+               "Off, corrupt files stop the node with an error naming them: never a "
                "silent reset."),
       option("event-handlers", &node_options::event_handlers, "list", strings{})
           .each("\"[EVENTS=]COMMAND\" strings", handler_spec)

@@ -1,10 +1,13 @@
-"""The data dir: a truncated state file stops the node with an error naming it (and
---onevalue.reset-state starts it anyway), and a second process on the same data dir
-is refused, naming the lock."""
+"""The data dir: a torn state slot costs nothing (the other slot holds the last saved
+state), two truncated slots stop the node with an error naming them (and
+--onevalue.reset-state starts it anyway), the state file of the layout before slots is
+read and retired, and a second process on the same data dir is refused, naming the
+lock."""
 
 import os
 import subprocess
 import unittest
+import zlib
 
 from cluster import Cluster, Node, ip
 
@@ -21,23 +24,65 @@ def run_to_exit(node, extra=(), timeout=15):
 
 
 class DurableStateTest(unittest.TestCase):
-    def test_a_truncated_state_file_stops_the_node_and_reset_state_starts_it(self):
+    def test_two_truncated_state_slots_stop_the_node_and_reset_state_starts_it(self):
         with Cluster(1, first_ip=151, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
             node = c.nodes[0]
             self.assertEqual(node.request("PUT", "/v1/value", body="5")[0], 200)
             node.kill()
-            state = os.path.join(node.data_dir, "state")
-            size = os.path.getsize(state)
-            with open(state, "r+b") as f:
-                f.truncate(size // 2)
+            slots = [os.path.join(node.data_dir, f"state.{i}") for i in (0, 1)]
+            for slot in slots:
+                with open(slot, "r+b") as f:
+                    f.truncate(60)
             rc, output = run_to_exit(node)
             self.assertNotEqual(rc, 0, output)
-            self.assertIn(state, output)
+            for slot in slots:
+                self.assertIn(slot, output)
             node.extra_args.append("--onevalue.reset-state")
             node.start()
             self.assertEqual(node.value()["value"], 42)
-            self.assertTrue(os.path.exists(state + ".corrupt"))
+            for slot in slots:
+                self.assertTrue(os.path.exists(slot + ".corrupt"))
             self.assertEqual(node.request("PUT", "/v1/value", body="6")[0], 200)
+
+    def test_a_torn_slot_costs_nothing_acknowledged(self):
+        with Cluster(1, first_ip=151, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
+            node = c.nodes[0]
+            for n in (5, 6, 7):
+                self.assertEqual(node.request("PUT", "/v1/value", body=str(n))[0], 200)
+            node.kill()
+            # Tear the slot that holds 7 (as a crash during a later save of it would).
+            for i in (0, 1):
+                path = os.path.join(node.data_dir, f"state.{i}")
+                with open(path, "rb") as f:
+                    newest = b"value=7\n" in f.read()
+                if newest:
+                    with open(path, "r+b") as f:
+                        f.seek(30)
+                        f.write(b"\xff" * 10)
+            node.start()
+            # The other slot holds 6: what a crash during the save of 7 would leave (7
+            # would not have been acknowledged then).
+            self.assertEqual(node.value()["value"], 6)
+            self.assertEqual(node.request("PUT", "/v1/value", body="8")[0], 200)
+
+    def test_the_state_file_before_slots_is_read_and_retired(self):
+        with Cluster(1, first_ip=151, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:
+            node = c.nodes[0]
+            node.kill()
+            for i in (0, 1):
+                os.remove(os.path.join(node.data_dir, f"state.{i}"))
+            body = ("onevalue-state\nformat=1\nvalue=31\ncounter=4\nnode=n1\nclock=4\n"
+                    "incarnation=9\n")
+            legacy = os.path.join(node.data_dir, "state")
+            with open(legacy, "w") as f:
+                f.write(body + "crc32=%08x\n" % zlib.crc32(body.encode()))
+            node.start()
+            self.assertEqual(node.value()["value"], 31)
+            self.assertFalse(os.path.exists(legacy))
+            self.assertEqual(node.request("PUT", "/v1/value", body="32")[0], 200)
+            node.kill()
+            node.start()
+            self.assertEqual(node.value()["value"], 32)
 
     def test_a_second_process_on_the_same_data_dir_is_refused_naming_the_lock(self):
         with Cluster(1, first_ip=151, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT) as c:

@@ -1,5 +1,4 @@
 #include "actors/core/persistence.hpp"
-#include "tests/unit/fake_file_layer.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -7,27 +6,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 
 using namespace onevalue;
-using onevalue::testing::fake_file_layer;
 using onevalue::testing::temp_dir;
 
 namespace {
 
 const durable_state old_state{{5, {7, "n2"}}, 9, 3};
-const durable_state new_state{{-11, {10, "n1"}}, 10, 3};
-
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in{p, std::ios::binary};
-  return {std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
-}
-
-void write_file(const std::filesystem::path& p, const std::string& content) {
-  std::ofstream out{p, std::ios::binary | std::ios::trunc};
-  out << content;
-}
 
 } // namespace
 
@@ -35,19 +20,6 @@ TEST_CASE("crc32 matches the IEEE check value") {
   const std::string check = "123456789";
   CHECK(crc32(check.data(), check.size()) == 0xCBF43926u);
   CHECK(crc32("", 0) == 0u);
-}
-
-TEST_CASE("a saved state loads back unchanged from a real directory") {
-  temp_dir dir;
-  auto files = posix_file_layer();
-  REQUIRE_FALSE(save_state(*files, dir.str(), old_state));
-  auto loaded = load_state(*files, dir.str());
-  REQUIRE_FALSE(loaded.error);
-  REQUIRE(loaded.state);
-  CHECK(*loaded.state == old_state);
-  CHECK_FALSE(std::filesystem::exists(dir.path / "state.tmp"));
-  REQUIRE_FALSE(save_state(*files, dir.str(), new_state));
-  CHECK(*load_state(*files, dir.str()).state == new_state);
 }
 
 TEST_CASE("extreme values and the initial version survive the round trip") {
@@ -103,30 +75,6 @@ TEST_CASE(
   CHECK(decode_state(state_file("n2", "7", "18446744073709551614"), "/d/state", error));
 }
 
-TEST_CASE("a missing state file means a new node, not an error") {
-  temp_dir dir;
-  auto loaded = load_state(*posix_file_layer(), dir.str());
-  CHECK_FALSE(loaded.state);
-  CHECK_FALSE(loaded.error);
-}
-
-TEST_CASE("a truncated state file is an error naming the file") {
-  temp_dir dir;
-  auto files = posix_file_layer();
-  REQUIRE_FALSE(save_state(*files, dir.str(), old_state));
-  auto path = dir.path / "state";
-  auto full = read_file(path);
-  for (std::size_t keep : {std::size_t{0}, std::size_t{5}, std::size_t{20},
-                           full.size() - 3, full.size() - 1}) {
-    CAPTURE(keep);
-    write_file(path, full.substr(0, keep));
-    auto loaded = load_state(*files, dir.str());
-    CHECK_FALSE(loaded.state);
-    REQUIRE(loaded.error);
-    CHECK(loaded.error->message.find(path.string()) != std::string::npos);
-  }
-}
-
 TEST_CASE("a flipped byte is caught by the checksum") {
   auto text = *encode_state(old_state);
   auto pos = text.find("value=5");
@@ -153,77 +101,17 @@ TEST_CASE("a file that is not a state file is refused") {
   CHECK(error.message.find("bad magic") != std::string::npos);
 }
 
-TEST_CASE("an unreadable state file is an error, not a new node") {
-  fake_file_layer files;
-  files.files["/d/state"] = *encode_state(old_state);
-  files.fail_on = "read";
-  auto loaded = load_state(files, "/d");
-  CHECK_FALSE(loaded.state);
-  REQUIRE(loaded.error);
-  CHECK(loaded.error->message.find("/d/state") != std::string::npos);
-}
-
-TEST_CASE("a save that fails at any step returns an error and leaves a loadable state") {
-  for (std::string step : {"open", "write", "fsync", "close", "rename", "fsync_dir"}) {
-    CAPTURE(step);
-    fake_file_layer files;
-    REQUIRE_FALSE(save_state(files, "/d", old_state));
-    files.fail_on = step;
-    auto error = save_state(files, "/d", new_state);
-    REQUIRE(error);
-    CHECK(error->message.find("/d/state") != std::string::npos);
-    files.fail_on.clear();
-    auto loaded = load_state(files, "/d");
-    REQUIRE(loaded.state);
-    if (step == "fsync_dir") {
-      // The rename happened, so the complete new file is in place; the save still
-      // failed because its durability is unknown.
-      CHECK(*loaded.state == new_state);
-    } else {
-      CHECK(*loaded.state == old_state);
-      CHECK(files.files.count("/d/state.tmp") == 0);
-    }
-  }
-}
-
-TEST_CASE("a full disk at any step is reported as no space and keeps the old state") {
-  for (std::string step : {"open", "write", "fsync", "close", "rename"}) {
-    CAPTURE(step);
-    fake_file_layer files;
-    REQUIRE_FALSE(save_state(files, "/d", old_state));
-    files.fail_on = step;
-    files.fail_errno = ENOSPC;
-    auto error = save_state(files, "/d", new_state);
-    REQUIRE(error);
-    CHECK(error->no_space);
-    CHECK(error->message.find("No space left on device") != std::string::npos);
-    files.fail_on.clear();
-    CHECK(*load_state(files, "/d").state == old_state);
-    CHECK(files.files.count("/d/state.tmp") == 0);
-  }
-}
-
-TEST_CASE("a quota that is used up counts as no space; an I/O error does not") {
+TEST_CASE("a quota that is used up counts as no space; an I/O error or a read-only disk "
+          "does not") {
   CHECK(is_no_space({ENOSPC, std::generic_category()}));
   CHECK(is_no_space({EDQUOT, std::system_category()}));
   CHECK_FALSE(is_no_space({EIO, std::generic_category()}));
   CHECK_FALSE(is_no_space({EROFS, std::generic_category()}));
-  fake_file_layer files;
-  files.fail_on = "write";
-  auto error = save_state(files, "/d", old_state);
-  REQUIRE(error);
-  CHECK_FALSE(error->no_space);
 }
 
-TEST_CASE("a node name with a newline, or any invalid name, cannot be saved") {
-  for (std::string bad : {"n1\nvalue=9", "n1\r\nX: y", "has space"}) {
-    fake_file_layer files;
-    durable_state state{{1, {1, bad}}, 1, 1};
-    auto error = save_state(files, "/d", state);
-    REQUIRE(error);
-    CHECK(error->message.find("not a valid node name") != std::string::npos);
-    CHECK(files.files.empty());
-  }
+TEST_CASE("a state whose writer is no valid node name cannot be encoded") {
+  for (std::string bad : {"n1\nvalue=9", "n1\r\nX: y", "has space"})
+    CHECK_FALSE(encode_state(durable_state{{1, {1, bad}}, 1, 1}));
 }
 
 TEST_CASE("a data dir locked once cannot be locked again until released") {

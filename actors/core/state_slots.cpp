@@ -1,0 +1,191 @@
+#include "actors/core/state_slots.hpp"
+
+#include <tuple>
+
+namespace onevalue {
+
+namespace {
+
+/// One file as `load_state` found it.
+struct slot_read {
+  /// The file exists with something other than zeros in it.
+  bool in_use = false;
+  std::optional<durable_state> state;
+  persistence_error problem;
+};
+
+bool only_zeros(std::string_view bytes) {
+  return bytes.find_first_not_of('\0') == std::string_view::npos;
+}
+
+slot_read read_state_file(file_layer& files, const std::string& path) {
+  slot_read out;
+  std::string bytes;
+  if (auto ec = files.read_all(path, bytes)) {
+    if (ec != std::errc::no_such_file_or_directory) {
+      out.in_use = true;
+      out.problem.message = path + ": cannot read state file: " + ec.message();
+    }
+    return out;
+  }
+  if (only_zeros(bytes))
+    return out;
+  out.in_use = true;
+  out.state = decode_state_slot(bytes, path, out.problem);
+  return out;
+}
+
+persistence_error save_failure(const std::string& path, const std::string& step,
+                               std::error_code ec) {
+  return {"cannot save state to " + path + ": " + step + ": " + ec.message(),
+          is_no_space(ec)};
+}
+
+/// After a failed save: puts `bytes` (the last saved state, or zeros: no state) back
+/// into the slot at `path`, best effort.
+void put_back(file_layer& files, const std::string& path, const std::string& bytes) {
+  int fd = -1;
+  if (files.open_for_overwrite(path, fd))
+    return;
+  static_cast<void>(files.write(fd, bytes.data(), bytes.size()));
+  static_cast<void>(files.close(fd));
+}
+
+} // namespace
+
+std::string state_slot_path(const std::string& data_dir, int slot) {
+  return data_dir + "/state." + std::to_string(slot);
+}
+
+std::string legacy_state_path(const std::string& data_dir) {
+  return data_dir + "/state";
+}
+
+std::string state_slot_bytes(const std::string& text) {
+  std::string out(state_slot_size, '\0');
+  out.replace(0, text.size(), text);
+  return out;
+}
+
+std::optional<durable_state> decode_state_slot(std::string_view bytes,
+                                               const std::string& path,
+                                               persistence_error& error) {
+  auto end = bytes.find('\0');
+  if (end != std::string_view::npos) {
+    if (bytes.size() != state_slot_size) {
+      error.message = path + ": state slot of " + std::to_string(bytes.size())
+                      + " bytes, expected " + std::to_string(state_slot_size)
+                      + " (truncated?)";
+      return std::nullopt;
+    }
+    if (!only_zeros(bytes.substr(end))) {
+      error.message = path + ": bytes after the state are not zeros: the slot is corrupt";
+      return std::nullopt;
+    }
+    bytes = bytes.substr(0, end);
+  }
+  return decode_state(std::string{bytes}, path, error);
+}
+
+bool saved_after(const durable_state& a, const durable_state& b) {
+  return std::tie(a.clock, a.incarnation, a.value.ver)
+         > std::tie(b.clock, b.incarnation, b.value.ver);
+}
+
+state_load_result load_state(file_layer& files, const std::string& data_dir) {
+  state_load_result result;
+  slot_read slots[2] = {read_state_file(files, state_slot_path(data_dir, 0)),
+                        read_state_file(files, state_slot_path(data_dir, 1))};
+  int best = -1;
+  for (int i = 0; i < 2; ++i)
+    if (slots[i].state && (best < 0 || saved_after(*slots[i].state, *slots[best].state)))
+      best = i;
+  if (best >= 0) {
+    result.state = slots[best].state;
+    result.cursor.next = 1 - best;
+    // A slot with a state is in place; the other one is rewritten before it is relied on.
+    result.cursor.in_place[best] = true;
+    if (auto text = encode_state(*result.state))
+      result.cursor.last_saved = state_slot_bytes(*text);
+    return result;
+  }
+  if (slots[0].in_use || slots[1].in_use) {
+    std::string problems;
+    for (int i = 0; i < 2; ++i)
+      if (slots[i].in_use) {
+        problems += (problems.empty() ? "" : "; ") + slots[i].problem.message;
+        result.corrupt_files.push_back(state_slot_path(data_dir, i));
+      }
+    result.error =
+        persistence_error{"no usable state in " + data_dir + " (" + problems + ")"};
+    return result;
+  }
+  auto legacy = read_state_file(files, legacy_state_path(data_dir));
+  if (!legacy.in_use)
+    return result; // a new node
+  result.from_legacy_file = true;
+  if (legacy.state)
+    result.state = legacy.state;
+  else {
+    result.error = legacy.problem;
+    result.corrupt_files.push_back(legacy_state_path(data_dir));
+  }
+  return result;
+}
+
+std::optional<persistence_error> save_state(file_layer& files,
+                                            const std::string& data_dir,
+                                            state_slot_cursor& cursor,
+                                            const durable_state& state) {
+  const int slot = cursor.next;
+  const auto path = state_slot_path(data_dir, slot);
+  auto text = encode_state(state);
+  if (!text)
+    return persistence_error{"cannot save state to " + path + ": the writer's name \""
+                             + state.value.ver.node + "\" is not a valid node name"};
+  const auto bytes = state_slot_bytes(*text);
+  int fd = -1;
+  if (auto ec = files.open_for_overwrite(path, fd))
+    return save_failure(path, "open", ec);
+  auto failed = [&](const std::string& where, const std::string& step,
+                    std::error_code ec) {
+    put_back(files, path,
+             cursor.last_saved.empty() ? std::string(state_slot_size, '\0')
+                                       : cursor.last_saved);
+    return save_failure(where, step, ec);
+  };
+  if (auto ec = files.write(fd, bytes.data(), bytes.size())) {
+    files.close(fd);
+    return failed(path, "write", ec);
+  }
+  if (auto ec = files.sync_data(fd)) {
+    files.close(fd);
+    return failed(path, "fdatasync", ec);
+  }
+  if (auto ec = files.close(fd))
+    return failed(path, "close", ec);
+  if (!cursor.in_place[slot]) {
+    if (auto ec = files.fsync_dir(data_dir))
+      return failed(data_dir, "fsync directory", ec);
+    cursor.in_place[slot] = true;
+  }
+  cursor.next = 1 - slot;
+  cursor.last_saved = bytes;
+  return std::nullopt;
+}
+
+std::optional<persistence_error> save_state_to_both_slots(file_layer& files,
+                                                          const std::string& data_dir,
+                                                          state_slot_cursor& cursor,
+                                                          const durable_state& state) {
+  for (int i = 0; i < 2; ++i)
+    if (auto err = save_state(files, data_dir, cursor, state))
+      return err;
+  // Both slots hold the state durably, so the old layout's file is no longer needed;
+  // were its removal lost, the slots still win (it is read only when none is in use).
+  if (!files.remove(legacy_state_path(data_dir)))
+    static_cast<void>(files.fsync_dir(data_dir));
+  return std::nullopt;
+}
+
+} // namespace onevalue

@@ -1,0 +1,107 @@
+#pragma once
+
+// Where the store's durable state lives in its data dir: two slot files,
+// `<data-dir>/state.0` and `<data-dir>/state.1`, each `state_slot_size` bytes: the state
+// in the text format of persistence.hpp (so `cat` shows it), then zero bytes. Saves
+// alternate between the slots and rewrite one in place at its fixed size, flushed with
+// fdatasync: no temporary file, rename or directory fsync on a write's path, and no
+// new disk space either (the blocks exist from the start), so a full file system does
+// not stop writes on file systems that overwrite in place (ext4, xfs, tmpfs). A save
+// moves on to the other slot only after it succeeded, so a save torn by a crash or
+// failed by the disk leaves the other slot holding the last saved state.
+//
+//   load: valid slots          -> the newer state (clock, incarnation, value version:
+//                                 each only grows from one save to the next)
+//         no slot in use        -> the state file of the layout before slots,
+//                                 `<data-dir>/state`, if there is one; else a new node
+//         slots in use, none valid -> error naming the files: never a silent reset
+//
+// A slot that is missing, empty or all zeros is not in use (a first save cut short
+// leaves it so). The node writes its starting state (raised incarnation) to both slots
+// at start, and then removes the old `state` file.
+
+#include "actors/core/file_layer.hpp"
+#include "actors/core/persistence.hpp"
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace onevalue {
+
+/// Size of a slot file: one file-system block, far more than the largest state text.
+constexpr std::size_t state_slot_size = 4096;
+
+/// `<data_dir>/state.<slot>` for slot 0 or 1.
+std::string state_slot_path(const std::string& data_dir, int slot);
+
+/// `<data_dir>/state`: the whole state in the layout before slots, replaced by rename.
+std::string legacy_state_path(const std::string& data_dir);
+
+/// The slot file's bytes for `text` (an encoded state, shorter than the slot): the text,
+/// then zeros to state_slot_size.
+std::string state_slot_bytes(const std::string& text);
+
+/// The state in a slot file's bytes: the text format, then only zeros (a text-only file
+/// is read too). Nullopt with the reason, starting with `path`, in `error` otherwise.
+std::optional<durable_state> decode_state_slot(std::string_view bytes,
+                                               const std::string& path,
+                                               persistence_error& error);
+
+/// Whether `a` was saved after `b` (both states of one node).
+bool saved_after(const durable_state& a, const durable_state& b);
+
+/// Where the next save goes and which slots are known to be in the directory durably.
+/// Kept by the save worker; `load_state` gives the first one.
+struct state_slot_cursor {
+  /// The slot the next save overwrites (never the one holding the last saved state).
+  int next = 0;
+  /// Whether each slot's directory entry is durable; a save creating a slot then
+  /// fsyncs the directory once.
+  std::array<bool, 2> in_place{false, false};
+  /// The bytes of the last saved state (what the other slot holds; empty before the
+  /// first save): a failed save puts them back into its slot, so that a write refused
+  /// because its save failed does not come back after a restart.
+  std::string last_saved;
+};
+
+/// The result of `load_state`: exactly one of "new node" (state and error empty), a
+/// state, or an error.
+struct state_load_result {
+  std::optional<durable_state> state;
+  std::optional<persistence_error> error;
+  /// Where saves go from here.
+  state_slot_cursor cursor;
+  /// The state came from `<data-dir>/state` (no slot in use yet).
+  bool from_legacy_file = false;
+  /// The files that hold no valid state (to move aside when asked to reset).
+  std::vector<std::string> corrupt_files;
+};
+
+/// Reads the state of `data_dir` (see the table above).
+state_load_result load_state(file_layer& files, const std::string& data_dir);
+
+/// Durably overwrites slot `cursor.next` with `state`: open in place, write the slot's
+/// bytes, fdatasync, close, and fsync the directory if the slot was not in place yet.
+/// On success the cursor moves to the other slot; on failure it stays (the other slot
+/// still holds the last saved state), the slot gets the last saved state's bytes back
+/// (best effort, not flushed: only a power loss right after could keep the failed
+/// state), and the error names the file and step, with `no_space` for ENOSPC and
+/// EDQUOT.
+std::optional<persistence_error> save_state(file_layer& files,
+                                            const std::string& data_dir,
+                                            state_slot_cursor& cursor,
+                                            const durable_state& state);
+
+/// Writes `state` to both slots (each save as above) and, if `data_dir` still has the
+/// state file of the layout before slots, removes it and fsyncs the directory. The
+/// cursor ends at slot 0 with both slots in place.
+std::optional<persistence_error> save_state_to_both_slots(file_layer& files,
+                                                          const std::string& data_dir,
+                                                          state_slot_cursor& cursor,
+                                                          const durable_state& state);
+
+} // namespace onevalue
