@@ -209,9 +209,10 @@ std::vector<prometheus::MetricFamily> node_metrics::collect() const {
     durations.metric.push_back(histogram_metric(
         *request_seconds_[r], {{"route", route_label(static_cast<http_route>(r))}}));
   out.push_back(std::move(durations));
-  auto saves = family("onevalue_store_save_duration_seconds",
-                      "Time to write and fdatasync one batch of the state (one slot file)",
-                      MetricType::Histogram);
+  auto saves =
+      family("onevalue_store_save_duration_seconds",
+             "Time to write and fdatasync one batch of the state (one slot file)",
+             MetricType::Histogram);
   saves.metric.push_back(histogram_metric(save_seconds_, {}));
   out.push_back(std::move(saves));
   auto batches = family("onevalue_store_commit_batch_writes",
