@@ -28,7 +28,8 @@ proposer_actions consensus_proposer::submit(uint64_t id, const operation& op,
     return out;
   }
   pending_.push_back({id, op, now + settings_.operation_timeout});
-  if (phase_ == phase::idle)
+  if (phase_ == phase::idle
+      || (phase_ == phase::gathering && pending_.size() >= gather_target_))
     start_batch(now, out);
   return out;
 }
@@ -64,6 +65,8 @@ proposer_actions consensus_proposer::tick(time_point now) {
     batch_->expire(now, out.done);
   if (round_ && now >= round_->deadline)
     attempt_failed("no majority of voters answered within the round timeout", now, out);
+  if (phase_ == phase::gathering && now >= gather_until_)
+    start_batch(now, out);
   if (phase_ == phase::backing_off && now >= retry_at_) {
     if (batch_->all_answered()) {
       // Nobody waits for it. Dropping it is safe: the next batch's prepare either
@@ -88,6 +91,8 @@ time_point consensus_proposer::next_deadline() const {
     next = std::min(next, round_->deadline);
   if (phase_ == phase::backing_off)
     next = std::min(next, retry_at_);
+  if (phase_ == phase::gathering)
+    next = std::min(next, gather_until_);
   return next;
 }
 
@@ -101,6 +106,7 @@ void consensus_proposer::start_batch(time_point now, proposer_actions& out) {
                                     std::make_move_iterator(pending_.begin() + take));
   pending_.erase(pending_.begin(), pending_.begin() + take);
   batch_.emplace(++batch_seq_, std::move(ops));
+  batch_started_ = now;
   if (lease_) {
     auto fast = std::move(*lease_);
     lease_.reset();
@@ -108,6 +114,25 @@ void consensus_proposer::start_batch(time_point now, proposer_actions& out) {
   } else {
     start_prepare(now, out);
   }
+}
+
+void consensus_proposer::after_batch(std::size_t answered, time_point now,
+                                     proposer_actions& out) {
+  // Twice the round: the answered clients' turnaround includes every one of their
+  // replies and next requests through HTTP, which can take longer than the round did.
+  auto wait =
+      std::min<time_point::duration>(settings_.batch_gather, 2 * (now - batch_started_));
+  if (answered < 2 || wait <= time_point::duration::zero()
+      || pending_.size() >= settings_.max_batch_operations) {
+    start_batch(now, out);
+    return;
+  }
+  // Wait for the answered clients as well as those already queued: clients that arrived
+  // during the round would otherwise go alone, and closed-loop clients would settle
+  // into two halves that alternate, each waiting a whole round for the other.
+  phase_ = phase::gathering;
+  gather_target_ = std::min(pending_.size() + answered, settings_.max_batch_operations);
+  gather_until_ = now + wait;
 }
 
 void consensus_proposer::give_up(const std::string& why, proposer_actions& out) {
@@ -128,15 +153,18 @@ bool consensus_proposer::is_voter(const std::string& name) const {
 }
 
 std::string consensus_proposer::check_invariants() const {
-  if ((phase_ == phase::idle) == batch_.has_value())
-    return "a batch must exist exactly when the proposer is not idle";
+  bool between_batches = phase_ == phase::idle || phase_ == phase::gathering;
+  if (between_batches == batch_.has_value())
+    return "a batch must exist exactly when the proposer is not between batches";
   if (phase_ == phase::idle && !pending_.empty())
     return "operations queue while no batch is in flight";
+  if (phase_ == phase::gathering && pending_.size() >= gather_target_)
+    return "gathering although enough operations are queued";
   bool in_round = phase_ == phase::preparing || phase_ == phase::accepting;
   if (in_round != round_.has_value())
     return "a round must exist exactly while preparing or accepting";
-  if (lease_ && phase_ != phase::idle)
-    return "the fast-path lease outlived the idle phase";
+  if (lease_ && !between_batches)
+    return "the fast-path lease outlived the time between batches";
   if (round_ && last_ballot_ < round_->b)
     return "a round uses a ballot above the last one used";
   if (lease_ && !(last_ballot_ < lease_->b))

@@ -20,8 +20,11 @@
 //
 // Operations that arrive while a round is in flight wait and form the next batch,
 // which is folded into one change (consensus_batch.hpp); each is answered with its own
-// result. Answers: ok and failed once chosen; unknown or unavailable when the
-// operation's deadline passes (see operation_status).
+// result. After a batch of several operations the proposer gathers (briefly, see
+// consensus_settings::batch_gather) until the clients it answered are back, on top of
+// those that queued during the round, so closed-loop clients commit together in one
+// round instead of two alternating halves. Answers: ok and failed once chosen; unknown or
+// unavailable when the operation's deadline passes (see operation_status).
 
 #include "actors/core/consensus_batch.hpp"
 #include "actors/core/consensus_messages.hpp"
@@ -105,7 +108,7 @@ public:
   std::string check_invariants() const;
 
 private:
-  enum class phase { idle, backing_off, preparing, accepting };
+  enum class phase { idle, gathering, backing_off, preparing, accepting };
 
   /// One attempt of one phase at one ballot.
   struct round {
@@ -143,6 +146,9 @@ private:
 
   // -- batches (consensus_proposer.cpp) --
   void start_batch(time_point now, proposer_actions& out);
+  /// After a batch of `answered` operations that took since `batch_started_`: starts the
+  /// next batch, or gathers for it (see batch_gather).
+  void after_batch(std::size_t answered, time_point now, proposer_actions& out);
   void give_up(const std::string& why, proposer_actions& out);
   bool is_voter(const std::string& name) const;
   std::size_t quorum() const { return quorum_size(voters_.size()); }
@@ -159,6 +165,12 @@ private:
   std::optional<round> round_;
   std::optional<lease> lease_;
   time_point retry_at_;
+  /// When the batch in flight started (its first attempt).
+  time_point batch_started_;
+  /// While gathering: start the next batch once `gather_target_` operations are queued,
+  /// or at `gather_until_`.
+  time_point gather_until_;
+  std::size_t gather_target_ = 0;
   /// Consecutive failed attempts: the backoff doubles with each.
   unsigned failures_ = 0;
   uint64_t batch_seq_ = 0;

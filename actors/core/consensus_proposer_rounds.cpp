@@ -56,6 +56,7 @@ void consensus_proposer::on_accepted(const std::string& from, const accepted_mes
   if (round_->granted.size() < quorum())
     return;
   out.chosen = round_->proposal;
+  auto answered = batch_->size();
   batch_->complete(out.done);
   batch_.reset();
   failures_ = 0;
@@ -64,7 +65,7 @@ void consensus_proposer::on_accepted(const std::string& from, const accepted_mes
     lease_ = lease{*next, std::move(round_->proposal)};
   round_.reset();
   phase_ = phase::idle;
-  start_batch(now, out);
+  after_batch(answered, now, out);
 }
 
 void consensus_proposer::on_reject(const std::string& from, const reject_message& msg,

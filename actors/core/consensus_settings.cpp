@@ -12,6 +12,8 @@ std::optional<std::string> validate_consensus_settings(const consensus_settings&
     return "operation timeout must be at least one round timeout";
   if (s.retry_backoff_min <= milliseconds{0} || s.retry_backoff_max < s.retry_backoff_min)
     return "retry backoff needs 0 < minimum <= maximum";
+  if (s.batch_gather < std::chrono::microseconds{0} || s.batch_gather > s.round_timeout)
+    return "batch gather must be between 0 and the round timeout";
   if (s.max_batch_operations == 0 || s.max_queued_operations == 0)
     return "batch and queue limits must be positive";
   if (s.tracked_proposers == 0 || s.tracked_proposers > max_tracked_proposers)

@@ -33,6 +33,16 @@ struct consensus_settings {
   /// whatever its size (only the resulting state travels), so this bounds the work and
   /// memory of one round, not its messages.
   std::size_t max_batch_operations = 4096;
+  /// Longest wait, after a batch of several operations was answered, for those clients'
+  /// next operations before the next round starts (at most twice as long as the round
+  /// just finished took; 0 = start at once). Without it, the clients that queued during a
+  /// round start the next one alone and the answered ones wait a whole round for the one
+  /// after: closed-loop clients settle into two halves that alternate, and every round
+  /// (its messages, and an fdatasync on each voter) carries half of them. The wait ends
+  /// as soon as the answered operations' count has arrived on top of those queued, so a
+  /// lone client never waits; it costs up to this much latency when fewer clients come
+  /// back than were answered.
+  std::chrono::microseconds batch_gather{2000};
   /// Most operations waiting for the round in flight; more are answered `unavailable`
   /// at once (back-pressure instead of unbounded memory).
   std::size_t max_queued_operations = 65536;
