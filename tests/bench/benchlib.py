@@ -69,6 +69,34 @@ def settle(seconds):
     time.sleep(seconds)
 
 
+def settle_disks(quiet_for=0.5, timeout=60):
+    """Flushes dirty pages and waits until no block device has a request in flight for
+    `quiet_for` seconds (or `timeout` passes): deleting a large data dir (etcd's WAL
+    files, on a file system mounted with `discard`) or its writeback otherwise keeps the
+    disk busy into the next measurement, whose fsyncs then wait behind it."""
+    os.sync()
+    devices = [os.path.join("/sys/block", d, "inflight") for d in os.listdir("/sys/block")]
+    deadline = time.monotonic() + timeout
+    quiet_since = None
+    while time.monotonic() < deadline:
+        busy = False
+        for path in devices:
+            try:
+                with open(path) as f:
+                    busy = busy or any(int(x) for x in f.read().split())
+            except OSError:
+                pass
+        now = time.monotonic()
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since >= quiet_for:
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def cluster_tcp_sent(cluster_port):
     """Bytes sent so far on every TCP connection of the cluster port (push-pull links over
     CAF's BASP, with their heartbeats), by owning process: {pid: {connection: bytes}}.

@@ -14,7 +14,7 @@ Needs wrk. Uses ONEVALUE_TEST_NET (default 127.0.0) for its addresses, like the 
 
 import sys
 
-from benchlib import Cluster, wait_until  # puts tests/integration on the path
+from benchlib import Cluster, settle_disks, wait_until  # puts tests/integration on the path
 import cluster as cluster_module  # noqa: E402 (found through benchlib's path)
 from consensus_bench import CLUSTER_PORT, FIRST_IP, HTTP_PORT, script
 from wrk import PUT_LUA, run_wrk
@@ -27,6 +27,7 @@ VOTERS = ["--onevalue.log-level=warning", "--onevalue.consistency=linearizable",
 def one_cluster(binary, seconds, lua, results):
     """Runs every client count against a fresh cluster of `binary`."""
     cluster_module.ONEVALUE_BIN = binary
+    settle_disks()
     with Cluster(3, first_ip=FIRST_IP, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT,
                  extra_args=VOTERS) as c:
         c.wait_formed()

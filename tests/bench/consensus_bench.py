@@ -10,7 +10,9 @@ For 3 and 5 voters (linearizable) and 3 nodes (eventual), with and without a dat
 Then the time to commit again after a voter is killed (kill -9 of n3 while a client
 writes through n1 in a loop; the longest gap between two successful writes), and the
 anchor: etcd-server (Debian, 3.4) as a 3-member cluster on loopback, PUT through its
-HTTP/JSON gateway (/v3/kv/put, base64 key and value) with the same wrk settings.
+HTTP/JSON gateway (/v3/kv/put, base64 key and value) with the same wrk settings. Before
+each cluster starts, the disks settle (benchlib.settle_disks): removing etcd's data dir
+keeps the disk busy for a while, which would otherwise slow the next cluster's fsyncs.
 
     python3 tests/bench/consensus_bench.py [SECONDS=5]
 
@@ -29,7 +31,8 @@ import sys
 import tempfile
 import time
 
-from benchlib import Cluster, table, wait_until  # puts tests/integration on the path
+from benchlib import (Cluster, settle_disks, table,  # puts tests/integration on the path
+                      wait_until)
 from cluster import ip
 from wrk import PUT_LUA, run_wrk
 
@@ -73,6 +76,7 @@ def measure_onevalue(label, nodes, linearizable, durable, seconds, put_lua):
     if not durable:
         extra.append('--onevalue.data-dir=""')
     rows = []
+    settle_disks()
     with Cluster(nodes, first_ip=FIRST_IP, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT,
                  extra_args=extra) as c:
         c.wait_formed()
@@ -156,6 +160,7 @@ def start_etcd(workdir):
 def measure_etcd(seconds, lua):
     workdir = tempfile.mkdtemp(prefix="onevalue-etcd-")
     procs = []
+    settle_disks()
     try:
         procs, addr = start_etcd(workdir)
         rows = []
