@@ -5,8 +5,9 @@ three-node cluster, and the fsync rounds (saves) per write under concurrency.
 A benchmark, not a test. Runs wrk (PUT /v1/value from a lua script) against node n1 of
 a cluster started with tests/integration/cluster.py; durability off means no data dir
 (`--onevalue.data-dir=""` on the command line). Saves per write come from the store's
-exit log line "N writes acknowledged in M saves" (each save is one fsync of the state
-file plus one of the directory).
+exit log line "N writes acknowledged in M saves" (each save is one fdatasync of a state
+slot file rewritten in place; before session 23, a temporary file's fsync, a rename and a
+directory fsync).
 
     python3 tests/bench/write_throughput.py [seconds per run, default 5]
 """
