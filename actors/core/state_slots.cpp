@@ -103,8 +103,9 @@ state_load_result load_state(file_layer& files, const std::string& data_dir) {
   if (best >= 0) {
     result.state = slots[best].state;
     result.cursor.next = 1 - best;
-    // A slot with a state is in place; the other one is rewritten before it is relied on.
-    result.cursor.in_place[best] = true;
+    // `in_place` stays false for both: the first save into each slot after a start
+    // fsyncs the directory once more, which also covers a slot whose creation a killed
+    // run wrote but had not yet made durable in its directory.
     if (auto text = encode_state(*result.state))
       result.cursor.last_saved = state_slot_bytes(*text);
     return result;

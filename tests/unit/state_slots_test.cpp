@@ -167,6 +167,17 @@ TEST_CASE("a slot's first save makes its directory entry durable, later saves do
   CHECK(fresh.in_place[0]);
 }
 
+TEST_CASE(
+    "after a start, each slot's first save makes its directory entry durable again") {
+  saved_dir d;
+  auto loaded = load_state(d.files, "/d");
+  CHECK_FALSE(loaded.cursor.in_place[0]);
+  CHECK_FALSE(loaded.cursor.in_place[1]);
+  const auto before = d.files.fsync_calls;
+  REQUIRE_FALSE(save_state(d.files, "/d", loaded.cursor, new_state));
+  CHECK(d.files.fsync_calls - before == 2); // fdatasync and the directory
+}
+
 TEST_CASE("no slot and no old state file means a new node, not an error") {
   temp_dir dir;
   auto loaded = load_state(*posix_file_layer(), dir.str());
