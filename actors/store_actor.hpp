@@ -92,8 +92,9 @@ struct store_open_result {
 /// Prepares a store: creates the data dir if missing, locks it, loads the state
 /// (state_slots.hpp), raises the incarnation by one and saves it to both slots (which
 /// also proves the dir is writable; a state file of the layout before slots is then
-/// removed). If that save finds the disk full (ENOSPC/EDQUOT: the slots could not be
-/// created), the node starts anyway with the state it loaded (reads serve the value it
+/// replaced by a marker). If that save finds the disk full (ENOSPC/EDQUOT: the slots
+/// could not be created, or a copy-on-write file system has no room to rewrite them),
+/// the node starts anyway with the state it loaded (reads serve the value it
 /// held; writes fail with `disk_full` until space returns) and the raised incarnation is
 /// saved by the first batch that finds space; a warning says so. Any other save failure
 /// stops the start.
@@ -102,7 +103,7 @@ struct store_open_result {
 /// it ends up in HTTP headers and the state file). Fails with a message naming the dir
 /// or file if the dir cannot be created or locked (e.g. another process holds it), if
 /// the state is unreadable or corrupt, or if the new state cannot be saved. With
-/// `reset_state`, every file that holds no valid state is renamed to
+/// `reset_state`, every file that holds no valid state (or cannot be read) is renamed to
 /// `<name>.corrupt` (e.g. `state.0.corrupt`) and the node starts as a new one instead
 /// (the operator's explicit choice). Call before spawning; blocks on file I/O.
 store_open_result open_store(store_config config, bool reset_state = false);

@@ -37,8 +37,10 @@ store_open_result open_store(store_config config, bool reset_state) {
     return result;
   }
   auto loaded = load_state(files, dir);
-  if (loaded.error) {
-    if (!reset_state) {
+  // With reset_state, unusable files move aside one layer at a time (the slots, then
+  // the file of the layout before them) until a state or a new node is left.
+  for (int pass = 0; loaded.error; ++pass) {
+    if (!reset_state || loaded.corrupt_files.empty() || pass == 3) {
       result.error = loaded.error->message;
       return result;
     }
@@ -48,11 +50,13 @@ store_open_result open_store(store_config config, bool reset_state) {
             loaded.error->message + "; cannot move " + path + " aside: " + ec.message();
         return result;
       }
-    OV_LOG_WARN(
-        "{}: {}; moved the unusable files aside (.corrupt) and starting as a new node",
-        config.node, loaded.error->message);
-    loaded = state_load_result{};
+    OV_LOG_WARN("{}: {}; moved the unusable files aside (.corrupt)", config.node,
+                loaded.error->message);
+    loaded = load_state(files, dir);
   }
+  if (loaded.skipped)
+    OV_LOG_WARN("{}: {}; using the other slot, which holds the last saved state",
+                config.node, *loaded.skipped);
   auto state = loaded.state.value_or(fresh);
   state.incarnation += 1;
   auto cursor = loaded.cursor;

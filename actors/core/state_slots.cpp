@@ -1,5 +1,7 @@
 #include "actors/core/state_slots.hpp"
 
+#include "actors/core/atomic_file.hpp"
+
 #include <tuple>
 
 namespace onevalue {
@@ -8,8 +10,12 @@ namespace {
 
 /// One file as `load_state` found it.
 struct slot_read {
-  /// The file exists with something other than zeros in it.
+  bool exists = false;
+  /// It exists with something other than zeros in it (for the file of the layout
+  /// before slots: it exists).
   bool in_use = false;
+  /// It exists but could not be read (not a defect of its contents).
+  bool unreadable = false;
   std::optional<durable_state> state;
   persistence_error problem;
 };
@@ -18,20 +24,28 @@ bool only_zeros(std::string_view bytes) {
   return bytes.find_first_not_of('\0') == std::string_view::npos;
 }
 
-slot_read read_state_file(file_layer& files, const std::string& path) {
+slot_read read_state_file(file_layer& files, const std::string& path, bool is_slot) {
   slot_read out;
   std::string bytes;
   if (auto ec = files.read_all(path, bytes)) {
     if (ec != std::errc::no_such_file_or_directory) {
-      out.in_use = true;
+      out.exists = out.in_use = out.unreadable = true;
       out.problem.message = path + ": cannot read state file: " + ec.message();
     }
     return out;
   }
-  if (only_zeros(bytes))
+  out.exists = true;
+  if (is_slot && only_zeros(bytes))
     return out;
   out.in_use = true;
-  out.state = decode_state_slot(bytes, path, out.problem);
+  if (!is_slot && bytes == state_moved_marker) {
+    out.problem.message = path
+                          + " says the state moved to the slot files state.0 and "
+                            "state.1, but neither holds a state";
+    return out;
+  }
+  out.state = is_slot ? decode_state_slot(bytes, path, out.problem)
+                      : decode_state(bytes, path, out.problem);
   return out;
 }
 
@@ -42,13 +56,15 @@ persistence_error save_failure(const std::string& path, const std::string& step,
 }
 
 /// After a failed save: puts `bytes` (the last saved state, or zeros: no state) back
-/// into the slot at `path`, best effort.
-void put_back(file_layer& files, const std::string& path, const std::string& bytes) {
+/// into the slot at `path` and flushes it; false if that failed too.
+bool put_back(file_layer& files, const std::string& path, const std::string& bytes) {
   int fd = -1;
   if (files.open_for_overwrite(path, fd))
-    return;
-  static_cast<void>(files.write(fd, bytes.data(), bytes.size()));
+    return false;
+  bool ok = !files.write(fd, bytes.data(), bytes.size()) && !files.sync_data(fd);
+  // Flushed or not, a failing close changes nothing on disk.
   static_cast<void>(files.close(fd));
+  return ok;
 }
 
 } // namespace
@@ -94,8 +110,15 @@ bool saved_after(const durable_state& a, const durable_state& b) {
 
 state_load_result load_state(file_layer& files, const std::string& data_dir) {
   state_load_result result;
-  slot_read slots[2] = {read_state_file(files, state_slot_path(data_dir, 0)),
-                        read_state_file(files, state_slot_path(data_dir, 1))};
+  slot_read slots[2] = {read_state_file(files, state_slot_path(data_dir, 0), true),
+                        read_state_file(files, state_slot_path(data_dir, 1), true)};
+  // A slot that cannot be read may hold the newest state: never start without it.
+  for (int i = 0; i < 2; ++i)
+    if (slots[i].unreadable) {
+      result.error = slots[i].problem;
+      result.corrupt_files.push_back(state_slot_path(data_dir, i));
+      return result;
+    }
   int best = -1;
   for (int i = 0; i < 2; ++i)
     if (slots[i].state && (best < 0 || saved_after(*slots[i].state, *slots[best].state)))
@@ -108,20 +131,35 @@ state_load_result load_state(file_layer& files, const std::string& data_dir) {
     // run wrote but had not yet made durable in its directory.
     if (auto text = encode_state(*result.state))
       result.cursor.last_saved = state_slot_bytes(*text);
+    const int other = 1 - best;
+    if (slots[other].in_use)
+      result.skipped = slots[other].problem.message;
     return result;
   }
-  if (slots[0].in_use || slots[1].in_use) {
+  auto legacy = read_state_file(files, legacy_state_path(data_dir), false);
+  bool slots_in_use = slots[0].in_use || slots[1].in_use;
+  // Slot 1 is first written after slot 0 held a state, so two slots of zeros are no
+  // first save cut short: something else emptied them.
+  bool both_zeroed = slots[0].exists && slots[1].exists;
+  if (slots_in_use || both_zeroed) {
     std::string problems;
     for (int i = 0; i < 2; ++i)
-      if (slots[i].in_use) {
-        problems += (problems.empty() ? "" : "; ") + slots[i].problem.message;
+      if (slots[i].exists) {
+        problems +=
+            (problems.empty() ? "" : "; ")
+            + (slots[i].in_use ? slots[i].problem.message
+                               : state_slot_path(data_dir, i) + " holds no state");
         result.corrupt_files.push_back(state_slot_path(data_dir, i));
       }
-    result.error =
-        persistence_error{"no usable state in " + data_dir + " (" + problems + ")"};
+    std::string hint;
+    if (legacy.state)
+      hint = "; " + legacy_state_path(data_dir)
+             + " (the layout before slots) is intact, so this looks like a first start "
+               "of this version cut short: reset-state moves the slots aside and uses it";
+    result.error = persistence_error{"no usable state in " + data_dir + " (" + problems
+                                     + ")" + hint};
     return result;
   }
-  auto legacy = read_state_file(files, legacy_state_path(data_dir));
   if (!legacy.in_use)
     return result; // a new node
   result.from_legacy_file = true;
@@ -150,10 +188,14 @@ std::optional<persistence_error> save_state(file_layer& files,
     return save_failure(path, "open", ec);
   auto failed = [&](const std::string& where, const std::string& step,
                     std::error_code ec) {
-    put_back(files, path,
-             cursor.last_saved.empty() ? std::string(state_slot_size, '\0')
-                                       : cursor.last_saved);
-    return save_failure(where, step, ec);
+    auto error = save_failure(where, step, ec);
+    if (!put_back(files, path,
+                  cursor.last_saved.empty() ? std::string(state_slot_size, '\0')
+                                            : cursor.last_saved))
+      error.message += "; " + path
+                       + " could not be restored either, so it may still hold this "
+                         "unsaved state";
+    return error;
   };
   if (auto ec = files.write(fd, bytes.data(), bytes.size())) {
     files.close(fd);
@@ -182,10 +224,13 @@ std::optional<persistence_error> save_state_to_both_slots(file_layer& files,
   for (int i = 0; i < 2; ++i)
     if (auto err = save_state(files, data_dir, cursor, state))
       return err;
-  // Both slots hold the state durably, so the old layout's file is no longer needed;
-  // were its removal lost, the slots still win (it is read only when none is in use).
-  if (!files.remove(legacy_state_path(data_dir)))
-    static_cast<void>(files.fsync_dir(data_dir));
+  // Both slots hold the state durably: the old layout's file becomes the marker that
+  // an earlier build refuses (it would otherwise start afresh beside the slots). Were
+  // this lost, the slots still win: the old file is read only when no slot is in use.
+  std::string old;
+  const auto legacy = legacy_state_path(data_dir);
+  if (files.read_all(legacy, old) || old != state_moved_marker)
+    static_cast<void>(replace_file(files, legacy, data_dir, state_moved_marker));
   return std::nullopt;
 }
 

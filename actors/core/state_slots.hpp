@@ -10,15 +10,21 @@
 // moves on to the other slot only after it succeeded, so a save torn by a crash or
 // failed by the disk leaves the other slot holding the last saved state.
 //
-//   load: valid slots          -> the newer state (clock, incarnation, value version:
-//                                 each only grows from one save to the next)
+//   load: a slot that cannot be read -> error naming it (it may hold the newest state)
+//         valid slots          -> the newer state (clock, incarnation, value version:
+//                                 each only grows from one save to the next); a slot
+//                                 passed over that holds something is reported
 //         no slot in use        -> the state file of the layout before slots,
 //                                 `<data-dir>/state`, if there is one; else a new node
-//         slots in use, none valid -> error naming the files: never a silent reset
+//         slots in use (or both existing), none valid -> error naming the files, and
+//                                 saying so when the old `state` file is intact: never
+//                                 a silent reset
 //
-// A slot that is missing, empty or all zeros is not in use (a first save cut short
-// leaves it so). The node writes its starting state (raised incarnation) to both slots
-// at start, and then removes the old `state` file.
+// A slot that is missing, empty or all zeros is not in use (a first save cut short on
+// a full disk leaves it so). The node writes its starting state (raised incarnation) to
+// both slots at start, and then replaces `<data-dir>/state` with a marker of format
+// version 2 ("moved-to=state.0,state.1"), which earlier builds refuse to start on
+// rather than starting afresh beside the slots.
 
 #include "actors/core/file_layer.hpp"
 #include "actors/core/persistence.hpp"
@@ -31,6 +37,10 @@
 #include <vector>
 
 namespace onevalue {
+
+/// What `<data-dir>/state` holds once the state lives in the slots (see above).
+constexpr std::string_view state_moved_marker =
+    "onevalue-state\nformat=2\nmoved-to=state.0,state.1\n";
 
 /// Size of a slot file: one file-system block, far more than the largest state text.
 constexpr std::size_t state_slot_size = 4096;
@@ -77,8 +87,12 @@ struct state_load_result {
   state_slot_cursor cursor;
   /// The state came from `<data-dir>/state` (no slot in use yet).
   bool from_legacy_file = false;
-  /// The files that hold no valid state (to move aside when asked to reset).
+  /// The files that hold no valid state, or cannot be read (to move aside when asked
+  /// to reset).
   std::vector<std::string> corrupt_files;
+  /// Why the slot not loaded was passed over (a torn save, or damage), if it holds
+  /// something: worth a warning.
+  std::optional<std::string> skipped;
 };
 
 /// Reads the state of `data_dir` (see the table above).
@@ -88,17 +102,18 @@ state_load_result load_state(file_layer& files, const std::string& data_dir);
 /// bytes, fdatasync, close, and fsync the directory if the slot was not in place yet.
 /// On success the cursor moves to the other slot; on failure it stays (the other slot
 /// still holds the last saved state), the slot gets the last saved state's bytes back
-/// (best effort, not flushed: only a power loss right after could keep the failed
-/// state), and the error names the file and step, with `no_space` for ENOSPC and
-/// EDQUOT.
+/// and flushed, and the error names the file and step, with `no_space` for ENOSPC and
+/// EDQUOT. If putting back fails too (a disk that takes no write at all), the error
+/// says that the slot may still hold the unsaved state, which a restart could then
+/// load.
 std::optional<persistence_error> save_state(file_layer& files,
                                             const std::string& data_dir,
                                             state_slot_cursor& cursor,
                                             const durable_state& state);
 
-/// Writes `state` to both slots (each save as above) and, if `data_dir` still has the
-/// state file of the layout before slots, removes it and fsyncs the directory. The
-/// cursor ends at slot 0 with both slots in place.
+/// Writes `state` to both slots (each save as above), then makes `<data_dir>/state` the
+/// marker above (best effort: the slots win over that file anyway). The cursor ends
+/// where it started, with both slots in place.
 std::optional<persistence_error> save_state_to_both_slots(file_layer& files,
                                                           const std::string& data_dir,
                                                           state_slot_cursor& cursor,

@@ -83,7 +83,7 @@ class DiskFullTest(unittest.TestCase):
         self.assert_value(20)
         self.assertEqual(self.log_count("disk full"), 0, self.node.log_tail())
         self.assertEqual(sorted(f for f in os.listdir(self.node.data_dir)
-                                if f.startswith("state")), ["state.0", "state.1"])
+                                if f.startswith("state")), ["state", "state.0", "state.1"])
         os.remove(filler)
 
     def test_restart_on_a_full_disk_serves_the_value_it_held_and_takes_writes(self):

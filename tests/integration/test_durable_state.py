@@ -1,8 +1,8 @@
 """The data dir: a torn state slot costs nothing (the other slot holds the last saved
 state), two truncated slots stop the node with an error naming them (and
 --onevalue.reset-state starts it anyway), the state file of the layout before slots is
-read and retired, and a second process on the same data dir is refused, naming the
-lock."""
+read and replaced by the marker earlier builds refuse, and a second process on the same
+data dir is refused, naming the lock."""
 
 import os
 import subprocess
@@ -78,7 +78,9 @@ class DurableStateTest(unittest.TestCase):
                 f.write(body + "crc32=%08x\n" % zlib.crc32(body.encode()))
             node.start()
             self.assertEqual(node.value()["value"], 31)
-            self.assertFalse(os.path.exists(legacy))
+            # The old file became the marker that an earlier build refuses to start on.
+            with open(legacy) as f:
+                self.assertEqual(f.read(), "onevalue-state\nformat=2\nmoved-to=state.0,state.1\n")
             self.assertEqual(node.request("PUT", "/v1/value", body="32")[0], 200)
             node.kill()
             node.start()

@@ -145,6 +145,28 @@ TEST_CASE("no gathering when enough are queued already, or when batch_gather is 
   }
 }
 
+TEST_CASE("no gathering once a full batch is queued") {
+  cluster c;
+  c.settings.max_batch_operations = 2;
+  auto p = c.make("n1");
+  c.round_trip = 2ms;
+  c.submit(p, 1, write(1));
+  auto in_flight = c.take(p.submit(2, add(1), c.now));
+  CHECK(c.take(p.submit(3, add(1), c.now)).empty());
+  auto next = c.step(p, in_flight); // 2 alone; 3 starts at once
+  for (uint64_t id = 4; id <= 7; ++id)
+    CHECK(c.take(p.submit(id, add(1), c.now)).empty());
+  next = c.step(p, next); // {3} answered (one: no gathering); {4, 5} start
+  REQUIRE(c.results.count(3) == 1);
+  CHECK_FALSE(next.empty());
+  // {4, 5} answered with a full batch {6, 7} queued: it starts without waiting.
+  next = c.step(p, next);
+  REQUIRE(c.results.count(5) == 1);
+  CHECK_FALSE(next.empty());
+  c.pump(p, next);
+  CHECK(c.result(7).status == operation_status::ok);
+}
+
 TEST_CASE("batch_gather must lie between 0 and the round timeout") {
   consensus_settings s;
   s.batch_gather = -1us;

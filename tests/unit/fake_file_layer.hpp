@@ -30,6 +30,8 @@ public:
   std::string fail_on;
   /// The errno a failing step returns (not for "lock").
   int fail_errno = EIO;
+  /// Reading this one file fails with EIO (whatever `fail_on` says).
+  std::string unreadable;
   int fsync_calls = 0;
   int renames = 0;
 
@@ -118,6 +120,8 @@ public:
   std::error_code read_all(const std::string& path, std::string& out) override {
     if (fail_on == "read")
       return io_error();
+    if (path == unreadable)
+      return {EIO, std::generic_category()};
     auto i = files.find(path);
     if (i == files.end())
       return std::make_error_code(std::errc::no_such_file_or_directory);

@@ -56,8 +56,12 @@ TEST_CASE("saved states load back unchanged from a real directory, in two slot f
     CHECK(bytes.size() == state_slot_size);
     CHECK(bytes.compare(0, 15, "onevalue-state\n") == 0); // what `cat` shows first
   }
-  CHECK_FALSE(std::filesystem::exists(dir.path / "state"));
   CHECK_FALSE(std::filesystem::exists(dir.path / "state.tmp"));
+  // `state` is the marker that an earlier build refuses, naming the file.
+  CHECK(read_file(dir.path / "state") == state_moved_marker);
+  persistence_error error;
+  CHECK_FALSE(decode_state(std::string{state_moved_marker}, "/d/state", error));
+  CHECK(error.message.find("unknown state format version 2") != std::string::npos);
 }
 
 TEST_CASE("saves alternate between the slots and the newer one is loaded") {
@@ -108,14 +112,41 @@ TEST_CASE("a save that fails at any step keeps the cursor, and both slots the la
     CHECK_FALSE(error->no_space);
     CHECK(d.cursor.next == before);
     d.files.fail_on.clear();
-    // The failed slot got the last saved state back (a refused write must not come
-    // back at the next start): the files are as before, byte for byte.
-    CHECK(d.files.files == files_before);
-    CHECK(*load_state(d.files, "/d").state == old_state);
+    if (step == "write" || step == "fsync") {
+      // The same fault also fails putting the last saved state back: the error says
+      // the slot may hold the unsaved state.
+      CHECK(error->message.find("could not be restored either") != std::string::npos);
+    } else {
+      // The failed slot got the last saved state back (a refused write must not come
+      // back at the next start): the files are as before, byte for byte.
+      CHECK(error->message.find("could not be restored") == std::string::npos);
+      CHECK(d.files.files == files_before);
+      CHECK(*load_state(d.files, "/d").state == old_state);
+    }
     // The next save goes to the same slot and succeeds.
     REQUIRE_FALSE(save_state(d.files, "/d", d.cursor, new_state));
     CHECK(*load_state(d.files, "/d").state == new_state);
   }
+}
+
+TEST_CASE("a save whose fdatasync fails gets the last saved state back into its slot") {
+  saved_dir d;
+  const auto files_before = d.files.files;
+  // Only the first fdatasync fails (the save's), as a transient error would.
+  struct once_failing : fake_file_layer {
+    int syncs = 0;
+    std::error_code sync_data(int fd) override {
+      if (++syncs == 1)
+        return {EIO, std::generic_category()};
+      return fake_file_layer::sync_data(fd);
+    }
+  } files;
+  files.files = d.files.files;
+  auto error = save_state(files, "/d", d.cursor, new_state);
+  REQUIRE(error);
+  CHECK(error->message.find("could not be restored") == std::string::npos);
+  CHECK(files.files == files_before);
+  CHECK(*load_state(files, "/d").state == old_state);
 }
 
 TEST_CASE("a first save that fails leaves its slot holding no state") {
@@ -125,6 +156,7 @@ TEST_CASE("a first save that fails leaves its slot holding no state") {
   REQUIRE(save_state(files, "/d", cursor, old_state));
   files.fail_on.clear();
   CHECK(files.files["/d/state.0"] == std::string(state_slot_size, '\0'));
+  CHECK(files.files.count("/d/state.1") == 0);
   auto loaded = load_state(files, "/d");
   CHECK_FALSE(loaded.state);
   CHECK_FALSE(loaded.error);
@@ -183,13 +215,39 @@ TEST_CASE("no slot and no old state file means a new node, not an error") {
   auto loaded = load_state(*posix_file_layer(), dir.str());
   CHECK_FALSE(loaded.state);
   CHECK_FALSE(loaded.error);
-  // Slots that a first save left empty, or all zeros, hold nothing either.
+  // A first save cut short on a full disk leaves slot 0 empty or zeros, slot 1 absent.
+  for (const std::string& bytes : {std::string{}, std::string(state_slot_size, '\0')}) {
+    fake_file_layer files;
+    files.files["/d/state.0"] = bytes;
+    loaded = load_state(files, "/d");
+    CHECK_FALSE(loaded.state);
+    CHECK_FALSE(loaded.error);
+  }
+}
+
+TEST_CASE("two slots that hold nothing are an error, not a new node") {
   fake_file_layer files;
   files.files["/d/state.0"] = "";
   files.files["/d/state.1"] = std::string(state_slot_size, '\0');
-  loaded = load_state(files, "/d");
+  auto loaded = load_state(files, "/d");
   CHECK_FALSE(loaded.state);
-  CHECK_FALSE(loaded.error);
+  REQUIRE(loaded.error);
+  CHECK(loaded.error->message.find("/d/state.1 holds no state") != std::string::npos);
+}
+
+TEST_CASE("a slot that cannot be read stops the start, even beside a valid one") {
+  saved_dir d;
+  REQUIRE_FALSE(save_state(d.files, "/d", d.cursor, new_state));
+  for (int slot = 0; slot < 2; ++slot) {
+    CAPTURE(slot);
+    d.files.unreadable = state_slot_path("/d", slot);
+    auto loaded = load_state(d.files, "/d");
+    CHECK_FALSE(loaded.state);
+    REQUIRE(loaded.error);
+    CHECK(loaded.error->message.find(d.files.unreadable + ": cannot read")
+          != std::string::npos);
+    CHECK(loaded.corrupt_files == std::vector<std::string>{d.files.unreadable});
+  }
 }
 
 TEST_CASE("a torn slot loses nothing: the other slot is loaded") {
@@ -208,7 +266,8 @@ TEST_CASE("a torn slot loses nothing: the other slot is loaded") {
     auto loaded = load_state(*files, dir.str());
     REQUIRE(loaded.state);
     CHECK(*loaded.state == old_state);
-    CHECK(loaded.cursor.next == torn_slot); // the torn slot is overwritten next
+    CHECK(loaded.cursor.next == torn_slot);           // the torn slot is overwritten next
+    CHECK(loaded.skipped.has_value() == (keep != 0)); // an empty slot holds nothing
   }
 }
 
@@ -257,7 +316,7 @@ TEST_CASE("the state file of the layout before slots is read, then retired") {
   auto raised = *loaded.state;
   raised.incarnation += 1;
   REQUIRE_FALSE(save_state_to_both_slots(files, "/d", loaded.cursor, raised));
-  CHECK(files.files.count("/d/state") == 0);
+  CHECK(files.files["/d/state"] == state_moved_marker);
   loaded = load_state(files, "/d");
   CHECK(*loaded.state == raised);
   CHECK_FALSE(loaded.from_legacy_file);
@@ -266,8 +325,34 @@ TEST_CASE("the state file of the layout before slots is read, then retired") {
   CHECK(*load_state(files, "/d").state == raised);
 }
 
+TEST_CASE("the marker without slots is an error, never a new node") {
+  fake_file_layer files;
+  files.files["/d/state"] = std::string{state_moved_marker};
+  auto loaded = load_state(files, "/d");
+  CHECK_FALSE(loaded.state);
+  REQUIRE(loaded.error);
+  CHECK(loaded.error->message.find("moved to the slot files") != std::string::npos);
+  CHECK(loaded.corrupt_files == std::vector<std::string>{"/d/state"});
+}
+
+TEST_CASE("unusable slots beside an intact old state file say that reset-state uses it") {
+  fake_file_layer files;
+  files.files["/d/state"] = *encode_state(old_state);
+  files.files["/d/state.0"] = "garbage from a first start cut short";
+  auto loaded = load_state(files, "/d");
+  REQUIRE(loaded.error);
+  CHECK(loaded.error->message.find("is intact") != std::string::npos);
+  CHECK(loaded.corrupt_files == std::vector<std::string>{"/d/state.0"});
+}
+
 TEST_CASE("a corrupt state file of the layout before slots is an error naming it") {
   fake_file_layer files;
+  files.files["/d/state"] = "onevalue-state\nformat=1\n";
+  CHECK(load_state(files, "/d").error);
+  files.files["/d/state"] = ""; // empty is no new node either
+  auto empty = load_state(files, "/d");
+  REQUIRE(empty.error);
+  CHECK(empty.error->message.find("empty") != std::string::npos);
   files.files["/d/state"] = "onevalue-state\nformat=1\n";
   auto loaded = load_state(files, "/d");
   CHECK_FALSE(loaded.state);
