@@ -104,7 +104,8 @@ struct store_open_result {
 /// or file if the dir cannot be created or locked (e.g. another process holds it), if
 /// the state is unreadable or corrupt, or if the new state cannot be saved. With
 /// `reset_state`, every file that holds no valid state (or cannot be read) is renamed to
-/// `<name>.corrupt` (e.g. `state.0.corrupt`) and the node starts as a new one instead
+/// `<name>.corrupt` (or `.corrupt.2`, ... if taken) and the node starts from what is
+/// left (the other slot, an intact file of the layout before slots) or as a new one
 /// (the operator's explicit choice). Call before spawning; blocks on file I/O.
 store_open_result open_store(store_config config, bool reset_state = false);
 

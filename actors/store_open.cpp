@@ -7,6 +7,23 @@
 
 namespace onevalue {
 
+namespace {
+
+/// `path` + ".corrupt", or ".corrupt.2", ".corrupt.3", ... if taken: a reset never
+/// replaces what an earlier reset moved aside.
+std::string aside_name(file_layer& files, const std::string& path) {
+  std::string name = path + ".corrupt";
+  unsigned mode = 0;
+  for (int n = 2; n <= 1000; ++n) {
+    if (files.permissions(name, mode) == std::errc::no_such_file_or_directory)
+      return name;
+    name = path + ".corrupt." + std::to_string(n);
+  }
+  return name;
+}
+
+} // namespace
+
 store_open_result open_store(store_config config, bool reset_state) {
   store_open_result result;
   if (!valid_node_name(config.node)) {
@@ -45,7 +62,7 @@ store_open_result open_store(store_config config, bool reset_state) {
       return result;
     }
     for (const auto& path : loaded.corrupt_files)
-      if (auto ec = files.rename(path, path + ".corrupt")) {
+      if (auto ec = files.rename(path, aside_name(files, path))) {
         result.error =
             loaded.error->message + "; cannot move " + path + " aside: " + ec.message();
         return result;

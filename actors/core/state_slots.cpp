@@ -67,6 +67,18 @@ bool put_back(file_layer& files, const std::string& path, const std::string& byt
   return ok;
 }
 
+/// Makes `<data_dir>/state` the marker unless it is already; true once it is. Both
+/// slots hold a state durably by then, so the old layout's file is no longer needed, and
+/// an earlier build refuses the marker instead of starting afresh beside the slots.
+/// Were this lost, the slots still win: the old file is read only when no slot is in use.
+bool write_marker(file_layer& files, const std::string& data_dir) {
+  std::string old;
+  const auto legacy = legacy_state_path(data_dir);
+  if (!files.read_all(legacy, old) && old == state_moved_marker)
+    return true;
+  return !replace_file(files, legacy, data_dir, state_moved_marker);
+}
+
 } // namespace
 
 std::string state_slot_path(const std::string& data_dir, int slot) {
@@ -132,7 +144,7 @@ state_load_result load_state(file_layer& files, const std::string& data_dir) {
     if (auto text = encode_state(*result.state))
       result.cursor.last_saved = state_slot_bytes(*text);
     const int other = 1 - best;
-    if (slots[other].in_use)
+    if (slots[other].in_use && !slots[other].state)
       result.skipped = slots[other].problem.message;
     return result;
   }
@@ -151,11 +163,18 @@ state_load_result load_state(file_layer& files, const std::string& data_dir) {
                                : state_slot_path(data_dir, i) + " holds no state");
         result.corrupt_files.push_back(state_slot_path(data_dir, i));
       }
+    // A first start of this version cut short leaves slot 0 unusable and slot 1 never
+    // written; beside an old-layout file that is still intact, that file is the state.
+    bool first_save_cut_short = !slots[1].in_use;
     std::string hint;
-    if (legacy.state)
+    if (legacy.state && first_save_cut_short)
       hint = "; " + legacy_state_path(data_dir)
              + " (the layout before slots) is intact, so this looks like a first start "
                "of this version cut short: reset-state moves the slots aside and uses it";
+    else if (legacy.state)
+      hint = "; " + legacy_state_path(data_dir)
+             + " (the layout before slots) is intact but may be older than the slots "
+               "were: reset-state would start from it";
     result.error = persistence_error{"no usable state in " + data_dir + " (" + problems
                                      + ")" + hint};
     return result;
@@ -214,6 +233,8 @@ std::optional<persistence_error> save_state(file_layer& files,
   }
   cursor.next = 1 - slot;
   cursor.last_saved = bytes;
+  if (cursor.in_place[0] && cursor.in_place[1] && !cursor.marker_written)
+    cursor.marker_written = write_marker(files, data_dir);
   return std::nullopt;
 }
 
@@ -224,13 +245,6 @@ std::optional<persistence_error> save_state_to_both_slots(file_layer& files,
   for (int i = 0; i < 2; ++i)
     if (auto err = save_state(files, data_dir, cursor, state))
       return err;
-  // Both slots hold the state durably: the old layout's file becomes the marker that
-  // an earlier build refuses (it would otherwise start afresh beside the slots). Were
-  // this lost, the slots still win: the old file is read only when no slot is in use.
-  std::string old;
-  const auto legacy = legacy_state_path(data_dir);
-  if (files.read_all(legacy, old) || old != state_moved_marker)
-    static_cast<void>(replace_file(files, legacy, data_dir, state_moved_marker));
   return std::nullopt;
 }
 

@@ -76,6 +76,10 @@ struct state_slot_cursor {
   /// first save): a failed save puts them back into its slot, so that a write refused
   /// because its save failed does not come back after a restart.
   std::string last_saved;
+  /// Whether `<data-dir>/state` is known to be the marker (see above). Written by the
+  /// first save after which both slots are in place, retried by later saves if it
+  /// failed.
+  bool marker_written = false;
 };
 
 /// The result of `load_state`: exactly one of "new node" (state and error empty), a
@@ -100,6 +104,8 @@ state_load_result load_state(file_layer& files, const std::string& data_dir);
 
 /// Durably overwrites slot `cursor.next` with `state`: open in place, write the slot's
 /// bytes, fdatasync, close, and fsync the directory if the slot was not in place yet.
+/// Once both slots are in place, makes `<data-dir>/state` the marker if it is not yet
+/// (best effort; a failure there does not fail the save, and the next save retries).
 /// On success the cursor moves to the other slot; on failure it stays (the other slot
 /// still holds the last saved state), the slot gets the last saved state's bytes back
 /// and flushed, and the error names the file and step, with `no_space` for ENOSPC and
@@ -111,9 +117,8 @@ std::optional<persistence_error> save_state(file_layer& files,
                                             state_slot_cursor& cursor,
                                             const durable_state& state);
 
-/// Writes `state` to both slots (each save as above), then makes `<data_dir>/state` the
-/// marker above (best effort: the slots win over that file anyway). The cursor ends
-/// where it started, with both slots in place.
+/// Writes `state` to both slots (each save as above, so the marker is written too). The
+/// cursor ends where it started, with both slots in place.
 std::optional<persistence_error> save_state_to_both_slots(file_layer& files,
                                                           const std::string& data_dir,
                                                           state_slot_cursor& cursor,

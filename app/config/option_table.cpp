@@ -250,11 +250,12 @@ std::vector<node_option_row> make_table() {
                "A waiting read holds no thread, but every new value scans the waiting "
                "reads, so very many cost time per write."),
       option("reset-state", &node_options::reset_state, "flag", false)
-          .doc("If no state file in data-dir holds a valid state (both slots state.0 "
-               "and state.1 corrupt), move them aside (state.0.corrupt, "
-               "state.1.corrupt) and start as a new node that relearns the value "
-               "(command line: --onevalue.reset-state).",
-               "Off, corrupt files stop the node with an error naming them: never a "
+          .doc("If the state in data-dir cannot be used (both slots state.0 and state.1 "
+               "corrupt, or one unreadable), move the unusable files aside (<name>."
+               "corrupt) and start from what is left: the other slot, the state file "
+               "of the layout before slots if intact, else as a new node that relearns "
+               "the value (command line: --onevalue.reset-state).",
+               "Off, such files stop the node with an error naming them: never a "
                "silent reset."),
       option("event-handlers", &node_options::event_handlers, "list", strings{})
           .each("\"[EVENTS=]COMMAND\" strings", handler_spec)

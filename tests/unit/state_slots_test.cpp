@@ -77,6 +77,7 @@ TEST_CASE("saves alternate between the slots and the newer one is loaded") {
   auto loaded = load_state(d.files, "/d");
   CHECK(*loaded.state == new_state);
   CHECK(loaded.cursor.next == 1 - first); // the next save spares the newer slot
+  CHECK_FALSE(loaded.skipped);            // an older valid slot is no problem
   // Whichever slot holds it, the newer state wins.
   auto newer = new_state;
   newer.clock += 1;
@@ -184,10 +185,13 @@ TEST_CASE("a slot's first save makes its directory entry durable, later saves do
   CHECK(files.fsync_calls == 2); // fdatasync and the directory
   CHECK(cursor.in_place[0]);
   REQUIRE_FALSE(save_state(files, "/d", cursor, old_state));
-  CHECK(files.fsync_calls == 4);
+  // Slot 1's fdatasync and directory fsync, then (both slots in place) the marker:
+  // a temporary file's fsync, its rename, the directory's fsync.
+  CHECK(files.fsync_calls == 6);
+  CHECK(files.renames == 1);
   REQUIRE_FALSE(save_state(files, "/d", cursor, new_state));
-  CHECK(files.fsync_calls == 5); // slot 0 again: in place, one fdatasync
-  CHECK(files.renames == 0);
+  CHECK(files.fsync_calls == 7); // slot 0 again: in place, one fdatasync
+  CHECK(files.renames == 1);
   // A directory fsync that fails leaves the slot not in place, so it is retried.
   fake_file_layer other;
   state_slot_cursor fresh;
@@ -341,8 +345,47 @@ TEST_CASE("unusable slots beside an intact old state file say that reset-state u
   files.files["/d/state.0"] = "garbage from a first start cut short";
   auto loaded = load_state(files, "/d");
   REQUIRE(loaded.error);
-  CHECK(loaded.error->message.find("is intact") != std::string::npos);
+  CHECK(loaded.error->message.find("is intact, so this looks like a first start")
+        != std::string::npos);
   CHECK(loaded.corrupt_files == std::vector<std::string>{"/d/state.0"});
+  // Slot 1 in use means the slots held states after the old file: it may be older.
+  files.files["/d/state.1"] = "damaged later";
+  loaded = load_state(files, "/d");
+  REQUIRE(loaded.error);
+  CHECK(loaded.error->message.find("may be older than the slots") != std::string::npos);
+}
+
+TEST_CASE(
+    "the marker waits until both slots hold a state, then the next save writes it") {
+  fake_file_layer files;
+  files.files["/d/state"] = *encode_state(old_state);
+  auto loaded = load_state(files, "/d");
+  // A start on a full disk: neither slot can be created, the old file stays.
+  files.fail_on = "open";
+  files.fail_errno = ENOSPC;
+  REQUIRE(save_state_to_both_slots(files, "/d", loaded.cursor, old_state));
+  CHECK(files.files["/d/state"] == *encode_state(old_state));
+  // Space returns: the saver's saves fill slot 0, then slot 1, then the marker follows.
+  files.fail_on.clear();
+  REQUIRE_FALSE(save_state(files, "/d", loaded.cursor, new_state));
+  CHECK(files.files["/d/state"] == *encode_state(old_state));
+  CHECK_FALSE(loaded.cursor.marker_written);
+  REQUIRE_FALSE(save_state(files, "/d", loaded.cursor, new_state));
+  CHECK(files.files["/d/state"] == state_moved_marker);
+  CHECK(loaded.cursor.marker_written);
+}
+
+TEST_CASE("a marker that cannot be written fails no save, and a later save writes it") {
+  fake_file_layer files;
+  files.files["/d/state"] = *encode_state(old_state);
+  auto loaded = load_state(files, "/d");
+  files.fail_on = "rename"; // replace_file's step; slot saves never rename
+  REQUIRE_FALSE(save_state_to_both_slots(files, "/d", loaded.cursor, old_state));
+  CHECK(files.files["/d/state"] == *encode_state(old_state));
+  CHECK_FALSE(loaded.cursor.marker_written);
+  files.fail_on.clear();
+  REQUIRE_FALSE(save_state(files, "/d", loaded.cursor, new_state));
+  CHECK(files.files["/d/state"] == state_moved_marker);
 }
 
 TEST_CASE("a corrupt state file of the layout before slots is an error naming it") {

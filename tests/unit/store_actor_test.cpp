@@ -362,7 +362,19 @@ TEST_CASE_FIXTURE(store_fixture,
   CHECK(reset.config.restored->value.value == 42);
   CHECK(files->files.count("/data/state.0.corrupt") == 1);
   CHECK(files->files.count("/data/state.1.corrupt") == 1);
+  // Then the marker, which said the state was in the slots, moved aside too; a new
+  // one is written.
+  CHECK(files->files["/data/state.corrupt"] == state_moved_marker);
+  CHECK(files->files["/data/state"] == state_moved_marker);
   CHECK(load_state(*files, "/data").state->incarnation == 1);
+  // A second reset keeps what the first moved aside.
+  reset = {};
+  files->files["/data/state.0"][3] = 'X';
+  files->files["/data/state.1"][3] = 'X';
+  REQUIRE(open_store(config, true).ok());
+  CHECK(files->files.count("/data/state.0.corrupt.2") == 1);
+  CHECK(files->files.count("/data/state.1.corrupt.2") == 1);
+  CHECK(files->files.count("/data/state.corrupt.2") == 1);
 }
 
 TEST_CASE_FIXTURE(store_fixture,
