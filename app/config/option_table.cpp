@@ -205,7 +205,8 @@ std::vector<node_option_row> make_table() {
       option("http-threads", &node_options::http_threads, "threads", 2)
           .range(1, 256)
           .doc("HTTP event-loop threads; each serves any number of connections (idle "
-               "keep-alive connections and blocking reads hold no thread).",
+               "keep-alive connections and blocking reads hold no thread), and a new "
+               "connection goes to the loop serving the fewest.",
                "About cores, not clients: more loops use more cores under load but "
                "compete with the actors on a small machine."),
       option("max-body-bytes", &node_options::max_body_bytes, "bytes", 4096)

@@ -33,12 +33,13 @@ constexpr std::chrono::seconds warning_interval{10};
 
 } // namespace
 
-http_loop::http_loop(http_loop_shared& shared)
-    : shared_(shared), settings_(shared.settings) {
+http_loop::http_loop(http_loop_shared& shared, std::size_t index)
+    : shared_(shared), settings_(shared.settings), index_(index) {
   parser_limits_.max_body_bytes = settings_.max_body_bytes;
   parser_limits_.max_header_bytes = settings_.max_header_bytes;
   epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   inbox_ = std::make_shared<completion_inbox>();
+  handoff_ = std::make_shared<connection_handoff>(inbox_);
   if (epoll_fd_ < 0 || inbox_->fd() < 0) {
     init_error_ =
         std::string{"cannot create an HTTP event loop: "} + std::strerror(errno);
@@ -55,10 +56,13 @@ http_loop::http_loop(http_loop_shared& shared)
 }
 
 http_loop::~http_loop() {
+  for (auto& s : handoff_->close())
+    drop(s);
   for (auto& [id, c] : connections_) {
     ::close(c.fd);
     shared_.clients.release(c.client);
     --shared_.open_connections;
+    --handoff_->load;
   }
   inbox_->close();
   if (epoll_fd_ >= 0)
@@ -137,6 +141,7 @@ void http_loop::run() {
       }
       if (tag == wake_tag) {
         inbox_->clear_wake();
+        adopt_handed_over();
         continue;
       }
       auto it = connections_.find(tag);
@@ -161,6 +166,9 @@ void http_loop::run() {
     }
   }
   inbox_->close();
+  // Other loops may still be accepting: what they hand over from now on is theirs.
+  for (auto& s : handoff_->close())
+    drop(s);
 }
 
 void http_loop::pause_accepting(const char* reason) {
@@ -192,9 +200,46 @@ void http_loop::accept_all(int listen_fd, bool tls) {
         OV_LOG_WARN("HTTP accept failed: {}", std::strerror(errno));
       return;
     }
-    if (!admit(fd, client_key(peer), tls))
+    auto client = client_key(peer);
+    if (!admit(fd, client, tls)) {
       ::close(fd);
+      continue;
+    }
+    assign({fd, std::move(client), tls});
   }
+}
+
+void http_loop::assign(accepted_socket s) {
+  auto& loops = shared_.handoffs;
+  std::vector<std::size_t> loads;
+  loads.reserve(loops.size());
+  for (auto& h : loops)
+    loads.push_back(h->load.load());
+  auto target = pick_loop(loads, index_);
+  if (target != index_ && target < loops.size()) {
+    ++loops[target]->load;
+    if (loops[target]->offer(s))
+      return;
+    --loops[target]->load; // that loop stopped: serve it here
+  }
+  ++handoff_->load;
+  adopt(std::move(s));
+}
+
+void http_loop::adopt_handed_over() {
+  for (auto& s : handoff_->take()) {
+    if (draining_)
+      drop(s);
+    else
+      adopt(std::move(s));
+  }
+}
+
+void http_loop::drop(const accepted_socket& s) {
+  ::close(s.fd);
+  shared_.clients.release(s.client);
+  --shared_.open_connections;
+  --handoff_->load;
 }
 
 bool http_loop::admit(int fd, const std::string& client, bool tls) {
@@ -222,36 +267,41 @@ bool http_loop::admit(int fd, const std::string& client, bool tls) {
     }
     return false;
   }
+  // Counted here, not when a loop starts serving it, so that connections on their way
+  // to another loop count against the limit too.
+  ++shared_.open_connections;
+  return true;
+}
+
+void http_loop::adopt(accepted_socket s) {
   std::unique_ptr<tls_session> session;
-  if (tls) {
+  if (s.tls) {
     session = std::make_unique<tls_session>(shared_.tls->native());
     if (!session->valid()) {
       OV_LOG_WARN("HTTPS connection dropped: cannot create a TLS session");
-      shared_.clients.release(client);
-      return false;
+      drop(s);
+      return;
     }
   }
   int yes = 1;
   // Without TCP_NODELAY a keep-alive response can wait ~40 ms for Nagle (CAF-NOTES §6).
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
+  ::setsockopt(s.fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
   auto id = next_id_++;
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   ev.data.u64 = id;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, s.fd, &ev) != 0) {
     OV_LOG_WARN("HTTP connection not watched: {}", std::strerror(errno));
-    shared_.clients.release(client);
-    return false;
+    drop(s);
+    return;
   }
-  ++shared_.open_connections;
   auto& c = connections_[id];
-  c.fd = fd;
+  c.fd = s.fd;
   c.id = id;
-  c.client = client;
+  c.client = std::move(s.client);
   c.tls = std::move(session);
   c.accepted_at = c.last_activity = clock::now();
   track_idle(c);
-  return true;
 }
 
 bool http_loop::evict_idle() {
@@ -283,6 +333,7 @@ void http_loop::close_connection(uint64_t id) {
   shared_.clients.release(c.client);
   connections_.erase(it);
   --shared_.open_connections;
+  --handoff_->load;
 }
 
 bool http_loop::is_idle(const connection& c) const {

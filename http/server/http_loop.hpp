@@ -2,6 +2,7 @@
 
 #include "http/server/client_limiter.hpp"
 #include "http/server/completion_inbox.hpp"
+#include "http/server/connection_handoff.hpp"
 #include "http/server/http_message.hpp"
 #include "http/server/http_parser.hpp"
 #include "http/server/http_server.hpp"
@@ -38,11 +39,16 @@ struct http_loop_shared {
   std::atomic<std::size_t> open_connections{0};
   /// Connections open per client address.
   client_limiter clients;
+  /// Each loop's handoff queue and load, by loop index (connection_handoff.hpp); set
+  /// before the loops run, read-only afterwards.
+  std::vector<std::shared_ptr<connection_handoff>> handoffs;
 };
 
 /// One HTTP event loop: an epoll set with the shared listening sockets, its completion
-/// inbox's eventfd and the connections this loop accepted, all non-blocking and served
-/// by one thread.
+/// inbox's eventfd and the connections it serves, all non-blocking and served by one
+/// thread. A loop that accepts a connection gives it to the loop serving the fewest
+/// (itself or another, through that loop's handoff queue), so the loops share a burst
+/// of connections from one client instead of the first to wake taking it all.
 ///
 /// A connection from the HTTPS listener carries a TLS session: the loop reads and
 /// sends ciphertext on the socket as for any other connection and the session turns it
@@ -58,7 +64,7 @@ public:
   /// `shared` stays owned by the server and must outlive the loop. Uses the timeouts
   /// and limits of `shared.settings` (documented there), not its addresses, ports or
   /// thread count.
-  explicit http_loop(http_loop_shared& shared);
+  explicit http_loop(http_loop_shared& shared, std::size_t index = 0);
   ~http_loop();
 
   http_loop(const http_loop&) = delete;
@@ -73,6 +79,10 @@ public:
 
   /// Asks `run()` to drain and return. Thread-safe, idempotent.
   void stop();
+
+  /// Where other loops hand this loop the connections they accepted for it; the
+  /// server puts it in `http_loop_shared::handoffs` at this loop's index.
+  const std::shared_ptr<connection_handoff>& handoff() const { return handoff_; }
 
 private:
   using clock = std::chrono::steady_clock;
@@ -118,10 +128,20 @@ private:
     clock::time_point write_blocked_since;
   };
 
-  /// Accepts what waits on one listener.
+  /// Accepts what waits on one listener; each admitted socket goes to the loop with
+  /// the fewest connections (connection_handoff.hpp).
   void accept_all(int listen_fd, bool tls);
-  /// Takes a freshly accepted socket in, or refuses it (limits); false if refused.
+  /// Counts a freshly accepted socket against the limits, or refuses it (503 on plain
+  /// HTTP); false if refused (the caller closes it).
   bool admit(int fd, const std::string& client, bool tls);
+  /// Gives an admitted socket to the loop with the fewest connections.
+  void assign(accepted_socket s);
+  /// Starts serving an admitted socket on this loop.
+  void adopt(accepted_socket s);
+  /// Serves the sockets other loops handed over (closes them while draining).
+  void adopt_handed_over();
+  /// Closes an admitted socket that will not be served, releasing what it counted.
+  void drop(const accepted_socket& s);
   /// Stops watching the listening sockets for `accept_pause` (out of fds or memory).
   void pause_accepting(const char* reason);
   void watch_listeners(bool on);
@@ -161,10 +181,13 @@ private:
 
   http_loop_shared& shared_;
   const http_server_settings& settings_;
+  /// This loop's place in `shared_.handoffs`.
+  std::size_t index_ = 0;
   http_parser_limits parser_limits_;
   int epoll_fd_ = -1;
   std::string init_error_;
   std::shared_ptr<completion_inbox> inbox_;
+  std::shared_ptr<connection_handoff> handoff_;
   std::unordered_map<uint64_t, connection> connections_;
   /// Idle connections, longest idle first (candidates to make room at the limit).
   std::list<uint64_t> idle_order_;

@@ -28,6 +28,14 @@ std::size_t http_server::open_connections() const {
   return shared_ ? shared_->open_connections.load() : 0;
 }
 
+std::vector<std::size_t> http_server::connections_per_loop() const {
+  std::vector<std::size_t> out;
+  if (shared_)
+    for (auto& h : shared_->handoffs)
+      out.push_back(h->load.load());
+  return out;
+}
+
 int http_server::open_listener(uint16_t port, uint16_t& bound, std::string& error) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -119,13 +127,14 @@ std::string http_server::start() {
 
 std::string http_server::start_loops() {
   for (int i = 0; i < std::max(1, settings_.threads); ++i) {
-    auto loop = std::make_unique<http_loop>(*shared_);
+    auto loop = std::make_unique<http_loop>(*shared_, static_cast<std::size_t>(i));
     if (!loop->init_error().empty()) {
       auto reason = loop->init_error();
       loops_.clear();
       stop();
       return reason;
     }
+    shared_->handoffs.push_back(loop->handoff());
     loops_.push_back(std::move(loop));
   }
   started_ = true;
@@ -152,6 +161,7 @@ void http_server::stop() {
   threads_.clear();
   loops_.clear();
   if (shared_) {
+    shared_->handoffs.clear();
     for (int fd : {shared_->plain_fd, shared_->tls_fd})
       if (fd >= 0)
         ::close(fd);

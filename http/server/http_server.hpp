@@ -67,7 +67,8 @@ struct http_server_settings {
 };
 
 /// The HTTP listeners: a non-blocking plain and/or HTTPS listening socket shared by
-/// `threads` event loops (epoll, EPOLLEXCLUSIVE accept), each serving its connections
+/// `threads` event loops (epoll, EPOLLEXCLUSIVE accept; each accepted connection goes
+/// to the loop serving the fewest), each serving its connections
 /// with the pure HTTP parser and the request handler (in a node: the API's `route()`).
 ///
 /// Owned by main; it owns the sockets, the TLS context and the loop threads. `start()`
@@ -107,6 +108,10 @@ public:
 
   /// Connections open right now (all loops).
   std::size_t open_connections() const;
+
+  /// Connections each event loop serves (or is being handed), by loop; empty before
+  /// `start()` and after `stop()`.
+  std::vector<std::size_t> connections_per_loop() const;
 
 private:
   /// Creates, binds and listens on `port`; returns the fd or -1 with `error` set, and

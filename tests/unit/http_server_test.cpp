@@ -129,6 +129,32 @@ TEST_CASE_FIXTURE(server_fixture, "stop closes idle keep-alive connections at on
 }
 
 TEST_CASE_FIXTURE(server_fixture,
+                  "a burst of connections is shared out among the loops") {
+  // All connect before any request: the loop that wakes first accepts the whole
+  // backlog, and without the handoff it would serve all eight alone.
+  REQUIRE(server.start() == "");
+  std::vector<raw_client> clients;
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back(server.port());
+    REQUIRE(clients.back().connected());
+  }
+  for (auto& c : clients) {
+    c.send("GET /get HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(c.read_response().find("HTTP/1.1 200 OK") == 0);
+  }
+  auto per_loop = server.connections_per_loop();
+  REQUIRE(per_loop.size() == 2);
+  CHECK(per_loop[0] + per_loop[1] == 8);
+  // Two loops accepting at the same moment may each keep one: never more apart.
+  CHECK(per_loop[0] >= 3);
+  CHECK(per_loop[1] >= 3);
+  clients.clear();
+  server.stop();
+  CHECK(server.open_connections() == 0);
+  CHECK(server.connections_per_loop().empty());
+}
+
+TEST_CASE_FIXTURE(server_fixture,
                   "pipelined requests are answered in order, writes included") {
   REQUIRE(server.start() == "");
   raw_client c{server.port()};
