@@ -1,6 +1,7 @@
 #include "actors/core/acceptor_file.hpp"
 
 #include "actors/core/consensus_codec.hpp"
+#include "actors/core/little_endian.hpp"
 
 #include <cstdint>
 #include <tuple>
@@ -47,9 +48,7 @@ static_assert(max_acceptor_file_size + 4 <= acceptor_slot_size);
 
 std::string acceptor_slot_bytes(const std::string& content) {
   std::string out(acceptor_slot_size, '\0');
-  auto n = static_cast<uint32_t>(content.size());
-  for (int i = 0; i < 4; ++i)
-    out[static_cast<std::size_t>(i)] = static_cast<char>((n >> (8 * i)) & 0xff);
+  put_le(out.data(), static_cast<uint32_t>(content.size()));
   out.replace(4, content.size(), content);
   return out;
 }
@@ -65,10 +64,7 @@ std::optional<acceptor_state> decode_acceptor_slot(std::string_view bytes,
             + std::to_string(acceptor_slot_size);
     return std::nullopt;
   }
-  uint32_t n = 0;
-  for (int i = 0; i < 4; ++i)
-    n |= static_cast<uint32_t>(static_cast<uint8_t>(bytes[static_cast<std::size_t>(i)]))
-         << (8 * i);
+  auto n = get_le<uint32_t>(bytes.data());
   if (n > acceptor_slot_size - 4) {
     error = "acceptor slot length " + std::to_string(n) + " exceeds the slot";
     return std::nullopt;

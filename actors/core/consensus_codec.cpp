@@ -1,5 +1,6 @@
 #include "actors/core/consensus_codec.hpp"
 
+#include "actors/core/little_endian.hpp"
 #include "actors/core/persistence.hpp"
 
 #include <cstring>
@@ -18,14 +19,8 @@ struct writer {
   bool ok = true;
 
   void u8(uint8_t x) { out.push_back(static_cast<char>(x)); }
-  void u64(uint64_t x) {
-    for (int i = 0; i < 8; ++i)
-      u8(static_cast<uint8_t>(x >> (8 * i)));
-  }
-  void u32(uint32_t x) {
-    for (int i = 0; i < 4; ++i)
-      u8(static_cast<uint8_t>(x >> (8 * i)));
-  }
+  void u64(uint64_t x) { append_le(out, x); }
+  void u32(uint32_t x) { append_le(out, x); }
   void str(const std::string& s) {
     if (s.size() > max_node_name_length) {
       ok = false;
@@ -78,9 +73,7 @@ struct reader {
   bool u64(uint64_t& x, const char* field) {
     if (pos + 8 > in.size())
       return fail(std::string("truncated ") + field);
-    x = 0;
-    for (int i = 0; i < 8; ++i)
-      x |= static_cast<uint64_t>(static_cast<uint8_t>(in[pos + i])) << (8 * i);
+    x = get_le<uint64_t>(in.data() + pos);
     pos += 8;
     return true;
   }
@@ -268,10 +261,7 @@ std::optional<acceptor_state> decode_acceptor_state(std::string_view bytes,
     return std::nullopt;
   }
   auto body = bytes.substr(0, bytes.size() - 4);
-  uint32_t stored = 0;
-  for (int i = 0; i < 4; ++i)
-    stored |= static_cast<uint32_t>(static_cast<uint8_t>(bytes[body.size() + i]))
-              << (8 * i);
+  auto stored = get_le<uint32_t>(bytes.data() + body.size());
   if (crc32(body.data(), body.size()) != stored) {
     error = "acceptor file checksum mismatch";
     return std::nullopt;

@@ -1,5 +1,6 @@
 #include "actors/core/consensus_frame.hpp"
 
+#include "actors/core/little_endian.hpp"
 #include "actors/core/member.hpp"
 
 namespace onevalue {
@@ -12,8 +13,7 @@ std::vector<char> encode_consensus_frame(uint64_t mode_digest, const std::string
   std::vector<char> out;
   out.reserve(1 + 8 + 1 + sender.size() + message.size());
   out.push_back(consensus_channel);
-  for (int i = 0; i < 8; ++i)
-    out.push_back(static_cast<char>((mode_digest >> (8 * i)) & 0xffU));
+  append_le(out, mode_digest);
   out.push_back(static_cast<char>(sender.size()));
   out.insert(out.end(), sender.begin(), sender.end());
   out.insert(out.end(), message.begin(), message.end());
@@ -32,8 +32,7 @@ std::optional<consensus_frame> decode_consensus_frame(std::string_view bytes,
     return std::nullopt;
   }
   consensus_frame frame;
-  for (int i = 0; i < 8; ++i)
-    frame.mode_digest |= uint64_t{static_cast<unsigned char>(bytes[1 + i])} << (8 * i);
+  frame.mode_digest = get_le<uint64_t>(bytes.data() + 1);
   auto name_size = static_cast<unsigned char>(bytes[9]);
   if (bytes.size() < header + name_size) {
     error = "truncated sender name";

@@ -21,7 +21,8 @@ uint64_t wakes(const completion_inbox& inbox) {
 
 } // namespace
 
-TEST_CASE("a new connection goes to the loop with the fewest, the accepting one on a tie") {
+TEST_CASE(
+    "a new connection goes to the loop with the fewest, the accepting one on a tie") {
   CHECK(pick_loop({0, 0}, 0) == 0);
   CHECK(pick_loop({0, 0}, 1) == 1);
   CHECK(pick_loop({1, 0}, 0) == 1);
