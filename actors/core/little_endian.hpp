@@ -32,7 +32,8 @@ T get_le(const char* src) {
   static_assert(std::is_unsigned_v<T>);
   T value = 0;
   for (std::size_t i = 0; i < sizeof(T); ++i)
-    value = static_cast<T>(value | (static_cast<T>(static_cast<uint8_t>(src[i])) << (8 * i)));
+    value =
+        static_cast<T>(value | (static_cast<T>(static_cast<uint8_t>(src[i])) << (8 * i)));
   return value;
 }
 
