@@ -9,14 +9,19 @@ connection_handoff::connection_handoff(std::shared_ptr<completion_inbox> wake)
   // nop
 }
 
-bool connection_handoff::offer(accepted_socket s) {
+bool connection_handoff::offer(accepted_socket& s) {
+  bool wake = false;
   {
     std::lock_guard<std::mutex> guard{mutex_};
     if (closed_)
       return false;
+    // The loop clears its wake-up before it takes the queue, so one wake-up per
+    // batch (when the queue was empty) is enough.
+    wake = queued_.empty();
     queued_.push_back(std::move(s));
   }
-  wake_->wake();
+  if (wake)
+    wake_->wake();
   return true;
 }
 

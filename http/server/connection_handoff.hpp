@@ -11,6 +11,7 @@
 #include "http/server/completion_inbox.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -27,6 +28,13 @@ struct accepted_socket {
   std::string client;
   /// From the HTTPS listener.
   bool tls = false;
+  /// When it was accepted: its request-header (and TLS handshake) timeout counts from
+  /// here, time in a handoff queue included.
+  std::chrono::steady_clock::time_point accepted_at;
+  /// Admitted at `max_connections` on the promise that the receiving loop first closes
+  /// its longest-idle connection (the accepting loop had none idle); if that loop has
+  /// none idle either by then, the socket gets the limit's 503.
+  bool evict_first = false;
 };
 
 /// One loop's queue of sockets handed to it by other loops, and its load. Shared
@@ -36,20 +44,25 @@ public:
   /// `wake` is the owning loop's inbox, woken when a socket is queued.
   explicit connection_handoff(std::shared_ptr<completion_inbox> wake);
 
-  /// Queues `s` for the owning loop and wakes it; false if the loop stopped taking
-  /// sockets (then `s` stays the caller's to serve or close).
-  bool offer(accepted_socket s);
+  /// Moves `s` into the owning loop's queue and wakes the loop; false if the loop stopped
+  /// taking sockets, and then `s` is left untouched, the caller's to serve or close.
+  bool offer(accepted_socket& s);
 
   /// Owning loop: takes everything queued so far, oldest first.
   std::vector<accepted_socket> take();
 
-  /// Owning loop, when it stops: refuses later offers and returns what is still
-  /// queued (for the loop to close).
+  /// Owning loop, when it starts draining: refuses later offers (the accepting loop
+  /// then serves those itself) and returns what is still queued (for the loop to close).
   std::vector<accepted_socket> close();
 
   /// Connections the loop serves or that are on their way to it: raised by whichever
   /// loop assigns one to it, lowered by the owning loop when one closes.
   std::atomic<std::size_t> load{0};
+
+  /// Idle connections of the loop (no request in progress, nothing buffered): a loop
+  /// at `max_connections` with none idle of its own sends a new connection to a loop
+  /// with some, which closes its longest-idle one to make room. Kept by the owning loop.
+  std::atomic<std::size_t> idle{0};
 
 private:
   std::shared_ptr<completion_inbox> wake_;

@@ -28,6 +28,8 @@ constexpr uint64_t wake_tag = 2;
 constexpr std::chrono::milliseconds sweep_interval{250};
 /// How long accepting pauses after running out of file descriptors or memory.
 constexpr std::chrono::milliseconds accept_pause{100};
+/// Why a connection is refused at `max_connections` with no idle one to close.
+constexpr const char* node_full = "too many open connections on this node; retry later";
 /// How often a refused connection is logged at most.
 constexpr std::chrono::seconds warning_interval{10};
 
@@ -63,6 +65,8 @@ http_loop::~http_loop() {
     shared_.clients.release(c.client);
     --shared_.open_connections;
     --handoff_->load;
+    if (c.in_idle_order)
+      --handoff_->idle;
   }
   inbox_->close();
   if (epoll_fd_ >= 0)
@@ -103,6 +107,9 @@ void http_loop::run() {
       draining_ = true;
       drain_deadline = clock::now() + settings_.drain_timeout;
       watch_listeners(false);
+      // Loops still serving keep what they accept from now on.
+      for (auto& s : handoff_->close())
+        drop(s);
     }
     if (draining_) {
       std::vector<uint64_t> idle;
@@ -200,13 +207,40 @@ void http_loop::accept_all(int listen_fd, bool tls) {
         OV_LOG_WARN("HTTP accept failed: {}", std::strerror(errno));
       return;
     }
-    auto client = client_key(peer);
-    if (!admit(fd, client, tls)) {
+    accepted_socket s{fd, client_key(peer), tls, clock::now(), false};
+    std::size_t evicting_loop = 0;
+    if (!admit(s, evicting_loop)) {
       ::close(fd);
       continue;
     }
-    assign({fd, std::move(client), tls});
+    if (s.evict_first)
+      send_to_evict(std::move(s), evicting_loop);
+    else
+      assign(std::move(s));
   }
+}
+
+void http_loop::send_to_evict(accepted_socket s, std::size_t loop) {
+  auto& target = *shared_.handoffs.at(loop);
+  ++target.load;
+  if (target.offer(s))
+    return;
+  --target.load;
+  // That loop stopped: the connection is this loop's to refuse.
+  ++handoff_->load;
+  refuse_admitted(s);
+}
+
+void http_loop::refuse_admitted(const accepted_socket& s) {
+  send_refusal(s.fd, s.tls, s.client, node_full);
+  drop(s);
+}
+
+std::optional<std::size_t> http_loop::loop_with_idle() const {
+  for (std::size_t i = 0; i < shared_.handoffs.size(); ++i)
+    if (i != index_ && shared_.handoffs[i]->idle.load() > 0)
+      return i;
+  return std::nullopt;
 }
 
 void http_loop::assign(accepted_socket s) {
@@ -242,30 +276,25 @@ void http_loop::drop(const accepted_socket& s) {
   --handoff_->load;
 }
 
-bool http_loop::admit(int fd, const std::string& client, bool tls) {
+bool http_loop::admit(accepted_socket& s, std::size_t& evicting_loop) {
   // The client's own limit first: a client past it must not close anyone else's
   // idle connection to make room.
-  const char* refusal = nullptr;
-  if (!shared_.clients.acquire(client)) {
-    refusal = "too many open connections from your address; close some and retry";
-  } else if (shared_.open_connections >= settings_.max_connections && !evict_idle()) {
-    shared_.clients.release(client);
-    refusal = "too many open connections on this node; retry later";
-  }
-  if (refusal != nullptr) {
-    auto now = clock::now();
-    if (now - last_limit_warning_ > warning_interval) {
-      last_limit_warning_ = now;
-      OV_LOG_WARN("HTTP connection from {} refused: {}", describe_client(client),
-                  refusal);
-    }
-    // On the HTTPS port a plaintext answer would be noise to the client; it is closed.
-    if (!tls) {
-      auto answer = closing_error_response(503, refusal, {{"Retry-After", "1"}});
-      [[maybe_unused]] auto sent =
-          ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    }
+  if (!shared_.clients.acquire(s.client)) {
+    send_refusal(s.fd, s.tls, s.client,
+                 "too many open connections from your address; close some and retry");
     return false;
+  }
+  if (shared_.open_connections >= settings_.max_connections && !evict_idle()) {
+    // None idle here: a loop with an idle connection closes its longest-idle one and
+    // serves this one instead.
+    auto other = loop_with_idle();
+    if (!other) {
+      shared_.clients.release(s.client);
+      send_refusal(s.fd, s.tls, s.client, node_full);
+      return false;
+    }
+    s.evict_first = true;
+    evicting_loop = *other;
   }
   // Counted here, not when a loop starts serving it, so that connections on their way
   // to another loop count against the limit too.
@@ -273,7 +302,27 @@ bool http_loop::admit(int fd, const std::string& client, bool tls) {
   return true;
 }
 
+void http_loop::send_refusal(int fd, bool tls, const std::string& client,
+                             const char* reason) {
+  auto now = clock::now();
+  if (now - last_limit_warning_ > warning_interval) {
+    last_limit_warning_ = now;
+    OV_LOG_WARN("HTTP connection from {} refused: {}", describe_client(client), reason);
+  }
+  // On the HTTPS port a plaintext answer would be noise to the client; it is closed.
+  if (!tls) {
+    auto answer = closing_error_response(503, reason, {{"Retry-After", "1"}});
+    [[maybe_unused]] auto sent =
+        ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+}
+
 void http_loop::adopt(accepted_socket s) {
+  if (s.evict_first && !evict_idle()) {
+    // The idle connection it was sent here for is gone (busy again, or closed).
+    refuse_admitted(s);
+    return;
+  }
   std::unique_ptr<tls_session> session;
   if (s.tls) {
     session = std::make_unique<tls_session>(shared_.tls->native());
@@ -300,7 +349,8 @@ void http_loop::adopt(accepted_socket s) {
   c.id = id;
   c.client = std::move(s.client);
   c.tls = std::move(session);
-  c.accepted_at = c.last_activity = clock::now();
+  c.accepted_at = s.accepted_at;
+  c.last_activity = clock::now();
   track_idle(c);
 }
 
@@ -316,8 +366,10 @@ void http_loop::track_idle(connection& c) {
   if (idle && !c.in_idle_order) {
     c.idle_pos = idle_order_.insert(idle_order_.end(), c.id);
     c.in_idle_order = true;
+    ++handoff_->idle;
   } else if (!idle && c.in_idle_order) {
     idle_order_.erase(c.idle_pos);
+    --handoff_->idle;
     c.in_idle_order = false;
   }
 }
@@ -327,8 +379,10 @@ void http_loop::close_connection(uint64_t id) {
   if (it == connections_.end())
     return;
   auto& c = it->second;
-  if (c.in_idle_order)
+  if (c.in_idle_order) {
     idle_order_.erase(c.idle_pos);
+    --handoff_->idle;
+  }
   ::close(c.fd); // also removes it from the epoll set
   shared_.clients.release(c.client);
   connections_.erase(it);

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -64,7 +65,7 @@ public:
   /// `shared` stays owned by the server and must outlive the loop. Uses the timeouts
   /// and limits of `shared.settings` (documented there), not its addresses, ports or
   /// thread count.
-  explicit http_loop(http_loop_shared& shared, std::size_t index = 0);
+  http_loop(http_loop_shared& shared, std::size_t index);
   ~http_loop();
 
   http_loop(const http_loop&) = delete;
@@ -132,11 +133,23 @@ private:
   /// the fewest connections (connection_handoff.hpp).
   void accept_all(int listen_fd, bool tls);
   /// Counts a freshly accepted socket against the limits, or refuses it (503 on plain
-  /// HTTP); false if refused (the caller closes it).
-  bool admit(int fd, const std::string& client, bool tls);
+  /// HTTP); false if refused (the caller closes it). At `max_connections` it closes
+  /// this loop's longest-idle connection to make room, or, with none idle here, marks
+  /// `s.evict_first` and names in `evicting_loop` a loop that has one.
+  bool admit(accepted_socket& s, std::size_t& evicting_loop);
+  /// Logs (at most every 10 s) and sends the 503 of a refused connection (closed
+  /// silently on the HTTPS port); does not close it.
+  void send_refusal(int fd, bool tls, const std::string& client, const char* reason);
+  /// Hands an admitted `evict_first` socket to `loop`.
+  void send_to_evict(accepted_socket s, std::size_t loop);
+  /// Refuses an admitted socket this loop holds (the limit's 503) and drops it.
+  void refuse_admitted(const accepted_socket& s);
+  /// Another loop with an idle connection, if any.
+  std::optional<std::size_t> loop_with_idle() const;
   /// Gives an admitted socket to the loop with the fewest connections.
   void assign(accepted_socket s);
-  /// Starts serving an admitted socket on this loop.
+  /// Starts serving an admitted socket on this loop (for an `evict_first` one, after
+  /// closing this loop's longest-idle connection, or refuses it if none is idle).
   void adopt(accepted_socket s);
   /// Serves the sockets other loops handed over (closes them while draining).
   void adopt_handed_over();

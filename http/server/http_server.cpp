@@ -36,6 +36,14 @@ std::vector<std::size_t> http_server::connections_per_loop() const {
   return out;
 }
 
+std::size_t http_server::idle_connections() const {
+  std::size_t idle = 0;
+  if (shared_)
+    for (auto& h : shared_->handoffs)
+      idle += h->idle.load();
+  return idle;
+}
+
 int http_server::open_listener(uint16_t port, uint16_t& bound, std::string& error) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;

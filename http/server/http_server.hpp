@@ -54,8 +54,9 @@ struct http_server_settings {
   /// How long `stop()` lets in-flight requests finish before closing them.
   std::chrono::milliseconds drain_timeout{2000};
   /// Open connections at most (all loops). At the limit a new connection first
-  /// replaces this loop's longest-idle connection (one with no request in progress,
-  /// as nginx reuses keep-alive connections); if there is none it gets 503 with
+  /// replaces the accepting loop's longest-idle connection (one with no request in
+  /// progress, as nginx reuses keep-alive connections), else another loop's; if no
+  /// loop has one it gets 503 with
   /// `Retry-After` and is closed (plain HTTP; an HTTPS one is just closed). Each costs
   /// a file descriptor and its buffers; `start()` lowers it to the process's
   /// descriptor limit (RLIMIT_NOFILE) minus 64.
@@ -112,6 +113,10 @@ public:
   /// Connections each event loop serves (or is being handed), by loop; empty before
   /// `start()` and after `stop()`.
   std::vector<std::size_t> connections_per_loop() const;
+
+  /// Connections with no request in progress (the ones `max_connections` may replace),
+  /// all loops.
+  std::size_t idle_connections() const;
 
 private:
   /// Creates, binds and listens on `port`; returns the fd or -1 with `error` set, and

@@ -19,6 +19,12 @@ uint64_t wakes(const completion_inbox& inbox) {
   return ::read(inbox.fd(), &n, sizeof(n)) == sizeof(n) ? n : 0;
 }
 
+/// Offers a socket made of these fields.
+bool offer(connection_handoff& handoff, int fd, const std::string& client, bool tls) {
+  accepted_socket s{fd, client, tls, {}, false};
+  return handoff.offer(s);
+}
+
 } // namespace
 
 TEST_CASE(
@@ -40,12 +46,12 @@ TEST_CASE("picking in turn shares a burst out evenly") {
   CHECK(loads == std::vector<std::size_t>{4, 3, 3});
 }
 
-TEST_CASE("offered sockets reach the owning loop in order and wake it") {
+TEST_CASE("offered sockets reach the owning loop in order and wake it once per batch") {
   auto inbox = std::make_shared<completion_inbox>();
   connection_handoff handoff{inbox};
-  REQUIRE(handoff.offer({11, "127.0.0.1", false}));
-  REQUIRE(handoff.offer({12, "127.0.0.2", true}));
-  CHECK(wakes(*inbox) == 2);
+  REQUIRE(offer(handoff, 11, "127.0.0.1", false));
+  REQUIRE(offer(handoff, 12, "127.0.0.2", true));
+  CHECK(wakes(*inbox) == 1);
   auto taken = handoff.take();
   REQUIRE(taken.size() == 2);
   CHECK(taken[0].fd == 11);
@@ -54,16 +60,25 @@ TEST_CASE("offered sockets reach the owning loop in order and wake it") {
   CHECK(taken[1].fd == 12);
   CHECK(taken[1].tls);
   CHECK(handoff.take().empty());
+  // The queue was emptied: the next offer wakes the loop again.
+  REQUIRE(offer(handoff, 13, "127.0.0.3", false));
+  CHECK(wakes(*inbox) == 1);
 }
 
 TEST_CASE("a stopped loop refuses offers and returns what was still queued") {
   auto inbox = std::make_shared<completion_inbox>();
   connection_handoff handoff{inbox};
-  REQUIRE(handoff.offer({21, "a", false}));
+  REQUIRE(offer(handoff, 21, "a", false));
   auto left = handoff.close();
   REQUIRE(left.size() == 1);
   CHECK(left[0].fd == 21);
-  CHECK_FALSE(handoff.offer({22, "b", false}));
+  // A refused socket stays whole with the caller, who serves or closes it.
+  accepted_socket refused{22, "b", true, {}, true};
+  CHECK_FALSE(handoff.offer(refused));
+  CHECK(refused.fd == 22);
+  CHECK(refused.client == "b");
+  CHECK(refused.tls);
+  CHECK(refused.evict_first);
   CHECK(handoff.take().empty());
   CHECK(handoff.close().empty());
 }
@@ -73,11 +88,11 @@ TEST_CASE("offers from several threads all arrive") {
   connection_handoff handoff{inbox};
   std::thread a{[&] {
     for (int i = 0; i < 500; ++i)
-      handoff.offer({i, "a", false});
+      offer(handoff, i, "a", false);
   }};
   std::thread b{[&] {
     for (int i = 0; i < 500; ++i)
-      handoff.offer({1000 + i, "b", false});
+      offer(handoff, 1000 + i, "b", false);
   }};
   std::size_t got = 0;
   int last_a = -1;

@@ -168,6 +168,38 @@ TEST_CASE_FIXTURE(limits_fixture,
 }
 
 TEST_CASE_FIXTURE(limits_fixture,
+                  "at max_connections the longest-idle connection is replaced whichever "
+                  "loop serves it") {
+  // Two loops, one connection each: the busy one (a blocking read) and the idle one.
+  // Whichever loop accepts the third connection, the idle one makes room for it.
+  for (int round = 0; round < 10; ++round) {
+    CAPTURE(round);
+    loopback_backend fresh; // stop_watchers() below is for good on a backend
+    auto s = settings();
+    s.threads = 2;
+    s.max_connections = 2;
+    http_server server{api_handler(fresh, router_limits{64, nullptr}), s};
+    REQUIRE(server.start() == "");
+    raw_client busy{server.port(), test_net_ip(2).c_str(), server_ip.c_str()};
+    busy.send("GET /v1/value?index=7&wait=1m HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(fresh.wait_for_watchers(1));
+    raw_client idle{server.port(), test_net_ip(3).c_str(), server_ip.c_str()};
+    REQUIRE(wait_for_connections(server, 2));
+    REQUIRE(server.connections_per_loop() == std::vector<std::size_t>{1, 1});
+    // Counted once its loop serves it (it may still be on its way there).
+    auto deadline = steady_clock::now() + std::chrono::seconds{10};
+    while (server.idle_connections() != 1 && steady_clock::now() < deadline)
+      std::this_thread::yield();
+    REQUIRE(server.idle_connections() == 1);
+    CHECK(get_from(server.port(), test_net_ip(4), server_ip) == "HTTP/1.1 200 OK");
+    CHECK(idle.closed_by_server());
+    fresh.snapshots.stop_watchers();
+    CHECK(busy.read_response().find("HTTP/1.1 200 OK") == 0);
+    server.stop();
+  }
+}
+
+TEST_CASE_FIXTURE(limits_fixture,
                   "at max_connections with no idle connection a new one gets 503 with "
                   "Retry-After") {
   auto s = settings();
@@ -260,6 +292,7 @@ TEST_CASE_FIXTURE(limits_fixture,
   limited_child child{server_ip};
   auto attacker = test_net_ip(2);
   std::vector<raw_client> idle;
+  idle.reserve(1000);
   for (int i = 0; i < 1000; ++i)
     idle.emplace_back(child.port(), attacker.c_str(), server_ip.c_str());
   CHECK(get_from(child.port(), test_net_ip(3), server_ip) == "HTTP/1.1 200 OK");
@@ -284,6 +317,7 @@ TEST_CASE_FIXTURE(
     "others still get 200") {
   limited_child child{server_ip};
   std::vector<raw_client> idle;
+  idle.reserve(1000);
   for (int i = 0; i < 1000; ++i)
     idle.emplace_back(child.port(), test_net_ip(10 + i % 20).c_str(), server_ip.c_str());
   // 960 slots (1024 minus a reserve of 64): the newest connections replace the
