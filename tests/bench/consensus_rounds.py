@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Benchmark (not a test): how the linearizable mode spends a round, 3 voters on loopback.
+
+For each client count, a fresh 3-voter cluster (with data dirs unless `memory`), wrk
+PUT /v1/value through n1 for SECONDS, then: writes/s and latency, operations per
+consensus round (operations over n2's acceptor saves, from the nodes' exit lines: one
+save per round on a follower), the machine's busy share (/proc/stat) and each node's CPU
+in cores. Two client counts give the cost of a round and of an operation by a straight
+line through (ops per round, CPU per round).
+
+    python3 tests/bench/consensus_rounds.py [CLIENTS=32,64] [SECONDS=8] [durable|memory]
+
+Needs wrk. Uses ONEVALUE_TEST_NET (default 127.0.0) for its addresses, like the tests.
+"""
+
+import re
+import sys
+import time
+
+from benchlib import Cluster, cpu_seconds, settle_disks, table, wait_until
+from consensus_bench import CLUSTER_PORT, FIRST_IP, HTTP_PORT, script
+from wrk import PUT_LUA, run_wrk
+
+VOTERS = ["--onevalue.consistency=linearizable", '--onevalue.voters=["n1", "n2", "n3"]']
+EXIT_LINE = re.compile(r"consensus: (\d+) operations, .* (\d+) acceptor saves")
+
+
+def machine_times():
+    """(all jiffies, idle + iowait jiffies) from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = list(map(int, f.readline().split()[1:]))
+    return sum(fields), fields[3] + fields[4]
+
+
+def exit_counts(node):
+    """(operations, acceptor saves) from the node's exit line."""
+    with open(node.log_path, errors="replace") as f:
+        for line in reversed(f.readlines()):
+            m = EXIT_LINE.search(line)
+            if m:
+                return int(m.group(1)), int(m.group(2))
+    raise RuntimeError(f"{node.name}: no consensus exit line in its log")
+
+
+def measure(clients, seconds, durable, lua):
+    extra = list(VOTERS)
+    if not durable:
+        extra.append('--onevalue.data-dir=""')
+    settle_disks()
+    with Cluster(3, first_ip=FIRST_IP, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT,
+                 extra_args=extra) as c:
+        c.wait_formed()
+        n1 = c.nodes[0]
+        wait_until(lambda: n1.request("PUT", "/v1/value", body="1")[0] == 200, 30,
+                   "a first write")
+        pids = [n.proc.pid for n in c.nodes]
+        cpu0 = [cpu_seconds(p) for p in pids]
+        all0, idle0 = machine_times()
+        start = time.monotonic()
+        rps, p50, p99, errors, _ = run_wrk(f"http://{n1.ip}:{HTTP_PORT}/", seconds,
+                                           clients, lua)
+        elapsed = time.monotonic() - start
+        all1, idle1 = machine_times()
+        cores = [(cpu_seconds(p) - b) / elapsed for p, b in zip(pids, cpu0)]
+        for n in c.nodes:
+            n.stop()
+        # The first write's round (and a prepare, if any) count too: noise.
+        ops = exit_counts(c.nodes[0])[0]
+        rounds = exit_counts(c.nodes[1])[1]
+        busy = 1 - (idle1 - idle0) / (all1 - all0)
+        return {"clients": clients, "rps": rps, "p50": p50, "p99": p99, "errors": errors,
+                "per_round": ops / rounds if rounds else 0.0, "busy": busy,
+                "cores": cores, "rounds_per_s": rounds / elapsed}
+
+
+def main():
+    counts = [int(x) for x in (sys.argv[1] if len(sys.argv) > 1 else "32,64").split(",")]
+    seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    durable = (sys.argv[3] if len(sys.argv) > 3 else "durable") != "memory"
+    lua = script(PUT_LUA)
+    rows, results = [], []
+    for clients in counts:
+        r = measure(clients, seconds, durable, lua)
+        results.append(r)
+        rows.append((r["clients"], f"{r['rps']:.0f}", r["p50"], r["p99"], r["errors"],
+                     f"{r['per_round']:.1f}", f"{r['busy'] * 100:.0f} %",
+                     ", ".join(f"{x:.2f}" for x in r["cores"])))
+    print(table(["clients", "writes/s", "p50", "p99", "non-2xx", "ops per round",
+                 "machine busy", "node CPU (cores)"], rows))
+    if len(results) >= 2:
+        # CPU per round = fixed + per_op * ops_per_round, through the first and last.
+        a, b = results[0], results[-1]
+        cpu_a = sum(a["cores"]) / a["rounds_per_s"]
+        cpu_b = sum(b["cores"]) / b["rounds_per_s"]
+        if b["per_round"] != a["per_round"]:
+            per_op = (cpu_b - cpu_a) / (b["per_round"] - a["per_round"])
+            fixed = cpu_a - per_op * a["per_round"]
+            print(f"\nCPU of the three nodes per round: {fixed * 1000:.2f} ms + "
+                  f"{per_op * 1e6:.1f} us per operation")
+
+
+if __name__ == "__main__":
+    main()
