@@ -2,7 +2,8 @@
 
 // The per-connection half of the HTTP event loop: reading (and decrypting), parsing,
 // handing requests to the handler, applying their responses and writing them
-// (http_loop.cpp has the loop, accepting, limits and timeouts).
+// (http_loop.cpp has the loop and timeouts, http_loop_accept.cpp accepting and the
+// limits).
 
 #include "actors/log.hpp"
 #include "http/server/response_writer.hpp"

@@ -140,14 +140,16 @@ private:
   /// Logs (at most every 10 s) and sends the 503 of a refused connection (closed
   /// silently on the HTTPS port); does not close it.
   void send_refusal(int fd, bool tls, const std::string& client, const char* reason);
-  /// Hands an admitted `evict_first` socket to `loop`.
-  void send_to_evict(accepted_socket s, std::size_t loop);
   /// Refuses an admitted socket this loop holds (the limit's 503) and drops it.
   void refuse_admitted(const accepted_socket& s);
   /// Another loop with an idle connection, if any.
   std::optional<std::size_t> loop_with_idle() const;
-  /// Gives an admitted socket to the loop with the fewest connections.
-  void assign(accepted_socket s);
+  /// Gives an admitted socket to the loop with the fewest connections, or an
+  /// `evict_first` one to `evicting_loop`; serves it here if that is this loop or if
+  /// the other loop stopped.
+  void assign(accepted_socket s, std::size_t evicting_loop);
+  /// Stops taking handed sockets and closes those still queued.
+  void close_handoff();
   /// Starts serving an admitted socket on this loop (for an `evict_first` one, after
   /// closing this loop's longest-idle connection, or refuses it if none is idle).
   void adopt(accepted_socket s);
