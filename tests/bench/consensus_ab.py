@@ -14,9 +14,9 @@ Needs wrk. Uses ONEVALUE_TEST_NET (default 127.0.0) for its addresses, like the 
 
 import sys
 
-from benchlib import Cluster, settle_disks, wait_until  # puts tests/integration on the path
+import benchlib  # noqa: F401 (puts tests/integration on the path)
 import cluster as cluster_module  # noqa: E402 (found through benchlib's path)
-from consensus_bench import CLUSTER_PORT, FIRST_IP, HTTP_PORT, script
+from consensus_bench import HTTP_PORT, script, started_cluster
 from wrk import PUT_LUA, run_wrk
 
 CLIENTS = (1, 8, 32)
@@ -27,13 +27,7 @@ VOTERS = ["--onevalue.log-level=warning", "--onevalue.consistency=linearizable",
 def one_cluster(binary, seconds, lua, results):
     """Runs every client count against a fresh cluster of `binary`."""
     cluster_module.ONEVALUE_BIN = binary
-    settle_disks()
-    with Cluster(3, first_ip=FIRST_IP, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT,
-                 extra_args=VOTERS) as c:
-        c.wait_formed()
-        n1 = c.nodes[0]
-        wait_until(lambda: n1.request("PUT", "/v1/value", body="1")[0] == 200, 30,
-                   "a first write")
+    with started_cluster(3, VOTERS) as (_, n1):
         for conns in CLIENTS:
             rps, p50, p99, errors, _ = run_wrk(f"http://{n1.ip}:{HTTP_PORT}/", seconds,
                                                conns, lua)

@@ -21,6 +21,7 @@ Needs wrk and etcd-server (apt-get install wrk etcd-server). Uses ONEVALUE_TEST_
 """
 
 import base64
+import contextlib
 import http.client
 import json
 import os
@@ -62,6 +63,22 @@ def script(text):
     return f.name
 
 
+@contextlib.contextmanager
+def started_cluster(nodes, extra_args, settle=True):
+    """A cluster of `nodes` on this bench's addresses (ports HTTP_PORT and CLUSTER_PORT
+    from FIRST_IP on), formed and past a first write through n1, the disks settled
+    first unless `settle` is false; yields (cluster, n1)."""
+    if settle:
+        settle_disks()
+    with Cluster(nodes, first_ip=FIRST_IP, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT,
+                 extra_args=extra_args) as c:
+        c.wait_formed()
+        n1 = c.nodes[0]
+        wait_until(lambda: n1.request("PUT", "/v1/value", body="1")[0] == 200, 30,
+                   "a first write")
+        yield c, n1
+
+
 def wrk(url, seconds, conns, lua=None):
     """(req/s, p50, p99, non-2xx) of one wrk pass; one thread for one connection."""
     rps, p50, p99, errors, _ = run_wrk(url, seconds, conns, lua)
@@ -76,14 +93,8 @@ def measure_onevalue(label, nodes, linearizable, durable, seconds, put_lua):
     if not durable:
         extra.append('--onevalue.data-dir=""')
     rows = []
-    settle_disks()
-    with Cluster(nodes, first_ip=FIRST_IP, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT,
-                 extra_args=extra) as c:
-        c.wait_formed()
-        n1 = c.nodes[0]
+    with started_cluster(nodes, extra) as (_, n1):
         base = f"http://{n1.ip}:{HTTP_PORT}"
-        wait_until(lambda: n1.request("PUT", "/v1/value", body="1")[0] == 200, 30,
-                   "a first write")
         rps, p50, p99, err = wrk(base + "/", seconds, 1, put_lua)
         rows.append((label, "durable" if durable else "memory", "PUT, 1 client", p50, p99,
                      f"{rps:.0f}", err))
@@ -101,14 +112,9 @@ def measure_onevalue(label, nodes, linearizable, durable, seconds, put_lua):
 def recovery_after_voter_kill():
     """Longest gap (ms) between two committed writes through n1 around a kill -9 of n3."""
     voters = '["n1", "n2", "n3"]'
-    with Cluster(3, first_ip=FIRST_IP, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT,
-                 extra_args=["--onevalue.log-level=warning",
+    with started_cluster(3, ["--onevalue.log-level=warning",
                              "--onevalue.consistency=linearizable",
-                             f"--onevalue.voters={voters}"]) as c:
-        c.wait_formed()
-        n1 = c.nodes[0]
-        wait_until(lambda: n1.request("PUT", "/v1/value", body="1")[0] == 200, 30,
-                   "a first write")
+                             f"--onevalue.voters={voters}"], settle=False) as (c, n1):
         conn = http.client.HTTPConnection(n1.ip, HTTP_PORT, timeout=5)
         last_ok, gaps, killed_at, i = time.monotonic(), [], None, 0
         end = time.monotonic() + 6

@@ -17,8 +17,8 @@ import re
 import sys
 import time
 
-from benchlib import Cluster, cpu_seconds, settle_disks, table, wait_until
-from consensus_bench import CLUSTER_PORT, FIRST_IP, HTTP_PORT, script
+from benchlib import cpu_seconds, table
+from consensus_bench import HTTP_PORT, script, started_cluster
 from wrk import PUT_LUA, run_wrk
 
 VOTERS = ["--onevalue.consistency=linearizable", '--onevalue.voters=["n1", "n2", "n3"]']
@@ -46,13 +46,7 @@ def measure(clients, seconds, durable, lua):
     extra = list(VOTERS)
     if not durable:
         extra.append('--onevalue.data-dir=""')
-    settle_disks()
-    with Cluster(3, first_ip=FIRST_IP, http_port=HTTP_PORT, cluster_port=CLUSTER_PORT,
-                 extra_args=extra) as c:
-        c.wait_formed()
-        n1 = c.nodes[0]
-        wait_until(lambda: n1.request("PUT", "/v1/value", body="1")[0] == 200, 30,
-                   "a first write")
+    with started_cluster(3, extra) as (c, n1):
         pids = [n.proc.pid for n in c.nodes]
         cpu0 = [cpu_seconds(p) for p in pids]
         all0, idle0 = machine_times()
