@@ -471,12 +471,19 @@ TEST_CASE("CAF defaults for the cluster are set unless the user set them") {
   auto half_the_cores = std::max(1u, std::thread::hardware_concurrency() / 2);
   CHECK(caf::get_or(defaults.cfg.content, "scheduler.max-threads", size_t{0})
         == half_the_cores);
+  // One read per readiness event (caf_defaults.cpp: CAF's UDP servant does not stop
+  // reading at EAGAIN).
+  CHECK(caf::get_or(defaults.cfg.content, "middleman.max-consecutive-reads", size_t{0})
+        == 1);
+  CHECK(caf::get_or(defaults.cfg.content, "scheduler.policy", caf::atom("")) == caf::atom("sharing"));
   temp_dir dir;
-  auto file = dir.write("node.ini", "[middleman]\nheartbeat-interval=2s\n");
+  auto file =
+      dir.write("node.ini", "[middleman]\nheartbeat-interval=2s\nmax-consecutive-reads=8\n");
   loader user;
   REQUIRE(user({"--config-file=" + file}).status == load_status::run);
   CHECK(caf::get_or(user.cfg.content, "middleman.heartbeat-interval", caf::timespan{0})
         == std::chrono::seconds(2));
+  CHECK(caf::get_or(user.cfg.content, "middleman.max-consecutive-reads", size_t{0}) == 8);
 }
 
 TEST_CASE("helpers: list splitting and typo suggestions") {
