@@ -24,10 +24,11 @@ namespace onevalue {
 /// Internal to the store: asks its save worker to make one batch durable.
 using save_atom = caf::atom_constant<caf::atom("save")>;
 
-/// The store's save worker: replies with the `save_result` (as its integer) and, on
-/// failure, the message naming the file, the step and the cause.
+/// The store's save worker: saves the state, flushed unless the flag is false (see
+/// `slot_flush`), and replies with the `save_result` (as its integer) and, on failure,
+/// the message naming the file, the step and the cause.
 using state_saver_actor = caf::typed_actor<
-    caf::replies_to<save_atom, durable_state>::with<uint8_t, std::string>>;
+    caf::replies_to<save_atom, durable_state, bool>::with<uint8_t, std::string>>;
 
 /// The worker's behavior; owned by the store (spawned linked, usually detached). Saves
 /// alternate between the state slots from `cursor` (state_slots.hpp). Never fails

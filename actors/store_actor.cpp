@@ -1,5 +1,6 @@
 #include "actors/store_actor.hpp"
 
+#include "actors/core/save_flush.hpp"
 #include "actors/log.hpp"
 
 #include <caf/all.hpp>
@@ -91,8 +92,11 @@ void finish_batch(store_pointer self, save_result result, const std::string& mes
   }
   auto outcome = saved ? st.commit->on_saved() : st.commit->on_save_failed();
   observe_save(self, outcome);
-  if (saved && st.saver)
+  if (saved && st.saver) {
     ++st.counters->saves;
+    if (st.save_unflushed)
+      ++st.counters->saves_unflushed;
+  }
   for (auto& ticket : outcome.tickets) {
     if (ticket.write && saved)
       ++st.counters->writes_acked;
@@ -140,6 +144,8 @@ void finish_batch(store_pointer self, save_result result, const std::string& mes
 /// dir the batch counts as saved at once.
 void start_batch(store_pointer self) {
   auto& st = self->state;
+  // Pending operations are sealed into this batch: they wait for durability.
+  const bool has_tickets = st.commit->has_pending();
   auto state = st.commit->next_batch();
   if (!state)
     return;
@@ -148,8 +154,13 @@ void start_batch(store_pointer self) {
     return;
   }
   st.save_started = std::chrono::steady_clock::now();
+  const bool flush = save_must_flush(st.config.unflushed_window, has_tickets,
+                                     st.last_flush, st.save_started);
+  if (flush)
+    st.last_flush = st.save_started;
+  st.save_unflushed = !flush;
   // No timeout: the local worker always answers; if fsync hangs, clients time out.
-  self->request(st.saver, caf::infinite, save_atom::value, *state)
+  self->request(st.saver, caf::infinite, save_atom::value, *state, flush)
       .then(
           [=](uint8_t result, std::string& message) {
             auto known = result <= static_cast<uint8_t>(save_result::failed);
@@ -232,8 +243,10 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
   st.config = std::move(config);
   if (st.saver)
     self->attach_functor([counters = st.counters, node = st.config.node] {
-      OV_LOG_INFO("{}: store stopped: {} writes acknowledged in {} saves", node,
-                  counters->writes_acked, counters->saves);
+      OV_LOG_INFO("{}: store stopped: {} writes acknowledged in {} saves ({} of them "
+                  "not flushed)",
+                  node, counters->writes_acked, counters->saves,
+                  counters->saves_unflushed);
       auto refused = counters->writes_refused_exhausted + counters->remote_values_invalid
                      + counters->remote_values_too_far_ahead;
       if (counters->save_failure_episodes > 0)

@@ -55,6 +55,11 @@ struct store_config {
   int64_t initial_value = default_initial_value;
   /// The file system; nullptr means the real one. Tests inject a fake.
   std::shared_ptr<file_layer> files;
+  /// How long after a flushed save later saves of merged values may skip fdatasync
+  /// (save_flush.hpp); zero, the default, flushes every save. main sets it in
+  /// linearizable mode only (`linearizable_unflushed_window`), where the voters hold
+  /// every value durably; never where acknowledged writes rest on the store's saves.
+  std::chrono::milliseconds unflushed_window{0};
   /// The state to start from; set by `open_store`. Empty: a new node in memory.
   std::optional<durable_state> restored;
   /// What the state slots hold when it is older than `restored`: set by `open_store`
@@ -114,6 +119,8 @@ store_open_result open_store(store_config config, bool reset_state = false);
 /// refusals (for the metrics endpoint).
 struct store_counters {
   uint64_t saves = 0;
+  /// Of `saves`, those written without fdatasync (`store_config::unflushed_window`).
+  uint64_t saves_unflushed = 0;
   uint64_t writes_acked = 0;
   /// Local writes refused because the version counter is at its end.
   uint64_t writes_refused_exhausted = 0;
@@ -155,6 +162,11 @@ struct store_state {
       incarnation_promises;
   /// When the batch in flight was handed to the save worker (for its duration).
   std::chrono::steady_clock::time_point save_started;
+  /// When the last flushed save was handed to the save worker (none yet: the first
+  /// save is flushed).
+  std::optional<std::chrono::steady_clock::time_point> last_flush;
+  /// Whether the batch in flight was sent without fdatasync.
+  bool save_unflushed = false;
   /// Whether saves succeed, as episodes: what gets logged, and the error of refusals.
   persistence_health health;
   static inline const char* name = "onevalue.store";

@@ -8,6 +8,7 @@
 #include "actors/gossip_actor.hpp"
 #include "actors/log.hpp"
 #include "actors/membership_actor.hpp"
+#include "actors/core/save_flush.hpp"
 #include "actors/store_actor.hpp"
 #include "app/cli/cli_commands.hpp"
 #include "app/config/node_loader.hpp"
@@ -313,6 +314,9 @@ int main(int argc, char** argv) {
   sc.data_dir = opts.data_dir;
   // Alone by configuration: nobody to synchronize with, so writes are taken at once.
   sc.synchronized = opts.seeds.empty();
+  // The voters hold every committed value durably; the store's copy is a local cache.
+  if (opts.consistency == "linearizable")
+    sc.unflushed_window = linearizable_unflushed_window;
   auto metrics = std::make_shared<node_metrics>(ONEVALUE_VERSION_STRING,
                                                 std::to_string(CAF_VERSION));
   sc.metrics = metrics;

@@ -211,7 +211,8 @@ std::vector<prometheus::MetricFamily> node_metrics::collect() const {
   out.push_back(std::move(durations));
   auto saves =
       family("onevalue_store_save_duration_seconds",
-             "Time to write and fdatasync one batch of the state (one slot file)",
+             "Time to write and fdatasync one batch of the state (one slot file; in "
+             "linearizable mode most saves skip the fdatasync)",
              MetricType::Histogram);
   saves.metric.push_back(histogram_metric(save_seconds_, {}));
   out.push_back(std::move(saves));

@@ -194,8 +194,10 @@ state_load_result load_state(file_layer& files, const std::string& data_dir) {
 std::optional<persistence_error> save_state(file_layer& files,
                                             const std::string& data_dir,
                                             state_slot_cursor& cursor,
-                                            const durable_state& state) {
+                                            const durable_state& state,
+                                            slot_flush flush) {
   const int slot = cursor.next;
+  const bool unflushed = flush == slot_flush::unflushed && cursor.in_place[slot];
   const auto path = state_slot_path(data_dir, slot);
   auto text = encode_state(state);
   if (!text)
@@ -219,6 +221,12 @@ std::optional<persistence_error> save_state(file_layer& files,
   if (auto ec = files.write(fd, bytes.data(), bytes.size())) {
     files.close(fd);
     return failed(path, "write", ec);
+  }
+  if (unflushed) {
+    // The cursor stays on this slot and the other keeps the last flushed state.
+    if (auto ec = files.close(fd))
+      return failed(path, "close", ec);
+    return std::nullopt;
   }
   if (auto ec = files.sync_data(fd)) {
     files.close(fd);

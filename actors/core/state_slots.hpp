@@ -102,8 +102,23 @@ struct state_load_result {
 /// Reads the state of `data_dir` (see the table above).
 state_load_result load_state(file_layer& files, const std::string& data_dir);
 
-/// Durably overwrites slot `cursor.next` with `state`: open in place, write the slot's
-/// bytes, fdatasync, close, and fsync the directory if the slot was not in place yet.
+/// How a save reaches the disk.
+enum class slot_flush {
+  /// fdatasync before the save counts as done; the cursor then moves to the other slot.
+  flushed,
+  /// Written into the slot (the kernel's page cache: it survives a crash of the process,
+  /// not of the machine) without fdatasync, and the cursor stays: the next save
+  /// overwrites the same slot, so through any number of these the other slot keeps the
+  /// last flushed state, and a power loss leaves one of the two intact (the unflushed
+  /// slot holds a state the node had, or is torn and passed over). A slot not yet in
+  /// place is flushed anyway. For states whose loss the caller can afford (the
+  /// linearizable mode's local copy of values the voters hold durably).
+  unflushed,
+};
+
+/// Overwrites slot `cursor.next` with `state`: open in place, write the slot's bytes,
+/// and unless `flush` is `unflushed` (see there): fdatasync, close, and fsync the
+/// directory if the slot was not in place yet.
 /// Once both slots are in place, makes `<data-dir>/state` the marker if it is not yet
 /// (best effort; a failure there does not fail the save, and the next save retries).
 /// On success the cursor moves to the other slot; on failure it stays (the other slot
@@ -115,7 +130,8 @@ state_load_result load_state(file_layer& files, const std::string& data_dir);
 std::optional<persistence_error> save_state(file_layer& files,
                                             const std::string& data_dir,
                                             state_slot_cursor& cursor,
-                                            const durable_state& state);
+                                            const durable_state& state,
+                                            slot_flush flush = slot_flush::flushed);
 
 /// Writes `state` to both slots (each save as above, so the marker is written too). The
 /// cursor ends where it started, with both slots in place.

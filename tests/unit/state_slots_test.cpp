@@ -275,6 +275,69 @@ TEST_CASE("a torn slot loses nothing: the other slot is loaded") {
   }
 }
 
+TEST_CASE("unflushed saves stay on one slot, so the other keeps the last flushed state") {
+  saved_dir d;
+  const int slot = d.cursor.next;
+  const auto before = d.files.fsync_calls;
+  auto newer = new_state;
+  for (int i = 0; i < 3; ++i) {
+    newer.clock += 1;
+    REQUIRE_FALSE(save_state(d.files, "/d", d.cursor, newer, slot_flush::unflushed));
+    CHECK(d.cursor.next == slot); // the same slot again next time
+  }
+  CHECK(d.files.fsync_calls == before); // no fdatasync, no directory fsync
+  persistence_error error;
+  CHECK(*decode_state_slot(d.files.files[state_slot_path("/d", slot)], "x", error)
+        == newer);
+  CHECK(*decode_state_slot(d.files.files[state_slot_path("/d", 1 - slot)], "x", error)
+        == old_state);
+  // A restart after the process died (the kernel kept the writes) loads the newest.
+  CHECK(*load_state(d.files, "/d").state == newer);
+  // A flushed save overwrites the same slot, flushes it and moves on.
+  newer.clock += 1;
+  REQUIRE_FALSE(save_state(d.files, "/d", d.cursor, newer));
+  CHECK(d.files.fsync_calls == before + 1);
+  CHECK(d.cursor.next == 1 - slot);
+  CHECK(*load_state(d.files, "/d").state == newer);
+}
+
+TEST_CASE("a power loss during unflushed saves costs only them: the flushed slot is "
+          "loaded") {
+  temp_dir dir;
+  auto files = posix_file_layer();
+  state_slot_cursor cursor;
+  REQUIRE_FALSE(save_state_to_both_slots(*files, dir.str(), cursor, old_state));
+  REQUIRE_FALSE(save_state(*files, dir.str(), cursor, new_state)); // flushed
+  const int scratch = cursor.next;
+  auto later = new_state;
+  later.clock += 5;
+  later.value = {99, {15, "n1"}};
+  REQUIRE_FALSE(save_state(*files, dir.str(), cursor, later, slot_flush::unflushed));
+  const auto path = state_slot_path(dir.str(), scratch);
+  auto full = read_file(path);
+  // The machine went down before the page reached the disk: the slot holds part of it,
+  // or (zeros) nothing, or its state from two flushed saves ago.
+  for (const auto& on_disk :
+       {full.substr(0, 40), std::string(state_slot_size, '\0'), std::string{}}) {
+    write_file(path, on_disk);
+    auto loaded = load_state(*files, dir.str());
+    REQUIRE(loaded.state);
+    CHECK(*loaded.state == new_state);
+    CHECK(loaded.cursor.next == scratch);
+  }
+  write_file(path, state_slot_bytes(*encode_state(old_state)));
+  CHECK(*load_state(*files, dir.str()).state == new_state);
+}
+
+TEST_CASE("a slot not yet in place is flushed even when asked not to") {
+  fake_file_layer files;
+  state_slot_cursor cursor;
+  REQUIRE_FALSE(save_state(files, "/d", cursor, old_state, slot_flush::unflushed));
+  CHECK(files.fsync_calls == 2); // fdatasync and the directory
+  CHECK(cursor.in_place[0]);
+  CHECK(cursor.next == 1);
+}
+
 TEST_CASE("two unusable slots are an error naming both files, never a new node") {
   saved_dir d;
   auto& first = d.files.files["/d/state.0"];

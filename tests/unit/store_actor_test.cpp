@@ -37,12 +37,15 @@ struct store_fixture {
   std::shared_ptr<fake_file_layer> files = std::make_shared<fake_file_layer>();
 
   /// Opens and spawns a durable store over the fake files in "/data".
-  store_actor spawn_durable(const std::string& node = "n1") {
+  /// With `unflushed_window`, saves of merged values may skip fdatasync within it.
+  store_actor spawn_durable(const std::string& node = "n1",
+                            std::chrono::milliseconds unflushed_window = {}) {
     store_config config;
     config.node = node;
     config.data_dir = "/data";
     config.files = files;
     config.detached_saver = false;
+    config.unflushed_window = unflushed_window;
     auto opened = open_store(std::move(config));
     REQUIRE_MESSAGE(opened.ok(), opened.error);
     auto hdl = sys.spawn(store, std::move(opened.config));
@@ -397,6 +400,42 @@ TEST_CASE_FIXTURE(store_fixture,
   CHECK(reset.config.restored->incarnation == 4);
   CHECK(files->files.count("/data/state.0.corrupt") == 1);
   CHECK(files->files["/data/state"] == state_moved_marker);
+}
+
+TEST_CASE_FIXTURE(store_fixture,
+                  "with an unflushed window, merged values are saved without fdatasync "
+                  "and writes and incarnations with it") {
+  auto hdl = spawn_durable("n1", std::chrono::hours{1});
+  const auto before = files->fsync_calls;
+  CHECK(merge(hdl, {5, {10, "n2"}})); // the first save since the start is flushed
+  CHECK(files->fsync_calls == before + 1);
+  CHECK(merge(hdl, {6, {11, "n2"}}));
+  CHECK(merge(hdl, {7, {12, "n2"}}));
+  CHECK(files->fsync_calls == before + 1); // within the hour: written, not flushed
+  CHECK(get(hdl).value == 7);              // readable once written
+  CHECK(load_state(*files, "/data").state->value.value == 7); // in its slot file
+  // A raised incarnation is waited for: flushed.
+  auto pending = self->request(hdl, caf::infinite, set_atom::value,
+                               incarnation_atom::value, uint64_t{9});
+  sched.run();
+  pending.receive([](uint64_t inc) { CHECK(inc == 9); },
+                  [&](caf::error& err) { FAIL(sys.render(err)); });
+  CHECK(files->fsync_calls == before + 2);
+  // So is a local write (acknowledged on the store's own save).
+  REQUIRE(set(hdl, 8));
+  CHECK(files->fsync_calls == before + 3);
+  CHECK(merge(hdl, {9, {20, "n2"}}));
+  CHECK(files->fsync_calls == before + 3);
+  stop(hdl);
+}
+
+TEST_CASE_FIXTURE(store_fixture, "without an unflushed window every save is flushed") {
+  auto hdl = spawn_durable();
+  const auto before = files->fsync_calls;
+  CHECK(merge(hdl, {5, {10, "n2"}}));
+  CHECK(merge(hdl, {6, {11, "n2"}}));
+  CHECK(files->fsync_calls == before + 2);
+  stop(hdl);
 }
 
 TEST_CASE_FIXTURE(store_fixture, "a raised incarnation is persisted before the reply") {
