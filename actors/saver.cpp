@@ -8,13 +8,10 @@ namespace onevalue {
 
 state_saver_actor::behavior_type state_saver(std::shared_ptr<file_layer> files,
                                              std::string data_dir,
-                                             state_slot_cursor cursor) {
-  auto at = std::make_shared<state_slot_cursor>(cursor);
+                                             std::shared_ptr<state_slot_cursor> cursor) {
   return {
-      [=](save_atom, const durable_state& state,
-          bool flush) -> caf::result<uint8_t, std::string> {
-        auto how = flush ? slot_flush::flushed : slot_flush::unflushed;
-        if (auto err = save_state(*files, data_dir, *at, state, how))
+      [=](save_atom, const durable_state& state) -> caf::result<uint8_t, std::string> {
+        if (auto err = save_state(*files, data_dir, *cursor, state))
           return {static_cast<uint8_t>(classify(*err)), err->message};
         return {static_cast<uint8_t>(save_result::saved), std::string{}};
       },

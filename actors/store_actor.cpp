@@ -92,11 +92,8 @@ void finish_batch(store_pointer self, save_result result, const std::string& mes
   }
   auto outcome = saved ? st.commit->on_saved() : st.commit->on_save_failed();
   observe_save(self, outcome);
-  if (saved && st.saver) {
+  if (saved && st.saver)
     ++st.counters->saves;
-    if (st.save_unflushed)
-      ++st.counters->saves_unflushed;
-  }
   for (auto& ticket : outcome.tickets) {
     if (ticket.write && saved)
       ++st.counters->writes_acked;
@@ -154,13 +151,21 @@ void start_batch(store_pointer self) {
     return;
   }
   st.save_started = std::chrono::steady_clock::now();
-  const bool flush = save_must_flush(st.config.unflushed_window, has_tickets,
-                                     st.last_flush, st.save_started);
-  if (flush)
-    st.last_flush = st.save_started;
-  st.save_unflushed = !flush;
+  if (!save_must_flush(st.config.unflushed_window, has_tickets, st.last_flush,
+                       st.save_started)) {
+    // Written into the page cache here, without a hop to the worker's thread: nothing
+    // to wait for but the write itself.
+    auto err = save_state(*st.config.files, st.config.data_dir, *st.slots, *state,
+                          slot_flush::unflushed);
+    if (!err)
+      ++st.counters->saves_unflushed;
+    finish_batch(self, err ? classify(*err) : save_result::saved,
+                 err ? err->message : std::string{});
+    return;
+  }
+  st.last_flush = st.save_started;
   // No timeout: the local worker always answers; if fsync hangs, clients time out.
-  self->request(st.saver, caf::infinite, save_atom::value, *state, flush)
+  self->request(st.saver, caf::infinite, save_atom::value, *state)
       .then(
           [=](uint8_t result, std::string& message) {
             auto known = result <= static_cast<uint8_t>(save_result::failed);
@@ -232,12 +237,13 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
   if (!config.data_dir.empty()) {
     if (!config.files)
       config.files = posix_file_layer();
+    st.slots = std::make_shared<state_slot_cursor>(config.slots);
     if (config.detached_saver)
       st.saver = self->spawn<caf::detached + caf::linked>(state_saver, config.files,
-                                                          config.data_dir, config.slots);
+                                                          config.data_dir, st.slots);
     else
       st.saver = self->spawn<caf::linked>(state_saver, config.files, config.data_dir,
-                                          config.slots);
+                                          st.slots);
   }
   st.synchronized = config.synchronized;
   st.config = std::move(config);

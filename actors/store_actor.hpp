@@ -142,6 +142,9 @@ struct store_state {
   std::unique_ptr<group_commit> commit;
   /// The save worker; null when memory only.
   state_saver_actor saver;
+  /// Where the next save goes, shared with the save worker (see state_saver): the
+  /// store writes unflushed saves itself.
+  std::shared_ptr<state_slot_cursor> slots;
   std::vector<value_listener_actor> listeners;
   uint64_t next_ticket = 1;
   std::unordered_map<uint64_t, caf::typed_response_promise<versioned_value>>
@@ -165,8 +168,6 @@ struct store_state {
   /// When the last flushed save was handed to the save worker (none yet: the first
   /// save is flushed).
   std::optional<std::chrono::steady_clock::time_point> last_flush;
-  /// Whether the batch in flight was sent without fdatasync.
-  bool save_unflushed = false;
   /// Whether saves succeed, as episodes: what gets logged, and the error of refusals.
   persistence_health health;
   static inline const char* name = "onevalue.store";
