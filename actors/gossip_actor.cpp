@@ -181,10 +181,12 @@ void carry_out(self_ptr self, gossip_actions actions) {
                actions.swim->msg);
   if (st.membership && !actions.member_updates.empty())
     self->send(st.membership, merge_atom::value, std::move(actions.member_updates));
+  // Without a sender: nothing waits for the store's answer, and a request would put a
+  // timeout into CAF's clock thread and an answer into this mailbox for every value
+  // (two thread wake-ups per consensus round on each node in linearizable mode).
   for (auto& v : actions.values)
     if (st.refused_peers.count(v.from) == 0)
-      self->request(st.store, push_pull_timeout, merge_atom::value, v.value, v.from)
-          .then([](bool) {}, [](caf::error&) {});
+      caf::anon_send(st.store, merge_atom::value, v.value, v.from);
   for (auto& peer : actions.push_pulls)
     start_push_pull(self, peer);
   // Queued behind the updates that arrived with the first one: a burst of writes
