@@ -63,15 +63,14 @@ void send_message(self_ptr self, const std::string& to, const consensus_message&
              it->second.second, std::move(frame));
 }
 
-/// Arms the tick for the proposer's next deadline if it is earlier than the armed one.
+/// Arms a tick for the proposer's next deadline unless an armed one comes first.
 void arm_tick(self_ptr self) {
   auto& st = self->state;
   auto due = st.proposer->next_deadline();
-  if (due == time_point::max() || due >= st.tick_at)
+  if (!st.ticks.should_arm(due))
     return;
-  st.tick_at = due;
   auto wait = std::max<clock::duration>(due - clock::now(), clock::duration::zero());
-  self->delayed_send(self, wait, tick_atom::value, ++st.tick_generation);
+  self->delayed_send(self, wait, tick_atom::value, st.ticks.armed(due));
 }
 
 void carry_out(self_ptr self, proposer_actions actions) {
@@ -221,12 +220,12 @@ consensus_actor::behavior_type consensus(self_ptr self, consensus_config config)
         carry_out(self, st.proposer->submit(id, op, clock::now()));
         return rp;
       },
-      [self](tick_atom, uint64_t generation) {
+      [self](tick_atom, uint64_t id) {
         auto& st = self->state;
-        if (generation != st.tick_generation)
-          return;
-        // Even a timer that fires a little early re-arms through carry_out.
-        st.tick_at = time_point::max();
+        st.ticks.fired(id);
+        // Whatever is due now is handled; the rest (a deadline moved on since this
+        // timer was armed, or one it fired a little early for) re-arms through
+        // carry_out.
         carry_out(self, st.proposer->tick(clock::now()));
       },
   };

@@ -23,6 +23,7 @@
 #include "actors/core/consensus_acceptor.hpp"
 #include "actors/core/consensus_proposer.hpp"
 #include "actors/core/file_layer.hpp"
+#include "actors/core/tick_schedule.hpp"
 #include "actors/protocol.hpp"
 
 #include <caf/actor.hpp>
@@ -98,10 +99,8 @@ struct consensus_state {
   std::map<std::string, std::pair<std::string, uint16_t>> endpoints;
   std::unordered_map<uint64_t, result_promise> waiting;
   uint64_t next_operation = 1;
-  /// The time the next tick is armed for (time_point::max() if none).
-  time_point tick_at = time_point::max();
-  /// The number of the armed timer; older timers that still arrive are ignored.
-  uint64_t tick_generation = 0;
+  /// The ticks armed for the proposer's deadlines (only when none armed comes first).
+  tick_schedule ticks;
   /// Senders already warned about (a wrong mode digest), so the log is not flooded.
   std::set<std::string> warned;
   std::shared_ptr<consensus_counters> counters = std::make_shared<consensus_counters>();
