@@ -242,8 +242,8 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
       st.saver = self->spawn<caf::detached + caf::linked>(state_saver, config.files,
                                                           config.data_dir, st.slots);
     else
-      st.saver = self->spawn<caf::linked>(state_saver, config.files, config.data_dir,
-                                          st.slots);
+      st.saver =
+          self->spawn<caf::linked>(state_saver, config.files, config.data_dir, st.slots);
   }
   st.synchronized = config.synchronized;
   st.config = std::move(config);

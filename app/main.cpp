@@ -4,11 +4,11 @@
 
 #include "actors/core/cluster_mode.hpp"
 #include "actors/core/keyring_startup.hpp"
+#include "actors/core/save_flush.hpp"
 #include "actors/event_handler_actor.hpp"
 #include "actors/gossip_actor.hpp"
 #include "actors/log.hpp"
 #include "actors/membership_actor.hpp"
-#include "actors/core/save_flush.hpp"
 #include "actors/store_actor.hpp"
 #include "app/cli/cli_commands.hpp"
 #include "app/config/node_loader.hpp"

@@ -191,11 +191,9 @@ state_load_result load_state(file_layer& files, const std::string& data_dir) {
   return result;
 }
 
-std::optional<persistence_error> save_state(file_layer& files,
-                                            const std::string& data_dir,
-                                            state_slot_cursor& cursor,
-                                            const durable_state& state,
-                                            slot_flush flush) {
+std::optional<persistence_error>
+save_state(file_layer& files, const std::string& data_dir, state_slot_cursor& cursor,
+           const durable_state& state, slot_flush flush) {
   const int slot = cursor.next;
   const bool unflushed = flush == slot_flush::unflushed && cursor.in_place[slot];
   const auto path = state_slot_path(data_dir, slot);

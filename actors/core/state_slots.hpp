@@ -127,11 +127,9 @@ enum class slot_flush {
 /// EDQUOT. If putting back fails too (a disk that takes no write at all), the error
 /// says that the slot may still hold the unsaved state, which a restart could then
 /// load.
-std::optional<persistence_error> save_state(file_layer& files,
-                                            const std::string& data_dir,
-                                            state_slot_cursor& cursor,
-                                            const durable_state& state,
-                                            slot_flush flush = slot_flush::flushed);
+std::optional<persistence_error>
+save_state(file_layer& files, const std::string& data_dir, state_slot_cursor& cursor,
+           const durable_state& state, slot_flush flush = slot_flush::flushed);
 
 /// Writes `state` to both slots (each save as above, so the marker is written too). The
 /// cursor ends where it started, with both slots in place.

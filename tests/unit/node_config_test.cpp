@@ -475,10 +475,11 @@ TEST_CASE("CAF defaults for the cluster are set unless the user set them") {
   // reading at EAGAIN).
   CHECK(caf::get_or(defaults.cfg.content, "middleman.max-consecutive-reads", size_t{0})
         == 1);
-  CHECK(caf::get_or(defaults.cfg.content, "scheduler.policy", caf::atom("")) == caf::atom("sharing"));
+  CHECK(caf::get_or(defaults.cfg.content, "scheduler.policy", caf::atom(""))
+        == caf::atom("sharing"));
   temp_dir dir;
-  auto file =
-      dir.write("node.ini", "[middleman]\nheartbeat-interval=2s\nmax-consecutive-reads=8\n");
+  auto file = dir.write("node.ini",
+                        "[middleman]\nheartbeat-interval=2s\nmax-consecutive-reads=8\n");
   loader user;
   REQUIRE(user({"--config-file=" + file}).status == load_status::run);
   CHECK(caf::get_or(user.cfg.content, "middleman.heartbeat-interval", caf::timespan{0})
