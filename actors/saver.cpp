@@ -8,12 +8,17 @@ namespace onevalue {
 
 state_saver_actor::behavior_type state_saver(std::shared_ptr<file_layer> files,
                                              std::string data_dir,
-                                             std::shared_ptr<state_slot_cursor> cursor) {
+                                             state_slot_cursor cursor) {
+  auto at = std::make_shared<state_slot_cursor>(cursor);
   return {
-      [=](save_atom, const durable_state& state) -> caf::result<uint8_t, std::string> {
-        if (auto err = save_state(*files, data_dir, *cursor, state))
-          return {static_cast<uint8_t>(classify(*err)), err->message};
-        return {static_cast<uint8_t>(save_result::saved), std::string{}};
+      [=](save_atom, const durable_state& state,
+          bool flush) -> caf::result<uint8_t, std::string, bool> {
+        auto how =
+            effective_flush(*at, flush ? slot_flush::flushed : slot_flush::unflushed);
+        const bool flushed = how == slot_flush::flushed;
+        if (auto err = save_state(*files, data_dir, *at, state, how))
+          return {static_cast<uint8_t>(classify(*err)), err->message, flushed};
+        return {static_cast<uint8_t>(save_result::saved), std::string{}, flushed};
       },
   };
 }

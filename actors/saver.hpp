@@ -24,21 +24,19 @@ namespace onevalue {
 /// Internal to the store: asks its save worker to make one batch durable.
 using save_atom = caf::atom_constant<caf::atom("save")>;
 
-/// The store's save worker: saves the state flushed (fdatasync) and replies with the
-/// `save_result` (as its integer) and, on failure, the message naming the file, the
-/// step and the cause.
+/// The store's save worker: saves the state, flushed unless the flag is false (see
+/// `slot_flush`; a slot not yet in place is flushed anyway), and replies with the
+/// `save_result` (as its integer), on failure the message naming the file, the step
+/// and the cause, and whether the save was flushed.
 using state_saver_actor = caf::typed_actor<
-    caf::replies_to<save_atom, durable_state>::with<uint8_t, std::string>>;
+    caf::replies_to<save_atom, durable_state, bool>::with<uint8_t, std::string, bool>>;
 
 /// The worker's behavior; owned by the store (spawned linked, usually detached). Saves
-/// alternate between the state slots from `cursor` (state_slots.hpp), which the store
-/// shares for its unflushed saves (it writes those itself, on its own thread: no
-/// fdatasync to wait for); the two never use it at once, since the store has at most
-/// one save in flight and touches the cursor only between the worker's replies. Never
-/// fails itself: every error becomes a reply.
+/// alternate between the state slots from `cursor` (state_slots.hpp). Never fails
+/// itself: every error becomes a reply.
 state_saver_actor::behavior_type state_saver(std::shared_ptr<file_layer> files,
                                              std::string data_dir,
-                                             std::shared_ptr<state_slot_cursor> cursor);
+                                             state_slot_cursor cursor);
 
 /// Classifies a save's error: no space, or another failure.
 save_result classify(const persistence_error& error);

@@ -80,10 +80,17 @@ void become_synchronized(store_pointer self) {
 }
 
 /// Acknowledges or fails every operation of the finished batch, then starts the next.
-/// `result` and `message` are the save worker's reply.
-void finish_batch(store_pointer self, save_result result, const std::string& message) {
+/// `result`, `message` and `flushed` are the save worker's reply.
+void finish_batch(store_pointer self, save_result result, const std::string& message,
+                  bool flushed = true) {
   auto& st = self->state;
   const bool saved = result == save_result::saved;
+  // The window counts from the last save known to be flushed; a failed one does not
+  // count, so with a disk that fails fdatasync every later save asks for a flush.
+  if (saved && flushed)
+    st.last_flush = st.save_started;
+  else if (!saved)
+    st.last_flush.reset();
   if (st.saver) {
     auto report = st.health.on_save(result, message);
     if (report.what == persistence_report::kind::episode_began)
@@ -92,8 +99,11 @@ void finish_batch(store_pointer self, save_result result, const std::string& mes
   }
   auto outcome = saved ? st.commit->on_saved() : st.commit->on_save_failed();
   observe_save(self, outcome);
-  if (saved && st.saver)
+  if (saved && st.saver) {
     ++st.counters->saves;
+    if (!flushed)
+      ++st.counters->saves_unflushed;
+  }
   for (auto& ticket : outcome.tickets) {
     if (ticket.write && saved)
       ++st.counters->writes_acked;
@@ -151,27 +161,16 @@ void start_batch(store_pointer self) {
     return;
   }
   st.save_started = std::chrono::steady_clock::now();
-  if (!save_must_flush(st.config.unflushed_window, has_tickets, st.last_flush,
-                       st.save_started)) {
-    // Written into the page cache here, without a hop to the worker's thread: nothing
-    // to wait for but the write itself.
-    auto err = save_state(*st.config.files, st.config.data_dir, *st.slots, *state,
-                          slot_flush::unflushed);
-    if (!err)
-      ++st.counters->saves_unflushed;
-    finish_batch(self, err ? classify(*err) : save_result::saved,
-                 err ? err->message : std::string{});
-    return;
-  }
-  st.last_flush = st.save_started;
+  const bool flush = save_must_flush(st.config.unflushed_window, has_tickets,
+                                     st.last_flush, st.save_started);
   // No timeout: the local worker always answers; if fsync hangs, clients time out.
-  self->request(st.saver, caf::infinite, save_atom::value, *state)
+  self->request(st.saver, caf::infinite, save_atom::value, *state, flush)
       .then(
-          [=](uint8_t result, std::string& message) {
+          [=](uint8_t result, std::string& message, bool flushed) {
             auto known = result <= static_cast<uint8_t>(save_result::failed);
             finish_batch(self,
                          known ? static_cast<save_result>(result) : save_result::failed,
-                         message);
+                         message, flushed);
           },
           [=](caf::error& err) {
             finish_batch(self, save_result::failed,
@@ -237,13 +236,12 @@ store_actor::behavior_type store(store_pointer self, store_config config) {
   if (!config.data_dir.empty()) {
     if (!config.files)
       config.files = posix_file_layer();
-    st.slots = std::make_shared<state_slot_cursor>(config.slots);
     if (config.detached_saver)
       st.saver = self->spawn<caf::detached + caf::linked>(state_saver, config.files,
-                                                          config.data_dir, st.slots);
+                                                          config.data_dir, config.slots);
     else
-      st.saver =
-          self->spawn<caf::linked>(state_saver, config.files, config.data_dir, st.slots);
+      st.saver = self->spawn<caf::linked>(state_saver, config.files, config.data_dir,
+                                          config.slots);
   }
   st.synchronized = config.synchronized;
   st.config = std::move(config);

@@ -142,9 +142,6 @@ struct store_state {
   std::unique_ptr<group_commit> commit;
   /// The save worker; null when memory only.
   state_saver_actor saver;
-  /// Where the next save goes, shared with the save worker (see state_saver): the
-  /// store writes unflushed saves itself.
-  std::shared_ptr<state_slot_cursor> slots;
   std::vector<value_listener_actor> listeners;
   uint64_t next_ticket = 1;
   std::unordered_map<uint64_t, caf::typed_response_promise<versioned_value>>
@@ -165,8 +162,8 @@ struct store_state {
       incarnation_promises;
   /// When the batch in flight was handed to the save worker (for its duration).
   std::chrono::steady_clock::time_point save_started;
-  /// When the last flushed save was handed to the save worker (none yet: the first
-  /// save is flushed).
+  /// When the last save that the worker flushed successfully was handed to it (none
+  /// yet, or the last save failed: the next save is flushed).
   std::optional<std::chrono::steady_clock::time_point> last_flush;
   /// Whether saves succeed, as episodes: what gets logged, and the error of refusals.
   persistence_health health;

@@ -191,11 +191,17 @@ state_load_result load_state(file_layer& files, const std::string& data_dir) {
   return result;
 }
 
+slot_flush effective_flush(const state_slot_cursor& cursor, slot_flush flush) {
+  return flush == slot_flush::unflushed && cursor.in_place[cursor.next]
+             ? slot_flush::unflushed
+             : slot_flush::flushed;
+}
+
 std::optional<persistence_error>
 save_state(file_layer& files, const std::string& data_dir, state_slot_cursor& cursor,
            const durable_state& state, slot_flush flush) {
   const int slot = cursor.next;
-  const bool unflushed = flush == slot_flush::unflushed && cursor.in_place[slot];
+  const bool unflushed = effective_flush(cursor, flush) == slot_flush::unflushed;
   const auto path = state_slot_path(data_dir, slot);
   auto text = encode_state(state);
   if (!text)
@@ -224,6 +230,7 @@ save_state(file_layer& files, const std::string& data_dir, state_slot_cursor& cu
     // The cursor stays on this slot and the other keeps the last flushed state.
     if (auto ec = files.close(fd))
       return failed(path, "close", ec);
+    cursor.last_saved = bytes;
     return std::nullopt;
   }
   if (auto ec = files.sync_data(fd)) {

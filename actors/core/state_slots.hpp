@@ -72,9 +72,11 @@ struct state_slot_cursor {
   /// Whether each slot's directory entry is durable; a save creating a slot then
   /// fsyncs the directory once.
   std::array<bool, 2> in_place{false, false};
-  /// The bytes of the last saved state (what the other slot holds; empty before the
-  /// first save): a failed save puts them back into its slot, so that a write refused
-  /// because its save failed does not come back after a restart.
+  /// The bytes of the last saved state (empty before the first save): what the other
+  /// slot holds, or after unflushed saves the newest of them, which the next slot holds
+  /// (unflushed). A failed save puts them back into its slot and flushes them, so that
+  /// a write refused because its save failed does not come back after a restart, and a
+  /// state the node already served (unflushed) is not replaced by an older one.
   std::string last_saved;
   /// Whether `<data-dir>/state` is known to be the marker (see above). Written by the
   /// first save after which both slots are in place, retried by later saves if it
@@ -115,6 +117,10 @@ enum class slot_flush {
   /// linearizable mode's local copy of values the voters hold durably).
   unflushed,
 };
+
+/// How `save_state` will save with `flush` asked for: flushed if asked, or if slot
+/// `cursor.next` is not in place yet (its directory entry needs the directory fsync).
+slot_flush effective_flush(const state_slot_cursor& cursor, slot_flush flush);
 
 /// Overwrites slot `cursor.next` with `state`: open in place, write the slot's bytes,
 /// and unless `flush` is `unflushed` (see there): fdatasync, close, and fsync the

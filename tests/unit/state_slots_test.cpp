@@ -329,6 +329,43 @@ TEST_CASE("a power loss during unflushed saves costs only them: the flushed slot
   CHECK(*load_state(*files, dir.str()).state == new_state);
 }
 
+TEST_CASE("a save failing after unflushed saves puts back the newest state the node "
+          "had, not the last flushed one") {
+  // Found by review: put-back restored the last flushed state, older than a value the
+  // node already served from an unflushed save, so a kill -9 before the next good save
+  // restarted the node with that older value (a read going backwards).
+  for (const char* step : {"write", "fsync"}) {
+    CAPTURE(step);
+    saved_dir d;
+    const int slot = d.cursor.next;
+    auto served = new_state;
+    REQUIRE_FALSE(save_state(d.files, "/d", d.cursor, served, slot_flush::unflushed));
+    d.files.fail_on = step;
+    auto refused = served;
+    refused.clock += 1;
+    refused.value = {77, {11, "n1"}};
+    // Unflushed or flushed, the failing save lands on the same slot.
+    const auto how =
+        std::string{step} == "write" ? slot_flush::unflushed : slot_flush::flushed;
+    REQUIRE(save_state(d.files, "/d", d.cursor, refused, how));
+    d.files.fail_on.clear();
+    CHECK(d.cursor.next == slot);
+    auto loaded = load_state(d.files, "/d");
+    REQUIRE(loaded.state);
+    CHECK(*loaded.state == served); // not old_state, and not the refused one
+  }
+}
+
+TEST_CASE("the effective flush: unflushed only onto a slot already in place") {
+  state_slot_cursor cursor;
+  CHECK(effective_flush(cursor, slot_flush::unflushed) == slot_flush::flushed);
+  CHECK(effective_flush(cursor, slot_flush::flushed) == slot_flush::flushed);
+  cursor.in_place = {true, false};
+  CHECK(effective_flush(cursor, slot_flush::unflushed) == slot_flush::unflushed);
+  cursor.next = 1;
+  CHECK(effective_flush(cursor, slot_flush::unflushed) == slot_flush::flushed);
+}
+
 TEST_CASE("a slot not yet in place is flushed even when asked not to") {
   fake_file_layer files;
   state_slot_cursor cursor;

@@ -429,6 +429,22 @@ TEST_CASE_FIXTURE(store_fixture,
   stop(hdl);
 }
 
+TEST_CASE_FIXTURE(store_fixture, "after a failed save the next save is flushed") {
+  auto hdl = spawn_durable("n1", std::chrono::hours{1});
+  CHECK(merge(hdl, {5, {10, "n2"}})); // flushed: the first
+  CHECK(merge(hdl, {6, {11, "n2"}})); // unflushed
+  files->fail_on = "write";
+  CHECK(merge(hdl, {7, {12, "n2"}})); // accepted into the register; its save fails
+  files->fail_on.clear();
+  const auto before = files->fsync_calls;
+  CHECK(merge(hdl, {8, {13, "n2"}}));
+  // Flushed although within the hour: a failed save does not count as the last flush.
+  CHECK(files->fsync_calls == before + 1);
+  CHECK(get(hdl).value == 8);
+  CHECK(load_state(*files, "/data").state->value.value == 8);
+  stop(hdl);
+}
+
 TEST_CASE_FIXTURE(store_fixture, "without an unflushed window every save is flushed") {
   auto hdl = spawn_durable();
   const auto before = files->fsync_calls;
