@@ -33,8 +33,8 @@ std::vector<caf_default> caf_defaults() {
       // datagram received alone: most of a follower's system calls in linearizable mode.
       // One read per event: epoll (level-triggered) reports the socket again at once
       // while datagrams wait. TCP streams then read one chunk per event. Measured with
-      // tests/bench/consensus_ab.py, 3 voters with data dirs: 1 client 942 -> 1,137
-      // writes/s, 32 clients 16,528 -> 17,581 (the bench README has the runs).
+      // tests/bench/consensus_ab.py, 3 voters with data dirs: 1 client 786 -> 858
+      // writes/s, 32 clients 15,315 -> 16,272 (the bench README has the runs).
       {"middleman.max-consecutive-reads", caf::config_value{static_cast<int64_t>(1)}, ""},
   };
 }
