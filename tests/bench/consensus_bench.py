@@ -13,6 +13,8 @@ anchor: etcd-server (Debian, 3.4) as a 3-member cluster on loopback, PUT through
 HTTP/JSON gateway (/v3/kv/put, base64 key and value) with the same wrk settings. Before
 each cluster starts, the disks settle (benchlib.settle_disks): removing etcd's data dir
 keeps the disk busy for a while, which would otherwise slow the next cluster's fsyncs.
+Each cluster is measured once, one after the other: for the two durable targets against
+etcd, side by side and many times, see consensus_vs_etcd.py.
 
     python3 tests/bench/consensus_bench.py [SECONDS=5]
 
@@ -163,23 +165,31 @@ def start_etcd(workdir):
     return procs, addrs[0]
 
 
-def measure_etcd(seconds, lua):
+@contextlib.contextmanager
+def started_etcd():
+    """A 3-member etcd cluster on this bench's addresses, past a first put, the disks
+    settled first; yields the first member's address. Killed and removed at the end."""
     workdir = tempfile.mkdtemp(prefix="onevalue-etcd-")
     procs = []
     settle_disks()
     try:
         procs, addr = start_etcd(workdir)
+        yield addr
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGKILL)
+            p.wait(10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def measure_etcd(seconds, lua):
+    with started_etcd() as addr:
         rows = []
         for conns in (1, 8, 32):
             rps, p50, p99, err = wrk(f"http://{addr}:2379/", seconds, conns, lua)
             rows.append(("etcd 3.4 (3 members)", "durable", f"PUT, {conns} client"
                          + ("s" if conns > 1 else ""), p50, p99, f"{rps:.0f}", err))
         return rows
-    finally:
-        for p in procs:
-            p.send_signal(signal.SIGKILL)
-            p.wait(10)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main():
