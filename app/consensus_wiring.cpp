@@ -39,7 +39,7 @@ std::optional<std::string> open_consensus_state(const node_options& opts,
   auto counter = opened.config.restored ? opened.config.restored->value.ver.counter : 0;
   if (auto err = check_mode_marker(*posix_file_layer(), opts.data_dir, mode, counter))
     return err;
-  if (opts.consistency == "linearizable" && is_voter(opts)) {
+  if (opts.linearizable() && is_voter(opts)) {
     restored = open_acceptor_files(*posix_file_layer(), opts.data_dir);
     if (restored.error)
       return restored.error;
@@ -51,7 +51,7 @@ consensus_actor start_consensus(caf::actor_system& sys, const node_options& opts
                                 const acceptor_open_result& restored, uint64_t digest,
                                 const gossip_actor& gossip, const store_actor& store,
                                 std::random_device& entropy) {
-  if (opts.consistency != "linearizable")
+  if (!opts.linearizable())
     return {};
   consensus_config cc;
   cc.self = opts.name;

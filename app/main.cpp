@@ -315,7 +315,7 @@ int main(int argc, char** argv) {
   // Alone by configuration: nobody to synchronize with, so writes are taken at once.
   sc.synchronized = opts.seeds.empty();
   // The voters hold every committed value durably; the store's copy is a local cache.
-  if (opts.consistency == "linearizable")
+  if (opts.linearizable())
     sc.unflushed_window = linearizable_unflushed_window;
   auto metrics = std::make_shared<node_metrics>(ONEVALUE_VERSION_STRING,
                                                 std::to_string(CAF_VERSION));

@@ -170,7 +170,7 @@ void check_relations(const node_options& out, const config::option_origins& orig
            "would serve no API; set https-port (with https-cert and https-key) or a "
            "nonzero http-port");
   check_https(out, origins, errors);
-  if (out.consistency == "linearizable") {
+  if (out.linearizable()) {
     if (auto why = validate_voters(out.voters))
       report(errors, origins.of(origins.given("voters") ? "voters" : "consistency"),
              "voters",

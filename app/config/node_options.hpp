@@ -77,6 +77,9 @@ struct node_options {
   std::size_t event_queue_limit = 0;
   /// Not an option: the config file the options came from ("" when none).
   std::string config_file;
+
+  /// Whether the cluster runs the linearizable mode (`consistency`).
+  bool linearizable() const { return consistency == "linearizable"; }
 };
 
 } // namespace onevalue
