@@ -16,12 +16,11 @@ import sys
 
 import benchlib  # noqa: F401 (puts tests/integration on the path)
 import cluster as cluster_module  # noqa: E402 (found through benchlib's path)
-from consensus_bench import HTTP_PORT, script, started_cluster
+from consensus_bench import HTTP_PORT, QUIET, linearizable_args, script, started_cluster
 from wrk import PUT_LUA, run_wrk
 
 CLIENTS = (1, 8, 32)
-VOTERS = ["--onevalue.log-level=warning", "--onevalue.consistency=linearizable",
-          '--onevalue.voters=["n1", "n2", "n3"]']
+VOTERS = [QUIET] + linearizable_args(3)
 
 
 def one_cluster(binary, seconds, lua, results):

@@ -91,11 +91,19 @@ def wrk(url, seconds, conns, lua=None):
     return rps, p50, p99, errors
 
 
+QUIET = "--onevalue.log-level=warning"
+
+
+def linearizable_args(nodes):
+    """Node arguments for the linearizable mode with n1..nN all voters."""
+    voters = "[" + ", ".join(f'"n{i + 1}"' for i in range(nodes)) + "]"
+    return ["--onevalue.consistency=linearizable", f"--onevalue.voters={voters}"]
+
+
 def measure_onevalue(label, nodes, linearizable, durable, seconds, put_lua):
-    extra = ["--onevalue.log-level=warning"]
+    extra = [QUIET]
     if linearizable:
-        voters = "[" + ", ".join(f'"n{i + 1}"' for i in range(nodes)) + "]"
-        extra += ["--onevalue.consistency=linearizable", f"--onevalue.voters={voters}"]
+        extra += linearizable_args(nodes)
     if not durable:
         extra.append('--onevalue.data-dir=""')
     rows = []
@@ -117,10 +125,7 @@ def measure_onevalue(label, nodes, linearizable, durable, seconds, put_lua):
 
 def recovery_after_voter_kill():
     """Longest gap (ms) between two committed writes through n1 around a kill -9 of n3."""
-    voters = '["n1", "n2", "n3"]'
-    with started_cluster(3, ["--onevalue.log-level=warning",
-                             "--onevalue.consistency=linearizable",
-                             f"--onevalue.voters={voters}"], settle=False) as (c, n1):
+    with started_cluster(3, [QUIET] + linearizable_args(3), settle=False) as (c, n1):
         conn = http.client.HTTPConnection(n1.ip, HTTP_PORT, timeout=5)
         last_ok, gaps, killed_at, i = time.monotonic(), [], None, 0
         end = time.monotonic() + 6

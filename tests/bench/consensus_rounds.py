@@ -18,10 +18,11 @@ import sys
 import time
 
 from benchlib import cpu_seconds, table
-from consensus_bench import HTTP_PORT, script, started_cluster
+from consensus_bench import HTTP_PORT, linearizable_args, script, started_cluster
 from wrk import PUT_LUA, run_wrk
 
-VOTERS = ["--onevalue.consistency=linearizable", '--onevalue.voters=["n1", "n2", "n3"]']
+# At the default log level: the exit lines counted below are info lines.
+VOTERS = linearizable_args(3)
 EXIT_LINE = re.compile(r"consensus: (\d+) operations, .* (\d+) acceptor saves")
 
 

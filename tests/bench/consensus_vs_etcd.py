@@ -30,12 +30,11 @@ import os
 import sys
 
 from benchlib import median, settle_disks  # puts tests/integration on the path
-from consensus_bench import (ETCD_LUA, HTTP_PORT, script, started_cluster, started_etcd,
-                             wrk)
+from consensus_bench import (ETCD_LUA, HTTP_PORT, QUIET, linearizable_args, script,
+                             started_cluster, started_etcd, wrk)
 from wrk import PUT_LUA, run_wrk, to_ms
 
-VOTERS = ["--onevalue.log-level=warning", "--onevalue.consistency=linearizable",
-          '--onevalue.voters=["n1", "n2", "n3"]']
+VOTERS = [QUIET] + linearizable_args(3)
 
 
 def one_side(name, url, lua, seconds, results):
