@@ -6,8 +6,8 @@
 #include "actors/core/keyring_holder.hpp"
 #include "actors/core/swim_settings.hpp"
 #include "actors/core/wire_codec.hpp"
+#include "actors/metrics/node_metrics.hpp"
 #include "actors/protocol.hpp"
-#include "metrics/node_metrics.hpp"
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>

@@ -22,9 +22,9 @@
 #include "actors/core/group_commit.hpp"
 #include "actors/core/persistence.hpp"
 #include "actors/core/state_slots.hpp"
+#include "actors/metrics/node_metrics.hpp"
 #include "actors/protocol.hpp"
 #include "actors/saver.hpp"
-#include "metrics/node_metrics.hpp"
 
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>

@@ -9,6 +9,7 @@
 #include "actors/gossip_actor.hpp"
 #include "actors/log.hpp"
 #include "actors/membership_actor.hpp"
+#include "actors/metrics/node_metrics.hpp"
 #include "actors/store_actor.hpp"
 #include "app/cli/cli_commands.hpp"
 #include "app/config/node_loader.hpp"
@@ -23,7 +24,6 @@
 #include "http/bridge/store_backend.hpp"
 #include "http/server/descriptor_limit.hpp"
 #include "http/server/http_server.hpp"
-#include "metrics/node_metrics.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>

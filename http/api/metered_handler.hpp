@@ -1,7 +1,7 @@
 #pragma once
 
+#include "actors/metrics/node_metrics.hpp"
 #include "http/server/http_message.hpp"
-#include "metrics/node_metrics.hpp"
 
 #include <memory>
 

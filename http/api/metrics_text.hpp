@@ -5,8 +5,8 @@
 // the backend (see store_backend::scrape).
 
 #include "actors/core/swim_metrics.hpp"
+#include "actors/metrics/node_metrics.hpp"
 #include "http/api/snapshot_store.hpp"
-#include "metrics/node_metrics.hpp"
 
 #include <cstddef>
 #include <memory>

@@ -3,11 +3,11 @@
 // The HTTP API as a pure function: request in, response out. No sockets and no CAF,
 // so every route, status code and error shape is unit-tested without a server.
 
+#include "actors/metrics/node_metrics.hpp"
 #include "http/api/access_control.hpp"
 #include "http/api/keyring_routes.hpp"
 #include "http/api/snapshot_store.hpp"
 #include "http/server/http_message.hpp"
-#include "metrics/node_metrics.hpp"
 
 #include <chrono>
 #include <cstddef>

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "actors/metrics/node_metrics.hpp"
 #include "actors/protocol.hpp"
 #include "http/api/router.hpp"
 #include "http/api/snapshot_store.hpp"
-#include "metrics/node_metrics.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>

@@ -1,4 +1,4 @@
-#include "metrics/atomic_histogram.hpp"
+#include "actors/metrics/atomic_histogram.hpp"
 
 #include <doctest/doctest.h>
 

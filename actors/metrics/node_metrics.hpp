@@ -5,7 +5,7 @@
 // membership and gossip actors own stay inside them; a scrape asks for a copy (see
 // store_backend::scrape and http/api/metrics_text.hpp).
 
-#include "metrics/atomic_histogram.hpp"
+#include "actors/metrics/atomic_histogram.hpp"
 
 #include <prometheus/counter.h>
 #include <prometheus/metric_family.h>

@@ -1,4 +1,4 @@
-#include "metrics/node_metrics.hpp"
+#include "actors/metrics/node_metrics.hpp"
 
 #include <prometheus/gauge.h>
 
