@@ -18,7 +18,7 @@
 # an existing image), KEEP_UP=1 to leave the cluster running for inspection,
 # STEP_TIMEOUT seconds per convergence wait (default 45).
 #
-# COMPOSE_HTTPS=1 runs the same steps against the secure setup (docker-compose.https.yml):
+# COMPOSE_HTTPS=1 runs the same steps against the secure setup (config/docker-compose.https.yml):
 # a CA and node certificates made by app/make_certs.sh in a temporary directory, fresh
 # read and write tokens, HTTPS on the published ports with plain HTTP off; every request
 # goes with curl --cacert and the write token, and one more step checks that a request
@@ -58,7 +58,7 @@ TLS_DIR=""
 CURL_TLS=()
 SCHEME=http
 if [ "$HTTPS" = 1 ]; then
-  COMPOSE_FILES+=(-f "$ROOT/docker-compose.https.yml")
+  COMPOSE_FILES+=(-f "$ROOT/config/docker-compose.https.yml")
   SCHEME=https
   TLS_DIR=$(mktemp -d)
   export ONEVALUE_TLS_DIR=$TLS_DIR/tls
