@@ -77,6 +77,14 @@ void carry_out(self_ptr self, proposer_actions actions) {
   auto& st = self->state;
   for (auto& note : actions.notes)
     OV_LOG_DEBUG("consensus proposer: {}", note);
+  if (const auto& metrics = st.config.metrics) {
+    if (actions.committed)
+      metrics->observe_consensus_commit(
+          std::chrono::duration<double>(actions.committed->took).count(),
+          actions.committed->operations);
+    if (actions.failed_attempts > 0)
+      metrics->count_consensus_retries(actions.failed_attempts);
+  }
   if (actions.chosen)
     // The store merges it like a gossiped value and spreads it; its version is ordered
     // like the ballots (consensus_register.hpp), so newer committed values win.
@@ -120,15 +128,23 @@ void start_save(self_ptr self, const acceptor_persist& persist) {
     carry_out(self, st.acceptor->on_persist_failed(seq));
     return;
   }
+  auto asked = clock::now();
+  auto observe = [self, asked](bool ok) {
+    if (const auto& metrics = self->state.config.metrics)
+      metrics->observe_acceptor_save(
+          std::chrono::duration<double>(clock::now() - asked).count(), ok);
+  };
   self->request(st.saver, caf::infinite, flush_atom::value, seq, std::move(*bytes))
       .then(
-          [self, seq](bool ok) {
+          [self, seq, observe](bool ok) {
+            observe(ok);
             auto& st = self->state;
             ++(ok ? st.counters->saves : st.counters->saves_failed);
             carry_out(self, ok ? st.acceptor->on_persisted(seq)
                                : st.acceptor->on_persist_failed(seq));
           },
-          [self, seq](caf::error& err) {
+          [self, seq, observe](caf::error& err) {
+            observe(false);
             OV_LOG_ERROR("the acceptor's save worker failed: {}",
                          self->system().render(err));
             ++self->state.counters->saves_failed;

@@ -24,6 +24,7 @@
 #include "actors/core/consensus_proposer.hpp"
 #include "actors/core/file_layer.hpp"
 #include "actors/core/tick_schedule.hpp"
+#include "actors/metrics/node_metrics.hpp"
 #include "actors/protocol.hpp"
 
 #include <caf/actor.hpp>
@@ -70,6 +71,8 @@ struct consensus_config {
   uint64_t random_seed = 0;
   gossip_actor gossip;
   store_actor store;
+  /// Where commits, retries and acceptor saves are counted; null: not counted.
+  std::shared_ptr<node_metrics> metrics;
 };
 
 /// Counts of what arrived and what was dropped, for the log line at exit.

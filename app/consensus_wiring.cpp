@@ -50,7 +50,8 @@ std::optional<std::string> open_consensus_state(const node_options& opts,
 consensus_actor start_consensus(caf::actor_system& sys, const node_options& opts,
                                 const acceptor_open_result& restored, uint64_t digest,
                                 const gossip_actor& gossip, const store_actor& store,
-                                std::random_device& entropy) {
+                                std::random_device& entropy,
+                                std::shared_ptr<node_metrics> metrics) {
   if (!opts.linearizable())
     return {};
   consensus_config cc;
@@ -66,6 +67,7 @@ consensus_actor start_consensus(caf::actor_system& sys, const node_options& opts
   cc.random_seed = (uint64_t{entropy()} << 32) | entropy();
   cc.gossip = gossip;
   cc.store = store;
+  cc.metrics = std::move(metrics);
   auto hdl = sys.spawn(consensus, std::move(cc));
   caf::anon_send(gossip, attach_atom::value, hdl);
   return hdl;

@@ -31,10 +31,12 @@ std::optional<std::string> open_consensus_state(const node_options& opts,
                                                 acceptor_open_result& restored);
 
 /// Spawns the consensus actor (with the acceptor state `restored` on a voter) and
-/// attaches it to gossip, which seals and delivers its frames. Null in eventual mode.
+/// attaches it to gossip, which seals and delivers its frames; it counts its rounds and
+/// saves in `metrics` (if not null). Null in eventual mode.
 consensus_actor start_consensus(caf::actor_system& sys, const node_options& opts,
                                 const acceptor_open_result& restored, uint64_t digest,
                                 const gossip_actor& gossip, const store_actor& store,
-                                std::random_device& entropy);
+                                std::random_device& entropy,
+                                std::shared_ptr<node_metrics> metrics);
 
 } // namespace onevalue

@@ -146,8 +146,8 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
   gc.mode_digest = digest;
   gc.mode_description = describe_cluster_mode(mode, opts.voters);
   auto gossip_hdl = sys.spawn(gossip, std::move(gc));
-  auto consensus_hdl =
-      start_consensus(sys, opts, restored, digest, gossip_hdl, store_hdl, entropy);
+  auto consensus_hdl = start_consensus(sys, opts, restored, digest, gossip_hdl, store_hdl,
+                                       entropy, metrics);
   auto stop_actors = [&](const caf::actor_addr& membership_addr) {
     for (const auto& addr :
          {caf::actor_cast<caf::actor_addr>(gateway_hdl),

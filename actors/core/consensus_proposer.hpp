@@ -54,6 +54,15 @@ struct proposal_record {
 };
 
 /// What the proposer asks its adapter to do.
+/// A batch a majority of voters accepted (for the adapter's metrics).
+struct committed_batch {
+  /// Operations it held.
+  std::size_t operations = 0;
+  /// From the batch's first prepare or accept to the accept that made a majority,
+  /// retries included (by the times the adapter passed in).
+  time_point::duration took{};
+};
+
 struct proposer_actions {
   std::vector<consensus_send> sends;
   /// Answers to operations, each exactly once.
@@ -62,6 +71,11 @@ struct proposer_actions {
   /// the store, whose gossip spreads it (its version is ordered like the ballots).
   std::optional<register_state> chosen;
   std::optional<proposal_record> proposed;
+  /// Set when `chosen` is this proposer's batch: its size and duration.
+  std::optional<committed_batch> committed;
+  /// Attempts that failed here and will be retried with a higher ballot (lost to
+  /// another proposer, refused, or no majority within the round timeout).
+  unsigned failed_attempts = 0;
   /// Decisions worth a log line, with their reason.
   std::vector<std::string> notes;
 };

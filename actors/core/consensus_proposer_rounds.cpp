@@ -57,6 +57,7 @@ void consensus_proposer::on_accepted(const std::string& from, const accepted_mes
     return;
   out.chosen = round_->proposal;
   auto answered = batch_->size();
+  out.committed = committed_batch{answered, now - batch_started_};
   batch_->complete(out.done);
   batch_.reset();
   failures_ = 0;
@@ -122,6 +123,7 @@ void consensus_proposer::attempt_failed(const std::string& why, time_point now,
   lease_.reset();
   round_.reset();
   phase_ = phase::backing_off;
+  ++out.failed_attempts;
   // Random wait, doubling per consecutive failure: two proposers that keep
   // outbidding each other soon stop colliding.
   auto cap = settings_.retry_backoff_min.count();

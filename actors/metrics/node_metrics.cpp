@@ -24,6 +24,16 @@ histogram_metric(const atomic_histogram& h,
   return m;
 }
 
+/// A counter family of one unlabelled sample.
+prometheus::MetricFamily counter_family(const char* name, const char* help,
+                                        uint64_t value) {
+  auto f = family(name, help, prometheus::MetricType::Counter);
+  prometheus::ClientMetric m;
+  m.counter.value = static_cast<double>(value);
+  f.metric.push_back(std::move(m));
+  return f;
+}
+
 } // namespace
 
 const char* route_label(http_route r) {
@@ -124,7 +134,14 @@ node_metrics::node_metrics(const std::string& version, const std::string& caf_ve
       applied_delay_(exponential_bounds(0.001, 2, 16), 1e-6),
       // 1 ms .. ~8 s: a connect and one round trip, up to the 5 s push-pull timeout.
       push_pull_completed_(exponential_bounds(0.001, 2, 14), 1e-6),
-      push_pull_failed_(exponential_bounds(0.001, 2, 14), 1e-6) {
+      push_pull_failed_(exponential_bounds(0.001, 2, 14), 1e-6),
+      // 100 us .. ~3.3 s: a round trip to the voters and their fsync; retries after a
+      // lost duel or a 200 ms round timeout land in the upper buckets.
+      consensus_commit_seconds_(exponential_bounds(0.0001, 2, 16), 1e-9),
+      // 1 .. 4096 operations: max_batch_operations.
+      consensus_batch_operations_(exponential_bounds(1, 2, 13), 1),
+      // Like the store's saves: one fdatasync of a small file.
+      acceptor_save_seconds_(exponential_bounds(0.0001, 2, 16), 1e-9) {
   prometheus::BuildGauge()
       .Name("onevalue_build_info")
       .Help("Always 1; the labels say which build runs (version of onevalue and of CAF)")
@@ -175,6 +192,21 @@ void node_metrics::observe_applied_delay(double seconds) {
 
 void node_metrics::observe_push_pull(double seconds, bool completed) {
   (completed ? push_pull_completed_ : push_pull_failed_).observe(seconds);
+}
+
+void node_metrics::observe_consensus_commit(double seconds, std::size_t operations) {
+  consensus_commit_seconds_.observe(seconds);
+  consensus_batch_operations_.observe(static_cast<double>(operations));
+}
+
+void node_metrics::count_consensus_retries(uint64_t attempts) {
+  consensus_retries_.fetch_add(attempts, std::memory_order_relaxed);
+}
+
+void node_metrics::observe_acceptor_save(double seconds, bool ok) {
+  acceptor_save_seconds_.observe(seconds);
+  if (!ok)
+    acceptor_save_failures_.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::vector<prometheus::MetricFamily> node_metrics::collect() const {
@@ -237,6 +269,37 @@ std::vector<prometheus::MetricFamily> node_metrics::collect() const {
   push_pulls.metric.push_back(
       histogram_metric(push_pull_failed_, {{"result", "failed"}}));
   out.push_back(std::move(push_pulls));
+  auto commits = family("onevalue_consensus_commit_duration_seconds",
+                        "Linearizable mode, on the proposing node: time from a batch's "
+                        "first prepare or accept to a majority of voters accepting it "
+                        "(retries included)",
+                        MetricType::Histogram);
+  commits.metric.push_back(histogram_metric(consensus_commit_seconds_, {}));
+  out.push_back(std::move(commits));
+  auto batch_ops = family("onevalue_consensus_batch_operations",
+                          "Linearizable mode: operations committed by one consensus "
+                          "round on this node (batching)",
+                          MetricType::Histogram);
+  batch_ops.metric.push_back(histogram_metric(consensus_batch_operations_, {}));
+  out.push_back(std::move(batch_ops));
+  out.push_back(counter_family(
+      "onevalue_consensus_retries_total",
+      "Linearizable mode: consensus rounds of this node's proposer that failed and were "
+      "retried with a higher ballot (lost to another proposer, refused, or no majority "
+      "within the round timeout)",
+      consensus_retries_.load(std::memory_order_relaxed)));
+  auto acceptor_saves =
+      family("onevalue_acceptor_save_duration_seconds",
+             "Linearizable mode, on a voter with a data dir: time from the acceptor "
+             "asking for its state to be saved (write and fdatasync) to the answer",
+             MetricType::Histogram);
+  acceptor_saves.metric.push_back(histogram_metric(acceptor_save_seconds_, {}));
+  out.push_back(std::move(acceptor_saves));
+  out.push_back(counter_family(
+      "onevalue_acceptor_save_failures_total",
+      "Linearizable mode: acceptor saves that failed (the voter does not answer until a "
+      "later save succeeds)",
+      acceptor_save_failures_.load(std::memory_order_relaxed)));
   return out;
 }
 

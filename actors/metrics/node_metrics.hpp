@@ -1,7 +1,8 @@
 #pragma once
 
 // The metrics a node keeps itself, outside its actors: HTTP requests, writes by result,
-// and the store's fsync, batch and dissemination histograms. Counters that the
+// the store's fsync, batch and dissemination histograms, and in linearizable mode the
+// consensus rounds and acceptor saves. Counters that the
 // membership and gossip actors own stay inside them; a scrape asks for a copy (see
 // store_backend::scrape and http/api/metrics_text.hpp).
 
@@ -102,6 +103,19 @@ public:
   /// A state exchange this node started ended after `seconds`, completed or failed.
   void observe_push_pull(double seconds, bool completed);
 
+  /// Linearizable mode, on the proposing node: a consensus round committed a batch of
+  /// `operations` `seconds` after the batch's first prepare or accept (retries
+  /// included).
+  void observe_consensus_commit(double seconds, std::size_t operations);
+
+  /// Linearizable mode: `attempts` consensus rounds of this node's proposer failed and
+  /// are retried with a higher ballot.
+  void count_consensus_retries(uint64_t attempts);
+
+  /// Linearizable mode, on a voter with a data dir: its acceptor state was saved (or
+  /// failed to be) `seconds` after the acceptor asked.
+  void observe_acceptor_save(double seconds, bool ok);
+
   /// Observations of the applied-delay histogram so far (for tests).
   uint64_t applied_count() const { return applied_delay_.count(); }
 
@@ -126,6 +140,11 @@ private:
   atomic_histogram applied_delay_;
   atomic_histogram push_pull_completed_;
   atomic_histogram push_pull_failed_;
+  atomic_histogram consensus_commit_seconds_;
+  atomic_histogram consensus_batch_operations_;
+  std::atomic<uint64_t> consensus_retries_{0};
+  atomic_histogram acceptor_save_seconds_;
+  std::atomic<uint64_t> acceptor_save_failures_{0};
 };
 
 } // namespace onevalue

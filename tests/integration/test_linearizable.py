@@ -43,6 +43,15 @@ def consistent(node):
     return json.loads(body)
 
 
+def metric_samples(node):
+    """{name: value} of the unlabelled samples of the node's /metrics."""
+    status, _, body = node.request("GET", "/metrics")
+    if status != 200:
+        raise AssertionError(f"/metrics on {node.name}: {status} {body}")
+    return {m.group(1): float(m.group(2))
+            for m in re.finditer(r"^([a-z_]+) (\S+)$", body, re.M)}
+
+
 def run_parallel(work, count):
     """Runs work(i) for i in 0..count-1 on threads; returns the results in order."""
     results = [None] * count
@@ -108,6 +117,20 @@ class LinearizableTest(unittest.TestCase):
             status, _, body = n3.request("GET", "/set/-7")
             self.assertEqual((status, body), (200, "-7\n"))
             self.assertEqual(consistent(n1)["value"], -7)
+            # The metrics count every node's commits (each operation once, on the node
+            # that proposed it) and every voter's acceptor saves.
+            scraped = {n.name: metric_samples(n) for n in c.nodes}
+            for name, m in scraped.items():
+                self.assertGreaterEqual(
+                    m["onevalue_consensus_commit_duration_seconds_count"], 1, name)
+                self.assertGreaterEqual(m["onevalue_acceptor_save_duration_seconds_count"],
+                                        1, name)
+                self.assertEqual(m["onevalue_acceptor_save_failures_total"], 0, name)
+                self.assertIn("onevalue_consensus_retries_total", m, name)
+            # At least: the 9 compare-and-sets, the 30 adds and 13 other operations.
+            self.assertGreaterEqual(
+                sum(m["onevalue_consensus_batch_operations_sum"] for m in scraped.values()),
+                52)
 
     def test_cli_add_and_consistent_get(self):
         with self.cluster() as c:

@@ -251,3 +251,35 @@ TEST_CASE("invalid voters or settings are refused") {
   CHECK(validate_voters({"a", "b", "c", "d", "e", "f", "g"}) == std::nullopt);
   CHECK(validate_voters({"a", "b", "c", "d", "e", "f", "g", "h", "i"}));
 }
+
+TEST_CASE("commits report their batch size and duration, and retries are counted") {
+  cluster c;
+  c.round_trip = 3ms;
+  auto p = c.make("n1");
+  auto first = c.take(p.submit(1, write(10), c.now));
+  for (uint64_t id = 2; id <= 4; ++id)
+    c.take(p.submit(id, add(1), c.now));
+  c.pump(p, first);
+  REQUIRE(c.committed.size() == 2);
+  // The cold write: a prepare and an accept wave.
+  CHECK(c.committed[0].operations == 1);
+  CHECK(c.committed[0].took == 6ms);
+  // The three that queued meanwhile: one accept wave on the fast path.
+  CHECK(c.committed[1].operations == 3);
+  CHECK(c.committed[1].took == 3ms);
+  CHECK(c.failed_attempts == 0);
+
+  // Another proposer takes the register over: n1's fast path is refused once, and its
+  // retry (a prepare and an accept after the backoff) is inside the batch's duration.
+  auto p2 = c.make("n2");
+  c.submit(p2, 5, write(100));
+  c.settle(p2, 5);
+  auto before = c.now;
+  c.submit(p, 6, add(1));
+  CHECK(c.failed_attempts == 1);
+  c.settle(p, 6);
+  CHECK(c.result(6).current.value == 101);
+  CHECK(c.committed.back().operations == 1);
+  CHECK(c.committed.back().took == c.now - before);
+  CHECK(c.committed.back().took >= 9ms); // three waves and the random wait
+}

@@ -46,6 +46,9 @@ struct cluster {
   std::map<uint64_t, operation_result> results;
   std::vector<register_state> chosen;
   std::vector<proposal_record> proposals;
+  /// What the proposers reported for metrics: committed batches, failed attempts.
+  std::vector<committed_batch> committed;
+  unsigned failed_attempts = 0;
   /// How long each wave of `pump` takes on the fake clock (0: instant rounds).
   time_point::duration round_trip{};
   /// Drops a request to a voter (true: dropped).
@@ -69,6 +72,11 @@ struct cluster {
       chosen.push_back(*a.chosen);
     if (a.proposed)
       proposals.push_back(*a.proposed);
+    // A commit is reported exactly with a chosen state of its own.
+    CHECK(a.committed.has_value() == a.chosen.has_value());
+    if (a.committed)
+      committed.push_back(*a.committed);
+    failed_attempts += a.failed_attempts;
     return std::move(a.sends);
   }
 
