@@ -6,7 +6,10 @@ PUT /v1/value through n1 for SECONDS, then: writes/s and latency, operations per
 consensus round (operations over n2's acceptor saves, from the nodes' exit lines: one
 save per round on a follower), the machine's busy share (/proc/stat) and each node's CPU
 in cores. Two client counts give the cost of a round and of an operation by a straight
-line through (ops per round, CPU per round).
+line through (ops per round, CPU per round). From n1's /metrics (scraped before and
+after): the mean commit time of its rounds (onevalue_consensus_commit_duration_seconds:
+first accept to a majority) and the mean time between rounds (the rest of each round's
+share of the run: answering the batch, and gathering the clients' next operations).
 
     python3 tests/bench/consensus_rounds.py [CLIENTS=32,64] [SECONDS=8] [durable|memory]
 
@@ -33,6 +36,16 @@ def machine_times():
     return sum(fields), fields[3] + fields[4]
 
 
+def commit_totals(node):
+    """(rounds committed, seconds they took) from the node's /metrics."""
+    status, _, body = node.request("GET", "/metrics")
+    if status != 200:
+        raise RuntimeError(f"/metrics on {node.name}: {status}")
+    found = dict(re.findall(r"^onevalue_consensus_commit_duration_seconds_(count|sum) (\S+)$",
+                            body, re.M))
+    return float(found["count"]), float(found["sum"])
+
+
 def exit_counts(node):
     """(operations, acceptor saves) from the node's exit line."""
     with open(node.log_path, errors="replace") as f:
@@ -51,11 +64,16 @@ def measure(clients, seconds, durable, lua):
         pids = [n.proc.pid for n in c.nodes]
         cpu0 = [cpu_seconds(p) for p in pids]
         all0, idle0 = machine_times()
+        commits0 = commit_totals(n1)
         start = time.monotonic()
         rps, p50, p99, errors, _ = run_wrk(f"http://{n1.ip}:{HTTP_PORT}/", seconds,
                                            clients, lua)
         elapsed = time.monotonic() - start
         all1, idle1 = machine_times()
+        commits1 = commit_totals(n1)
+        n1_rounds = commits1[0] - commits0[0]
+        commit_ms = (commits1[1] - commits0[1]) / n1_rounds * 1000 if n1_rounds else 0.0
+        between_ms = elapsed / n1_rounds * 1000 - commit_ms if n1_rounds else 0.0
         cores = [(cpu_seconds(p) - b) / elapsed for p, b in zip(pids, cpu0)]
         for n in c.nodes:
             n.stop()
@@ -65,7 +83,8 @@ def measure(clients, seconds, durable, lua):
         busy = 1 - (idle1 - idle0) / (all1 - all0)
         return {"clients": clients, "rps": rps, "p50": p50, "p99": p99, "errors": errors,
                 "per_round": ops / rounds if rounds else 0.0, "busy": busy,
-                "cores": cores, "rounds_per_s": rounds / elapsed}
+                "cores": cores, "rounds_per_s": rounds / elapsed, "commit_ms": commit_ms,
+                "between_ms": between_ms}
 
 
 def main():
@@ -78,10 +97,12 @@ def main():
         r = measure(clients, seconds, durable, lua)
         results.append(r)
         rows.append((r["clients"], f"{r['rps']:.0f}", r["p50"], r["p99"], r["errors"],
-                     f"{r['per_round']:.1f}", f"{r['busy'] * 100:.0f} %",
+                     f"{r['per_round']:.1f}", f"{r['commit_ms']:.2f}",
+                     f"{r['between_ms']:.2f}", f"{r['busy'] * 100:.0f} %",
                      ", ".join(f"{x:.2f}" for x in r["cores"])))
     print(table(["clients", "writes/s", "p50", "p99", "non-2xx", "ops per round",
-                 "machine busy", "node CPU (cores)"], rows))
+                 "commit ms", "between rounds ms", "machine busy", "node CPU (cores)"],
+                rows))
     if len(results) >= 2:
         # CPU per round = fixed + per_op * ops_per_round, through the first and last.
         a, b = results[0], results[-1]
