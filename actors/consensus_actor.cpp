@@ -83,7 +83,7 @@ void carry_out(self_ptr self, proposer_actions actions) {
           std::chrono::duration<double>(actions.committed->took).count(),
           actions.committed->operations);
     if (actions.failed_attempts > 0)
-      metrics->count_consensus_retries(actions.failed_attempts);
+      metrics->count_consensus_failed_attempts(actions.failed_attempts);
   }
   if (actions.chosen)
     // The store merges it like a gossiped value and spreads it; its version is ordered
@@ -125,6 +125,9 @@ void start_save(self_ptr self, const acceptor_persist& persist) {
   auto bytes = encode_acceptor_state(persist.state);
   if (!bytes) {
     OV_LOG_ERROR("cannot encode the acceptor state");
+    ++st.counters->saves_failed;
+    if (st.config.metrics)
+      st.config.metrics->count_acceptor_save_failure();
     carry_out(self, st.acceptor->on_persist_failed(seq));
     return;
   }

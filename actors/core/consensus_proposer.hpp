@@ -53,16 +53,17 @@ struct proposal_record {
   batch_evaluation evaluation;
 };
 
-/// What the proposer asks its adapter to do.
 /// A batch a majority of voters accepted (for the adapter's metrics).
 struct committed_batch {
-  /// Operations it held.
+  /// Operations the commit answered (not those of the batch already answered
+  /// `unknown` or `unavailable` at their deadline).
   std::size_t operations = 0;
   /// From the batch's first prepare or accept to the accept that made a majority,
   /// retries included (by the times the adapter passed in).
   time_point::duration took{};
 };
 
+/// What the proposer asks its adapter to do.
 struct proposer_actions {
   std::vector<consensus_send> sends;
   /// Answers to operations, each exactly once.
@@ -73,8 +74,9 @@ struct proposer_actions {
   std::optional<proposal_record> proposed;
   /// Set when `chosen` is this proposer's batch: its size and duration.
   std::optional<committed_batch> committed;
-  /// Attempts that failed here and will be retried with a higher ballot (lost to
-  /// another proposer, refused, or no majority within the round timeout).
+  /// Attempts (a prepare or an accept phase) that failed here: lost to a higher ballot,
+  /// answered with malformed states, or no majority within the round timeout. Each is
+  /// normally retried with a higher ballot after the backoff.
   unsigned failed_attempts = 0;
   /// Decisions worth a log line, with their reason.
   std::vector<std::string> notes;

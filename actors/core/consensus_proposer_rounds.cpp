@@ -57,8 +57,10 @@ void consensus_proposer::on_accepted(const std::string& from, const accepted_mes
     return;
   out.chosen = round_->proposal;
   auto answered = batch_->size();
-  out.committed = committed_batch{answered, now - batch_started_};
+  auto answered_before = out.done.size();
   batch_->complete(out.done);
+  out.committed =
+      committed_batch{out.done.size() - answered_before, now - batch_started_};
   batch_.reset();
   failures_ = 0;
   auto next = round_->b.successor();

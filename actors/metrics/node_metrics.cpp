@@ -199,14 +199,18 @@ void node_metrics::observe_consensus_commit(double seconds, std::size_t operatio
   consensus_batch_operations_.observe(static_cast<double>(operations));
 }
 
-void node_metrics::count_consensus_retries(uint64_t attempts) {
-  consensus_retries_.fetch_add(attempts, std::memory_order_relaxed);
+void node_metrics::count_consensus_failed_attempts(uint64_t attempts) {
+  consensus_failed_attempts_.fetch_add(attempts, std::memory_order_relaxed);
 }
 
 void node_metrics::observe_acceptor_save(double seconds, bool ok) {
   acceptor_save_seconds_.observe(seconds);
   if (!ok)
-    acceptor_save_failures_.fetch_add(1, std::memory_order_relaxed);
+    count_acceptor_save_failure();
+}
+
+void node_metrics::count_acceptor_save_failure() {
+  acceptor_save_failures_.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::vector<prometheus::MetricFamily> node_metrics::collect() const {
@@ -269,6 +273,13 @@ std::vector<prometheus::MetricFamily> node_metrics::collect() const {
   push_pulls.metric.push_back(
       histogram_metric(push_pull_failed_, {{"result", "failed"}}));
   out.push_back(std::move(push_pulls));
+  append_consensus_families(out);
+  return out;
+}
+
+void node_metrics::append_consensus_families(
+    std::vector<prometheus::MetricFamily>& out) const {
+  using prometheus::MetricType;
   auto commits = family("onevalue_consensus_commit_duration_seconds",
                         "Linearizable mode, on the proposing node: time from a batch's "
                         "first prepare or accept to a majority of voters accepting it "
@@ -277,17 +288,18 @@ std::vector<prometheus::MetricFamily> node_metrics::collect() const {
   commits.metric.push_back(histogram_metric(consensus_commit_seconds_, {}));
   out.push_back(std::move(commits));
   auto batch_ops = family("onevalue_consensus_batch_operations",
-                          "Linearizable mode: operations committed by one consensus "
-                          "round on this node (batching)",
+                          "Linearizable mode, on the proposing node: operations "
+                          "answered by one committed consensus round (batching)",
                           MetricType::Histogram);
   batch_ops.metric.push_back(histogram_metric(consensus_batch_operations_, {}));
   out.push_back(std::move(batch_ops));
   out.push_back(counter_family(
-      "onevalue_consensus_retries_total",
-      "Linearizable mode: consensus rounds of this node's proposer that failed and were "
-      "retried with a higher ballot (lost to another proposer, refused, or no majority "
-      "within the round timeout)",
-      consensus_retries_.load(std::memory_order_relaxed)));
+      "onevalue_consensus_failed_attempts_total",
+      "Linearizable mode: attempts (a prepare or an accept phase) of this node's "
+      "proposer "
+      "that failed (lost to a higher ballot, answered with malformed states, or no "
+      "majority within the round timeout); each is normally retried with a higher ballot",
+      consensus_failed_attempts_.load(std::memory_order_relaxed)));
   auto acceptor_saves =
       family("onevalue_acceptor_save_duration_seconds",
              "Linearizable mode, on a voter with a data dir: time from the acceptor "
@@ -297,10 +309,9 @@ std::vector<prometheus::MetricFamily> node_metrics::collect() const {
   out.push_back(std::move(acceptor_saves));
   out.push_back(counter_family(
       "onevalue_acceptor_save_failures_total",
-      "Linearizable mode: acceptor saves that failed (the voter does not answer until a "
-      "later save succeeds)",
+      "Linearizable mode, on a voter with a data dir: acceptor saves that failed (the "
+      "replies waiting for them are dropped; their proposers time out and retry)",
       acceptor_save_failures_.load(std::memory_order_relaxed)));
-  return out;
 }
 
 } // namespace onevalue

@@ -108,13 +108,17 @@ public:
   /// included).
   void observe_consensus_commit(double seconds, std::size_t operations);
 
-  /// Linearizable mode: `attempts` consensus rounds of this node's proposer failed and
-  /// are retried with a higher ballot.
-  void count_consensus_retries(uint64_t attempts);
+  /// Linearizable mode: `attempts` attempts (a prepare or an accept phase) of this
+  /// node's proposer failed; each is normally retried with a higher ballot.
+  void count_consensus_failed_attempts(uint64_t attempts);
 
   /// Linearizable mode, on a voter with a data dir: its acceptor state was saved (or
   /// failed to be) `seconds` after the acceptor asked.
   void observe_acceptor_save(double seconds, bool ok);
+
+  /// Linearizable mode: an acceptor save failed before it could be asked for (the
+  /// state could not be encoded); counted as failed, not timed.
+  void count_acceptor_save_failure();
 
   /// Observations of the applied-delay histogram so far (for tests).
   uint64_t applied_count() const { return applied_delay_.count(); }
@@ -124,6 +128,9 @@ public:
   std::vector<prometheus::MetricFamily> collect() const;
 
 private:
+  /// The linearizable mode's families (collect's share for them).
+  void append_consensus_families(std::vector<prometheus::MetricFamily>& out) const;
+
   /// Status codes with a slot of their own; anything else counts as "other".
   static constexpr std::array<int, 15> known_statuses{
       200, 204, 304, 400, 404, 405, 408, 409, 412, 413, 429, 431, 500, 503, 507};
@@ -142,7 +149,7 @@ private:
   atomic_histogram push_pull_failed_;
   atomic_histogram consensus_commit_seconds_;
   atomic_histogram consensus_batch_operations_;
-  std::atomic<uint64_t> consensus_retries_{0};
+  std::atomic<uint64_t> consensus_failed_attempts_{0};
   atomic_histogram acceptor_save_seconds_;
   std::atomic<uint64_t> acceptor_save_failures_{0};
 };

@@ -8,8 +8,9 @@ save per round on a follower), the machine's busy share (/proc/stat) and each no
 in cores. Two client counts give the cost of a round and of an operation by a straight
 line through (ops per round, CPU per round). From n1's /metrics (scraped before and
 after): the mean commit time of its rounds (onevalue_consensus_commit_duration_seconds:
-first accept to a majority) and the mean time between rounds (the rest of each round's
-share of the run: answering the batch, and gathering the clients' next operations).
+first accept to a majority) and the mean time between rounds: a round's share of the
+run (its operations, onevalue_consensus_batch_operations, over wrk's writes/s) less
+the commit (answering the batch, and gathering the clients' next operations).
 
     python3 tests/bench/consensus_rounds.py [CLIENTS=32,64] [SECONDS=8] [durable|memory]
 
@@ -37,13 +38,17 @@ def machine_times():
 
 
 def commit_totals(node):
-    """(rounds committed, seconds they took) from the node's /metrics."""
+    """(rounds committed, seconds they took, operations they answered) from the node's
+    /metrics."""
     status, _, body = node.request("GET", "/metrics")
     if status != 200:
         raise RuntimeError(f"/metrics on {node.name}: {status}")
-    found = dict(re.findall(r"^onevalue_consensus_commit_duration_seconds_(count|sum) (\S+)$",
-                            body, re.M))
-    return float(found["count"]), float(found["sum"])
+    pattern = (r"^onevalue_consensus_(commit_duration_seconds|batch_operations)_(count|sum)"
+               r" (\S+)$")
+    found = {f"{name}_{part}": value for name, part, value in re.findall(pattern, body, re.M)}
+    return (float(found["commit_duration_seconds_count"]),
+            float(found["commit_duration_seconds_sum"]),
+            float(found["batch_operations_sum"]))
 
 
 def exit_counts(node):
@@ -73,7 +78,8 @@ def measure(clients, seconds, durable, lua):
         commits1 = commit_totals(n1)
         n1_rounds = commits1[0] - commits0[0]
         commit_ms = (commits1[1] - commits0[1]) / n1_rounds * 1000 if n1_rounds else 0.0
-        between_ms = elapsed / n1_rounds * 1000 - commit_ms if n1_rounds else 0.0
+        n1_ops_per_round = (commits1[2] - commits0[2]) / n1_rounds if n1_rounds else 0.0
+        between_ms = n1_ops_per_round / rps * 1000 - commit_ms if rps else 0.0
         cores = [(cpu_seconds(p) - b) / elapsed for p, b in zip(pids, cpu0)]
         for n in c.nodes:
             n.stop()

@@ -126,7 +126,7 @@ class LinearizableTest(unittest.TestCase):
                 self.assertGreaterEqual(m["onevalue_acceptor_save_duration_seconds_count"],
                                         1, name)
                 self.assertEqual(m["onevalue_acceptor_save_failures_total"], 0, name)
-                self.assertIn("onevalue_consensus_retries_total", m, name)
+                self.assertIn("onevalue_consensus_failed_attempts_total", m, name)
             # At least: the 9 compare-and-sets, the 30 adds and 13 other operations.
             self.assertGreaterEqual(
                 sum(m["onevalue_consensus_batch_operations_sum"] for m in scraped.values()),

@@ -252,7 +252,8 @@ TEST_CASE("invalid voters or settings are refused") {
   CHECK(validate_voters({"a", "b", "c", "d", "e", "f", "g", "h", "i"}));
 }
 
-TEST_CASE("commits report their batch size and duration, and retries are counted") {
+TEST_CASE("commits report their batch size and duration, and failed attempts are "
+          "counted") {
   cluster c;
   c.round_trip = 3ms;
   auto p = c.make("n1");
@@ -269,17 +270,39 @@ TEST_CASE("commits report their batch size and duration, and retries are counted
   CHECK(c.committed[1].took == 3ms);
   CHECK(c.failed_attempts == 0);
 
-  // Another proposer takes the register over: n1's fast path is refused once, and its
-  // retry (a prepare and an accept after the backoff) is inside the batch's duration.
+  // Another proposer takes the register over; its first prepare is refused (the voters
+  // promised n1's next ballot).
   auto p2 = c.make("n2");
   c.submit(p2, 5, write(100));
   c.settle(p2, 5);
-  auto before = c.now;
-  c.submit(p, 6, add(1));
   CHECK(c.failed_attempts == 1);
+  c.failed_attempts = 0;
+  // n1 is still gathering after its batch of three: nothing leaves yet. Its gathering
+  // wait ran out while n2 worked, so its next tick starts the batch at once.
+  auto before = c.now;
+  CHECK(c.take(p.submit(6, add(1), c.now)).empty());
+  CHECK(c.failed_attempts == 0);
+  // Its fast-path accept is refused once; the retry (after the backoff, a prepare and
+  // an accept) counts in the batch's duration.
   c.settle(p, 6);
+  CHECK(c.failed_attempts == 1);
   CHECK(c.result(6).current.value == 101);
   CHECK(c.committed.back().operations == 1);
   CHECK(c.committed.back().took == c.now - before);
   CHECK(c.committed.back().took >= 9ms); // three waves and the random wait
+}
+
+TEST_CASE("a round that times out counts a failed attempt and commits nothing") {
+  cluster c;
+  auto p = c.make("n1");
+  c.drop_request = [](auto&) { return true; };
+  c.submit(p, 1, write(1));
+  CHECK(c.failed_attempts == 0);
+  c.tick(p); // the round's timeout
+  CHECK(c.failed_attempts == 1);
+  CHECK(c.committed.empty());
+  c.settle(p, 1);
+  CHECK(c.result(1).status == operation_status::unavailable);
+  CHECK(c.failed_attempts > 1); // every retry timed out too
+  CHECK(c.committed.empty());
 }

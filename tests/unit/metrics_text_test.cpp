@@ -143,19 +143,20 @@ TEST_CASE("node metrics count consensus commits, retries and acceptor saves") {
   auto text = metrics_text({}, own);
   // Present before anything happened (and in eventual mode), at zero.
   CHECK(has_line(text, "onevalue_consensus_commit_duration_seconds_count 0"));
-  CHECK(has_line(text, "onevalue_consensus_retries_total 0"));
+  CHECK(has_line(text, "onevalue_consensus_failed_attempts_total 0"));
   CHECK(has_line(text, "onevalue_acceptor_save_failures_total 0"));
   own.observe_consensus_commit(0.0008, 32);
   own.observe_consensus_commit(0.0012, 30);
-  own.count_consensus_retries(2);
+  own.count_consensus_failed_attempts(2);
   own.observe_acceptor_save(0.0002, true);
   own.observe_acceptor_save(0.0300, false);
+  own.count_acceptor_save_failure(); // one that could not even be asked for
   text = metrics_text({}, own);
   CHECK(has_line(text, "onevalue_consensus_commit_duration_seconds_count 2"));
   CHECK(has_line(text, "onevalue_consensus_batch_operations_sum 62"));
   CHECK(has_line(text, "onevalue_consensus_batch_operations_bucket{le=\"32\"} 2"));
   CHECK(has_line(text, "onevalue_consensus_batch_operations_bucket{le=\"16\"} 0"));
-  CHECK(has_line(text, "onevalue_consensus_retries_total 2"));
+  CHECK(has_line(text, "onevalue_consensus_failed_attempts_total 2"));
   CHECK(has_line(text, "onevalue_acceptor_save_duration_seconds_count 2"));
-  CHECK(has_line(text, "onevalue_acceptor_save_failures_total 1"));
+  CHECK(has_line(text, "onevalue_acceptor_save_failures_total 2"));
 }
