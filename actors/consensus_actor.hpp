@@ -71,7 +71,7 @@ struct consensus_config {
   uint64_t random_seed = 0;
   gossip_actor gossip;
   store_actor store;
-  /// Where commits, retries and acceptor saves are counted; null: not counted.
+  /// Where commits, failed attempts and acceptor saves are counted; null: not counted.
   std::shared_ptr<node_metrics> metrics;
 };
 

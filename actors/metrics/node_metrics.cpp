@@ -296,9 +296,9 @@ void node_metrics::append_consensus_families(
   out.push_back(counter_family(
       "onevalue_consensus_failed_attempts_total",
       "Linearizable mode: attempts (a prepare or an accept phase) of this node's "
-      "proposer "
-      "that failed (lost to a higher ballot, answered with malformed states, or no "
-      "majority within the round timeout); each is normally retried with a higher ballot",
+      "proposer that failed (lost to a higher ballot, answered with malformed states, "
+      "or no majority within the round timeout); each is normally retried with a "
+      "higher ballot",
       consensus_failed_attempts_.load(std::memory_order_relaxed)));
   auto acceptor_saves =
       family("onevalue_acceptor_save_duration_seconds",

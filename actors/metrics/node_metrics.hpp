@@ -2,9 +2,9 @@
 
 // The metrics a node keeps itself, outside its actors: HTTP requests, writes by result,
 // the store's fsync, batch and dissemination histograms, and in linearizable mode the
-// consensus rounds and acceptor saves. Counters that the
-// membership and gossip actors own stay inside them; a scrape asks for a copy (see
-// store_backend::scrape and http/api/metrics_text.hpp).
+// consensus rounds and acceptor saves. Counters that the membership and gossip actors
+// own stay inside them; a scrape asks for a copy (see store_backend::scrape and
+// http/api/metrics_text.hpp).
 
 #include "actors/metrics/atomic_histogram.hpp"
 
