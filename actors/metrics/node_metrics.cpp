@@ -24,14 +24,18 @@ histogram_metric(const atomic_histogram& h,
   return m;
 }
 
-/// A counter family of one unlabelled sample.
-prometheus::MetricFamily counter_family(const char* name, const char* help,
-                                        uint64_t value) {
-  auto f = family(name, help, prometheus::MetricType::Counter);
-  prometheus::ClientMetric m;
-  m.counter.value = static_cast<double>(value);
-  f.metric.push_back(std::move(m));
+/// A histogram family of one unlabelled histogram.
+prometheus::MetricFamily histogram_family(const char* name, const char* help,
+                                          const atomic_histogram& h) {
+  auto f = family(name, help, prometheus::MetricType::Histogram);
+  f.metric.push_back(histogram_metric(h, {}));
   return f;
+}
+
+/// Registers an unlabelled counter in `registry`; the pointer stays valid with it.
+prometheus::Counter* unlabelled_counter(prometheus::Registry& registry, const char* name,
+                                        const char* help) {
+  return &prometheus::BuildCounter().Name(name).Help(help).Register(registry).Add({});
 }
 
 } // namespace
@@ -155,6 +159,16 @@ node_metrics::node_metrics(const std::string& version, const std::string& caf_ve
   for (std::size_t i = 0; i < write_result_count; ++i)
     writes_[i] =
         &writes.Add({{"result", write_result_label(static_cast<write_result>(i))}});
+  consensus_failed_attempts_ = unlabelled_counter(
+      *registry_, "onevalue_consensus_failed_attempts_total",
+      "Linearizable mode: attempts (a prepare or an accept phase) of this node's "
+      "proposer that failed (lost to a higher ballot, answered with malformed states, "
+      "or no majority within the round timeout); each is normally retried with a "
+      "higher ballot");
+  acceptor_save_failures_ = unlabelled_counter(
+      *registry_, "onevalue_acceptor_save_failures_total",
+      "Linearizable mode, on a voter with a data dir: acceptor saves that failed (the "
+      "replies waiting for them are dropped; their proposers time out and retry)");
   for (std::size_t i = 0; i < http_route_count; ++i)
     // 50 us .. ~1.6 s; blocking reads last up to their wait and land in +Inf.
     request_seconds_.push_back(
@@ -200,7 +214,7 @@ void node_metrics::observe_consensus_commit(double seconds, std::size_t operatio
 }
 
 void node_metrics::count_consensus_failed_attempts(uint64_t attempts) {
-  consensus_failed_attempts_.fetch_add(attempts, std::memory_order_relaxed);
+  consensus_failed_attempts_->Increment(static_cast<double>(attempts));
 }
 
 void node_metrics::observe_acceptor_save(double seconds, bool ok) {
@@ -210,7 +224,7 @@ void node_metrics::observe_acceptor_save(double seconds, bool ok) {
 }
 
 void node_metrics::count_acceptor_save_failure() {
-  acceptor_save_failures_.fetch_add(1, std::memory_order_relaxed);
+  acceptor_save_failures_->Increment();
 }
 
 std::vector<prometheus::MetricFamily> node_metrics::collect() const {
@@ -245,25 +259,19 @@ std::vector<prometheus::MetricFamily> node_metrics::collect() const {
     durations.metric.push_back(histogram_metric(
         *request_seconds_[r], {{"route", route_label(static_cast<http_route>(r))}}));
   out.push_back(std::move(durations));
-  auto saves =
-      family("onevalue_store_save_duration_seconds",
-             "Time to write and fdatasync one batch of the state (one slot file; in "
-             "linearizable mode most saves skip the fdatasync)",
-             MetricType::Histogram);
-  saves.metric.push_back(histogram_metric(save_seconds_, {}));
-  out.push_back(std::move(saves));
-  auto batches = family("onevalue_store_commit_batch_writes",
-                        "Local writes made durable by one save (group commit)",
-                        MetricType::Histogram);
-  batches.metric.push_back(histogram_metric(batch_writes_, {}));
-  out.push_back(std::move(batches));
-  auto applied =
-      family("onevalue_value_applied_delay_seconds",
-             "Time from the writer accepting a value to this node applying it, "
-             "by the two hosts' wall clocks (includes their skew)",
-             MetricType::Histogram);
-  applied.metric.push_back(histogram_metric(applied_delay_, {}));
-  out.push_back(std::move(applied));
+  out.push_back(histogram_family(
+      "onevalue_store_save_duration_seconds",
+      "Time to write and fdatasync one batch of the state (one slot file; in "
+      "linearizable mode most saves skip the fdatasync)",
+      save_seconds_));
+  out.push_back(histogram_family("onevalue_store_commit_batch_writes",
+                                 "Local writes made durable by one save (group commit)",
+                                 batch_writes_));
+  out.push_back(histogram_family(
+      "onevalue_value_applied_delay_seconds",
+      "Time from the writer accepting a value to this node applying it, by the two "
+      "hosts' wall clocks (includes their skew)",
+      applied_delay_));
   auto push_pulls = family("onevalue_push_pull_duration_seconds",
                            "Time of the state exchanges this node started, from connect "
                            "to merged answer or failure, by result",
@@ -273,45 +281,22 @@ std::vector<prometheus::MetricFamily> node_metrics::collect() const {
   push_pulls.metric.push_back(
       histogram_metric(push_pull_failed_, {{"result", "failed"}}));
   out.push_back(std::move(push_pulls));
-  append_consensus_families(out);
+  out.push_back(histogram_family(
+      "onevalue_consensus_commit_duration_seconds",
+      "Linearizable mode, on the proposing node: time from a batch's first prepare or "
+      "accept to a majority of voters accepting it (retries included)",
+      consensus_commit_seconds_));
+  out.push_back(histogram_family(
+      "onevalue_consensus_batch_operations",
+      "Linearizable mode, on the proposing node: operations answered by one committed "
+      "consensus round (batching)",
+      consensus_batch_operations_));
+  out.push_back(histogram_family(
+      "onevalue_acceptor_save_duration_seconds",
+      "Linearizable mode, on a voter with a data dir: time from the acceptor asking for "
+      "its state to be saved (write and fdatasync) to the answer",
+      acceptor_save_seconds_));
   return out;
-}
-
-void node_metrics::append_consensus_families(
-    std::vector<prometheus::MetricFamily>& out) const {
-  using prometheus::MetricType;
-  auto commits = family("onevalue_consensus_commit_duration_seconds",
-                        "Linearizable mode, on the proposing node: time from a batch's "
-                        "first prepare or accept to a majority of voters accepting it "
-                        "(retries included)",
-                        MetricType::Histogram);
-  commits.metric.push_back(histogram_metric(consensus_commit_seconds_, {}));
-  out.push_back(std::move(commits));
-  auto batch_ops = family("onevalue_consensus_batch_operations",
-                          "Linearizable mode, on the proposing node: operations "
-                          "answered by one committed consensus round (batching)",
-                          MetricType::Histogram);
-  batch_ops.metric.push_back(histogram_metric(consensus_batch_operations_, {}));
-  out.push_back(std::move(batch_ops));
-  out.push_back(counter_family(
-      "onevalue_consensus_failed_attempts_total",
-      "Linearizable mode: attempts (a prepare or an accept phase) of this node's "
-      "proposer that failed (lost to a higher ballot, answered with malformed states, "
-      "or no majority within the round timeout); each is normally retried with a "
-      "higher ballot",
-      consensus_failed_attempts_.load(std::memory_order_relaxed)));
-  auto acceptor_saves =
-      family("onevalue_acceptor_save_duration_seconds",
-             "Linearizable mode, on a voter with a data dir: time from the acceptor "
-             "asking for its state to be saved (write and fdatasync) to the answer",
-             MetricType::Histogram);
-  acceptor_saves.metric.push_back(histogram_metric(acceptor_save_seconds_, {}));
-  out.push_back(std::move(acceptor_saves));
-  out.push_back(counter_family(
-      "onevalue_acceptor_save_failures_total",
-      "Linearizable mode, on a voter with a data dir: acceptor saves that failed (the "
-      "replies waiting for them are dropped; their proposers time out and retry)",
-      acceptor_save_failures_.load(std::memory_order_relaxed)));
 }
 
 } // namespace onevalue

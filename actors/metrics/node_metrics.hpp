@@ -128,9 +128,6 @@ public:
   std::vector<prometheus::MetricFamily> collect() const;
 
 private:
-  /// The linearizable mode's families (collect's share for them).
-  void append_consensus_families(std::vector<prometheus::MetricFamily>& out) const;
-
   /// Status codes with a slot of their own; anything else counts as "other".
   static constexpr std::array<int, 15> known_statuses{
       200, 204, 304, 400, 404, 405, 408, 409, 412, 413, 429, 431, 500, 503, 507};
@@ -149,9 +146,9 @@ private:
   atomic_histogram push_pull_failed_;
   atomic_histogram consensus_commit_seconds_;
   atomic_histogram consensus_batch_operations_;
-  std::atomic<uint64_t> consensus_failed_attempts_{0};
+  prometheus::Counter* consensus_failed_attempts_ = nullptr;
   atomic_histogram acceptor_save_seconds_;
-  std::atomic<uint64_t> acceptor_save_failures_{0};
+  prometheus::Counter* acceptor_save_failures_ = nullptr;
 };
 
 } // namespace onevalue
