@@ -23,6 +23,7 @@ import time
 
 from benchlib import cpu_seconds, table
 from consensus_bench import HTTP_PORT, linearizable_args, script, started_cluster
+from metrics_scrape import samples, scrape
 from wrk import PUT_LUA, run_wrk
 
 # At the default log level: the exit lines counted below are info lines.
@@ -40,15 +41,10 @@ def machine_times():
 def commit_totals(node):
     """(rounds committed, seconds they took, operations they answered) from the node's
     /metrics."""
-    status, _, body = node.request("GET", "/metrics")
-    if status != 200:
-        raise RuntimeError(f"/metrics on {node.name}: {status}")
-    pattern = (r"^onevalue_consensus_(commit_duration_seconds|batch_operations)_(count|sum)"
-               r" (\S+)$")
-    found = {f"{name}_{part}": value for name, part, value in re.findall(pattern, body, re.M)}
-    return (float(found["commit_duration_seconds_count"]),
-            float(found["commit_duration_seconds_sum"]),
-            float(found["batch_operations_sum"]))
+    found = samples(scrape(node)[1])
+    return (found[("onevalue_consensus_commit_duration_seconds_count", "")],
+            found[("onevalue_consensus_commit_duration_seconds_sum", "")],
+            found[("onevalue_consensus_batch_operations_sum", "")])
 
 
 def exit_counts(node):

@@ -13,6 +13,7 @@ import threading
 import unittest
 
 from cluster import Cluster, Node, ONEVALUE_BIN, ip, wait_until
+from metrics_scrape import samples, scrape
 
 HTTP_PORT = 28880
 CLUSTER_PORT = 28746
@@ -41,15 +42,6 @@ def consistent(node):
     assert status == 200, (status, body)
     assert headers["X-Onevalue-Read"] == "consistent"
     return json.loads(body)
-
-
-def metric_samples(node):
-    """{name: value} of the unlabelled samples of the node's /metrics."""
-    status, _, body = node.request("GET", "/metrics")
-    if status != 200:
-        raise AssertionError(f"/metrics on {node.name}: {status} {body}")
-    return {m.group(1): float(m.group(2))
-            for m in re.finditer(r"^([a-z_]+) (\S+)$", body, re.M)}
 
 
 def run_parallel(work, count):
@@ -119,7 +111,9 @@ class LinearizableTest(unittest.TestCase):
             self.assertEqual(consistent(n1)["value"], -7)
             # The metrics count every node's commits (each operation once, on the node
             # that proposed it) and every voter's acceptor saves.
-            scraped = {n.name: metric_samples(n) for n in c.nodes}
+            scraped = {n.name: {name: v for (name, labels), v in samples(scrape(n)[1]).items()
+                                if not labels}
+                       for n in c.nodes}
             for name, m in scraped.items():
                 self.assertGreaterEqual(
                     m["onevalue_consensus_commit_duration_seconds_count"], 1, name)

@@ -4,43 +4,16 @@ as the cluster works: a write raises the writes counter on the node that took it
 applied-delay histogram's count on the others; a kill -9 raises
 onevalue_members{state="failed"} on the survivors."""
 
-import re
 import shutil
 import subprocess
 import unittest
 
 from cluster import Cluster, wait_until
+from metrics_scrape import sample, samples, scrape
 
 HTTP_PORT = 28880
 CLUSTER_PORT = 28846
 PROMTOOL = shutil.which("promtool") or "/usr/bin/promtool"
-
-SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$')
-
-
-def scrape(node):
-    status, headers, body = node.request("GET", "/metrics")
-    if status != 200:
-        raise AssertionError(f"/metrics on {node.name}: {status} {body}")
-    return headers, body
-
-
-def samples(text):
-    """{(name, labels text): value} of every sample in a scrape."""
-    out = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        m = SAMPLE.match(line)
-        if not m:
-            raise AssertionError(f"unparsable sample line: {line!r}")
-        out[(m.group(1), m.group(2) or "")] = float(m.group(3))
-    return out
-
-
-def sample(node, name, labels=""):
-    return samples(scrape(node)[1]).get((name, labels))
-
 
 class MetricsTest(unittest.TestCase):
     def test_scrape_passes_promtool_and_counters_move(self):

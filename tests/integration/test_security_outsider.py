@@ -14,6 +14,7 @@ from cluster import ip
 from security_attacks import (KEY, LABEL, WRONG_KEY, Baseline, attack, counters,
                               keyed_cluster, rss_kib)
 from cluster import wait_until
+from metrics_scrape import samples, scrape
 
 U64_MAX = 2**64 - 1
 
@@ -23,10 +24,8 @@ CAF_CLIENT = os.environ.get("ONEVALUE_CAF_CLIENT") or os.path.join(
 
 def dropped_total(node):
     """All datagrams the node dropped, whatever the reason (from /metrics)."""
-    status, _, body = node.request("GET", "/metrics")
-    assert status == 200, body
-    return sum(float(line.rsplit(" ", 1)[1]) for line in body.splitlines()
-               if line.startswith("onevalue_datagrams_dropped_total{"))
+    return sum(v for (name, _), v in samples(scrape(node)[1]).items()
+               if name == "onevalue_datagrams_dropped_total")
 
 
 class OutsiderAttacks(unittest.TestCase):
