@@ -84,6 +84,8 @@ void carry_out(self_ptr self, proposer_actions actions) {
           actions.committed->operations);
     if (actions.failed_attempts > 0)
       metrics->count_consensus_failed_attempts(actions.failed_attempts);
+    if (actions.widened_accepts > 0)
+      metrics->count_consensus_widened_accepts(actions.widened_accepts);
   }
   if (actions.chosen)
     // The store merges it like a gossiped value and spreads it; its version is ordered

@@ -10,7 +10,7 @@ consensus_proposer::consensus_proposer(proposer_identity self,
                                        register_state initial,
                                        consensus_settings settings, uint64_t random_seed)
     : self_(std::move(self)), voters_(std::move(voters)), initial_(std::move(initial)),
-      settings_(settings), rng_(random_seed) {
+      settings_(settings), rng_(random_seed), fanout_(self_.name, voters_, settings_) {
   if (auto problem = validate_voters(voters_))
     throw std::invalid_argument("consensus voters: " + *problem);
   if (auto problem = validate_consensus_settings(settings_))
@@ -65,6 +65,8 @@ proposer_actions consensus_proposer::tick(time_point now) {
     batch_->expire(now, out.done);
   if (round_ && now >= round_->deadline)
     attempt_failed("no majority of voters answered within the round timeout", now, out);
+  if (phase_ == phase::accepting && !round_->widened && now >= round_->widen_at)
+    widen("no majority of the voters asked first answered in time", out);
   if (phase_ == phase::gathering && now >= gather_until_)
     start_batch(now, out);
   if (phase_ == phase::backing_off && now >= retry_at_) {
@@ -88,7 +90,7 @@ time_point consensus_proposer::next_deadline() const {
   if (batch_)
     next = std::min(next, batch_->earliest_deadline());
   if (round_)
-    next = std::min(next, round_->deadline);
+    next = std::min(next, round_->widened ? round_->deadline : round_->widen_at);
   if (phase_ == phase::backing_off)
     next = std::min(next, retry_at_);
   if (phase_ == phase::gathering)
@@ -167,6 +169,9 @@ std::string consensus_proposer::check_invariants() const {
     return "the fast-path lease outlived the time between batches";
   if (round_ && last_ballot_ < round_->b)
     return "a round uses a ballot above the last one used";
+  if (round_ && !round_->widened
+      && (phase_ != phase::accepting || round_->asked.size() < quorum()))
+    return "only an accept asks fewer than every voter, and at least a majority";
   if (lease_ && !(last_ballot_ < lease_->b))
     return "the fast-path ballot was already used";
   if (batch_ && batch_->size() > settings_.max_batch_operations)

@@ -12,6 +12,7 @@
 //        │                                           preparing ──▶ base = the state
 //        ▼                                               │        accepted at the
 //   accepting: accept(b, f(base), next) ◀────────────────┘        highest ballot
+//        │ to a majority first, to every voter if it is slow (consensus_fanout.hpp)
 //        │ majority accepted: chosen; answer every op; the promises of b+1 make the
 //        │ next batch skip prepare (one round trip per batch)
 //        ▼
@@ -27,6 +28,7 @@
 // unavailable when the operation's deadline passes (see operation_status).
 
 #include "actors/core/consensus_batch.hpp"
+#include "actors/core/consensus_fanout.hpp"
 #include "actors/core/consensus_messages.hpp"
 #include "actors/core/consensus_settings.hpp"
 
@@ -78,6 +80,10 @@ struct proposer_actions {
   /// answered with malformed states, or no majority within the round timeout. Each is
   /// normally retried with a higher ballot after the backoff.
   unsigned failed_attempts = 0;
+  /// Accepts sent on to the voters outside the first majority asked (thrifty accepts,
+  /// consensus_fanout.hpp): it was silent past the widening wait, or a refusal left it
+  /// unable to decide.
+  unsigned widened_accepts = 0;
   /// Decisions worth a log line, with their reason.
   std::vector<std::string> notes;
 };
@@ -138,6 +144,12 @@ private:
     /// accept: the proposed state and how many also promised the next ballot.
     register_state proposal;
     std::size_t promised_next = 0;
+    /// accept: when it started, the voters asked, and whether every voter was asked
+    /// (else the others are at `widen_at`, see consensus_fanout.hpp).
+    time_point started;
+    std::set<std::string> asked;
+    bool widened = true;
+    time_point widen_at;
   };
 
   /// The fast path: a majority promised `b`, and `state` is what was chosen last.
@@ -157,6 +169,10 @@ private:
   void start_accept(const ballot& b, const register_state& base, time_point now,
                     proposer_actions& out);
   void attempt_failed(const std::string& why, time_point now, proposer_actions& out);
+  /// Sends the accept in flight to the voters not asked yet.
+  void widen(const std::string& why, proposer_actions& out);
+  /// True if the voters asked for the accept in flight can no longer make a majority.
+  bool asked_cannot_decide() const;
   std::optional<ballot> next_ballot() const;
   void note_counter(uint64_t counter);
 
@@ -174,6 +190,7 @@ private:
   register_state initial_;
   consensus_settings settings_;
   std::mt19937_64 rng_;
+  accept_fanout fanout_;
 
   phase phase_ = phase::idle;
   std::deque<queued_operation> pending_;

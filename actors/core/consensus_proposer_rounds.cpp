@@ -33,6 +33,7 @@ void consensus_proposer::on_promise(const std::string& from, const promise_messa
     }
   }
   round_->granted.insert(from);
+  fanout_.granted(from);
   if (round_->highest < msg.accepted) {
     round_->highest = msg.accepted;
     round_->highest_state = msg.state;
@@ -51,10 +52,12 @@ void consensus_proposer::on_accepted(const std::string& from, const accepted_mes
       || round_->refused.count(from))
     return;
   round_->granted.insert(from);
+  fanout_.granted(from);
   if (msg.promised_next)
     ++round_->promised_next;
   if (round_->granted.size() < quorum())
     return;
+  fanout_.observe_accept_phase(now - round_->started);
   out.chosen = round_->proposal;
   auto answered = batch_->size();
   auto answered_before = out.done.size();
@@ -80,10 +83,12 @@ void consensus_proposer::on_reject(const std::string& from, const reject_message
       || round_->refused.count(from))
     return;
   round_->refused.insert(from);
+  auto why = "ballot " + describe(msg.b) + " lost to " + describe(msg.seen) + " (voter "
+             + from + ")";
   if (round_->refused.size() > voters_.size() - quorum())
-    attempt_failed("ballot " + describe(msg.b) + " lost to " + describe(msg.seen)
-                       + " (voter " + from + ")",
-                   now, out);
+    attempt_failed(why, now, out);
+  else if (phase_ == phase::accepting && !round_->widened && asked_cannot_decide())
+    widen(why, out);
 }
 
 void consensus_proposer::start_prepare(time_point now, proposer_actions& out) {
@@ -114,10 +119,33 @@ void consensus_proposer::start_accept(const ballot& b, const register_state& bas
   round_->b = b;
   round_->deadline = now + settings_.round_timeout;
   round_->proposal = record.proposed;
+  round_->started = now;
   phase_ = phase::accepting;
-  for (const auto& v : voters_)
+  for (auto& v : fanout_.first_voters()) {
     out.sends.push_back({v, accept_message{b, record.proposed, true}});
+    round_->asked.insert(std::move(v));
+  }
+  round_->widened = round_->asked.size() == voters_.size();
+  round_->widen_at = now + fanout_.widen_after();
   out.proposed = std::move(record);
+}
+
+void consensus_proposer::widen(const std::string& why, proposer_actions& out) {
+  out.notes.push_back(why + "; sending ballot " + describe(round_->b)
+                      + "'s accept to every voter");
+  for (const auto& v : voters_)
+    if (round_->asked.insert(v).second)
+      out.sends.push_back({v, accept_message{round_->b, round_->proposal, true}});
+  round_->widened = true;
+  ++out.widened_accepts;
+}
+
+bool consensus_proposer::asked_cannot_decide() const {
+  std::size_t could_grant = 0;
+  for (const auto& v : round_->asked)
+    if (round_->refused.count(v) == 0)
+      ++could_grant;
+  return could_grant < quorum();
 }
 
 void consensus_proposer::attempt_failed(const std::string& why, time_point now,

@@ -14,6 +14,11 @@ std::optional<std::string> validate_consensus_settings(const consensus_settings&
     return "retry backoff needs 0 < minimum <= maximum";
   if (s.batch_gather < std::chrono::microseconds{0} || s.batch_gather > s.round_timeout)
     return "batch gather must be between 0 and the round timeout";
+  if (s.accept_widen_min <= std::chrono::microseconds{0}
+      || s.accept_widen_max < s.accept_widen_min || s.accept_widen_max >= s.round_timeout)
+    return "accept widening needs 0 < minimum <= maximum < round timeout";
+  if (s.full_accept_every == 0)
+    return "full_accept_every must be positive";
   if (s.max_batch_operations == 0 || s.max_queued_operations == 0)
     return "batch and queue limits must be positive";
   if (s.tracked_proposers == 0 || s.tracked_proposers > max_tracked_proposers)

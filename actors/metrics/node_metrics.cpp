@@ -165,6 +165,11 @@ node_metrics::node_metrics(const std::string& version, const std::string& caf_ve
       "proposer that failed (lost to a higher ballot, answered with malformed states, "
       "or no majority within the round timeout); each is normally retried with a "
       "higher ballot");
+  consensus_widened_accepts_ = unlabelled_counter(
+      *registry_, "onevalue_consensus_widened_accepts_total",
+      "Linearizable mode: accepts of this node's proposer that went on to every voter "
+      "because the majority asked first did not answer within the widening wait or "
+      "refused (thrifty accepts); a steady rise means a slow or failing voter");
   acceptor_save_failures_ = unlabelled_counter(
       *registry_, "onevalue_acceptor_save_failures_total",
       "Linearizable mode, on a voter with a data dir: acceptor saves that failed (the "
@@ -215,6 +220,10 @@ void node_metrics::observe_consensus_commit(double seconds, std::size_t operatio
 
 void node_metrics::count_consensus_failed_attempts(uint64_t attempts) {
   consensus_failed_attempts_->Increment(static_cast<double>(attempts));
+}
+
+void node_metrics::count_consensus_widened_accepts(uint64_t accepts) {
+  consensus_widened_accepts_->Increment(static_cast<double>(accepts));
 }
 
 void node_metrics::observe_acceptor_save(double seconds, bool ok) {

@@ -112,6 +112,10 @@ public:
   /// node's proposer failed; each is normally retried with a higher ballot.
   void count_consensus_failed_attempts(uint64_t attempts);
 
+  /// Linearizable mode: `accepts` accepts of this node's proposer went on to every
+  /// voter after the majority asked first was silent or refused (thrifty accepts).
+  void count_consensus_widened_accepts(uint64_t accepts);
+
   /// Linearizable mode, on a voter with a data dir: its acceptor state was saved (or
   /// failed to be) `seconds` after the acceptor asked.
   void observe_acceptor_save(double seconds, bool ok);
@@ -147,6 +151,7 @@ private:
   atomic_histogram consensus_commit_seconds_;
   atomic_histogram consensus_batch_operations_;
   prometheus::Counter* consensus_failed_attempts_ = nullptr;
+  prometheus::Counter* consensus_widened_accepts_ = nullptr;
   atomic_histogram acceptor_save_seconds_;
   prometheus::Counter* acceptor_save_failures_ = nullptr;
 };

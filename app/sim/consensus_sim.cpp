@@ -13,6 +13,11 @@ consensus_settings consensus_sim_config::default_settings() {
   s.operation_timeout = milliseconds{150};
   s.retry_backoff_min = milliseconds{1};
   s.retry_backoff_max = milliseconds{16};
+  // Thrifty accepts widen within [0.5, 4] ms: some rounds reach a majority of the
+  // voters asked first, others (delays up to 2 ms each way) widen to every voter.
+  s.accept_widen_max = std::chrono::microseconds{4000};
+  // A run makes tens of proposals: re-rank the voters often enough to happen in it.
+  s.full_accept_every = 7;
   return s;
 }
 
@@ -239,6 +244,7 @@ void engine::take(proposer_node& p, proposer_actions actions) {
   }
   for (auto& note : actions.notes)
     log(p.name + ": " + note);
+  result_.stats.widened_accepts += actions.widened_accepts;
   if (actions.chosen)
     log(p.name + " learns chosen " + text(actions.chosen->current));
   for (auto& s : actions.sends)

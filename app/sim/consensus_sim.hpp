@@ -92,6 +92,8 @@ struct consensus_sim_stats {
   uint64_t proposer_crashes = 0;
   uint64_t cut_offs = 0;
   uint64_t proposals = 0;
+  /// Accepts that went on to every voter (thrifty accepts, consensus_fanout.hpp).
+  uint64_t widened_accepts = 0;
   uint64_t chosen = 0;
 };
 

@@ -2,22 +2,21 @@
 """Benchmark (not a test): how the linearizable mode spends a round, 3 voters on loopback.
 
 For each client count, a fresh 3-voter cluster (with data dirs unless `memory`), wrk
-PUT /v1/value through n1 for SECONDS, then: writes/s and latency, operations per
-consensus round (operations over n2's acceptor saves, from the nodes' exit lines: one
-save per round on a follower), the machine's busy share (/proc/stat) and each node's CPU
-in cores. Two client counts give the cost of a round and of an operation by a straight
-line through (ops per round, CPU per round). From n1's /metrics (scraped before and
-after): the mean commit time of its rounds (onevalue_consensus_commit_duration_seconds:
-first accept to a majority) and the mean time between rounds: a round's share of the
-run (its operations, onevalue_consensus_batch_operations, over wrk's writes/s) less
-the commit (answering the batch, and gathering the clients' next operations).
+PUT /v1/value through n1 for SECONDS, then: writes/s and latency, the machine's busy
+share (/proc/stat) and each node's CPU in cores. From n1's /metrics (scraped before and
+after wrk): its committed rounds and the operations per round
+(onevalue_consensus_batch_operations), the mean commit time of its rounds
+(onevalue_consensus_commit_duration_seconds: first accept to a majority) and the mean
+time between rounds: a round's share of the run (its operations over wrk's writes/s)
+less the commit (answering the batch, and gathering the clients' next operations). Two
+client counts give the cost of a round and of an operation by a straight line through
+(ops per round, CPU per round).
 
     python3 tests/bench/consensus_rounds.py [CLIENTS=32,64] [SECONDS=8] [durable|memory]
 
 Needs wrk. Uses ONEVALUE_TEST_NET (default 127.0.0) for its addresses, like the tests.
 """
 
-import re
 import sys
 import time
 
@@ -26,9 +25,7 @@ from consensus_bench import HTTP_PORT, linearizable_args, script, started_cluste
 from metrics_scrape import samples, scrape
 from wrk import PUT_LUA, run_wrk
 
-# At the default log level: the exit lines counted below are info lines.
 VOTERS = linearizable_args(3)
-EXIT_LINE = re.compile(r"consensus: (\d+) operations, .* (\d+) acceptor saves")
 
 
 def machine_times():
@@ -45,16 +42,6 @@ def commit_totals(node):
     return (found[("onevalue_consensus_commit_duration_seconds_count", "")],
             found[("onevalue_consensus_commit_duration_seconds_sum", "")],
             found[("onevalue_consensus_batch_operations_sum", "")])
-
-
-def exit_counts(node):
-    """(operations, acceptor saves) from the node's exit line."""
-    with open(node.log_path, errors="replace") as f:
-        for line in reversed(f.readlines()):
-            m = EXIT_LINE.search(line)
-            if m:
-                return int(m.group(1)), int(m.group(2))
-    raise RuntimeError(f"{node.name}: no consensus exit line in its log")
 
 
 def measure(clients, seconds, durable, lua):
@@ -77,15 +64,10 @@ def measure(clients, seconds, durable, lua):
         n1_ops_per_round = (commits1[2] - commits0[2]) / n1_rounds if n1_rounds else 0.0
         between_ms = n1_ops_per_round / rps * 1000 - commit_ms if rps else 0.0
         cores = [(cpu_seconds(p) - b) / elapsed for p, b in zip(pids, cpu0)]
-        for n in c.nodes:
-            n.stop()
-        # The first write's round (and a prepare, if any) count too: noise.
-        ops = exit_counts(c.nodes[0])[0]
-        rounds = exit_counts(c.nodes[1])[1]
         busy = 1 - (idle1 - idle0) / (all1 - all0)
         return {"clients": clients, "rps": rps, "p50": p50, "p99": p99, "errors": errors,
-                "per_round": ops / rounds if rounds else 0.0, "busy": busy,
-                "cores": cores, "rounds_per_s": rounds / elapsed, "commit_ms": commit_ms,
+                "per_round": n1_ops_per_round, "busy": busy, "cores": cores,
+                "rounds_per_s": n1_rounds / elapsed, "commit_ms": commit_ms,
                 "between_ms": between_ms}
 
 

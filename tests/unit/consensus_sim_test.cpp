@@ -58,7 +58,8 @@ lincheck::history to_history(const consensus_sim_result& r) {
 }
 
 /// Varies the cluster's shape with the seed: 1, 3, 5 or 7 voters, 1 to 3 proposers,
-/// 2 to 5 clients.
+/// 2 to 5 clients; one seed in five sends every accept to every voter at once (no
+/// thrifty accepts).
 consensus_sim_config config_for(uint64_t seed) {
   consensus_sim_config c;
   c.seed = seed;
@@ -66,6 +67,7 @@ consensus_sim_config config_for(uint64_t seed) {
   c.voters = voter_counts[seed % 8];
   c.proposers = 1 + (seed / 8) % 3;
   c.clients = 2 + (seed / 24) % 4;
+  c.settings.thrifty_accepts = (seed / 96) % 5 != 0;
   return c;
 }
 
@@ -122,6 +124,7 @@ TEST_CASE("consensus sim: safe and linearizable over many seeds with faults") {
     total.proposer_crashes += r.stats.proposer_crashes;
     total.cut_offs += r.stats.cut_offs;
     total.chosen += r.stats.chosen;
+    total.widened_accepts += r.stats.widened_accepts;
     for (const auto& c : r.history) {
       ++outcomes[static_cast<int>(c.result.status)];
       overflows += c.result.reason == failure_reason::overflow;
@@ -133,10 +136,11 @@ TEST_CASE("consensus sim: safe and linearizable over many seeds with faults") {
                 << " lost, " << total.duplicated << " duplicated), " << total.failed_saves
                 << " failed saves, " << total.acceptor_crashes << " acceptor and "
                 << total.proposer_crashes << " proposer crashes, " << total.cut_offs
-                << " cut-offs, " << total.chosen << " states chosen; operations ok "
-                << outcomes[0] << ", failed " << outcomes[1] << " (" << cas_mismatches
-                << " cas, " << overflows << " overflows), unknown " << outcomes[2]
-                << ", unavailable " << outcomes[3]);
+                << " cut-offs, " << total.widened_accepts << " accepts widened, "
+                << total.chosen << " states chosen; operations ok " << outcomes[0]
+                << ", failed " << outcomes[1] << " (" << cas_mismatches << " cas, "
+                << overflows << " overflows), unknown " << outcomes[2] << ", unavailable "
+                << outcomes[3]);
   // The faults and the outcomes they cause really happened.
   if (seeds >= 500) {
     CHECK(total.lost > 0);
@@ -145,6 +149,7 @@ TEST_CASE("consensus sim: safe and linearizable over many seeds with faults") {
     CHECK(total.acceptor_crashes > 0);
     CHECK(total.proposer_crashes > 0);
     CHECK(total.cut_offs > 0);
+    CHECK(total.widened_accepts > 0);
     CHECK(outcomes[2] > 0);
     CHECK(outcomes[3] > 0);
     CHECK(overflows > 0);

@@ -144,10 +144,12 @@ TEST_CASE("node metrics count consensus commits, retries and acceptor saves") {
   // Present before anything happened (and in eventual mode), at zero.
   CHECK(has_line(text, "onevalue_consensus_commit_duration_seconds_count 0"));
   CHECK(has_line(text, "onevalue_consensus_failed_attempts_total 0"));
+  CHECK(has_line(text, "onevalue_consensus_widened_accepts_total 0"));
   CHECK(has_line(text, "onevalue_acceptor_save_failures_total 0"));
   own.observe_consensus_commit(0.0008, 32);
   own.observe_consensus_commit(0.0012, 30);
   own.count_consensus_failed_attempts(2);
+  own.count_consensus_widened_accepts(3);
   own.observe_acceptor_save(0.0002, true);
   own.observe_acceptor_save(0.0300, false);
   own.count_acceptor_save_failure(); // one that could not even be asked for
@@ -157,6 +159,7 @@ TEST_CASE("node metrics count consensus commits, retries and acceptor saves") {
   CHECK(has_line(text, "onevalue_consensus_batch_operations_bucket{le=\"32\"} 2"));
   CHECK(has_line(text, "onevalue_consensus_batch_operations_bucket{le=\"16\"} 0"));
   CHECK(has_line(text, "onevalue_consensus_failed_attempts_total 2"));
+  CHECK(has_line(text, "onevalue_consensus_widened_accepts_total 3"));
   CHECK(has_line(text, "onevalue_acceptor_save_duration_seconds_count 2"));
   CHECK(has_line(text, "onevalue_acceptor_save_failures_total 2"));
 }
