@@ -48,8 +48,8 @@ struct consensus_settings {
   /// first until then, if it is a voter), and to the other voters only when that
   /// majority has not answered within the widening wait below or a refusal means it
   /// cannot. The voters left out save an fdatasync, a reply and their CPU per round;
-  /// with 3 voters on one 2-vCPU VM that raised 32 clients' writes/s by 14 % and one
-  /// client's by 18 % (tests/bench/README.md, session 28). The cost: a voter of the
+  /// with 3 voters on one 2-vCPU VM that raised 32 clients' writes/s by 12 % and one
+  /// client's by 30 % (tests/bench/README.md, session 28). The cost: a voter of the
   /// first majority that fails delays the round in flight by the widening wait, and the
   /// voters outside it lag behind (a later prepare finds the majority's newer state, as
   /// Paxos needs). false sends every accept to every voter at once.
