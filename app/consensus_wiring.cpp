@@ -10,20 +10,6 @@
 
 namespace onevalue {
 
-namespace {
-
-/// The consensus settings of this node: the proposer answers an operation before the
-/// HTTP request times out, so the client learns unknown or unavailable, not a bare
-/// timeout.
-consensus_settings consensus_settings_for(const node_options& opts) {
-  consensus_settings s;
-  auto margin = std::chrono::milliseconds{200};
-  s.operation_timeout = std::max(s.round_timeout, opts.request_timeout - margin);
-  return s;
-}
-
-} // namespace
-
 bool is_voter(const node_options& opts) {
   return std::find(opts.voters.begin(), opts.voters.end(), opts.name)
          != opts.voters.end();
@@ -58,7 +44,7 @@ consensus_actor start_consensus(caf::actor_system& sys, const node_options& opts
   cc.self = opts.name;
   cc.voters = opts.voters;
   cc.mode_digest = digest;
-  cc.settings = consensus_settings_for(opts);
+  cc.settings = node_consensus_settings(opts.request_timeout, !opts.data_dir.empty());
   cc.initial = initial_register_state(default_initial_value);
   cc.restored = restored.state;
   cc.first_slot = restored.next_slot;

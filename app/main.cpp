@@ -242,7 +242,9 @@ int run_node(caf::actor_system& sys, const node_options& opts, store_open_result
                 "accepted (only while switching a running cluster to encryption)");
   if (consensus_hdl && opts.data_dir.empty() && is_voter(opts))
     OV_LOG_WARN("this voter has no data dir: its promises live in memory only, and if "
-                "a majority of voters restarts an acknowledged write can be lost");
+                "a majority of voters restarts an acknowledged write can be lost (or "
+                "if this voter restarts while others have data dirs: their proposers "
+                "ask a majority only)");
 
   int sig = 0;
   status_logger status;

@@ -17,7 +17,7 @@ accept_fanout::accept_fanout(const std::string& self, std::vector<std::string> v
     std::rotate(by_recency_.begin(), it, it + 1);
 }
 
-std::vector<std::string> accept_fanout::first_voters() {
+std::vector<std::string> accept_fanout::next_accept_voters() {
   ++accepts_;
   if (!thrifty_ || !smoothed_ || accepts_ % full_every_ == 0)
     return by_recency_;

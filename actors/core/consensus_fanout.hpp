@@ -41,7 +41,7 @@ public:
   /// off, no accept phase has been timed yet, or for every `full_accept_every`-th
   /// accept; else a majority, the voters that granted most recently first. Counts the
   /// accept.
-  std::vector<std::string> first_voters();
+  std::vector<std::string> next_accept_voters();
 
   /// Records that `voter` granted a promise or an accept of the round in flight.
   void granted(const std::string& voter);
@@ -49,8 +49,8 @@ public:
   /// Records that an accept phase reached a majority `took` after it started.
   void observe_accept_phase(time_point::duration took);
 
-  /// How long an accept sent to first_voters() waits for a majority before it goes to
-  /// the other voters: twice the smoothed accept phase, within the settings' bounds.
+  /// How long an accept sent to next_accept_voters() waits for a majority before it goes
+  /// to the other voters: twice the smoothed accept phase, within the settings' bounds.
   time_point::duration widen_after() const;
 
   /// The smoothed time of an accept phase; nothing before the first one.

@@ -170,8 +170,21 @@ std::string consensus_proposer::check_invariants() const {
   if (round_ && last_ballot_ < round_->b)
     return "a round uses a ballot above the last one used";
   if (round_ && !round_->widened
-      && (phase_ != phase::accepting || round_->asked.size() < quorum()))
-    return "only an accept asks fewer than every voter, and at least a majority";
+      && (phase_ != phase::accepting || round_->asked.size() < quorum()
+          || !(round_->widen_at < round_->deadline)))
+    return "only an accept asks fewer than every voter: a majority, widened before "
+           "its round times out";
+  if (phase_ == phase::accepting) {
+    if (round_->widened && round_->asked.size() != voters_.size())
+      return "a widened accept has not been sent to every voter";
+    for (const auto& v : round_->asked)
+      if (!is_voter(v))
+        return "an accept was sent to a node that is no voter";
+    for (const auto* answered : {&round_->granted, &round_->refused})
+      for (const auto& v : *answered)
+        if (round_->asked.count(v) == 0)
+          return "an accept counts an answer from a voter it did not ask";
+  }
   if (lease_ && !(last_ballot_ < lease_->b))
     return "the fast-path ballot was already used";
   if (batch_ && batch_->size() > settings_.max_batch_operations)

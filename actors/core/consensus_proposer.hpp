@@ -145,7 +145,8 @@ private:
     register_state proposal;
     std::size_t promised_next = 0;
     /// accept: when it started, the voters asked, and whether every voter was asked
-    /// (else the others are at `widen_at`, see consensus_fanout.hpp).
+    /// (else the others are at `widen_at`, see consensus_fanout.hpp). A prepare goes
+    /// to every voter, so it counts as widened.
     time_point started;
     std::set<std::string> asked;
     bool widened = true;

@@ -48,8 +48,9 @@ void consensus_proposer::on_promise(const std::string& from, const promise_messa
 
 void consensus_proposer::on_accepted(const std::string& from, const accepted_message& msg,
                                      time_point now, proposer_actions& out) {
+  // Only a voter asked for this ballot can have accepted it.
   if (phase_ != phase::accepting || msg.b != round_->b || round_->granted.count(from)
-      || round_->refused.count(from))
+      || round_->refused.count(from) || round_->asked.count(from) == 0)
     return;
   round_->granted.insert(from);
   fanout_.granted(from);
@@ -80,7 +81,8 @@ void consensus_proposer::on_reject(const std::string& from, const reject_message
   bool current = (msg.phase == consensus_phase::prepare && phase_ == phase::preparing)
                  || (msg.phase == consensus_phase::accept && phase_ == phase::accepting);
   if (!current || msg.b != round_->b || round_->granted.count(from)
-      || round_->refused.count(from))
+      || round_->refused.count(from)
+      || (phase_ == phase::accepting && round_->asked.count(from) == 0))
     return;
   round_->refused.insert(from);
   auto why = "ballot " + describe(msg.b) + " lost to " + describe(msg.seen) + " (voter "
@@ -121,7 +123,7 @@ void consensus_proposer::start_accept(const ballot& b, const register_state& bas
   round_->proposal = record.proposed;
   round_->started = now;
   phase_ = phase::accepting;
-  for (auto& v : fanout_.first_voters()) {
+  for (auto& v : fanout_.next_accept_voters()) {
     out.sends.push_back({v, accept_message{b, record.proposed, true}});
     round_->asked.insert(std::move(v));
   }

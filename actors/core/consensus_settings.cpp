@@ -1,8 +1,18 @@
 #include "actors/core/consensus_settings.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace onevalue {
+
+consensus_settings node_consensus_settings(std::chrono::milliseconds request_timeout,
+                                           bool has_data_dir) {
+  consensus_settings s;
+  auto margin = std::chrono::milliseconds{200};
+  s.operation_timeout = std::max(s.round_timeout, request_timeout - margin);
+  s.thrifty_accepts = has_data_dir;
+  return s;
+}
 
 std::optional<std::string> validate_consensus_settings(const consensus_settings& s) {
   using std::chrono::milliseconds;

@@ -48,11 +48,16 @@ struct consensus_settings {
   /// first until then, if it is a voter), and to the other voters only when that
   /// majority has not answered within the widening wait below or a refusal means it
   /// cannot. The voters left out save an fdatasync, a reply and their CPU per round;
-  /// with 3 voters on one 2-vCPU VM that raised 32 clients' writes/s by 12 % and one
-  /// client's by 30 % (tests/bench/README.md, session 28). The cost: a voter of the
+  /// with 3 voters on one 2-vCPU VM, three interleaved runs measured 32 clients' median
+  /// writes/s +12 %, -2 % and +18 %, one client's +30 %, +8 % and +18 %
+  /// (tests/bench/README.md, session 28). The cost: a voter of the
   /// first majority that fails delays the round in flight by the widening wait, and the
   /// voters outside it lag behind (a later prepare finds the majority's newer state, as
-  /// Paxos needs). false sends every accept to every voter at once.
+  /// Paxos needs). false sends every accept to every voter at once. A node without a
+  /// data dir turns it off (node_consensus_settings): voters without one keep their
+  /// promises in memory, and a restarted voter of the first majority, empty, with a
+  /// voter that was left out could form a majority that lacks the newest value; with
+  /// every voter asked, that takes a majority of restarts (README, Durability).
   bool thrifty_accepts = true;
   /// Bounds of the widening wait: twice the smoothed time of the proposer's accept
   /// phases, at least `accept_widen_min` and at most `accept_widen_max` (below the
@@ -77,6 +82,12 @@ struct consensus_settings {
   /// names) to every accept and promise.
   std::size_t tracked_proposers = max_tracked_proposers;
 };
+
+/// The settings of a node's proposer: operations end (unknown or unavailable) 200 ms
+/// before the node's HTTP `request_timeout`, so the client hears why instead of a bare
+/// timeout; thrifty accepts only on a node with a data dir (see thrifty_accepts).
+consensus_settings node_consensus_settings(std::chrono::milliseconds request_timeout,
+                                           bool has_data_dir);
 
 /// Returns nullopt if `settings` are usable, else what is wrong.
 std::optional<std::string>

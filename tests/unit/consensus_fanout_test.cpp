@@ -18,17 +18,17 @@ using names = std::vector<std::string>;
 
 TEST_CASE("every voter is asked until an accept phase has been timed") {
   accept_fanout f{"v2", three, consensus_settings{}};
-  CHECK(f.first_voters() == names{"v2", "v1", "v3"}); // this node's acceptor first
+  CHECK(f.next_accept_voters() == names{"v2", "v1", "v3"}); // this node's acceptor first
   CHECK_FALSE(f.smoothed_accept_phase().has_value());
   f.observe_accept_phase(800us);
-  CHECK(f.first_voters() == names{"v2", "v1"});
+  CHECK(f.next_accept_voters() == names{"v2", "v1"});
 }
 
 TEST_CASE("a proposer that is no voter asks the voters in their listed order first") {
   accept_fanout f{"n9", five, consensus_settings{}};
-  CHECK(f.first_voters() == five);
+  CHECK(f.next_accept_voters() == five);
   f.observe_accept_phase(1ms);
-  CHECK(f.first_voters() == names{"v1", "v2", "v3"});
+  CHECK(f.next_accept_voters() == names{"v1", "v2", "v3"});
 }
 
 TEST_CASE("the voters that granted most recently are asked first") {
@@ -38,11 +38,11 @@ TEST_CASE("the voters that granted most recently are asked first") {
   f.granted("v1");
   f.granted("v2");
   f.granted("v5");
-  CHECK(f.first_voters() == names{"v5", "v2", "v1"});
+  CHECK(f.next_accept_voters() == names{"v5", "v2", "v1"});
   f.granted("v1");
-  CHECK(f.first_voters() == names{"v1", "v5", "v2"});
+  CHECK(f.next_accept_voters() == names{"v1", "v5", "v2"});
   f.granted("not-a-voter"); // ignored
-  CHECK(f.first_voters() == names{"v1", "v5", "v2"});
+  CHECK(f.next_accept_voters() == names{"v1", "v5", "v2"});
 }
 
 TEST_CASE("without thrifty accepts every voter is always asked") {
@@ -51,7 +51,7 @@ TEST_CASE("without thrifty accepts every voter is always asked") {
   accept_fanout f{"v1", three, s};
   f.observe_accept_phase(1ms);
   f.granted("v3");
-  CHECK(f.first_voters().size() == 3);
+  CHECK(f.next_accept_voters().size() == 3);
 }
 
 TEST_CASE("every full_accept_every-th accept goes to every voter and re-ranks them") {
@@ -62,13 +62,13 @@ TEST_CASE("every full_accept_every-th accept goes to every voter and re-ranks th
   // This node's disk stalled once: the two remote voters made the last majority.
   f.granted("v3");
   f.granted("v2");
-  CHECK(f.first_voters() == names{"v2", "v3"});
-  CHECK(f.first_voters() == names{"v2", "v3"});
-  CHECK(f.first_voters() == names{"v2", "v3", "v1"}); // the third: every voter
+  CHECK(f.next_accept_voters() == names{"v2", "v3"});
+  CHECK(f.next_accept_voters() == names{"v2", "v3"});
+  CHECK(f.next_accept_voters() == names{"v2", "v3", "v1"}); // the third: every voter
   // Its own acceptor answered first in that round, then v2 made the majority.
   f.granted("v1");
   f.granted("v2");
-  CHECK(f.first_voters() == names{"v2", "v1"});
+  CHECK(f.next_accept_voters() == names{"v2", "v1"});
 }
 
 TEST_CASE("the widening wait is twice the smoothed accept phase, within its bounds") {
@@ -90,6 +90,21 @@ TEST_CASE("the widening wait is twice the smoothed accept phase, within its boun
   for (int i = 0; i < 100; ++i)
     f.observe_accept_phase(1s);
   CHECK(f.widen_after() == 20ms); // the maximum
+}
+
+TEST_CASE("a node's proposer asks a majority first only if the node has a data dir") {
+  auto durable = node_consensus_settings(std::chrono::milliseconds{5000}, true);
+  CHECK(durable.thrifty_accepts);
+  CHECK(durable.operation_timeout == std::chrono::milliseconds{4800});
+  // Without a data dir a voter's promises live in memory: every voter is asked, so
+  // losing the newest value takes a majority of restarts.
+  auto memory = node_consensus_settings(std::chrono::milliseconds{5000}, false);
+  CHECK_FALSE(memory.thrifty_accepts);
+  CHECK_FALSE(validate_consensus_settings(durable).has_value());
+  CHECK_FALSE(validate_consensus_settings(memory).has_value());
+  // A request timeout shorter than a round still leaves the operation one round.
+  CHECK(node_consensus_settings(std::chrono::milliseconds{100}, true).operation_timeout
+        == durable.round_timeout);
 }
 
 TEST_CASE("widening bounds are validated with the other settings") {

@@ -49,6 +49,8 @@ struct cluster {
   /// What the proposers reported for metrics: committed batches, failed attempts.
   std::vector<committed_batch> committed;
   unsigned failed_attempts = 0;
+  /// Accepts sent on to every voter (thrifty accepts).
+  unsigned widened_accepts = 0;
   /// How long each wave of `pump` takes on the fake clock (0: instant rounds).
   time_point::duration round_trip{};
   /// Drops a request to a voter (true: dropped).
@@ -77,6 +79,7 @@ struct cluster {
     if (a.committed)
       committed.push_back(*a.committed);
     failed_attempts += a.failed_attempts;
+    widened_accepts += a.widened_accepts;
     return std::move(a.sends);
   }
 

@@ -43,6 +43,37 @@ TEST_CASE("after the first commit an accept goes to a majority, not to every vot
   // a3 saved nothing for this round; it still holds the first state.
   CHECK(c.acceptors.at("a3").state().state.current.value == 5);
   CHECK(p.next_deadline() == time_point::max());
+  CHECK(c.widened_accepts == 0);
+}
+
+TEST_CASE("an accepted reply from a voter that was not asked is ignored") {
+  cluster c;
+  auto p = c.make("n1");
+  c.submit(p, 1, write(5));
+  auto sends = c.take(p.submit(2, add(3), c.now));
+  REQUIRE(receivers(sends) == a1_a2);
+  auto b = std::get<accept_message>(sends[0].message).b;
+  // Only a voter asked for ballot b can have accepted it: a3's claim counts for nothing.
+  c.take(p.handle_reply("a3", accepted_message{b, true}, c.now));
+  c.drop_request = [](const consensus_send& s) { return s.to == "a2"; };
+  c.pump(p, sends); // a1 accepts: one of two
+  CHECK(c.results.count(2) == 0);
+  CHECK(p.check_invariants() == "");
+}
+
+TEST_CASE("every full_accept_every-th accept goes to every voter at once") {
+  cluster c;
+  c.settings.full_accept_every = 3;
+  auto p = c.make("n1");
+  c.submit(p, 1, write(5)); // accept 1: nothing timed yet, every voter
+  auto second = c.take(p.submit(2, add(1), c.now));
+  CHECK(second.size() == 2);
+  c.pump(p, second);
+  auto third = c.take(p.submit(3, add(1), c.now)); // accept 3: every voter
+  CHECK(third.size() == 3);
+  c.pump(p, third);
+  CHECK(c.take(p.submit(4, add(1), c.now)).size() == 2);
+  CHECK(c.widened_accepts == 0); // sent to all at once, not widened
 }
 
 TEST_CASE("without thrifty accepts every accept goes to every voter") {
@@ -68,6 +99,9 @@ TEST_CASE("a silent voter of the first majority: the others get the accept after
   CHECK(p.next_deadline() == started + 2ms);
   auto widened = c.take(p.tick(started + 2ms));
   CHECK(receivers(widened) == a3_only);
+  CHECK(c.widened_accepts == 1);
+  // Widened: what is left to wait for is the round's timeout.
+  CHECK(p.next_deadline() == started + c.settings.round_timeout);
   c.now = started + 2ms;
   CHECK(c.pump(p, widened) == 1);
   CHECK(c.result(2).status == operation_status::ok);
@@ -101,6 +135,7 @@ TEST_CASE("a refusal that leaves the first majority unable to decide widens at o
   CHECK(receivers(sends) == a1_a2);
   auto widened = c.step(p1, sends);
   CHECK(receivers(widened) == a3_only);
+  CHECK(c.widened_accepts == 1);
   CHECK(c.pump(p1, widened) == 1);
   CHECK(c.now == started + 2 * c.round_trip);
   CHECK(c.result(2).status == operation_status::ok);
@@ -116,9 +151,17 @@ TEST_CASE("a majority that refuses still fails the attempt") {
   c.submit(p2, 2, write(7)); // n2 takes over every voter
   c.settle(p2, 2);
   c.failed_attempts = 0;
+  c.widened_accepts = 0;
   auto sends = c.take(p1.submit(3, add(1), c.now));
   CHECK(sends.size() == 2);
-  c.step(p1, c.step(p1, sends)); // refused by both, then by the widened-to third
+  // In one wave: the first refusal leaves the two asked unable to decide, so the third
+  // voter gets the accept; the second refusal is a majority: the attempt fails (the
+  // third one's answer comes too late to matter).
+  auto after = c.step(p1, sends);
+  CHECK(receivers(after) == a3_only);
+  CHECK(c.widened_accepts == 1);
+  CHECK(c.failed_attempts == 1);
+  c.step(p1, after);
   CHECK(c.failed_attempts == 1);
   c.settle(p1, 3);
   CHECK(c.result(3).current.value == 8);

@@ -4,6 +4,7 @@
 #include "app/config/node_loader.hpp"
 #include "app/config/option_table.hpp"
 #include "config_test_support.hpp"
+#include "tests/unit/source_tree.hpp"
 
 #include <caf/config_value.hpp>
 #include <caf/settings.hpp>
@@ -22,12 +23,6 @@
 using namespace onevalue;
 using namespace onevalue::testing;
 namespace fs = std::filesystem;
-
-namespace {
-
-const fs::path source_dir = fs::path{__FILE__}.parent_path().parent_path().parent_path();
-
-} // namespace
 
 TEST_CASE("a wrongly typed file value is an error naming the key and the file") {
   auto [result, file] = load_section("http-port=\"abc\"");

@@ -5,6 +5,7 @@
 #include "app/config/node_config.hpp"
 #include "app/config/node_help.hpp"
 #include "app/config/option_table.hpp"
+#include "tests/unit/source_tree.hpp"
 
 #include <caf/config_option.hpp>
 
@@ -19,8 +20,7 @@ using namespace onevalue;
 
 namespace {
 
-const std::filesystem::path source_dir =
-    std::filesystem::path{__FILE__}.parent_path().parent_path().parent_path();
+using onevalue::testing::source_dir;
 
 /// The text between `<!-- NAME:begin -->` and `<!-- NAME:end -->` with both markers.
 std::string marked_block(const std::string& text, const std::string& name) {
