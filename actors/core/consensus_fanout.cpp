@@ -11,10 +11,9 @@ accept_fanout::accept_fanout(const std::string& self, std::vector<std::string> v
     : by_recency_(std::move(voters)), quorum_(quorum_size(by_recency_.size())),
       thrifty_(settings.thrifty_accepts), widen_min_(settings.accept_widen_min),
       widen_max_(settings.accept_widen_max), full_every_(settings.full_accept_every) {
-  // Until voters have answered, this node's own acceptor comes first.
-  auto it = std::find(by_recency_.begin(), by_recency_.end(), self);
-  if (it != by_recency_.end())
-    std::rotate(by_recency_.begin(), it, it + 1);
+  // Until voters have answered, this node's own acceptor comes first (a proposer that
+  // is no voter keeps the listed order).
+  granted(self);
 }
 
 std::vector<std::string> accept_fanout::next_accept_voters() {

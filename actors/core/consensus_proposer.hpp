@@ -170,6 +170,8 @@ private:
   void start_accept(const ballot& b, const register_state& base, time_point now,
                     proposer_actions& out);
   void attempt_failed(const std::string& why, time_point now, proposer_actions& out);
+  /// Sends the accept in flight to voter `to` and counts it as asked.
+  void send_accept(const std::string& to, proposer_actions& out);
   /// Sends the accept in flight to the voters not asked yet.
   void widen(const std::string& why, proposer_actions& out);
   /// True if the voters asked for the accept in flight can no longer make a majority.

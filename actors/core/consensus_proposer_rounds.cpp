@@ -123,10 +123,8 @@ void consensus_proposer::start_accept(const ballot& b, const register_state& bas
   round_->proposal = record.proposed;
   round_->started = now;
   phase_ = phase::accepting;
-  for (auto& v : fanout_.next_accept_voters()) {
-    out.sends.push_back({v, accept_message{b, record.proposed, true}});
-    round_->asked.insert(std::move(v));
-  }
+  for (const auto& v : fanout_.next_accept_voters())
+    send_accept(v, out);
   round_->widened = round_->asked.size() == voters_.size();
   round_->widen_at = now + fanout_.widen_after();
   out.proposed = std::move(record);
@@ -136,18 +134,20 @@ void consensus_proposer::widen(const std::string& why, proposer_actions& out) {
   out.notes.push_back(why + "; sending ballot " + describe(round_->b)
                       + "'s accept to every voter");
   for (const auto& v : voters_)
-    if (round_->asked.insert(v).second)
-      out.sends.push_back({v, accept_message{round_->b, round_->proposal, true}});
+    if (round_->asked.count(v) == 0)
+      send_accept(v, out);
   round_->widened = true;
   ++out.widened_accepts;
 }
 
+void consensus_proposer::send_accept(const std::string& to, proposer_actions& out) {
+  out.sends.push_back({to, accept_message{round_->b, round_->proposal, true}});
+  round_->asked.insert(to);
+}
+
 bool consensus_proposer::asked_cannot_decide() const {
-  std::size_t could_grant = 0;
-  for (const auto& v : round_->asked)
-    if (round_->refused.count(v) == 0)
-      ++could_grant;
-  return could_grant < quorum();
+  // An accept's refusals come only from voters it asked (on_reject ignores others).
+  return round_->asked.size() - round_->refused.size() < quorum();
 }
 
 void consensus_proposer::attempt_failed(const std::string& why, time_point now,
